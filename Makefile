@@ -1,0 +1,81 @@
+# The two commands: `make run` and `make test`. Everything else is a step they call.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BIN ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PACKAGES := -e libs/common -e services/intake -e services/workflow -e services/notification \
+            -e services/disclosure -e gateway
+
+INTAKE_INSTANCES ?= 1
+WORKFLOW_INSTANCES ?= 1
+NOTIFICATION_INSTANCES ?= 1
+DISCLOSURE_INSTANCES ?= 1
+RELAY_INSTANCES ?= 1
+GATEWAY_PORT ?= 8000
+METRICS_BASE_PORT ?= 9100
+export GATEWAY_PORT
+
+.PHONY: help run test venv infra databases migrate demo-data dlq dlq-replay bench lock clean
+
+help:
+	@echo "make run    start the whole platform (gateway on 127.0.0.1:$(GATEWAY_PORT))"
+	@echo "make test   unit, integration and end-to-end tests against real RabbitMQ and PostgreSQL"
+	@echo "make bench  measure the platform against its anchors (bench/results/latest.json)"
+	@echo "make dlq    list dead-lettered events;  make dlq-replay [QUEUE=...] replays them"
+
+$(STAMP): requirements.lock $(wildcard */pyproject.toml) $(wildcard */*/pyproject.toml)
+	@test -n "$(PYTHON_BIN)" || { echo "Python 3.11 is missing: install python3.11 (Debian: apt-get install python3.11 python3.11-venv)"; exit 1; }
+	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps --config-settings editable_mode=compat $(PACKAGES)
+	@touch $@
+
+venv: $(STAMP)
+
+infra:
+	@scripts/ensure-infra.sh
+
+databases: venv infra
+	@$(PY) -m credit_common.db_admin create
+
+migrate: databases
+	@for s in intake workflow notification disclosure; do \
+	  $(VENV)/bin/alembic -c services/$$s/alembic.ini upgrade head || exit 1; done
+
+demo-data: migrate
+	@echo "demo data: none yet (the registry of subjects and demo logins arrive with the disclosure, intake and workflow issues)"
+
+run: migrate demo-data
+	@echo ""
+	@echo "  信用修复平台  gateway  http://127.0.0.1:$(GATEWAY_PORT)"
+	@echo "               API docs http://127.0.0.1:$(GATEWAY_PORT)/docs"
+	@echo "               health   http://127.0.0.1:$(GATEWAY_PORT)/healthz"
+	@echo "  demo logins: none yet (login arrives with the intake and workflow issues)"
+	@echo "  Ctrl-C stops every process started here."
+	@echo ""
+	DEV_MODE=$${DEV_MODE:-true} PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho -f deploy/Procfile -d . \
+	  -p $(METRICS_BASE_PORT) start -c intake=$(INTAKE_INSTANCES),workflow=$(WORKFLOW_INSTANCES),notification=$(NOTIFICATION_INSTANCES),disclosure=$(DISCLOSURE_INSTANCES),intake_relay=$(RELAY_INSTANCES),workflow_relay=$(RELAY_INSTANCES),notification_relay=$(RELAY_INSTANCES),disclosure_relay=$(RELAY_INSTANCES),gateway=1
+
+test: venv infra
+	@$(PY) -m tests.run
+
+dlq: venv
+	@$(PY) -m credit_common.dlq list $(if $(QUEUE),--queue $(QUEUE))
+
+dlq-replay: venv
+	@$(PY) -m credit_common.dlq replay $(if $(QUEUE),--queue $(QUEUE)) $(if $(MESSAGE_ID),--message-id $(MESSAGE_ID))
+
+bench: migrate
+	@$(PY) -m bench.run $(if $(QUICK),--quick)
+
+# Regenerate the pinned dependency tree from requirements.in.
+lock:
+	@tmp=$$(mktemp -d) && $(PYTHON_BIN) -m venv $$tmp && $$tmp/bin/pip install -q -r requirements.in && \
+	  $$tmp/bin/pip freeze --exclude-editable > requirements.lock && rm -rf $$tmp && echo "requirements.lock updated"
+
+clean:
+	rm -rf $(VENV)

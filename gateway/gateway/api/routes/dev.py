@@ -1,0 +1,36 @@
+"""Developer routes (``DEV_MODE=true`` only): drive the foundation's one real flow by hand.
+The applicant and officer APIs replace them as the domain arrives."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+
+from credit_common.contracts.commands import SubmitApplication
+from gateway.api.deps import Caller
+
+router = APIRouter(prefix="/api/v1/dev", tags=["开发调试"])
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
+
+
+@router.post("/applications", status_code=201, summary="提交一条最简信用修复申请")
+async def submit_application(application: SubmitApplication, call: Caller,
+                             idempotency_key: IdempotencyKey = None):
+    # Without a key of the caller's, one is made here: if the broker redelivers the request
+    # to another intake instance, the application is still saved once.
+    key = idempotency_key or f"gateway-{uuid.uuid4().hex}"
+    return await call("intake", "submit_application",
+                      application=application.model_dump(mode="json"), idempotency_key=key)
+
+
+@router.get("/applications/{application_id}", summary="查询申请")
+async def get_application(application_id: str, call: Caller):
+    return await call("intake", "get_application", application_id=application_id)
+
+
+@router.get("/cases/{acceptance_number}", summary="按受理编号查询案件")
+async def get_case(acceptance_number: str, call: Caller):
+    return await call("workflow", "get_case", acceptance_number=acceptance_number)

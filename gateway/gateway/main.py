@@ -1,0 +1,40 @@
+"""The gateway application: ``create_app()`` wires settings, the RPC client, middleware,
+error handlers and routers (the FastAPI full-stack template's layout)."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from gateway import __version__
+from gateway.api.errors import install_error_handlers
+from gateway.api.middleware import GatewayMiddleware
+from gateway.api.routes import dev, health
+from gateway.core.config import GatewaySettings, get_settings
+from gateway.rpc.client import RpcClient
+
+
+def create_app(settings: GatewaySettings | None = None, rpc: RpcClient | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        client = rpc or RpcClient(settings.amqp_uri, timeout_s=settings.rpc_timeout_s)
+        app.state.rpc = client
+        await client.start(wait_s=5)
+        try:
+            yield
+        finally:
+            await client.close()
+
+    app = FastAPI(title="信用修复平台 API", version=__version__, lifespan=lifespan,
+                  description="市场监管信用修复：申请人与办理人员的接口。错误统一返回 "
+                              "`{code, message, request_id}`。")
+    app.state.settings = settings
+    app.add_middleware(GatewayMiddleware, max_body_bytes=settings.max_body_bytes)
+    install_error_handlers(app)
+    app.include_router(health.router)
+    if settings.dev_mode:
+        app.include_router(dev.router)
+    return app

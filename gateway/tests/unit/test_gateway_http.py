@@ -1,0 +1,215 @@
+"""The gateway's HTTP behaviour with the RPC client replaced by a scripted fake: error
+mapping, request ids, body limits, health and the dev routes' idempotency keys."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gateway.core.config import GatewaySettings
+from gateway.main import create_app
+from gateway.rpc.client import RemoteError, RpcTimeout, ServiceUnavailable
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+
+
+class FakeRpc:
+    """Answers ``(service, method)`` from a script; records every call."""
+
+    def __init__(self):
+        self.script = {}
+        self.calls = []
+
+    async def start(self, wait_s=None):
+        return True
+
+    async def close(self):
+        pass
+
+    async def call(self, service, method, *, args=(), kwargs=None, timeout_s=None,
+                   request_id=None):
+        self.calls.append({"service": service, "method": method, "kwargs": kwargs,
+                           "timeout_s": timeout_s, "request_id": request_id})
+        answer = self.script.get((service, method), {"service": service, "ok": True})
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+@pytest.fixture
+def rpc():
+    return FakeRpc()
+
+
+@pytest.fixture
+def client(rpc):
+    settings = GatewaySettings(DEV_MODE=True, MAX_BODY_BYTES=2000, RPC_TIMEOUT_S=3,
+                               HEALTH_TIMEOUT_S=0.5)
+    with TestClient(create_app(settings, rpc=rpc), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def valid_application(**changes):
+    return {"record_type": "penalty_publicity", "subject_uscc": "91440106MA59ABCD1M",
+            "subject_name": "广州测试科技有限公司", "district_code": "440106", **changes}
+
+
+def assert_error(response, status, code):
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body["code"] == code
+    assert CHINESE.search(body["message"]), body["message"]
+    assert body["request_id"] == response.headers["x-request-id"]
+    return body
+
+
+def remote(path, *args):
+    return RemoteError("intake", path.rsplit(".", 1)[-1], path, list(args), "")
+
+
+@pytest.mark.parametrize("error, status, code", [
+    (remote("credit_common.errors.NotFound", "APPLICATION_NOT_FOUND", "未找到该申请", {}),
+     404, "APPLICATION_NOT_FOUND"),
+    (remote("credit_common.errors.ValidationFailed", "INVALID_USCC", "校验位错误",
+            {"field": "subject_uscc"}), 422, "INVALID_USCC"),
+    (remote("credit_common.errors.Conflict", "CASE_ALREADY_ACCEPTED", "案件已受理", {}),
+     409, "CASE_ALREADY_ACCEPTED"),
+    (remote("credit_common.errors.Forbidden", "NOT_YOUR_OFFICE", "无权办理", {}),
+     403, "NOT_YOUR_OFFICE"),
+    (remote("credit_common.errors.Unavailable", "DATABASE_UNAVAILABLE", "数据库暂时不可用", {}),
+     503, "DATABASE_UNAVAILABLE"),
+    (remote("nameko.exceptions.MethodNotFound", "get_application"), 404, "NOT_FOUND"),
+    (remote("nameko.exceptions.IncorrectSignature", "bad args"), 422, "INVALID_ARGUMENTS"),
+    (remote("builtins.KeyError", "boom"), 502, "UPSTREAM_ERROR"),
+    (RpcTimeout("intake", "get_application", 3), 504, "SERVICE_TIMEOUT"),
+    (ServiceUnavailable("intake", "no running instance"), 503, "SERVICE_UNAVAILABLE"),
+])
+def test_service_errors_map_to_status_by_type(client, rpc, error, status, code):
+    rpc.script[("intake", "get_application")] = error
+    body = assert_error(client.get("/api/v1/dev/applications/x"), status, code)
+    if code == "INVALID_USCC":
+        assert body["details"] == {"field": "subject_uscc"}
+        assert body["message"] == "校验位错误"
+
+
+def test_a_remote_error_from_an_unknown_module_does_not_leak_its_text(client, rpc):
+    rpc.script[("intake", "get_application")] = RemoteError(
+        "intake", "OperationalError", "sqlalchemy.exc.OperationalError",
+        ["password=secret"], "password=secret")
+    response = client.get("/api/v1/dev/applications/x")
+    assert response.status_code == 502
+    assert "secret" not in response.text
+
+
+def test_request_id_is_taken_from_the_caller_and_passed_to_the_service(client, rpc):
+    response = client.get("/api/v1/dev/applications/abc", headers={"X-Request-ID": "req-123"})
+    assert response.headers["x-request-id"] == "req-123"
+    assert rpc.calls[-1]["request_id"] == "req-123"
+
+
+def test_an_unsafe_request_id_is_replaced(client, rpc):
+    response = client.get("/api/v1/dev/applications/abc",
+                          headers={"X-Request-ID": "bad id\twith spaces"})
+    assert re.fullmatch(r"[0-9a-f]{32}", response.headers["x-request-id"])
+    assert rpc.calls[-1]["request_id"] == response.headers["x-request-id"]
+
+
+def test_submission_is_passed_on_as_plain_json_with_the_callers_key(client, rpc):
+    rpc.script[("intake", "submit_application")] = {"id": "a1"}
+    response = client.post("/api/v1/dev/applications", json=valid_application(),
+                           headers={"Idempotency-Key": "key-1"})
+    assert response.status_code == 201
+    assert response.json() == {"id": "a1"}
+    call = rpc.calls[-1]
+    assert call["kwargs"] == {"application": valid_application(), "idempotency_key": "key-1"}
+
+
+def test_a_submission_without_key_gets_a_fresh_one_each_time(client, rpc):
+    client.post("/api/v1/dev/applications", json=valid_application())
+    client.post("/api/v1/dev/applications", json=valid_application())
+    first, second = (c["kwargs"]["idempotency_key"] for c in rpc.calls[-2:])
+    assert first and second and first != second
+
+
+def test_malformed_json_is_400(client, rpc):
+    response = client.post("/api/v1/dev/applications", content=b'{"record_type": ',
+                           headers={"Content-Type": "application/json"})
+    assert_error(response, 400, "MALFORMED_JSON")
+    assert rpc.calls == []
+
+
+@pytest.mark.parametrize("change", [
+    {"record_type": "unknown"}, {"district_code": 440106}, {"district_code": "4401"},
+    {"subject_name": ""}, {"subject_uscc": None}, {"extra_field": 1},
+])
+def test_wrong_types_are_422_with_the_field_named(client, rpc, change):
+    body = assert_error(client.post("/api/v1/dev/applications", json=valid_application(**change)),
+                        422, "VALIDATION_FAILED")
+    named = {f["field"] for f in body["details"]["fields"]}
+    assert named & set(change), named
+    assert rpc.calls == []
+
+
+def test_unknown_route_is_404_and_wrong_method_405(client):
+    assert_error(client.get("/api/v1/nowhere"), 404, "NOT_FOUND")
+    assert_error(client.delete("/api/v1/dev/applications"), 405, "METHOD_NOT_ALLOWED")
+
+
+def test_a_body_over_the_limit_is_413_before_any_call(client, rpc):
+    response = client.post("/api/v1/dev/applications",
+                           json=valid_application(subject_name="大" * 1000))
+    assert_error(response, 413, "PAYLOAD_TOO_LARGE")
+    assert rpc.calls == []
+
+
+def test_a_streamed_body_over_the_limit_is_413(client, rpc):
+    def chunks():
+        for _ in range(10):
+            yield b"x" * 500
+
+    response = client.post("/api/v1/dev/applications", content=chunks(),
+                           headers={"Content-Type": "application/json"})
+    assert_error(response, 413, "PAYLOAD_TOO_LARGE")
+    assert rpc.calls == []
+
+
+def test_healthz_is_200_when_every_service_answers(client, rpc):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert set(response.json()["services"]) == {"intake", "workflow", "notification",
+                                                 "disclosure"}
+    assert {c["timeout_s"] for c in rpc.calls} == {0.5}
+
+
+def test_healthz_is_503_naming_what_is_down(client, rpc):
+    rpc.script[("workflow", "health")] = RpcTimeout("workflow", "health", 0.5)
+    rpc.script[("disclosure", "health")] = {"service": "disclosure", "ok": False,
+                                            "database": False, "broker": True}
+    body = assert_error(client.get("/healthz"), 503, "SERVICE_UNAVAILABLE")
+    assert body["details"]["down"] == ["workflow", "disclosure"]
+    assert "workflow" in body["message"] and "disclosure" in body["message"]
+
+
+def test_dev_routes_are_absent_outside_dev_mode(rpc):
+    settings = GatewaySettings(DEV_MODE=False)
+    with TestClient(create_app(settings, rpc=rpc)) as test_client:
+        assert test_client.get("/api/v1/dev/cases/x").status_code == 404
+
+
+def test_an_unexpected_crash_is_a_500_with_code_and_message(client, rpc):
+    rpc.script[("workflow", "get_case")] = ZeroDivisionError("boom")
+    assert_error(client.get("/api/v1/dev/cases/x"), 500, "INTERNAL_ERROR")
+
+
+def test_openapi_docs_are_served(client):
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert "/api/v1/dev/applications" in paths and "/healthz" in paths
+
+
+def test_metrics_count_requests_by_route_template(client):
+    client.get("/api/v1/dev/cases/XF-1")
+    text = client.get("/metrics").text
+    assert 'route="/api/v1/dev/cases/{acceptance_number}"' in text

@@ -1,0 +1,36 @@
+"""The command line every service shares: ``python -m <service> [serve|relay]``.
+
+Imports are by name and happen after ``eventlet.monkey_patch()`` for ``serve``: patching after
+socket, threading or psycopg2 were imported leaves them blocking.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+
+def _load(path: str):
+    module, _, attr = path.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def main(service: str, settings_path: str, service_path: str, argv: list[str] | None = None):
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[0] if argv else "serve"
+    if command == "serve":
+        import eventlet
+
+        eventlet.monkey_patch()
+        from credit_common.nameko_ext.runner import run_service
+
+        run_service(_load(service_path), _load(settings_path)())
+    elif command == "relay":
+        from credit_common.logging import configure_logging
+        from credit_common.relay import Relay
+
+        settings = _load(settings_path)()
+        configure_logging(f"{service}-relay", settings.log_level, settings.log_format)
+        Relay(settings).run()
+    else:
+        sys.exit(f"usage: python -m {service} [serve|relay]  (unknown command {command!r})")

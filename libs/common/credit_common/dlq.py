@@ -1,0 +1,135 @@
+"""Dead-letter queues: list what is waiting and replay it (``make dlq``).
+
+    python -m credit_common.dlq list [--queue Q]
+    python -m credit_common.dlq replay [--queue Q] [--message-id ID]
+
+Replay sends a message back to the queue it failed in, with its retry count reset, and only
+then removes it from the dead-letter queue (publisher confirms), so a replay cannot lose it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import pika
+
+from credit_common.settings import CommonSettings
+from credit_common.topology import SUBSCRIPTIONS
+
+RESET_HEADERS = ("x-retry-count", "x-last-error", "x-dead-letter-reason", "x-dead-lettered-at")
+
+
+def _connect(amqp_uri: str) -> pika.BlockingConnection:
+    params = pika.URLParameters(amqp_uri)
+    params.socket_timeout = 5
+    params.client_properties = {"connection_name": "dlq-cli"}
+    return pika.BlockingConnection(params)
+
+
+def queue_depths(amqp_uri: str, queues: list[str]) -> dict[str, int]:
+    depths = {}
+    connection = _connect(amqp_uri)
+    try:
+        for queue in queues:
+            channel = connection.channel()
+            try:
+                result = channel.queue_declare(queue=queue, passive=True)
+                depths[queue] = result.method.message_count
+                channel.close()
+            except pika.exceptions.ChannelClosedByBroker:  # not declared yet: nothing in it
+                depths[queue] = 0
+    finally:
+        connection.close()
+    return depths
+
+
+def _dead_letter_queues(only: str | None) -> list[str]:
+    queues = [s.dead_letter_queue for s in SUBSCRIPTIONS]
+    if only:
+        queues = [q for q in queues if q in (only, only + ".dlq")]
+    return queues
+
+
+def list_messages(amqp_uri: str, only: str | None = None) -> list[dict]:
+    """Peek at every dead-lettered message; all of them stay where they are."""
+    found = []
+    connection = _connect(amqp_uri)
+    try:
+        for queue in _dead_letter_queues(only):
+            channel = connection.channel()
+            try:
+                channel.queue_declare(queue=queue, passive=True)
+            except pika.exceptions.ChannelClosedByBroker:
+                continue
+            while True:
+                method, props, body = channel.basic_get(queue=queue, auto_ack=False)
+                if method is None:
+                    break
+                headers = props.headers or {}
+                found.append({
+                    "queue": queue,
+                    "message_id": props.message_id,
+                    "original_queue": headers.get("x-original-queue"),
+                    "reason": headers.get("x-dead-letter-reason"),
+                    "dead_lettered_at": headers.get("x-dead-lettered-at"),
+                    "body": body.decode("utf-8", "replace"),
+                })
+            channel.close()  # unacked messages go back to the queue, in order
+    finally:
+        connection.close()
+    return found
+
+
+def replay(amqp_uri: str, only: str | None = None, message_id: str | None = None) -> int:
+    replayed = 0
+    connection = _connect(amqp_uri)
+    try:
+        publish = connection.channel()
+        publish.confirm_delivery()
+        for queue in _dead_letter_queues(only):
+            channel = connection.channel()
+            try:
+                channel.queue_declare(queue=queue, passive=True)
+            except pika.exceptions.ChannelClosedByBroker:
+                continue
+            while True:
+                method, props, body = channel.basic_get(queue=queue, auto_ack=False)
+                if method is None:
+                    break
+                if message_id and props.message_id != message_id:
+                    continue  # left unacked: returns to the queue when the channel closes
+                headers = {k: v for k, v in (props.headers or {}).items() if k not in RESET_HEADERS}
+                target = (props.headers or {}).get("x-original-queue") or queue.removesuffix(".dlq")
+                props.headers = headers
+                publish.basic_publish(exchange="", routing_key=target, body=body, properties=props,
+                                      mandatory=True)
+                channel.basic_ack(method.delivery_tag)
+                replayed += 1
+            channel.close()
+    finally:
+        connection.close()
+    return replayed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dlq", description="列出或重放死信队列中的消息")
+    parser.add_argument("command", choices=["list", "replay"])
+    parser.add_argument("--queue", help="only this dead-letter queue (or its consumer queue)")
+    parser.add_argument("--message-id", help="replay only this message")
+    args = parser.parse_args(argv)
+    amqp_uri = CommonSettings().amqp_uri
+    if args.command == "list":
+        messages = list_messages(amqp_uri, args.queue)
+        for message in messages:
+            print(json.dumps(message, ensure_ascii=False))
+        print(f"{len(messages)} dead-lettered message(s)", file=sys.stderr)
+    else:
+        count = replay(amqp_uri, args.queue, args.message_id)
+        print(f"replayed {count} message(s)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

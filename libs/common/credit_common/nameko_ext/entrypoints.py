@@ -1,0 +1,161 @@
+"""The entrypoints services use instead of Nameko's own: ``rpc``, ``subscribe`` and ``timer``.
+
+Each ends the worker's database transaction *before* it replies or acks (see
+``credit_common.nameko_ext.db``). ``subscribe`` also makes a failing event handler safe: the
+message is re-queued through delay queues with growing TTLs and, once the delays are used up,
+dead-lettered into ``<queue>.dlq`` with the error, where an operator lists and replays it
+(``make dlq``). Nameko's own handler would ack and lose it, or requeue it forever.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+
+import nameko.rpc
+import nameko.timer
+from kombu import Queue
+from nameko.amqp.publish import Publisher, get_connection
+from nameko.events import EventHandler
+from nameko.messaging import Consumer
+from nameko.standalone.events import get_event_exchange
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from credit_common.clock import now
+from credit_common.contracts.envelope import EventEnvelope
+from credit_common.errors import Conflict, ServiceError, Unavailable
+from credit_common.logging import get_logger
+from credit_common.nameko_ext.db import finish_transactions
+from credit_common.topology import find_subscription
+
+log = get_logger(__name__)
+
+RETRY_COUNT_HEADER = "x-retry-count"
+RETRY_DELAYS_CONFIG_KEY = "EVENT_RETRY_DELAYS_MS"
+
+
+def _as_service_error(exc_info):
+    """A failure the database raised at commit becomes an error a caller can act on."""
+    if exc_info is None or isinstance(exc_info[1], ServiceError):
+        return exc_info
+    exc = exc_info[1]
+    try:
+        if isinstance(exc, IntegrityError):
+            raise Conflict("CONFLICT", "数据已被其他操作修改，请刷新后重试") from exc
+        if isinstance(exc, DBAPIError):
+            raise Unavailable("DATABASE_UNAVAILABLE", "数据库暂时不可用，请稍后再试") from exc
+    except ServiceError:
+        return sys.exc_info()
+    return exc_info
+
+
+class Rpc(nameko.rpc.Rpc):
+    def handle_result(self, message, worker_ctx, result, exc_info):
+        exc_info = _as_service_error(finish_transactions(worker_ctx, exc_info))
+        if exc_info is not None:
+            result = None
+        return super().handle_result(message, worker_ctx, result, exc_info)
+
+
+class Timer(nameko.timer.Timer):
+    def handle_result(self, worker_ctx, result, exc_info):
+        exc_info = finish_transactions(worker_ctx, exc_info)
+        return super().handle_result(worker_ctx, result, exc_info)
+
+
+class Subscribe(EventHandler):
+    """Handle ``event_type`` from ``source_service``; the handler receives an
+    :class:`EventEnvelope` and must be idempotent (``claim_message``)."""
+
+    def __init__(self, source_service, event_type, **kwargs):
+        super().__init__(source_service, event_type, requeue_on_error=False, **kwargs)
+
+    def setup(self):
+        self.subscription = find_subscription(
+            self.source_service, self.event_type, self.container.service_name
+        )
+        exchange = get_event_exchange(self.source_service, self.container.config)
+        self.queue = Queue(self.subscription.queue, exchange=exchange,
+                           routing_key=self.event_type, durable=True)
+        self.retry_delays = list(self.container.config.get(RETRY_DELAYS_CONFIG_KEY) or [])
+        self.dead_letter_queue = Queue(self.subscription.dead_letter_queue, durable=True)
+        self.retry_queues = [self._retry_queue(delay) for delay in self.retry_delays]
+        amqp_uri = self.container.config["AMQP_URI"]
+        with get_connection(amqp_uri) as connection:
+            for queue in [self.queue, self.dead_letter_queue, *self.retry_queues]:
+                queue.maybe_bind(connection)
+                queue.declare()
+        self.publisher = Publisher(amqp_uri, use_confirms=True)
+        Consumer.setup(self)
+
+    def _retry_queue(self, delay_ms: int) -> Queue:
+        # the delay is in the name: queue arguments cannot change once declared
+        return Queue(
+            self.subscription.retry_queue(delay_ms),
+            durable=True,
+            queue_arguments={
+                "x-message-ttl": delay_ms,
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": self.subscription.queue,
+            },
+        )
+
+    def handle_message(self, body, message):
+        try:
+            envelope = EventEnvelope.model_validate(body)
+        except ValidationError as exc:
+            self._dead_letter(body, message, "invalid envelope: " + str(exc)[:500])
+            self.queue_consumer.ack_message(message)
+            return
+        context_data = self.unpack_message_headers(message)
+        if envelope.request_id and "request_id" not in context_data:
+            context_data["request_id"] = envelope.request_id
+        handle_result = lambda worker_ctx, result=None, exc_info=None: self.handle_result(  # noqa: E731
+            message, worker_ctx, result, exc_info)
+        try:
+            self.container.spawn_worker(self, (envelope,), {}, context_data=context_data,
+                                        handle_result=handle_result)
+        except Exception:  # noqa: BLE001 - container being killed: the broker redelivers
+            self.queue_consumer.requeue_message(message)
+
+    def handle_result(self, message, worker_ctx, result=None, exc_info=None):
+        exc_info = finish_transactions(worker_ctx, exc_info)
+        if exc_info is not None:
+            self._retry_or_dead_letter(message, exc_info)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+    def _retry_or_dead_letter(self, message, exc_info):
+        attempt = int((message.headers or {}).get(RETRY_COUNT_HEADER, 0))
+        error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
+        if attempt < len(self.retry_queues):
+            queue = self.retry_queues[attempt]
+            log.warning("event handler failed; retrying later", queue=self.subscription.queue,
+                        attempt=attempt + 1, delay_ms=self.retry_delays[attempt], error=error)
+            self._republish(message.payload, message, queue,
+                            {RETRY_COUNT_HEADER: attempt + 1, "x-last-error": error[:1000]})
+        else:
+            self._dead_letter(message.payload, message, error)
+
+    def _dead_letter(self, body, message, reason):
+        log.error("event dead-lettered", queue=self.subscription.queue, reason=reason)
+        self._republish(body, message, self.dead_letter_queue, {
+            "x-dead-letter-reason": reason[:2000],
+            "x-original-queue": self.subscription.queue,
+            "x-dead-lettered-at": now().isoformat(),
+        })
+
+    def _republish(self, body, message, queue: Queue, extra_headers: dict):
+        headers = dict(message.headers or {})
+        headers.update(extra_headers)
+        # confirmed before the original is acked, so the message is never in neither queue
+        self.publisher.publish(
+            body, exchange="", routing_key=queue.name, declare=[queue], headers=headers,
+            message_id=message.properties.get("message_id"),
+        )
+
+
+rpc = Rpc.decorator
+subscribe = Subscribe.decorator
+timer = Timer.decorator

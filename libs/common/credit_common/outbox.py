@@ -1,0 +1,105 @@
+"""Transactional outbox and idempotent inbox, the two tables every service database has.
+
+* ``outbox``: an event is inserted in the same transaction as the change it announces; the
+  relay (``credit_common.relay``) publishes pending rows with publisher confirms and marks them
+  sent. A trigger NOTIFYs the relay at commit so it does not wait for its next poll.
+* ``processed_messages``: a consumer inserts ``(consumer, message_id)`` in the same
+  transaction as its effect; a redelivered message finds its row and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from credit_common.contracts.envelope import EventEnvelope
+from credit_common.contracts.events import Event
+from credit_common.topology import events_exchange
+
+NOTIFY_CHANNEL = "outbox_pending"
+
+MESSAGING_TABLES_DDL = f"""
+CREATE TABLE outbox (
+    id           BIGSERIAL PRIMARY KEY,
+    message_id   UUID        NOT NULL UNIQUE,
+    exchange     TEXT        NOT NULL,
+    routing_key  TEXT        NOT NULL,
+    body         JSONB       NOT NULL,
+    request_id   TEXT,
+    created_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+    sent_at      TIMESTAMPTZ
+);
+CREATE INDEX outbox_pending_idx ON outbox (id) WHERE sent_at IS NULL;
+
+CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('{NOTIFY_CHANNEL}', '');
+    RETURN NULL;
+END $$;
+CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
+    FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
+
+CREATE TABLE processed_messages (
+    consumer     TEXT        NOT NULL,
+    message_id   UUID        NOT NULL,
+    processed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (consumer, message_id)
+);
+"""
+
+DROP_MESSAGING_TABLES_DDL = """
+DROP TABLE processed_messages;
+DROP TRIGGER outbox_notify ON outbox;
+DROP FUNCTION outbox_notify();
+DROP TABLE outbox;
+"""
+
+_INSERT_OUTBOX = text(
+    "INSERT INTO outbox (message_id, exchange, routing_key, body, request_id) "
+    "VALUES (:message_id, :exchange, :routing_key, CAST(:body AS jsonb), :request_id)"
+)
+
+_CLAIM_MESSAGE = text(
+    "INSERT INTO processed_messages (consumer, message_id) VALUES (:consumer, :message_id) "
+    "ON CONFLICT DO NOTHING RETURNING 1"
+)
+
+
+def add_to_outbox(session: Session, event: Event, request_id: str | None = None) -> uuid.UUID:
+    """Stage ``event`` for publication; it is published only if the session commits."""
+    envelope = EventEnvelope(
+        event_type=event.event_type,
+        source=event.source,
+        request_id=request_id,
+        data=event.model_dump(mode="json"),
+    )
+    session.execute(
+        _INSERT_OUTBOX,
+        {
+            "message_id": envelope.message_id,
+            "exchange": events_exchange(event.source),
+            "routing_key": event.event_type,
+            "body": json.dumps(envelope.model_dump(mode="json"), ensure_ascii=False),
+            "request_id": request_id,
+        },
+    )
+    return envelope.message_id
+
+
+def claim_message(session: Session, consumer: str, message_id: uuid.UUID | str) -> bool:
+    """True the first time ``consumer`` sees ``message_id`` in a committed transaction.
+
+    A concurrent duplicate blocks on the primary key until the first transaction ends, then
+    gets False (or True if the first one rolled back), so the effect happens exactly once.
+    """
+    row = session.execute(
+        _CLAIM_MESSAGE, {"consumer": consumer, "message_id": str(message_id)}
+    ).first()
+    return row is not None
+
+
+def outbox_backlog(session: Session) -> int:
+    return session.execute(text("SELECT count(*) FROM outbox WHERE sent_at IS NULL")).scalar_one()

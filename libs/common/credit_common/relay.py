@@ -1,0 +1,157 @@
+"""The outbox relay: publishes a service's pending outbox rows to RabbitMQ.
+
+Run one or more per service (``python -m <service> relay``). Rows are claimed with
+``FOR UPDATE SKIP LOCKED`` so several relays never publish the same row at once and never
+skip a row that committed late; each message is confirmed by the broker before the row is
+marked sent. A crash between confirm and mark publishes the row again; consumers dedupe by
+message id. The relay wakes on NOTIFY from the outbox trigger and polls as a fallback.
+"""
+
+from __future__ import annotations
+
+import json
+import select
+import signal
+import time
+
+import pika
+import psycopg2
+import psycopg2.extensions
+from sqlalchemy.engine import make_url
+
+from credit_common.logging import get_logger
+from credit_common.outbox import NOTIFY_CHANNEL
+from credit_common.settings import ServiceSettings
+from credit_common.topology import declare_subscription, events_exchange, subscriptions_from
+
+log = get_logger("relay")
+
+_CLAIM = (
+    "SELECT id, message_id, exchange, routing_key, body, request_id FROM outbox "
+    "WHERE sent_at IS NULL ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"
+)
+_MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY(%s)"
+
+
+def libpq_dsn(sqlalchemy_url: str) -> str:
+    url = make_url(sqlalchemy_url).set(drivername="postgresql")
+    return url.render_as_string(hide_password=False)
+
+
+class Relay:
+    def __init__(self, settings: ServiceSettings):
+        self.settings = settings
+        self.source = settings.service_name
+        self.dsn = libpq_dsn(settings.database_url)
+        self._db = None
+        self._listener = None
+        self._amqp = None
+        self._channel = None
+        self._stopping = False
+
+    # -- connections -------------------------------------------------------------------
+    def _connect_db(self):
+        if self._db is None or self._db.closed:
+            self._db = psycopg2.connect(self.dsn, connect_timeout=5, application_name="relay")
+        if self._listener is None or self._listener.closed:
+            self._listener = psycopg2.connect(self.dsn, connect_timeout=5,
+                                              application_name="relay-listen")
+            self._listener.set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
+            self._listener.cursor().execute(f"LISTEN {NOTIFY_CHANNEL}")
+
+    def _connect_broker(self):
+        if self._channel is not None and self._channel.is_open:
+            return
+        params = pika.URLParameters(self.settings.amqp_uri)
+        params.socket_timeout = 5
+        params.blocked_connection_timeout = 30
+        params.client_properties = {"connection_name": f"relay-{self.source}"}
+        self._amqp = pika.BlockingConnection(params)
+        channel = self._amqp.channel()
+        channel.confirm_delivery()
+        channel.exchange_declare(exchange=events_exchange(self.source), exchange_type="topic",
+                                 durable=True)
+        for sub in subscriptions_from(self.source):
+            declare_subscription(channel, sub)
+        self._channel = channel
+        log.info("relay connected to broker", source=self.source)
+
+    def _close_broker(self):
+        try:
+            if self._amqp is not None and self._amqp.is_open:
+                self._amqp.close()
+        except Exception:  # noqa: BLE001 - already broken, nothing more to do
+            pass
+        self._amqp = self._channel = None
+
+    def _close_db(self):
+        for conn in (self._db, self._listener):
+            try:
+                if conn is not None:
+                    conn.close()
+            except Exception:  # noqa: BLE001
+                pass
+        self._db = self._listener = None
+
+    # -- work --------------------------------------------------------------------------
+    def publish_batch(self) -> int:
+        """Publish up to one batch of pending rows; returns how many were sent."""
+        self._connect_db()
+        self._connect_broker()
+        with self._db:  # one transaction: the claim locks hold until the rows are marked sent
+            with self._db.cursor() as cur:
+                cur.execute(_CLAIM, (self.settings.relay_batch_size,))
+                rows = cur.fetchall()
+                if not rows:
+                    return 0
+                for _id, message_id, exchange, routing_key, body, request_id in rows:
+                    headers = {"nameko.request_id": request_id} if request_id else {}
+                    self._channel.basic_publish(
+                        exchange=exchange,
+                        routing_key=routing_key,
+                        body=json.dumps(body, ensure_ascii=False).encode(),
+                        properties=pika.BasicProperties(
+                            content_type="application/json",
+                            content_encoding="utf-8",
+                            delivery_mode=pika.DeliveryMode.Persistent,
+                            message_id=str(message_id),
+                            headers=headers,
+                        ),
+                    )
+                cur.execute(_MARK_SENT, ([r[0] for r in rows],))
+        log.debug("relay published", count=len(rows))
+        return len(rows)
+
+    def _wait_for_notify(self):
+        ready, _, _ = select.select([self._listener], [], [], self.settings.relay_poll_interval_s)
+        if ready:
+            self._listener.poll()
+            self._listener.notifies.clear()
+
+    def run(self):
+        signal.signal(signal.SIGTERM, lambda *_: self.stop())
+        backoff = 0.2
+        log.info("relay starting", source=self.source)
+        while not self._stopping:
+            try:
+                sent = self.publish_batch()
+                backoff = 0.2
+                if sent < self.settings.relay_batch_size:
+                    self._wait_for_notify()
+            except (pika.exceptions.AMQPError, OSError) as exc:
+                log.warning("relay cannot reach the broker; rows stay pending",
+                            error=repr(exc), retry_in_s=backoff)
+                self._close_broker()
+                time.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+            except psycopg2.Error as exc:
+                log.warning("relay cannot reach the database", error=repr(exc), retry_in_s=backoff)
+                self._close_db()
+                time.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+        self._close_broker()
+        self._close_db()
+        log.info("relay stopped", source=self.source)
+
+    def stop(self):
+        self._stopping = True

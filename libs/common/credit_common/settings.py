@@ -1,0 +1,52 @@
+"""Settings every process reads from the environment (pydantic-settings).
+
+Each service subclasses :class:`ServiceSettings`, names itself and declares its own
+``<SERVICE>_DATABASE_URL``; when that is unset the URL is derived from
+``DATABASE_URL_TEMPLATE``, so a test run can move all four databases at once.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+DEFAULT_DATABASE_URL_TEMPLATE = "postgresql+psycopg2://postgres@127.0.0.1:5432/credit_{service}"
+
+
+class CommonSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    amqp_uri: str = Field(DEFAULT_AMQP_URI, validation_alias="AMQP_URI")
+    log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
+    log_format: str = Field("json", validation_alias="LOG_FORMAT")  # json | console
+    dev_mode: bool = Field(False, validation_alias="DEV_MODE")
+
+
+class ServiceSettings(CommonSettings):
+    service_name: ClassVar[str] = ""
+
+    database_url_template: str = Field(
+        DEFAULT_DATABASE_URL_TEMPLATE, validation_alias="DATABASE_URL_TEMPLATE"
+    )
+    #: subclasses re-declare it with ``validation_alias="<SERVICE>_DATABASE_URL"``
+    service_database_url: str | None = Field(None, exclude=True)
+    db_pool_size: int = Field(10, validation_alias="DB_POOL_SIZE")
+    db_statement_timeout_ms: int = Field(15000, validation_alias="DB_STATEMENT_TIMEOUT_MS")
+    db_connect_timeout_s: int = Field(5, validation_alias="DB_CONNECT_TIMEOUT_S")
+    max_workers: int = Field(10, validation_alias="MAX_WORKERS")
+    # Backoff between attempts of a failing event handler; after the last one the message
+    # is dead-lettered into "<queue>.dlq".
+    event_retry_delays_ms: list[int] = Field(
+        default_factory=lambda: [1000, 5000, 30000], validation_alias="EVENT_RETRY_DELAYS_MS"
+    )
+    metrics_port: int = Field(0, validation_alias="METRICS_PORT")  # 0: no metrics endpoint
+    relay_batch_size: int = Field(200, validation_alias="RELAY_BATCH_SIZE")
+    relay_poll_interval_s: float = Field(1.0, validation_alias="RELAY_POLL_INTERVAL_S")
+
+    @property
+    def database_url(self) -> str:
+        return self.service_database_url or self.database_url_template.format(
+            service=self.service_name)

@@ -1,0 +1,1 @@
+"""Test plumbing: an isolated RabbitMQ vhost and isolated databases per test run."""

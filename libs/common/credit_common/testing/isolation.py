@@ -1,0 +1,89 @@
+"""Every test run gets its own vhost and its own databases, named after a run id, so two runs
+on one machine never see each other's messages or rows.
+
+``TEST_RUN_ID`` (set by ``make test``) lets several pytest processes of one run share them;
+without it a fresh id is made. Nameko's ``rabbit_config`` fixture needs the management API,
+which this machine does not have, so vhosts are made with ``rabbitmqctl``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from urllib.parse import quote
+
+from credit_common.db_admin import SERVICES, drop_database, ensure_database
+
+RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1:5672")
+PG_BASE = os.environ.get("TEST_PG_BASE", "postgresql+psycopg2://postgres@127.0.0.1:5432")
+
+
+def run_id() -> str:
+    return os.environ.get("TEST_RUN_ID") or uuid.uuid4().hex[:8]
+
+
+def vhost_name(rid: str) -> str:
+    return f"credit-test-{rid}"
+
+
+def amqp_uri(rid: str) -> str:
+    return f"amqp://guest:guest@{RABBIT_HOST}/{quote(vhost_name(rid), safe='')}"
+
+
+def database_url_template(rid: str) -> str:
+    return f"{PG_BASE}/credit_t{rid}_{{service}}"
+
+
+def _rabbitmqctl(*args: str) -> None:
+    ctl = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
+    subprocess.run([ctl, "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+def create_vhost(rid: str) -> str:
+    _rabbitmqctl("add_vhost", vhost_name(rid))
+    _rabbitmqctl("set_permissions", "-p", vhost_name(rid), "guest", ".*", ".*", ".*")
+    return amqp_uri(rid)
+
+
+def delete_vhost(rid: str) -> None:
+    try:
+        _rabbitmqctl("delete_vhost", vhost_name(rid))
+    except subprocess.CalledProcessError:
+        pass
+
+
+def create_databases(rid: str, services=SERVICES) -> dict[str, str]:
+    template = database_url_template(rid)
+    urls = {s: template.format(service=s) for s in services}
+    for url in urls.values():
+        ensure_database(url)
+    return urls
+
+
+def drop_databases(rid: str, services=SERVICES) -> None:
+    template = database_url_template(rid)
+    for service in services:
+        drop_database(template.format(service=service))
+
+
+def migrate(service: str, database_url: str, repo_root: str, revision: str = "head",
+            command: str = "upgrade") -> None:
+    """Run the service's own alembic migrations against ``database_url``."""
+    from alembic import command as alembic_command
+    from alembic.config import Config
+
+    config = Config(os.path.join(repo_root, "services", service, "alembic.ini"))
+    config.attributes["database_url"] = database_url
+    getattr(alembic_command, command)(config, revision)
+
+
+def environment(rid: str) -> dict[str, str]:
+    """The variables a process of this test run needs."""
+    return {
+        "TEST_RUN_ID": rid,
+        "AMQP_URI": amqp_uri(rid),
+        "DATABASE_URL_TEMPLATE": database_url_template(rid),
+        "DEV_MODE": "true",
+    }

@@ -1,0 +1,72 @@
+"""Who publishes what, and who listens.
+
+Every publisher (the outbox relay) and every consumer declares the same durable queues at
+start-up, so an event published while its consumer is down waits in its queue instead of
+being dropped by an exchange with nothing bound to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: RPC exchange Nameko uses (its default).
+RPC_EXCHANGE = "nameko-rpc"
+
+
+def events_exchange(source_service: str) -> str:
+    """Nameko's convention: ``<service>.events``, a durable topic exchange."""
+    return f"{source_service}.events"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    source: str
+    event_type: str
+    consumer: str
+
+    @property
+    def exchange(self) -> str:
+        return events_exchange(self.source)
+
+    @property
+    def queue(self) -> str:
+        return f"{self.consumer}--{self.source}.{self.event_type}"
+
+    @property
+    def dead_letter_queue(self) -> str:
+        return f"{self.queue}.dlq"
+
+    def retry_queue(self, delay_ms: int) -> str:
+        return f"{self.queue}.retry.{delay_ms}ms"
+
+
+SUBSCRIPTIONS: tuple[Subscription, ...] = (
+    Subscription("intake", "application_submitted", "workflow"),
+    Subscription("workflow", "case_opened", "intake"),
+)
+
+
+def subscriptions_from(source: str) -> list[Subscription]:
+    return [s for s in SUBSCRIPTIONS if s.source == source]
+
+
+def subscriptions_of(consumer: str) -> list[Subscription]:
+    return [s for s in SUBSCRIPTIONS if s.consumer == consumer]
+
+
+def find_subscription(source: str, event_type: str, consumer: str) -> Subscription:
+    wanted = Subscription(source, event_type, consumer)
+    if wanted not in SUBSCRIPTIONS:
+        raise LookupError(
+            f"{consumer} handles {source}.{event_type} but credit_common.topology does not list "
+            "it: add the subscription so publishers declare its queue"
+        )
+    return wanted
+
+
+def declare_subscription(channel, sub: Subscription) -> None:
+    """Declare exchange, durable queue and binding on a pika channel (idempotent)."""
+    channel.exchange_declare(exchange=sub.exchange, exchange_type="topic", durable=True)
+    channel.queue_declare(queue=sub.queue, durable=True)
+    channel.queue_bind(queue=sub.queue, exchange=sub.exchange, routing_key=sub.event_type)
+    channel.queue_declare(queue=sub.dead_letter_queue, durable=True)

@@ -1,0 +1,33 @@
+"""The unit of work every service's handlers talk to.
+
+It wraps the worker's SQLAlchemy session: repositories read and write through it, ``publish``
+stages an event in the outbox (same transaction), ``claim`` makes a consumer idempotent. It
+never commits: the worker's entrypoint commits when the handler returns and rolls back when
+it raises, so a handler cannot half-finish.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from credit_common.contracts.events import Event
+from credit_common.outbox import add_to_outbox, claim_message
+
+
+class SqlUnitOfWork:
+    def __init__(self, session: Session, request_id: str | None = None):
+        self.session = session
+        self.request_id = request_id
+        self.published: list[Event] = []
+
+    def publish(self, event: Event) -> uuid.UUID:
+        self.published.append(event)
+        return add_to_outbox(self.session, event, self.request_id)
+
+    def claim(self, consumer: str, message_id: uuid.UUID | str) -> bool:
+        return claim_message(self.session, consumer, message_id)
+
+    def flush(self) -> None:
+        self.session.flush()

@@ -1,0 +1,9 @@
+from credit_common.unit_of_work import SqlUnitOfWork
+
+from intake.adapters.repository import ApplicationRepository
+
+
+class IntakeUnitOfWork(SqlUnitOfWork):
+    def __init__(self, session, request_id=None):
+        super().__init__(session, request_id)
+        self.applications = ApplicationRepository(session)

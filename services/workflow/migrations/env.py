@@ -1,0 +1,4 @@
+from credit_common.migrations import run_migrations
+from workflow.config import WorkflowSettings
+
+run_migrations(WorkflowSettings())

@@ -1,0 +1,3 @@
+"""Workflow: cases, routing, deadlines."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,9 @@
+from credit_common.unit_of_work import SqlUnitOfWork
+
+from workflow.adapters.repository import CaseRepository
+
+
+class WorkflowUnitOfWork(SqlUnitOfWork):
+    def __init__(self, session, request_id=None):
+        super().__init__(session, request_id)
+        self.cases = CaseRepository(session)

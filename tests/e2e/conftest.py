@@ -1,0 +1,59 @@
+import pathlib
+import random
+
+import httpx
+import pytest
+from stdnum.cn import uscc
+
+from credit_common.testing import isolation
+from tests.e2e.platform import Platform
+
+SERVICE_PROCESSES = ("intake", "intake_relay", "workflow", "workflow_relay", "notification",
+                     "notification_relay", "disclosure", "disclosure_relay")
+
+E2E_SETTINGS = {
+    "RPC_TIMEOUT_S": "2",
+    "HEALTH_TIMEOUT_S": "1",
+    "EVENT_RETRY_DELAYS_MS": "[200, 500]",
+    "RELAY_POLL_INTERVAL_S": "1",
+    "LOG_LEVEL": "INFO",
+}
+
+
+@pytest.fixture(scope="session")
+def platform(test_run_id, amqp_uri, database_urls, tmp_path_factory):
+    log_dir = pathlib.Path(tmp_path_factory.mktemp("logs"))
+    env = {**isolation.environment(test_run_id), **E2E_SETTINGS}
+    running = Platform(env=env, log_dir=log_dir)
+    try:
+        for name in SERVICE_PROCESSES:
+            running.start(name)
+        running.start("gateway")
+        running.wait_healthy(timeout=60)
+        yield running
+    finally:
+        running.stop_all()
+        print(f"\nprocess logs: {log_dir}")
+
+
+@pytest.fixture
+def http(platform):
+    with httpx.Client(base_url=platform.url, timeout=10) as client:
+        yield client
+
+
+_rng = random.Random()
+
+
+def make_uscc() -> str:
+    body = "91440106" + "".join(_rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+    return body + uscc.calc_check_digit(body)
+
+
+@pytest.fixture
+def application_payload():
+    def build(**overrides):
+        return {"record_type": "penalty_publicity", "subject_uscc": make_uscc(),
+                "subject_name": "广州天河测试科技有限公司", "district_code": "440106", **overrides}
+
+    return build

@@ -1,0 +1,69 @@
+"""``make test``: one isolated run of every suite against the real RabbitMQ and PostgreSQL.
+
+The run gets its own vhost and databases (named after a fresh run id, so two runs on one
+machine never collide), migrates them, runs the suites in separate pytest processes (service
+suites are eventlet-patched, the gateway's and the end-to-end suite are not) and removes
+everything it made, whatever happened. It fails if any suite fails or runs no test.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+import time
+
+from credit_common.testing import isolation
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PY = sys.executable
+SERVICES = ("intake", "workflow", "notification", "disclosure")
+
+SUITES = [
+    ("unit", ["libs/common/tests/unit", *[f"services/{s}/tests/unit" for s in SERVICES],
+              "gateway/tests/unit", "tests/unit"], ["-p", "no:pytest_nameko"]),
+    ("service integration", ["libs/common/tests/integration",
+                             *[f"services/{s}/tests/integration" for s in SERVICES]],
+     ["-p", "credit_common.testing.eventlet_plugin", "-p", "credit_common.testing.fixtures"]),
+    ("gateway integration", ["gateway/tests/integration"],
+     ["-p", "no:pytest_nameko", "-p", "credit_common.testing.fixtures"]),
+    ("end-to-end", ["tests/e2e"], ["-p", "no:pytest_nameko", "-p", "credit_common.testing.fixtures"]),
+]
+
+
+def main() -> int:
+    rid = isolation.run_id()
+    env = {**os.environ, **isolation.environment(rid), "PYTHONWARNINGS": "ignore"}
+    print(f"test run {rid}: vhost {isolation.vhost_name(rid)}, databases credit_t{rid}_*",
+          flush=True)
+    started = time.monotonic()
+    failures = []
+    try:
+        isolation.create_vhost(rid)
+        for service, url in isolation.create_databases(rid).items():
+            isolation.migrate(service, url, str(ROOT))
+        for name, paths, options in SUITES:
+            paths = [p for p in paths if (ROOT / p).exists()]
+            if not paths:
+                failures.append(f"{name}: no test directory")
+                continue
+            print(f"\n=== {name} ===", flush=True)
+            code = subprocess.call([PY, "-m", "pytest", "-q", *options, *paths], cwd=ROOT, env=env)
+            if code == 5:
+                failures.append(f"{name}: ran no test")
+            elif code != 0:
+                failures.append(f"{name}: pytest exited {code}")
+    finally:
+        isolation.delete_vhost(rid)
+        isolation.drop_databases(rid)
+    elapsed = time.monotonic() - started
+    if failures:
+        print(f"\nFAILED after {elapsed:.0f} s: " + "; ".join(failures), flush=True)
+        return 1
+    print(f"\nall suites passed in {elapsed:.0f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
