@@ -54,11 +54,12 @@ run: migrate demo-data
 	@echo "  信用修复平台  gateway  http://127.0.0.1:$(GATEWAY_PORT)"
 	@echo "               API docs http://127.0.0.1:$(GATEWAY_PORT)/docs"
 	@echo "               health   http://127.0.0.1:$(GATEWAY_PORT)/healthz"
+	@echo "               metrics  intake :$$(($(METRICS_BASE_PORT)+0))  workflow :$$(($(METRICS_BASE_PORT)+200))  notification :$$(($(METRICS_BASE_PORT)+400))  disclosure :$$(($(METRICS_BASE_PORT)+600))  (gateway: /metrics)"
 	@echo "  demo logins: none yet (login arrives with the intake and workflow issues)"
 	@echo "  Ctrl-C stops every process started here."
 	@echo ""
-	DEV_MODE=$${DEV_MODE:-true} PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho -f deploy/Procfile -d . \
-	  -p $(METRICS_BASE_PORT) start -c intake=$(INTAKE_INSTANCES),workflow=$(WORKFLOW_INSTANCES),notification=$(NOTIFICATION_INSTANCES),disclosure=$(DISCLOSURE_INSTANCES),intake_relay=$(RELAY_INSTANCES),workflow_relay=$(RELAY_INSTANCES),notification_relay=$(RELAY_INSTANCES),disclosure_relay=$(RELAY_INSTANCES),gateway=1
+	DEV_MODE=$${DEV_MODE:-true} PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start -f deploy/Procfile -d . \
+	  -p $(METRICS_BASE_PORT) -c intake=$(INTAKE_INSTANCES),workflow=$(WORKFLOW_INSTANCES),notification=$(NOTIFICATION_INSTANCES),disclosure=$(DISCLOSURE_INSTANCES),intake_relay=$(RELAY_INSTANCES),workflow_relay=$(RELAY_INSTANCES),notification_relay=$(RELAY_INSTANCES),disclosure_relay=$(RELAY_INSTANCES),gateway=1
 
 test: venv infra
 	@$(PY) -m tests.run

@@ -19,6 +19,10 @@ def main(service: str, settings_path: str, service_path: str, argv: list[str] | 
     argv = sys.argv[1:] if argv is None else argv
     command = argv[0] if argv else "serve"
     if command == "serve":
+        import warnings
+
+        # Nameko 2.14 is built on eventlet; its deprecation notice is not actionable here
+        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
         import eventlet
 
         eventlet.monkey_patch()

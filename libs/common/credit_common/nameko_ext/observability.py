@@ -70,6 +70,12 @@ class _MessagingCollector:
         self.database = database
         self.amqp_uri = amqp_uri
 
+    def describe(self):
+        # lets the registry learn the names without a scrape, which would run before the
+        # database dependency is set up
+        return [GaugeMetricFamily("outbox_backlog", "Outbox rows not yet published"),
+                GaugeMetricFamily("dead_letter_messages", "Messages waiting in dead-letter queues")]
+
     def collect(self):
         backlog = GaugeMetricFamily("outbox_backlog", "Outbox rows not yet published",
                                     labels=["service"])
