@@ -6,7 +6,7 @@ import pytest
 from stdnum.cn import uscc
 
 from credit_common.testing import isolation
-from tests.e2e.platform import Platform
+from credit_common.testing.platform import Platform
 
 SERVICE_PROCESSES = ("intake", "intake_relay", "workflow", "workflow_relay", "notification",
                      "notification_relay", "disclosure", "disclosure_relay")

@@ -2,7 +2,7 @@
 
 import httpx
 
-from tests.e2e.platform import wait_until
+from credit_common.testing.platform import wait_until
 
 
 def test_gateway_metrics_count_requests_and_rpc_calls(http, application_payload):

@@ -7,7 +7,7 @@ import time
 import httpx
 from sqlalchemy import text
 
-from tests.e2e.platform import free_port, wait_until
+from credit_common.testing.platform import free_port, wait_until
 from credit_common.testing.tcp_proxy import TcpProxy
 
 

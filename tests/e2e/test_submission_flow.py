@@ -8,7 +8,7 @@ import uuid
 import pika
 from sqlalchemy import text
 
-from tests.e2e.platform import wait_until
+from credit_common.testing.platform import wait_until
 
 
 def wait_for_case(http, acceptance_number, timeout=15):

@@ -13,7 +13,7 @@ import pytest
 from credit_common.testing.isolation import vhost_name
 from credit_common.testing.tcp_proxy import TcpProxy
 from gateway.rpc.client import RemoteError, RpcClient, RpcTimeout, ServiceUnavailable
-from tests.e2e.platform import free_port
+from credit_common.testing.platform import free_port
 
 PROBE = "gateway_probe"
 

@@ -17,12 +17,19 @@ from credit_common.outbox import add_to_outbox, claim_message
 
 
 class SqlUnitOfWork:
-    def __init__(self, session: Session, request_id: str | None = None):
+    def __init__(self, session: Session, request_id: str | None = None,
+                 read_only: bool = False):
         self.session = session
         self.request_id = request_id
+        self.read_only = read_only
+        if read_only:
+            # a read needs no transaction: autocommit saves the BEGIN and COMMIT round trips
+            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
         self.published: list[Event] = []
 
     def publish(self, event: Event) -> uuid.UUID:
+        if self.read_only:
+            raise RuntimeError("a read-only unit of work cannot publish")
         self.published.append(event)
         return add_to_outbox(self.session, event, self.request_id)
 

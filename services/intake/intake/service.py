@@ -31,8 +31,8 @@ class IntakeService:
     metrics = MetricsServer(IntakeSettings)
     config = Config()
 
-    def _uow(self) -> IntakeUnitOfWork:
-        return IntakeUnitOfWork(self.db, self.context.request_id)
+    def _uow(self, read_only: bool = False) -> IntakeUnitOfWork:
+        return IntakeUnitOfWork(self.db, self.context.request_id, read_only)
 
     @rpc(expected_exceptions=EXPECTED)
     def health(self):
@@ -48,7 +48,8 @@ class IntakeService:
 
     @rpc(expected_exceptions=EXPECTED)
     def get_application(self, application_id: str):
-        return application_view(handlers.get_application(application_id, self._uow()))
+        application = handlers.get_application(application_id, self._uow(read_only=True))
+        return application_view(application)
 
     @subscribe("workflow", "case_opened")
     def on_case_opened(self, envelope):

@@ -27,8 +27,8 @@ class WorkflowService:
     metrics = MetricsServer(WorkflowSettings)
     config = Config()
 
-    def _uow(self) -> WorkflowUnitOfWork:
-        return WorkflowUnitOfWork(self.db, self.context.request_id)
+    def _uow(self, read_only: bool = False) -> WorkflowUnitOfWork:
+        return WorkflowUnitOfWork(self.db, self.context.request_id, read_only)
 
     @rpc(expected_exceptions=EXPECTED)
     def health(self):
@@ -36,7 +36,7 @@ class WorkflowService:
 
     @rpc(expected_exceptions=EXPECTED)
     def get_case(self, acceptance_number: str):
-        return case_view(handlers.get_case(str(acceptance_number), self._uow()))
+        return case_view(handlers.get_case(str(acceptance_number), self._uow(read_only=True)))
 
     @subscribe("intake", "application_submitted")
     def on_application_submitted(self, envelope):

@@ -91,6 +91,48 @@ def clean_queues(amqp_uri):
 
 
 @pytest.fixture
+def container_factory():
+    """Nameko's fixture of the same name, without its plugin: that plugin's ``amqp_uri``
+    needs the management API and would replace this run's vhost."""
+    from nameko.containers import ServiceContainer
+
+    containers = []
+
+    def make_container(service_cls, config):
+        container = ServiceContainer(service_cls, config)
+        containers.append(container)
+        return container
+
+    yield make_container
+    for container in containers:
+        try:
+            container.stop()
+        except Exception:  # noqa: BLE001 - a test may have killed it already
+            container.kill()
+
+
+@pytest.fixture
+def runner_factory():
+    from nameko.runners import ServiceRunner
+
+    runners = []
+
+    def make_runner(config, *service_classes):
+        runner = ServiceRunner(config)
+        for service_cls in service_classes:
+            runner.add_service(service_cls)
+        runners.append(runner)
+        return runner
+
+    yield make_runner
+    for runner in runners:
+        try:
+            runner.stop()
+        except Exception:  # noqa: BLE001
+            runner.kill()
+
+
+@pytest.fixture
 def db_engine(database_urls):
     """An engine per service database, for arranging and checking rows."""
     from sqlalchemy import create_engine

@@ -4,6 +4,6 @@ from workflow.adapters.repository import CaseRepository
 
 
 class WorkflowUnitOfWork(SqlUnitOfWork):
-    def __init__(self, session, request_id=None):
-        super().__init__(session, request_id)
+    def __init__(self, session, request_id=None, read_only=False):
+        super().__init__(session, request_id, read_only)
         self.cases = CaseRepository(session)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+ROOT = pathlib.Path(__file__).resolve().parents[4]  # the repository
 PROCFILE = ROOT / "deploy" / "Procfile"
 
 
