@@ -1,0 +1,121 @@
+"""The outbox relay as a real process: rows committed in the outbox are published with
+confirms and marked sent, a commit wakes it without waiting for its poll, and two relays
+running at once publish each row exactly once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from typing import ClassVar
+
+import pika
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from credit_common.contracts.events import Event
+from credit_common.outbox import add_to_outbox
+from credit_common.testing import isolation
+
+QUEUE = "common-test--notification.relay_probe"
+
+
+class RelayProbe(Event):
+    event_type: ClassVar[str] = "relay_probe"
+    source: ClassVar[str] = "notification"
+
+    n: int
+
+
+@pytest.fixture
+def probe_queue(amqp_uri, db_engine):
+    with db_engine["notification"].begin() as conn:
+        conn.execute(text("DELETE FROM outbox"))
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = connection.channel()
+    channel.exchange_declare("notification.events", "topic", durable=True)
+    channel.queue_declare(QUEUE, durable=True)
+    channel.queue_bind(QUEUE, "notification.events", "relay_probe")
+    channel.queue_purge(QUEUE)
+    yield channel
+    channel.queue_delete(QUEUE)
+    connection.close()
+
+
+@pytest.fixture
+def start_relay(test_run_id, tmp_path):
+    processes = []
+
+    def start(poll_interval_s: float = 30.0):
+        env = {**os.environ, **isolation.environment(test_run_id),
+               "RELAY_POLL_INTERVAL_S": str(poll_interval_s), "RELAY_BATCH_SIZE": "50"}
+        log = open(tmp_path / f"relay-{len(processes)}.log", "wb")
+        process = subprocess.Popen([sys.executable, "-m", "notification", "relay"], env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+        processes.append(process)
+        return process
+
+    yield start
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def stage(db_engine, numbers) -> None:
+    with Session(db_engine["notification"]) as session, session.begin():
+        for n in numbers:
+            add_to_outbox(session, RelayProbe(n=n))
+
+
+def drain(channel) -> list[tuple[str, bytes]]:
+    messages = []
+    while True:
+        method, properties, body = channel.basic_get(QUEUE, auto_ack=True)
+        if method is None:
+            return messages
+        messages.append((properties.message_id, body))
+
+
+def collect(channel, expected: int, timeout: float) -> list[tuple[str, bytes]]:
+    messages = []
+    deadline = time.monotonic() + timeout
+    while len(messages) < expected and time.monotonic() < deadline:
+        messages += drain(channel)
+        time.sleep(0.05)
+    time.sleep(0.3)  # anything extra (a duplicate) would arrive now
+    return messages + drain(channel)
+
+
+def pending(db_engine) -> int:
+    with db_engine["notification"].connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM outbox WHERE sent_at IS NULL")).scalar()
+
+
+def test_a_commit_wakes_the_relay_which_publishes_and_marks_rows_sent(
+        probe_queue, start_relay, db_engine):
+    start_relay(poll_interval_s=30)
+    time.sleep(1.5)  # let it connect and start listening before the commit
+    stage(db_engine, range(5))
+    messages = collect(probe_queue, 5, timeout=5)  # far less than the 30 s poll interval
+    assert len(messages) == 5
+    assert pending(db_engine) == 0
+    with db_engine["notification"].connect() as conn:
+        ids = {str(r[0]) for r in conn.execute(text("SELECT message_id FROM outbox"))}
+    assert {m for m, _ in messages} == ids
+
+
+def test_two_relays_publish_each_row_exactly_once(probe_queue, start_relay, db_engine):
+    stage(db_engine, range(200))
+    start_relay(poll_interval_s=0.2)
+    start_relay(poll_interval_s=0.2)
+    messages = collect(probe_queue, 200, timeout=30)
+    message_ids = [m for m, _ in messages]
+    assert len(message_ids) == 200, f"{len(message_ids)} published for 200 rows"
+    assert len(set(message_ids)) == 200
+    assert pending(db_engine) == 0

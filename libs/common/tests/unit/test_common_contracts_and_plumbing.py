@@ -1,0 +1,127 @@
+"""Plain-Python parts of the shared package: names on the bus, the wire format, errors,
+settings, identifier checks and the organisation reference data."""
+
+import json
+import logging
+import uuid
+
+import pytest
+import structlog
+from stdnum.cn import ric, uscc
+
+from credit_common import topology
+from credit_common.contracts.envelope import EventEnvelope
+from credit_common.contracts.events import ApplicationSubmitted
+from credit_common.errors import Conflict, NotFound, ServiceError
+from credit_common.identity import (is_valid_document, mask_document, mask_phone,
+                                    subject_code_kind)
+from credit_common.logging import configure_logging, get_logger
+from credit_common.reference import organisation
+from credit_common.relay import libpq_dsn
+from intake.config import IntakeSettings
+
+
+def test_queue_names_follow_the_topology_convention():
+    sub = topology.Subscription("intake", "application_submitted", "workflow")
+    assert sub.exchange == "intake.events"
+    assert sub.queue == "workflow--intake.application_submitted"
+    assert sub.dead_letter_queue == "workflow--intake.application_submitted.dlq"
+    assert sub.retry_queue(5000) == "workflow--intake.application_submitted.retry.5000ms"
+
+
+def test_an_unlisted_subscription_is_refused_with_a_hint():
+    with pytest.raises(LookupError, match="topology"):
+        topology.find_subscription("intake", "no_such_event", "workflow")
+
+
+def test_the_envelope_is_plain_json_on_the_wire():
+    event = ApplicationSubmitted(
+        application_id=uuid.uuid4(), acceptance_number="XF-440106-20261124-000001",
+        record_type="penalty_publicity", subject_uscc="91440106MA59ABCD1M",
+        subject_name="广州测试", district_code="440106",
+        submitted_at="2026-11-24T10:00:00+08:00")
+    wire = EventEnvelope(event_type=event.event_type, source=event.source,
+                         data=event.model_dump(mode="json")).model_dump(mode="json")
+    text = json.dumps(wire, ensure_ascii=False)  # would raise on a datetime or UUID
+    assert "__type__" not in text
+    assert isinstance(wire["occurred_at"], str) and isinstance(wire["message_id"], str)
+    assert EventEnvelope.model_validate(json.loads(text)).data["subject_name"] == "广州测试"
+
+
+def test_service_errors_carry_code_message_and_details_in_args():
+    error = NotFound("CASE_NOT_FOUND", "未找到案件", {"acceptance_number": "X"})
+    assert error.args == ("CASE_NOT_FOUND", "未找到案件", {"acceptance_number": "X"})
+    assert Conflict().code == "CONFLICT" and "冲突" in Conflict().message
+    assert isinstance(error, ServiceError)
+
+
+def test_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL_TEMPLATE", "postgresql+psycopg2://u@h/x_{service}")
+    monkeypatch.setenv("EVENT_RETRY_DELAYS_MS", "[10, 20]")
+    settings = IntakeSettings()
+    assert settings.database_url == "postgresql+psycopg2://u@h/x_intake"
+    assert settings.event_retry_delays_ms == [10, 20]
+    monkeypatch.setenv("INTAKE_DATABASE_URL", "postgresql+psycopg2://u@h/explicit")
+    assert IntakeSettings().database_url == "postgresql+psycopg2://u@h/explicit"
+
+
+def test_the_relay_speaks_libpq_urls():
+    assert libpq_dsn("postgresql+psycopg2://postgres@127.0.0.1:5432/credit_intake") == \
+        "postgresql://postgres@127.0.0.1:5432/credit_intake"
+
+
+def valid_uscc(body="91440106MA59ABCD"):
+    body = (body + "0")[:17]
+    return body + uscc.calc_check_digit(body)
+
+
+def test_subject_codes_accept_uscc_or_registration_number_with_checksums():
+    code = valid_uscc()
+    assert subject_code_kind(code) == "uscc"
+    assert subject_code_kind(code.lower()) == "uscc"
+    wrong = code[:-1] + ("1" if code[-1] != "1" else "2")
+    assert subject_code_kind(wrong) is None
+    assert subject_code_kind("440106000123453") in ("registration_number", None)
+    from stdnum.iso7064 import mod_11_10
+    registration = "44010600012345" + mod_11_10.calc_check_digit("44010600012345")
+    assert subject_code_kind(registration) == "registration_number"
+    assert subject_code_kind(registration[:-1] + str((int(registration[-1]) + 1) % 10)) is None
+
+
+def test_documents_are_checked_by_type():
+    body = "44010619900101123"
+    resident_id = body + ric.calc_check_digit(body + "0")  # it skips the last character
+    assert is_valid_document("resident_id", resident_id)
+    assert not is_valid_document("resident_id", body + "0" if resident_id[-1] != "0" else body + "1")
+    assert is_valid_document("hk_macao_permit", "H12345678")
+    assert not is_valid_document("hk_macao_permit", "12345678")
+    assert mask_document(resident_id) == resident_id[:4] + "*" * 12 + resident_id[-2:]
+    assert mask_phone("13800138000") == "138****8000"
+
+
+def test_the_organisation_has_eleven_districts_with_offices_and_a_credit_section():
+    districts = [u for u in organisation.UNITS.values()
+                 if u.kind is organisation.UnitKind.district_bureau]
+    assert len(districts) == 11
+    for district in districts:
+        assert len(organisation.offices_of(district.code)) >= 3
+        assert organisation.credit_section_of(district.code).name.endswith("信用监管科")
+    tianhe = organisation.offices_of("440106")
+    assert organisation.same_district_bureau(tianhe[0].code, tianhe[1].code)
+    assert not organisation.same_district_bureau(tianhe[0].code,
+                                                 organisation.offices_of("440103")[0].code)
+
+
+def test_log_lines_are_json_and_carry_the_bound_request_id(capsys):
+    configure_logging("probe", "INFO", "json")
+    structlog.contextvars.bind_contextvars(request_id="req-42")
+    try:
+        get_logger("probe").info("case opened", acceptance_number="XF-1")
+    finally:
+        structlog.contextvars.clear_contextvars()
+        logging.getLogger().handlers.clear()
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["event"] == "case opened"
+    assert line["request_id"] == "req-42"
+    assert line["acceptance_number"] == "XF-1"
+    assert line["process"] == "probe"

@@ -1,0 +1,138 @@
+"""Intake's domain and use cases with an in-memory unit of work."""
+
+import uuid
+from datetime import date, datetime, timezone
+
+import pytest
+from nameko.testing.services import worker_factory
+from stdnum.cn import uscc
+
+from credit_common.contracts.commands import SubmitApplication
+from credit_common.contracts.envelope import EventEnvelope
+from credit_common.contracts.events import CaseOpened
+from credit_common.errors import NotFound, ValidationFailed
+from intake import handlers
+from intake.domain.model import acceptance_number
+from intake.service import IntakeService
+
+
+def make_uscc(middle="MA59ABCD1"):
+    body = "91440106" + middle
+    return body + uscc.calc_check_digit(body)
+
+
+class FakeApplications:
+    def __init__(self):
+        self.rows = {}
+        self.sequences = {}
+
+    def add(self, application):
+        self.rows[application.id] = application
+
+    def save(self, application):
+        self.rows[application.id] = application
+
+    def get(self, application_id):
+        return self.rows.get(uuid.UUID(str(application_id)))
+
+    def by_idempotency_key(self, key):
+        return next((a for a in self.rows.values() if a.idempotency_key == key), None)
+
+    def next_acceptance_sequence(self, district_code, day):
+        key = (district_code, day)
+        self.sequences[key] = self.sequences.get(key, 0) + 1
+        return self.sequences[key]
+
+
+class FakeUnitOfWork:
+    def __init__(self):
+        self.applications = FakeApplications()
+        self.published = []
+        self.claimed = set()
+
+    def publish(self, event):
+        self.published.append(event)
+
+    def claim(self, consumer, message_id):
+        if (consumer, str(message_id)) in self.claimed:
+            return False
+        self.claimed.add((consumer, str(message_id)))
+        return True
+
+
+def command(**changes):
+    return SubmitApplication(**{"record_type": "penalty_publicity", "subject_uscc": make_uscc(),
+                                "subject_name": " 广州测试科技有限公司 ",
+                                "district_code": "440106", **changes})
+
+
+def test_acceptance_numbers_are_formatted_per_district_and_day():
+    assert acceptance_number("440106", date(2026, 11, 23), 123) == "XF-440106-20261123-000123"
+    with pytest.raises(ValueError):
+        acceptance_number("44010", date(2026, 11, 23), 1)
+    with pytest.raises(ValueError):
+        acceptance_number("440106", date(2026, 11, 23), 1_000_000)
+
+
+def test_a_submission_is_saved_numbered_and_announced():
+    uow = FakeUnitOfWork()
+    application = handlers.submit_application(command(), uow)
+    assert application.status == "submitted"
+    assert application.subject_name == "广州测试科技有限公司"
+    assert application.acceptance_number.endswith("-000001")
+    [event] = uow.published
+    assert event.event_type == "application_submitted"
+    assert event.application_id == application.id
+
+
+def test_each_submission_gets_the_next_number():
+    uow = FakeUnitOfWork()
+    numbers = [handlers.submit_application(command(), uow).acceptance_number for _ in range(3)]
+    assert [n[-6:] for n in numbers] == ["000001", "000002", "000003"]
+
+
+def test_the_same_idempotency_key_returns_the_first_application_and_announces_once():
+    uow = FakeUnitOfWork()
+    first = handlers.submit_application(command(), uow, "key-1")
+    again = handlers.submit_application(command(), uow, "key-1")
+    assert again.id == first.id
+    assert len(uow.published) == 1
+
+
+def test_a_wrong_check_digit_is_refused_naming_the_field():
+    code = make_uscc()
+    wrong = code[:-1] + ("1" if code[-1] != "1" else "2")
+    with pytest.raises(ValidationFailed) as raised:
+        handlers.submit_application(command(subject_uscc=wrong), FakeUnitOfWork())
+    assert raised.value.code == "INVALID_USCC"
+    assert raised.value.details == {"field": "subject_uscc"}
+
+
+def test_case_opened_moves_the_application_to_pending_acceptance_once():
+    uow = FakeUnitOfWork()
+    application = handlers.submit_application(command(), uow)
+    case_id = uuid.uuid4()
+    envelope = EventEnvelope(event_type="case_opened", source="workflow", data=CaseOpened(
+        case_id=case_id, application_id=application.id,
+        acceptance_number=application.acceptance_number,
+        opened_at=datetime.now(timezone.utc)).model_dump(mode="json"))
+    assert handlers.record_case_opened(envelope, uow) is True
+    assert handlers.record_case_opened(envelope, uow) is False
+    stored = uow.applications.get(application.id)
+    assert stored.status == "pending_acceptance"
+    assert stored.case_id == case_id
+    assert stored.version == 2
+
+
+def test_an_unknown_or_malformed_application_id_is_not_found():
+    with pytest.raises(NotFound):
+        handlers.get_application(str(uuid.uuid4()), FakeUnitOfWork())
+    with pytest.raises(NotFound):
+        handlers.get_application("not-a-uuid", FakeUnitOfWork())
+
+
+def test_the_entrypoint_turns_a_contract_violation_into_validation_failed():
+    service = worker_factory(IntakeService)
+    with pytest.raises(ValidationFailed) as raised:
+        service.submit_application({"record_type": "penalty_publicity"})
+    assert "subject_uscc" in raised.value.details["fields"]

@@ -1,0 +1,66 @@
+"""Opening a case, in plain Python."""
+
+import uuid
+from datetime import datetime, timezone
+
+from credit_common.contracts.envelope import EventEnvelope
+from credit_common.contracts.events import ApplicationSubmitted
+from workflow import handlers
+from workflow.domain.model import Case
+
+
+def submitted():
+    return ApplicationSubmitted(
+        application_id=uuid.uuid4(), acceptance_number="XF-440106-20261124-000007",
+        record_type="penalty_publicity", subject_uscc="91440106MA59ABCD1M",
+        subject_name="广州测试", district_code="440106", submitted_at=datetime.now(timezone.utc))
+
+
+def test_a_case_opens_pending_acceptance_and_announces_itself():
+    event = submitted()
+    case = Case.open_for(event, datetime.now(timezone.utc))
+    assert case.status == "pending_acceptance"
+    assert case.acceptance_number == event.acceptance_number
+    [opened] = case.events
+    assert opened.event_type == "case_opened" and opened.case_id == case.id
+
+
+class FakeCases:
+    def __init__(self):
+        self.by_application = {}
+
+    def add(self, case):
+        if case.application_id in self.by_application:
+            return False
+        self.by_application[case.application_id] = case
+        return True
+
+
+class FakeUnitOfWork:
+    def __init__(self):
+        self.cases = FakeCases()
+        self.claimed = set()
+        self.published = []
+
+    def claim(self, consumer, message_id):
+        key = (consumer, str(message_id))
+        if key in self.claimed:
+            return False
+        self.claimed.add(key)
+        return True
+
+    def publish(self, event):
+        self.published.append(event)
+
+
+def test_open_case_is_idempotent_by_message_and_by_application():
+    uow = FakeUnitOfWork()
+    event = submitted()
+    envelope = EventEnvelope(event_type=event.event_type, source=event.source,
+                             data=event.model_dump(mode="json"))
+    assert handlers.open_case(envelope, uow) is not None
+    assert handlers.open_case(envelope, uow) is None
+    other_message = EventEnvelope(event_type=event.event_type, source=event.source,
+                                  data=event.model_dump(mode="json"))
+    assert handlers.open_case(other_message, uow) is None
+    assert len(uow.published) == 1
