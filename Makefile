@@ -70,7 +70,7 @@ dlq: venv
 dlq-replay: venv
 	@$(PY) -m credit_common.dlq replay $(if $(QUEUE),--queue $(QUEUE)) $(if $(MESSAGE_ID),--message-id $(MESSAGE_ID))
 
-bench: migrate
+bench: venv infra
 	@$(PY) -m bench.run $(if $(QUICK),--quick)
 
 # Regenerate the pinned dependency tree from requirements.in.

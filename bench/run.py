@@ -1,0 +1,340 @@
+"""``make bench``: the platform's speed, each figure next to anchors measured in the same run.
+
+Figures on a 2-core machine are noisy, so every path is reported as a ratio to the bare
+Nameko echo RPC (a) measured minutes earlier on the same machine:
+
+  (a) nameko_echo         Nameko echo RPC through ``ClusterRpcProxy``           (anchor)
+      raw_pika            a pika request/reply round trip, no framework          (anchor)
+      fastapi_hello       HTTP GET of a FastAPI hello-world under uvicorn         (anchor)
+  (b) gateway_rpc_echo    the gateway's pika RPC client calling the same echo
+  (c) gateway_case_read   HTTP through the gateway to workflow.get_case (one row)
+
+The bench starts everything itself in the vhost ``credit-bench`` and the databases
+``credit_bench_<service>``, and stops it all afterwards. ``--quick`` takes fewer samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import json
+import os
+import pathlib
+import platform as host
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+import httpx
+import pika
+from stdnum.cn import uscc
+
+from credit_common.db_admin import SERVICES, ensure_database
+from credit_common.testing import isolation
+from credit_common.testing.platform import Platform, free_port, wait_until
+from gateway.rpc.client import RpcClient, RpcError
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+VHOST = "credit-bench"
+SERVICE_PROCESSES = ("intake", "intake_relay", "workflow", "workflow_relay", "notification",
+                     "notification_relay", "disclosure", "disclosure_relay")
+
+TARGETS = {
+    "c_over_a": ("gateway_case_read / nameko_echo median", 2.0),
+}
+
+
+# -- set-up ---------------------------------------------------------------------------------
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+def prepare_broker_and_databases() -> dict[str, str]:
+    """A fresh vhost each run (no queue left over from the last one); databases are kept,
+    so data generated once is reused."""
+    try:
+        _rabbitmqctl("delete_vhost", VHOST)
+    except subprocess.CalledProcessError:
+        pass
+    _rabbitmqctl("add_vhost", VHOST)
+    _rabbitmqctl("set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*")
+    template = f"{isolation.PG_BASE}/credit_bench_{{service}}"
+    for service in SERVICES:
+        url = template.format(service=service)
+        ensure_database(url)
+        isolation.migrate(service, url, str(ROOT))
+    return {
+        "AMQP_URI": f"amqp://guest:guest@{isolation.RABBIT_HOST}/{VHOST}",
+        "DATABASE_URL_TEMPLATE": template,
+        "DEV_MODE": "true",
+        "LOG_LEVEL": "WARNING",
+        "RELAY_POLL_INTERVAL_S": "1",
+    }
+
+
+def start_echo_service(env: dict[str, str], log_dir: pathlib.Path) -> subprocess.Popen:
+    log = open(log_dir / "bench_echo.log", "ab")
+    return subprocess.Popen([sys.executable, "-m", "bench.echo_service"], cwd=ROOT,
+                            env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+
+
+def start_hello_app(log_dir: pathlib.Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    log = open(log_dir / "hello.log", "ab")
+    process = subprocess.Popen([sys.executable, "-m", "bench.hello_app"], cwd=ROOT,
+                               env={**os.environ, "PORT": str(port)}, stdout=log,
+                               stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/hello"
+
+    def answers():
+        try:
+            return httpx.get(url, timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    wait_until(answers, 30, interval=0.1, message="the hello-world app")
+    return process, url
+
+
+async def _wait_for_echo(amqp_uri: str) -> None:
+    client = RpcClient(amqp_uri, timeout_s=1)
+    await client.start(wait_s=5)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                await client.call("bench_echo", "echo", args=["ready?"])
+                return
+            except RpcError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.1)
+    finally:
+        await client.close()
+
+
+def make_uscc() -> str:
+    body = "91440106" + f"MA{uuid.uuid4().int % 10**7:07d}"
+    return body + uscc.calc_check_digit(body)
+
+
+def create_case(gateway_url: str) -> str:
+    """Submit one application and wait until workflow has its case; return its number."""
+    with httpx.Client(base_url=gateway_url, timeout=10) as client:
+        response = client.post("/api/v1/dev/applications", json={
+            "record_type": "penalty_publicity", "subject_uscc": make_uscc(),
+            "subject_name": "广州基准测试科技有限公司", "district_code": "440106"})
+        response.raise_for_status()
+        number = response.json()["acceptance_number"]
+        wait_until(lambda: client.get(f"/api/v1/dev/cases/{number}").status_code == 200, 30,
+                   message="the bench case")
+    return number
+
+
+# -- measurements -----------------------------------------------------------------------------
+
+def measure_nameko_echo(env: dict[str, str], calls: int, warmup: int) -> list[float]:
+    output = subprocess.run([sys.executable, "-m", "bench.nameko_client", str(calls),
+                             str(warmup)], cwd=ROOT, env={**os.environ, **env},
+                            capture_output=True, text=True, check=True, timeout=600)
+    return json.loads(output.stdout)
+
+
+def measure_gateway_rpc_echo(amqp_uri: str, calls: int, warmup: int) -> list[float]:
+    async def run() -> list[float]:
+        client = RpcClient(amqp_uri, timeout_s=10)
+        await client.start(wait_s=5)
+        try:
+            for _ in range(warmup):
+                await client.call("bench_echo", "echo", args=["warm-up"])
+            latencies = []
+            for i in range(calls):
+                started = time.perf_counter()
+                await client.call("bench_echo", "echo", args=[{"n": i}])
+                latencies.append((time.perf_counter() - started) * 1000)
+            return latencies
+        finally:
+            await client.close()
+
+    return asyncio.run(run())
+
+
+def measure_raw_pika(amqp_uri: str, calls: int, warmup: int) -> list[float]:
+    """Request/reply with nothing but pika: the floor any RPC over this broker stands on."""
+    queue = f"bench.raw-echo-{uuid.uuid4().hex[:8]}"
+    ready = threading.Event()
+    stop = threading.Event()
+
+    def responder():
+        connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+        channel = connection.channel()
+        channel.queue_declare(queue, exclusive=True)
+
+        def reply(ch, method, properties, body):
+            ch.basic_publish("", properties.reply_to, body, pika.BasicProperties(
+                correlation_id=properties.correlation_id))
+
+        channel.basic_consume(queue, reply, auto_ack=True)
+        ready.set()
+        while not stop.is_set():
+            connection.process_data_events(time_limit=0.1)
+        connection.close()
+
+    thread = threading.Thread(target=responder, daemon=True)
+    thread.start()
+    ready.wait(10)
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = connection.channel()
+    reply_queue = channel.queue_declare("", exclusive=True).method.queue
+    replies = channel.consume(reply_queue, auto_ack=True, inactivity_timeout=10)
+    latencies = []
+    try:
+        for i in range(warmup + calls):
+            started = time.perf_counter()
+            channel.basic_publish("", queue, json.dumps({"n": i}).encode(),
+                                  pika.BasicProperties(reply_to=reply_queue,
+                                                       correlation_id=str(i)))
+            method, _properties, _body = next(replies)
+            assert method is not None, "no reply within 10 s"
+            if i >= warmup:
+                latencies.append((time.perf_counter() - started) * 1000)
+    finally:
+        channel.cancel()
+        connection.close()
+        stop.set()
+        thread.join(5)
+    return latencies
+
+
+def measure_http_get(url: str, calls: int, warmup: int) -> list[float]:
+    with httpx.Client(timeout=10) as client:  # one keep-alive connection, like a browser
+        for _ in range(warmup):
+            client.get(url).raise_for_status()
+        latencies = []
+        for _ in range(calls):
+            started = time.perf_counter()
+            client.get(url).raise_for_status()
+            latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+# -- report -----------------------------------------------------------------------------------
+
+def summarise(latencies: list[float]) -> dict:
+    ordered = sorted(latencies)
+    return {
+        "calls": len(ordered),
+        "median_ms": round(statistics.median(ordered), 3),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 3),
+        "mean_ms": round(statistics.fmean(ordered), 3),
+    }
+
+
+LABELS = {
+    "nameko_echo": "(a) Nameko echo RPC via ClusterRpcProxy [anchor]",
+    "raw_pika": "raw pika request/reply [anchor]",
+    "fastapi_hello": "FastAPI hello-world over HTTP [anchor]",
+    "gateway_rpc_echo": "(b) gateway pika RPC client → echo",
+    "gateway_case_read": "(c) HTTP → gateway → workflow.get_case (1 row)",
+}
+
+
+def report(figures: dict[str, dict], quick: bool) -> dict:
+    anchor = figures["nameko_echo"]["median_ms"]
+    for figure in figures.values():
+        figure["ratio_to_a"] = round(figure["median_ms"] / anchor, 3)
+    ratios = {
+        "b_over_a": figures["gateway_rpc_echo"]["ratio_to_a"],
+        "c_over_a": figures["gateway_case_read"]["ratio_to_a"],
+    }
+    targets = {name: {"what": what, "target_max": limit, "value": ratios[name],
+                      "met": ratios[name] <= limit}
+               for name, (what, limit) in TARGETS.items()}
+    return {
+        "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "quick": quick,
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                    "platform": host.platform()},
+        "figures": figures,
+        "ratios": ratios,
+        "targets": targets,
+    }
+
+
+def markdown(result: dict) -> str:
+    lines = ["| path | median ms | p99 ms | × (a) |", "|---|---:|---:|---:|"]
+    for name, figure in result["figures"].items():
+        lines.append(f"| {LABELS[name]} | {figure['median_ms']:.2f} | {figure['p99_ms']:.2f} "
+                     f"| {figure['ratio_to_a']:.2f} |")
+    lines.append("")
+    for name, target in result["targets"].items():
+        verdict = "met" if target["met"] else "MISSED"
+        lines.append(f"- target {name} ≤ {target['target_max']}: {target['value']:.2f} "
+                     f"— {verdict}")
+    lines.append(f"- b/a = {result['ratios']['b_over_a']:.2f}")
+    mode = "quick" if result["quick"] else "full"
+    lines.append(f"\n{mode} run at {result['when']} on {result['machine']['cpus']} CPUs, "
+                 f"Python {result['machine']['python']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer samples, under 2 minutes")
+    args = parser.parse_args(argv)
+    calls, warmup = (300, 50) if args.quick else (3000, 300)
+
+    env = prepare_broker_and_databases()
+    log_dir = pathlib.Path(tempfile.mkdtemp(prefix="credit-bench-"))
+    running = Platform(env=env, log_dir=log_dir)
+    helpers: list[subprocess.Popen] = []
+    try:
+        helpers.append(start_echo_service(env, log_dir))
+        for name in (*SERVICE_PROCESSES, "gateway"):
+            running.start(name)
+        hello, hello_url = start_hello_app(log_dir)
+        helpers.append(hello)
+        running.wait_healthy(timeout=60)
+        asyncio.run(_wait_for_echo(env["AMQP_URI"]))
+        case_url = f"{running.url}/api/v1/dev/cases/{create_case(running.url)}"
+
+        figures = {}
+        for name, measure in (
+            ("nameko_echo", lambda: measure_nameko_echo(env, calls, warmup)),
+            ("raw_pika", lambda: measure_raw_pika(env["AMQP_URI"], calls, warmup)),
+            ("fastapi_hello", lambda: measure_http_get(hello_url, calls, warmup)),
+            ("gateway_rpc_echo", lambda: measure_gateway_rpc_echo(env["AMQP_URI"], calls,
+                                                                  warmup)),
+            ("gateway_case_read", lambda: measure_http_get(case_url, calls, warmup)),
+        ):
+            print(f"measuring {LABELS[name]} ...", flush=True)
+            figures[name] = summarise(measure())
+    finally:
+        running.stop_all()
+        for process in helpers:
+            process.terminate()
+        for process in helpers:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    result = report(figures, args.quick)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    table = markdown(result)
+    (RESULTS / "latest.md").write_text(table + "\n")
+    print("\n" + table)
+    print(f"\nwritten: {RESULTS / 'latest.json'}, {RESULTS / 'latest.md'}  (logs: {log_dir})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
