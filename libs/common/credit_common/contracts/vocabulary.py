@@ -32,3 +32,131 @@ APPLICATION_STATUS_LABELS = {
     "rejected": "不予修复",
     "withdrawn": "已撤回",
 }
+
+
+class SubjectKind(StrEnum):
+    enterprise = "enterprise"
+    individual_business = "individual_business"
+    cooperative = "cooperative"
+
+
+SUBJECT_KIND_LABELS = {
+    SubjectKind.enterprise: "企业",
+    SubjectKind.individual_business: "个体工商户",
+    SubjectKind.cooperative: "农民专业合作社",
+}
+
+
+class RegistrationStatus(StrEnum):
+    active = "active"            # 存续（在营、开业、在册）
+    revoked = "revoked"          # 吊销
+    cancelled = "cancelled"      # 注销
+    moved_out = "moved_out"      # 迁出
+
+
+REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.active: "存续（在营、开业、在册）",
+    RegistrationStatus.revoked: "吊销",
+    RegistrationStatus.cancelled: "注销",
+    RegistrationStatus.moved_out: "迁出",
+}
+
+
+class ListingReason(StrEnum):
+    annual_report_overdue = "annual_report_overdue"
+    instant_info_not_published = "instant_info_not_published"
+    false_information = "false_information"
+    unreachable_address = "unreachable_address"
+    # serious illegal list (SAMR order 44)
+    serious_violation = "serious_violation"
+    abnormal_three_years = "abnormal_three_years"
+
+
+LISTING_REASON_LABELS = {
+    ListingReason.annual_report_overdue: "未按照规定的期限公示年度报告",
+    ListingReason.instant_info_not_published: "未在责令的期限内公示有关企业信息",
+    ListingReason.false_information: "公示企业信息隐瞒真实情况、弄虚作假",
+    ListingReason.unreachable_address: "通过登记的住所或者经营场所无法联系",
+    ListingReason.serious_violation: "实施严重违法失信行为",
+    ListingReason.abnormal_three_years: "被列入经营异常名录届满3年仍未履行相关义务",
+}
+
+
+class PenaltyDomain(StrEnum):
+    food = "food"
+    drugs = "drugs"
+    special_equipment = "special_equipment"
+    other = "other"
+
+
+PENALTY_DOMAIN_LABELS = {
+    PenaltyDomain.food: "食品",
+    PenaltyDomain.drugs: "药品",
+    PenaltyDomain.special_equipment: "特种设备",
+    PenaltyDomain.other: "其他",
+}
+
+
+class PenaltyKind(StrEnum):
+    warning = "warning"
+    circulated_criticism = "circulated_criticism"
+    fine = "fine"
+    confiscation = "confiscation"
+    suspension = "suspension"
+    licence_demotion = "licence_demotion"
+    licence_revocation = "licence_revocation"
+    business_licence_revocation = "business_licence_revocation"
+    production_restriction = "production_restriction"
+    employment_restriction = "employment_restriction"
+    detention = "detention"
+
+
+PENALTY_KIND_LABELS = {
+    PenaltyKind.warning: "警告",
+    PenaltyKind.circulated_criticism: "通报批评",
+    PenaltyKind.fine: "罚款",
+    PenaltyKind.confiscation: "没收违法所得、没收非法财物",
+    PenaltyKind.suspension: "责令停产停业",
+    PenaltyKind.licence_demotion: "降低资质等级",
+    PenaltyKind.licence_revocation: "吊销许可证件",
+    PenaltyKind.business_licence_revocation: "吊销营业执照",
+    PenaltyKind.production_restriction: "限制开展生产经营活动",
+    PenaltyKind.employment_restriction: "限制从业",
+    PenaltyKind.detention: "行政拘留",
+}
+
+
+class PublicityState(StrEnum):
+    active = "active"        # 公示中 / 在列
+    stopped = "stopped"      # 已停止公示 (penalty repaired)
+    removed = "removed"      # 已移出名录 (list repaired)
+    restored = "restored"    # 已恢复正常状态 (individual business)
+    expired = "expired"      # 公示期满 / 届满移出
+
+
+PUBLICITY_STATE_LABELS = {
+    PublicityState.active: "公示中",
+    PublicityState.stopped: "已停止公示",
+    PublicityState.removed: "已移出",
+    PublicityState.restored: "已恢复正常记载状态",
+    PublicityState.expired: "公示期满",
+}
+
+
+class DocumentType(StrEnum):
+    resident_id = "resident_id"
+    passport = "passport"
+    hk_macao_permit = "hk_macao_permit"
+    taiwan_permit = "taiwan_permit"
+    hk_macao_taiwan_residence_permit = "hk_macao_taiwan_residence_permit"
+    foreign_permanent_residence = "foreign_permanent_residence"
+
+
+DOCUMENT_TYPE_LABELS = {
+    DocumentType.resident_id: "居民身份证",
+    DocumentType.passport: "护照",
+    DocumentType.hk_macao_permit: "港澳居民来往内地通行证",
+    DocumentType.taiwan_permit: "台湾居民来往大陆通行证",
+    DocumentType.hk_macao_taiwan_residence_permit: "港澳台居民居住证",
+    DocumentType.foreign_permanent_residence: "外国人永久居留身份证",
+}

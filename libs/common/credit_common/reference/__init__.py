@@ -1,0 +1,1 @@
+"""Reference data every service shares by code (the organisation). Data, not rules."""
