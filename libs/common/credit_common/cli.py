@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 
 
 def _load(path: str):
@@ -15,14 +16,20 @@ def _load(path: str):
     return getattr(importlib.import_module(module), attr)
 
 
-def main(service: str, settings_path: str, service_path: str, argv: list[str] | None = None):
+def main(service: str, settings_path: str, service_path: str, argv: list[str] | None = None,
+         commands: dict[str, str] | None = None):
+    """``commands`` adds a service's own tools, name -> ``module:function(argv)``."""
     argv = sys.argv[1:] if argv is None else argv
     command = argv[0] if argv else "serve"
-    if command == "serve":
-        import warnings
+    # Nameko 2.14 is built on eventlet; its deprecation notice is not actionable here
+    warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+    if commands and command in commands:
+        from credit_common.logging import configure_logging
 
-        # Nameko 2.14 is built on eventlet; its deprecation notice is not actionable here
-        warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+        settings = _load(settings_path)()
+        configure_logging(f"{service}-{command}", settings.log_level, settings.log_format)
+        sys.exit(_load(commands[command])(argv[1:]))
+    if command == "serve":
         import eventlet
 
         eventlet.monkey_patch()
@@ -37,4 +44,5 @@ def main(service: str, settings_path: str, service_path: str, argv: list[str] | 
         configure_logging(f"{service}-relay", settings.log_level, settings.log_format)
         Relay(settings).run()
     else:
-        sys.exit(f"usage: python -m {service} [serve|relay]  (unknown command {command!r})")
+        known = "|".join(["serve", "relay", *(commands or {})])
+        sys.exit(f"usage: python -m {service} [{known}]  (unknown command {command!r})")

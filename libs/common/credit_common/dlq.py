@@ -16,7 +16,7 @@ import sys
 import pika
 
 from credit_common.settings import CommonSettings
-from credit_common.topology import SUBSCRIPTIONS
+from credit_common.topology import INTERAGENCY_INBOUND_QUEUE, SUBSCRIPTIONS
 
 RESET_HEADERS = ("x-retry-count", "x-last-error", "x-dead-letter-reason", "x-dead-lettered-at")
 
@@ -46,7 +46,7 @@ def queue_depths(amqp_uri: str, queues: list[str]) -> dict[str, int]:
 
 
 def _dead_letter_queues(only: str | None) -> list[str]:
-    queues = [s.dead_letter_queue for s in SUBSCRIPTIONS]
+    queues = [s.dead_letter_queue for s in SUBSCRIPTIONS] + [INTERAGENCY_INBOUND_QUEUE + ".dlq"]
     if only:
         queues = [q for q in queues if q in (only, only + ".dlq")]
     return queues

@@ -89,6 +89,19 @@ def add_to_outbox(session: Session, event: Event, request_id: str | None = None)
     return envelope.message_id
 
 
+def add_message_to_outbox(session: Session, exchange: str, routing_key: str, body: dict,
+                          message_id: uuid.UUID | None = None,
+                          request_id: str | None = None) -> uuid.UUID:
+    """Stage a message of an external contract (not an :class:`EventEnvelope`), e.g. for
+    other agencies on the inter-agency exchange."""
+    message_id = message_id or uuid.uuid4()
+    session.execute(_INSERT_OUTBOX, {
+        "message_id": message_id, "exchange": exchange, "routing_key": routing_key,
+        "body": json.dumps(body, ensure_ascii=False), "request_id": request_id,
+    })
+    return message_id
+
+
 def claim_message(session: Session, consumer: str, message_id: uuid.UUID | str) -> bool:
     """True the first time ``consumer`` sees ``message_id`` in a committed transaction.
 

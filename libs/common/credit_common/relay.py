@@ -22,7 +22,8 @@ from sqlalchemy.engine import make_url
 from credit_common.logging import get_logger
 from credit_common.outbox import NOTIFY_CHANNEL
 from credit_common.settings import ServiceSettings
-from credit_common.topology import declare_subscription, events_exchange, subscriptions_from
+from credit_common.topology import (EXTERNAL_EXCHANGES, declare_subscription, events_exchange,
+                                    subscriptions_from)
 
 log = get_logger("relay")
 
@@ -71,6 +72,8 @@ class Relay:
         channel.confirm_delivery()
         channel.exchange_declare(exchange=events_exchange(self.source), exchange_type="topic",
                                  durable=True)
+        for exchange in EXTERNAL_EXCHANGES.get(self.source, ()):
+            channel.exchange_declare(exchange=exchange, exchange_type="topic", durable=True)
         for sub in subscriptions_from(self.source):
             declare_subscription(channel, sub)
         self._channel = channel

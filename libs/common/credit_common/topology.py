@@ -12,6 +12,19 @@ from dataclasses import dataclass
 #: RPC exchange Nameko uses (its default).
 RPC_EXCHANGE = "nameko-rpc"
 
+#: The external contract with other agencies (docs/asyncapi): a durable topic exchange on
+#: which they publish ``record.published.<agency>`` / ``record.withdrawn.<agency>`` and
+#: disclosure publishes ``record.publicity_changed``.
+INTERAGENCY_EXCHANGE = "interagency"
+
+#: where disclosure consumes other agencies' messages (pika, not Nameko: an external
+#: contract); bad messages go to its ``.dlq`` with the reason
+INTERAGENCY_INBOUND_QUEUE = "disclosure--interagency.inbound"
+INTERAGENCY_INBOUND_BINDINGS = ("record.published.*", "record.withdrawn.*")
+
+#: exchanges a service's relay publishes to besides its own ``<service>.events``
+EXTERNAL_EXCHANGES: dict[str, tuple[str, ...]] = {"disclosure": (INTERAGENCY_EXCHANGE,)}
+
 
 def events_exchange(source_service: str) -> str:
     """Nameko's convention: ``<service>.events``, a durable topic exchange."""
