@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from nameko.dependency_providers import Config
+from pydantic import ValidationError
 
-from credit_common.errors import EXPECTED
+from credit_common.clock import now
+from credit_common.contracts.queries import RecordSearch
+from credit_common.errors import EXPECTED, ValidationFailed
+from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import DatabaseSession
-from credit_common.nameko_ext.entrypoints import rpc
+from credit_common.nameko_ext.entrypoints import rpc, timer
 from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
-from disclosure import __version__
+from disclosure import __version__, handlers
+from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
+from disclosure.domain.search import RecordQuery, name_terms
+from disclosure.views import history_view, record_view, sees_personal_data, subject_view
+
+log = get_logger(__name__)
+
+
+def validation_error(exc: ValidationError) -> ValidationFailed:
+    fields = [".".join(str(p) for p in err["loc"]) for err in exc.errors()]
+    return ValidationFailed("VALIDATION_FAILED", "请求数据不符合要求", {"fields": fields})
 
 
 class DisclosureService:
@@ -22,6 +36,49 @@ class DisclosureService:
     metrics = MetricsServer(DisclosureSettings)
     config = Config()
 
+    def _uow(self, read_only: bool = False) -> DisclosureUnitOfWork:
+        return DisclosureUnitOfWork(self.db, self.context.request_id, read_only)
+
     @rpc(expected_exceptions=EXPECTED)
     def health(self):
         return health_status(self.name, __version__, self.db, self.config["AMQP_URI"])
+
+    @rpc(expected_exceptions=EXPECTED)
+    def lookup_subject(self, code: str, viewer_unit_code: str | None = None):
+        subject, records = handlers.lookup_subject(str(code), self._uow(read_only=True))
+        full = sees_personal_data(viewer_unit_code, subject)
+        return {"subject": subject_view(subject, full),
+                "records": [record_view(r) for r in records]}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def search_records(self, query: dict, viewer_unit_code: str | None = None):
+        try:
+            search = RecordSearch.model_validate(query)
+        except ValidationError as exc:
+            raise validation_error(exc) from None
+        found = handlers.search_records(
+            RecordQuery(**{**search.model_dump(), "name": name_terms(search.name)}),
+            self._uow(read_only=True))
+        items = [{"record": record_view(record),
+                  "subject": subject_view(subject, sees_personal_data(viewer_unit_code, subject))}
+                 for record, subject in found]
+        next_after = items[-1]["record"]["id"] if len(items) == search.limit else None
+        return {"items": items, "next_after": next_after}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def get_record(self, record_id: str, viewer_unit_code: str | None = None):
+        record, subject, history = handlers.record_with_history(str(record_id),
+                                                                self._uow(read_only=True))
+        return {"record": record_view(record),
+                "subject": subject_view(subject, sees_personal_data(viewer_unit_code, subject)),
+                "history": history_view(history)}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def apply_repair_outcome(self, decision_id: str, record_id: str, outcome: str):
+        return handlers.apply_repair_outcome(str(decision_id), str(record_id), str(outcome),
+                                             self._uow())
+
+    @timer(interval=DisclosureSettings().jobs_interval_s)
+    def daily_jobs(self):
+        results = handlers.run_daily_jobs(now().date(), self._uow())
+        log.info("daily jobs", **{k: v for k, v in results.items()})

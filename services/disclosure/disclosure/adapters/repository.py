@@ -1,0 +1,206 @@
+"""Subjects and records in PostgreSQL (SQLAlchemy Core: these are the hot reads)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import fields
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from credit_common.errors import Conflict
+from disclosure.domain.model import HistoryEntry, Record, Subject
+from disclosure.domain.search import RecordQuery, like_pattern, tsquery_for
+
+SUBJECT_COLUMNS = [f.name for f in fields(Subject)]
+RECORD_COLUMNS = [f.name for f in fields(Record) if f.name not in ("history", "events")]
+
+
+def _subject(row) -> Subject:
+    return Subject(**{c: getattr(row, c) for c in SUBJECT_COLUMNS})
+
+
+def _record(row) -> Record:
+    values = {c: getattr(row, c) for c in RECORD_COLUMNS}
+    values["penalty_kinds"] = list(values["penalty_kinds"] or [])
+    return Record(**values)
+
+
+class SubjectRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, subject: Subject) -> None:
+        self.session.execute(text(
+            f"INSERT INTO subjects ({', '.join(SUBJECT_COLUMNS)}) "
+            f"VALUES ({', '.join(':' + c for c in SUBJECT_COLUMNS)})"),
+            {c: getattr(subject, c) for c in SUBJECT_COLUMNS})
+
+    def save(self, subject: Subject) -> None:
+        assignments = ", ".join(f"{c} = :{c}" for c in SUBJECT_COLUMNS if c != "id")
+        self.session.execute(text(f"UPDATE subjects SET {assignments}, updated_at = now() "
+                                  "WHERE id = :id"),
+                             {c: getattr(subject, c) for c in SUBJECT_COLUMNS})
+
+    def get(self, subject_id: uuid.UUID | str) -> Subject | None:
+        row = self.session.execute(text(
+            f"SELECT {', '.join(SUBJECT_COLUMNS)} FROM subjects WHERE id = :id"),
+            {"id": str(subject_id)}).first()
+        return _subject(row) if row else None
+
+    def by_code(self, code: str) -> Subject | None:
+        """By USCC or registration number: every lookup accepts either."""
+        column = "uscc" if len(code) == 18 else "registration_number"
+        row = self.session.execute(text(
+            f"SELECT {', '.join(SUBJECT_COLUMNS)} FROM subjects WHERE {column} = :code"),
+            {"code": code}).first()
+        return _subject(row) if row else None
+
+    def many(self, subject_ids: list[uuid.UUID]) -> dict[uuid.UUID, Subject]:
+        if not subject_ids:
+            return {}
+        rows = self.session.execute(text(
+            f"SELECT {', '.join(SUBJECT_COLUMNS)} FROM subjects "
+            "WHERE id = ANY(CAST(:ids AS uuid[]))"), {"ids": [str(i) for i in subject_ids]})
+        return {row.id: _subject(row) for row in rows}
+
+
+class RecordRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, record: Record) -> None:
+        self.session.execute(text(
+            f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) "
+            f"VALUES ({', '.join(':' + c for c in RECORD_COLUMNS)})"),
+            {c: getattr(record, c) for c in RECORD_COLUMNS})
+        self._write_history(record)
+
+    def save(self, record: Record, expected_version: int) -> None:
+        """Write the record if nobody changed it since it was read (optimistic lock)."""
+        assignments = ", ".join(f"{c} = :{c}" for c in RECORD_COLUMNS if c != "id")
+        updated = self.session.execute(text(
+            f"UPDATE records SET {assignments}, updated_at = now() "
+            "WHERE id = :id AND version = :expected_version"),
+            {**{c: getattr(record, c) for c in RECORD_COLUMNS},
+             "expected_version": expected_version}).rowcount
+        if updated != 1:
+            raise Conflict("STALE_VERSION", "记录已被其他操作修改，请刷新后重试",
+                           {"record_id": str(record.id)})
+        self._write_history(record)
+
+    def _write_history(self, record: Record) -> None:
+        entries: list[HistoryEntry] = record.history
+        if entries:
+            self.session.execute(text(
+                "INSERT INTO record_history (record_id, from_state, to_state, cause_kind, "
+                "cause_ref, note, occurred_at) VALUES (:record_id, :from_state, :to_state, "
+                ":cause_kind, :cause_ref, :note, :occurred_at)"),
+                [vars(e) for e in entries])
+            record.history = []
+
+    def get(self, record_id: uuid.UUID | str, for_update: bool = False) -> Record | None:
+        try:
+            record_id = uuid.UUID(str(record_id))
+        except ValueError:
+            return None
+        lock = " FOR UPDATE" if for_update else ""
+        row = self.session.execute(text(
+            f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE id = :id{lock}"),
+            {"id": str(record_id)}).first()
+        return _record(row) if row else None
+
+    def by_source(self, source_agency: str, source_record_id: str,
+                  for_update: bool = False) -> Record | None:
+        lock = " FOR UPDATE" if for_update else ""
+        row = self.session.execute(text(
+            f"SELECT {', '.join(RECORD_COLUMNS)} FROM records "
+            f"WHERE source_agency = :agency AND source_record_id = :ref{lock}"),
+            {"agency": source_agency, "ref": source_record_id}).first()
+        return _record(row) if row else None
+
+    def of_subject(self, subject_id: uuid.UUID) -> list[Record]:
+        rows = self.session.execute(text(
+            f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE subject_id = :s "
+            "ORDER BY coalesce(listing_date, decision_date) DESC, id"), {"s": str(subject_id)})
+        return [_record(r) for r in rows]
+
+    def active_listed_before(self, record_type: str, cutoff, batch: int):
+        """Active records of a list type listed on or before ``cutoff``, streamed in id order
+        in batches (each batch locked, SKIP LOCKED so a second instance does not wait)."""
+        yield from self._batches(
+            "record_type = :record_type AND publicity_state = 'active' "
+            "AND listing_date <= :cutoff", {"record_type": record_type, "cutoff": cutoff}, batch)
+
+    def active_penalties_ending_by(self, today, start_cutoff, batch: int):
+        """Active penalties whose publicity may have ended: an explicit end date passed, or
+        no end date and started on or before ``start_cutoff``."""
+        yield from self._batches(
+            "record_type IN ('penalty_publicity', 'other_department_penalty') "
+            "AND publicity_state = 'active' AND ((publicity_end_date IS NOT NULL "
+            "AND publicity_end_date <= :today) OR (publicity_end_date IS NULL "
+            "AND coalesce(publicity_start_date, decision_date) <= :cutoff))",
+            {"today": today, "cutoff": start_cutoff}, batch)
+
+    def _batches(self, condition: str, params: dict, batch: int):
+        after = "00000000-0000-0000-0000-000000000000"
+        while True:
+            rows = self.session.execute(text(
+                f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE {condition} "
+                "AND id > CAST(:after AS uuid) ORDER BY id LIMIT :batch "
+                "FOR UPDATE SKIP LOCKED"), {**params, "after": after, "batch": batch}).all()
+            if not rows:
+                return
+            for row in rows:
+                yield _record(row)
+            after = str(rows[-1].id)
+
+    def history(self, record_id: uuid.UUID) -> list[dict]:
+        rows = self.session.execute(text(
+            "SELECT from_state, to_state, cause_kind, cause_ref, note, occurred_at "
+            "FROM record_history WHERE record_id = :r ORDER BY id"), {"r": str(record_id)})
+        return [dict(r._mapping) for r in rows]
+
+    def search(self, query: RecordQuery) -> list[tuple[Record, Subject]]:
+        """Records matching every filter, with their subjects, in id order after
+        ``query.after`` (keyset pagination: stable however deep the page)."""
+        conditions, params = [], {"limit": query.limit}
+        if query.name:
+            tsquery = tsquery_for(query.name)
+            if tsquery:
+                conditions.append("s.name_bigrams @@ CAST(:tsquery AS tsquery)")
+                params["tsquery"] = tsquery
+            for i, term in enumerate(query.name):
+                conditions.append(f"s.name ILIKE :like{i}")
+                params[f"like{i}"] = like_pattern(term)
+        if query.subject_code:
+            column = "uscc" if len(query.subject_code) == 18 else "registration_number"
+            conditions.append(f"s.{column} = :code")
+            params["code"] = query.subject_code
+        for column in ("record_type", "listing_reason", "publicity_state", "district_code"):
+            value = getattr(query, column)
+            if value:
+                conditions.append(f"r.{column} = :{column}")
+                params[column] = value
+        if query.date_from:
+            conditions.append("coalesce(r.listing_date, r.decision_date) >= :date_from")
+            params["date_from"] = query.date_from
+        if query.date_to:
+            conditions.append("coalesce(r.listing_date, r.decision_date) <= :date_to")
+            params["date_to"] = query.date_to
+        if query.after:
+            conditions.append("r.id > CAST(:after AS uuid)")
+            params["after"] = query.after
+        where = " AND ".join(conditions) or "true"
+        columns = ", ".join(f"r.{c}" for c in RECORD_COLUMNS)
+        subject_columns = ", ".join(f"s.{c} AS s_{c}" for c in SUBJECT_COLUMNS)
+        rows = self.session.execute(text(
+            f"SELECT {columns}, {subject_columns} FROM records r "
+            f"JOIN subjects s ON s.id = r.subject_id WHERE {where} "
+            "ORDER BY r.id LIMIT :limit"), params)
+        found = []
+        for row in rows:
+            record = _record(row)
+            subject = Subject(**{c: getattr(row, f"s_{c}") for c in SUBJECT_COLUMNS})
+            found.append((record, subject))
+        return found

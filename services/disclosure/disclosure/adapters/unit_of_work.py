@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import text
+
+from credit_common.clock import now
+from credit_common.contracts.interagency import (OUR_AGENCY, PUBLICITY_CHANGED,
+                                                 PublicityChangedMessage)
+from credit_common.outbox import add_message_to_outbox
+from credit_common.topology import INTERAGENCY_EXCHANGE
+from credit_common.unit_of_work import SqlUnitOfWork
+from disclosure.adapters.repository import RecordRepository, SubjectRepository
+from disclosure.domain.model import Record, Subject
+
+
+class DisclosureUnitOfWork(SqlUnitOfWork):
+    def __init__(self, session, request_id=None, read_only=False):
+        super().__init__(session, request_id, read_only)
+        self.subjects = SubjectRepository(session)
+        self.records = RecordRepository(session)
+
+    def announce_changes(self, record: Record, subject: Subject) -> None:
+        """Stage ``record.publicity_changed`` for other agencies, one per state change, in
+        the transaction that made the change."""
+        for change in record.events:
+            message_id = uuid.uuid4()
+            message = PublicityChangedMessage(
+                message_id=message_id, sent_at=now(), record_id=record.id,
+                record_type=record.record_type, subject_code=subject.code,
+                subject_name=subject.name, from_state=change.from_state,
+                to_state=change.to_state, cause_kind=change.cause_kind,
+                cause_ref=change.cause_ref, occurred_at=change.occurred_at,
+                source_record=None if record.source_agency == OUR_AGENCY
+                else {"agency": record.source_agency, "id": record.source_record_id},
+            )
+            add_message_to_outbox(self.session, INTERAGENCY_EXCHANGE, PUBLICITY_CHANGED,
+                                  message.model_dump(mode="json"), message_id, self.request_id)
+        record.events = []
+
+    def outcome_applied(self, decision_id: str) -> dict | None:
+        row = self.session.execute(text(
+            "SELECT decision_id, record_id, outcome, applied_at FROM repair_outcomes "
+            "WHERE decision_id = :d"), {"d": decision_id}).first()
+        return dict(row._mapping) if row else None
+
+    def record_outcome(self, decision_id: str, record_id: uuid.UUID, outcome: str) -> bool:
+        """False when another worker recorded this decision first (it waits for that
+        transaction, then sees the row)."""
+        return self.session.execute(text(
+            "INSERT INTO repair_outcomes (decision_id, record_id, outcome) "
+            "VALUES (:d, :r, :o) ON CONFLICT DO NOTHING RETURNING 1"),
+            {"d": decision_id, "r": str(record_id), "o": outcome}).first() is not None
+
+    def start_job_run(self, job: str, run_key: str) -> bool:
+        return self.session.execute(text(
+            "INSERT INTO job_runs (job, run_key) VALUES (:j, :k) "
+            "ON CONFLICT DO NOTHING RETURNING 1"), {"j": job, "k": run_key}).first() is not None
+
+    def finish_job_run(self, job: str, run_key: str, affected: int) -> None:
+        self.session.execute(text(
+            "UPDATE job_runs SET finished_at = now(), affected = :a "
+            "WHERE job = :j AND run_key = :k"), {"j": job, "k": run_key, "a": affected})

@@ -1,0 +1,206 @@
+"""``python -m disclosure import FILE [--agency CODE]`` (``make import FILE=...``): other
+agencies' records from a JSONL or CSV file, set-based.
+
+Every line is checked like a bus message (``AgencyRecord``: checksums, known district, no
+future dates); bad lines go to ``FILE.errors.jsonl`` with their line number and reason, the
+rest are written in batches: subjects inserted if new, records upserted by
+``(source_agency, source_record_id)`` only when the line's version is newer, a history entry
+and a ``record.publicity_changed`` message (outbox) for every record created. Importing the
+same file twice changes nothing. CSV columns are AgencyRecord's field names, with
+``penalty_kinds`` separated by ``|``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import pathlib
+import time
+import uuid
+from datetime import date
+
+import psycopg2
+import psycopg2.extras
+from pydantic import ValidationError
+from tqdm import tqdm
+
+from credit_common.clock import now
+from credit_common.contracts.interagency import AGENCY_CODE, AgencyRecord
+from credit_common.relay import libpq_dsn
+from disclosure.handlers import RejectedMessage, _check_agency_record
+
+BATCH = 5000
+
+
+def read_lines(path: pathlib.Path):
+    """Yield (line number, dict) from a JSONL or CSV file."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        if path.suffix.lower() == ".csv":
+            for number, row in enumerate(csv.DictReader(handle), start=2):
+                row = {k: v for k, v in row.items() if v not in ("", None)}
+                if "penalty_kinds" in row:
+                    row["penalty_kinds"] = row["penalty_kinds"].split("|")
+                yield number, row
+        else:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    try:
+                        yield number, json.loads(line)
+                    except ValueError as exc:
+                        yield number, exc
+
+
+def check(row, today: date) -> tuple[AgencyRecord, str]:
+    if isinstance(row, Exception):
+        raise RejectedMessage("INVALID_JSON", f"不是有效的 JSON：{row}")
+    try:
+        record = AgencyRecord.model_validate(row)
+    except ValidationError as exc:
+        reason = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise RejectedMessage("INVALID_RECORD", reason) from None
+    return record, _check_agency_record(record, today)
+
+
+STAGE_SQL = """
+CREATE TEMP TABLE IF NOT EXISTS import_stage (
+    line integer, subject_id uuid, code text, name text, kind text, district_code text,
+    record_id uuid, source_record_id text, version bigint, record_type text,
+    decision_number text, decision_date date, publicity_start_date date,
+    publicity_end_date date, penalty_domain text, penalty_kinds text[], fine_amount numeric,
+    severe boolean, deciding_department_name text
+) ON COMMIT DELETE ROWS
+"""
+
+APPLY_SQL = """
+INSERT INTO subjects (id, uscc, registration_number, name, kind, district_code,
+                      registration_unit_code)
+SELECT DISTINCT ON (code) subject_id, CASE WHEN length(code) = 18 THEN code END,
+       CASE WHEN length(code) = 15 THEN code END, name, kind, district_code, district_code
+FROM import_stage ORDER BY code, line
+ON CONFLICT DO NOTHING;
+
+WITH latest AS (
+    SELECT DISTINCT ON (s.source_record_id) s.*,
+           coalesce(sub.id, s.subject_id) AS owner
+    FROM import_stage s
+    LEFT JOIN subjects sub ON sub.uscc = s.code OR sub.registration_number = s.code
+    ORDER BY s.source_record_id, s.version DESC, s.line DESC
+), written AS (
+    INSERT INTO records AS r (id, subject_id, record_type, decision_number, decision_date,
+        publicity_start_date, publicity_end_date, penalty_domain, penalty_kinds, fine_amount,
+        severe, deciding_department_name, source_agency, source_record_id, source_version,
+        district_code)
+    SELECT record_id, owner, record_type, decision_number, decision_date,
+        coalesce(publicity_start_date, decision_date), publicity_end_date, penalty_domain,
+        penalty_kinds, fine_amount, severe, deciding_department_name, %(agency)s,
+        source_record_id, version, district_code
+    FROM latest
+    ON CONFLICT (source_agency, source_record_id) DO UPDATE SET
+        decision_number = EXCLUDED.decision_number, decision_date = EXCLUDED.decision_date,
+        publicity_start_date = EXCLUDED.publicity_start_date,
+        publicity_end_date = EXCLUDED.publicity_end_date,
+        penalty_domain = EXCLUDED.penalty_domain, penalty_kinds = EXCLUDED.penalty_kinds,
+        fine_amount = EXCLUDED.fine_amount, severe = EXCLUDED.severe,
+        deciding_department_name = EXCLUDED.deciding_department_name,
+        source_version = EXCLUDED.source_version, version = r.version + 1, updated_at = now()
+    WHERE r.source_version < EXCLUDED.source_version
+    RETURNING r.id, r.subject_id, r.record_type, (xmax = 0) AS created
+), history AS (
+    INSERT INTO record_history (record_id, from_state, to_state, cause_kind, cause_ref)
+    SELECT id, NULL, 'active', 'import', %(file)s FROM written WHERE created
+), created AS (
+    SELECT w.*, gen_random_uuid() AS message_id FROM written w WHERE w.created
+), announced AS (
+    INSERT INTO outbox (message_id, exchange, routing_key, body)
+    SELECT c.message_id, 'interagency', 'record.publicity_changed', jsonb_build_object(
+        'schema_version', '1.0', 'message_id', c.message_id, 'source_agency', 'samr-guangzhou',
+        'sent_at', %(now)s, 'record_id', c.id, 'record_type', c.record_type,
+        'subject_code', coalesce(sub.uscc, sub.registration_number), 'subject_name', sub.name,
+        'from_state', NULL, 'to_state', 'active', 'cause_kind', 'import',
+        'cause_ref', %(file)s, 'occurred_at', %(now)s,
+        'source_record', jsonb_build_object('agency', %(agency)s, 'id', l.source_record_id))
+    FROM created c
+    JOIN subjects sub ON sub.id = c.subject_id
+    JOIN latest l ON l.record_id = c.id
+)
+SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written
+"""
+
+
+def import_file(database_url: str, path: pathlib.Path, agency: str,
+                progress: bool = True) -> dict:
+    today = now().date()
+    counts = {"lines": 0, "created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
+    errors_path = path.with_name(path.name + ".errors.jsonl")
+    connection = psycopg2.connect(libpq_dsn(database_url))
+    started = time.monotonic()
+    try:
+        with errors_path.open("w", encoding="utf-8") as errors, \
+                tqdm(unit="行", disable=not progress, desc=f"导入 {path.name}") as bar:
+            batch = []
+            for number, row in read_lines(path):
+                counts["lines"] += 1
+                try:
+                    record, code = check(row, today)
+                except RejectedMessage as exc:
+                    counts["rejected"] += 1
+                    errors.write(json.dumps({"line": number, "code": exc.code,
+                                             "reason": exc.reason}, ensure_ascii=False) + "\n")
+                    continue
+                batch.append((number, record, code))
+                if len(batch) >= BATCH:
+                    _apply(connection, batch, agency, path.name, counts)
+                    bar.update(len(batch))
+                    batch = []
+            if batch:
+                _apply(connection, batch, agency, path.name, counts)
+                bar.update(len(batch))
+    finally:
+        connection.close()
+    counts["seconds"] = round(time.monotonic() - started, 3)
+    counts["errors_file"] = str(errors_path) if counts["rejected"] else None
+    if not counts["rejected"]:
+        errors_path.unlink(missing_ok=True)
+    return counts
+
+
+def _apply(connection, batch, agency: str, file_name: str, counts: dict) -> None:
+    rows = [(number, str(uuid.uuid4()), code, r.subject_name, r.subject_kind.value,
+             r.district_code, str(uuid.uuid4()), r.source_record_id, r.version,
+             r.record_type.value, r.decision_number, r.decision_date, r.publicity_start_date,
+             r.publicity_end_date, r.penalty_domain.value, [k.value for k in r.penalty_kinds],
+             r.fine_amount, r.severe, r.deciding_department_name)
+            for number, r, code in batch]
+    with connection, connection.cursor() as cursor:
+        cursor.execute(STAGE_SQL)
+        psycopg2.extras.execute_values(
+            cursor, "INSERT INTO import_stage VALUES %s", rows, page_size=len(rows))
+        cursor.execute(APPLY_SQL, {"agency": agency, "file": f"import:{file_name}",
+                                   "now": now().isoformat()})
+        created, updated = cursor.fetchall()[-1]
+    counts["created"] += created
+    counts["updated"] += updated
+    counts["unchanged"] += len(batch) - created - updated
+
+
+def main(argv: list[str] | None = None) -> int:
+    from disclosure.config import DisclosureSettings
+
+    parser = argparse.ArgumentParser(prog="disclosure import", description="批量导入其他部门的记录")
+    parser.add_argument("file", type=pathlib.Path)
+    parser.add_argument("--agency", default="bulk-import",
+                        help="来源单位代码（小写字母、数字、连字符）")
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    import re
+
+    if not re.match(AGENCY_CODE, args.agency):
+        parser.error("--agency 只能包含小写字母、数字和连字符")
+    if not args.file.exists():
+        parser.error(f"文件不存在：{args.file}")
+    counts = import_file(DisclosureSettings().database_url, args.file, args.agency,
+                         progress=not args.quiet)
+    print(json.dumps(counts, ensure_ascii=False))
+    return 1 if counts["rejected"] and not (counts["created"] or counts["updated"]
+                                            or counts["unchanged"]) else 0

@@ -1,0 +1,259 @@
+"""Disclosure's use cases: ``(command, uow) -> result``; the entrypoint commits."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from credit_common.clock import now
+from credit_common.contracts.interagency import PUBLISHED, AgencyMessage, AgencyRecord
+from credit_common.contracts.vocabulary import ListingReason, PublicityState, RecordType
+from credit_common.errors import Conflict, NotFound, ValidationFailed
+from credit_common.identity import normalise_subject_code, subject_code_kind
+from credit_common.reference.organisation import DISTRICTS
+from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
+from disclosure.domain.model import CauseKind, PENALTY_TYPES, Record, Subject
+from disclosure.domain.rules import add_years, earliest_listing_date_due, terms_on
+from disclosure.domain.search import RecordQuery
+
+
+def checked_subject_code(code: str, field: str = "subject_code") -> str:
+    code = normalise_subject_code(code or "")
+    if subject_code_kind(code) is None:
+        raise ValidationFailed("INVALID_SUBJECT_CODE",
+                               "统一社会信用代码或注册号格式或校验位错误", {"field": field})
+    return code
+
+
+# -- queries -----------------------------------------------------------------------------------
+
+def lookup_subject(code: str, uow: DisclosureUnitOfWork) -> tuple[Subject, list[Record]]:
+    subject = uow.subjects.by_code(checked_subject_code(code, "code"))
+    if subject is None:
+        raise NotFound("SUBJECT_NOT_FOUND", "未找到该市场主体")
+    return subject, uow.records.of_subject(subject.id)
+
+
+def search_records(query: RecordQuery, uow: DisclosureUnitOfWork):
+    query.validate()
+    if query.subject_code:
+        query.subject_code = checked_subject_code(query.subject_code)
+    if query.after:
+        try:
+            uuid.UUID(query.after)
+        except ValueError:
+            raise ValidationFailed("INVALID_CURSOR", "翻页游标无效", {"field": "after"}) from None
+    return uow.records.search(query)
+
+
+def record_with_history(record_id: str, uow: DisclosureUnitOfWork):
+    record = uow.records.get(record_id)
+    if record is None:
+        raise NotFound("RECORD_NOT_FOUND", "未找到该失信记录")
+    return record, uow.subjects.get(record.subject_id), uow.records.history(record.id)
+
+
+# -- repair outcomes ---------------------------------------------------------------------------
+
+def apply_repair_outcome(decision_id: str, record_id: str, outcome: str,
+                         uow: DisclosureUnitOfWork) -> dict:
+    """Apply what a decision decided to its record, once: a replay of the same decision id
+    returns the first answer and changes nothing."""
+    if not decision_id or len(decision_id) > 100:
+        raise ValidationFailed("INVALID_DECISION_ID", "决定编号无效", {"field": "decision_id"})
+    applied = uow.outcome_applied(decision_id)
+    if applied is not None:
+        if str(applied["record_id"]) != str(record_id) or applied["outcome"] != outcome:
+            raise Conflict("DECISION_ALREADY_APPLIED", "该决定已按其他内容执行",
+                           {"decision_id": decision_id})
+        return {"decision_id": decision_id, "record_id": str(record_id), "outcome": outcome,
+                "changed": False}
+    record = uow.records.get(record_id, for_update=True)
+    if record is None:
+        raise NotFound("RECORD_NOT_FOUND", "未找到该失信记录")
+    if not uow.record_outcome(decision_id, record.id, outcome):
+        # a concurrent call applied it while this one waited for the row lock
+        return apply_repair_outcome(decision_id, record_id, outcome, uow)
+    version = record.version
+    changed = record.apply_outcome(outcome, decision_id, now())
+    if changed:
+        uow.records.save(record, version)
+        uow.announce_changes(record, uow.subjects.get(record.subject_id))
+    return {"decision_id": decision_id, "record_id": str(record.id), "outcome": outcome,
+            "changed": changed, "publicity_state": record.publicity_state}
+
+
+# -- other agencies ----------------------------------------------------------------------------
+
+class RejectedMessage(Exception):
+    """A message that can never be applied: dead-letter it with this reason."""
+
+    def __init__(self, code: str, reason: str):
+        super().__init__(f"{code}: {reason}")
+        self.code = code
+        self.reason = reason
+
+
+def ingest_agency_message(message: AgencyMessage, uow: DisclosureUnitOfWork,
+                          today: date | None = None) -> str:
+    """Apply one inter-agency message exactly once; returns what happened."""
+    if not uow.claim("disclosure.interagency", message.message_id):
+        return "duplicate"
+    today = today or now().date()
+    if message.kind == PUBLISHED:
+        return _upsert_agency_record(message, message.record, uow, today)
+    withdrawal = message.withdrawal
+    record = uow.records.by_source(message.source_agency, withdrawal.source_record_id,
+                                   for_update=True)
+    if record is None:
+        raise RejectedMessage("UNKNOWN_RECORD", "撤回的记录不存在")
+    if withdrawal.version <= record.source_version:
+        return "stale"
+    version = record.version
+    record.source_version = withdrawal.version
+    record.change_state(PublicityState.removed, CauseKind.message, str(message.message_id),
+                        now(), note=withdrawal.reason)
+    uow.records.save(record, version)
+    uow.announce_changes(record, uow.subjects.get(record.subject_id))
+    return "withdrawn"
+
+
+def _check_agency_record(incoming: AgencyRecord, today: date) -> str:
+    code = normalise_subject_code(incoming.subject_code)
+    if subject_code_kind(code) is None:
+        raise RejectedMessage("INVALID_SUBJECT_CODE", "统一社会信用代码或注册号校验位错误")
+    if incoming.district_code not in DISTRICTS:
+        raise RejectedMessage("UNKNOWN_DISTRICT", f"未知的区划代码 {incoming.district_code}")
+    for name in ("decision_date", "publicity_start_date"):
+        value = getattr(incoming, name)
+        if value is not None and value > today:
+            raise RejectedMessage("DATE_IN_FUTURE", f"{name} 晚于今天")
+    if incoming.record_type not in PENALTY_TYPES:
+        raise RejectedMessage("UNSUPPORTED_RECORD_TYPE", "其他部门只能推送行政处罚记录")
+    return code
+
+
+def _upsert_agency_record(message: AgencyMessage, incoming: AgencyRecord,
+                          uow: DisclosureUnitOfWork, today: date) -> str:
+    code = _check_agency_record(incoming, today)
+    subject = uow.subjects.by_code(code)
+    if subject is None:
+        subject = Subject(
+            id=uuid.uuid4(), name=incoming.subject_name, kind=incoming.subject_kind,
+            district_code=incoming.district_code, registration_unit_code=incoming.district_code,
+            uscc=code if len(code) == 18 else None,
+            registration_number=code if len(code) == 15 else None)
+        uow.subjects.add(subject)
+    record = uow.records.by_source(message.source_agency, incoming.source_record_id,
+                                   for_update=True)
+    fields = dict(
+        record_type=incoming.record_type, district_code=incoming.district_code,
+        decision_number=incoming.decision_number, decision_date=incoming.decision_date,
+        publicity_start_date=incoming.publicity_start_date or incoming.decision_date,
+        publicity_end_date=incoming.publicity_end_date,
+        penalty_domain=incoming.penalty_domain,
+        penalty_kinds=[k.value for k in incoming.penalty_kinds],
+        fine_amount=incoming.fine_amount, severe=incoming.severe,
+        deciding_department_name=incoming.deciding_department_name,
+        source_version=incoming.version)
+    if record is None:
+        record = Record(id=uuid.uuid4(), subject_id=subject.id,
+                        source_agency=message.source_agency,
+                        source_record_id=incoming.source_record_id, **fields)
+        record.created(CauseKind.message, str(message.message_id), now())
+        uow.records.add(record)
+        uow.announce_changes(record, subject)
+        return "created"
+    if incoming.version <= record.source_version:
+        return "stale"
+    version = record.version
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.version += 1
+    uow.records.save(record, version)
+    return "updated"
+
+
+# -- scheduled jobs ----------------------------------------------------------------------------
+
+def expire_serious_listings(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
+    """Serious-list entries leave the list when their term ends (SAMR order 44 art. 21)."""
+    changed = 0
+    cutoff = earliest_listing_date_due(today, lambda t: t.serious_list_term_years)
+    for record in uow.records.active_listed_before(RecordType.serious_illegal_list, cutoff,
+                                                   batch):
+        terms = terms_on(record.listing_date)
+        if add_years(record.listing_date, terms.serious_list_term_years) > today:
+            continue
+        _expire(record, f"expire_serious_listings:{today}", uow,
+                f"列入严重违法失信名单满{terms.serious_list_term_years}年，依据{terms.version}移出")
+        changed += 1
+    return changed
+
+
+def escalate_abnormal_listings(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
+    """Abnormal-list entries unresolved for the term move to the serious list."""
+    changed = 0
+    cutoff = earliest_listing_date_due(today, lambda t: t.abnormal_to_serious_years)
+    for record in uow.records.active_listed_before(RecordType.abnormal_operation_list, cutoff,
+                                                   batch):
+        terms = terms_on(record.listing_date)
+        if add_years(record.listing_date, terms.abnormal_to_serious_years) > today:
+            continue
+        run_ref = f"escalate_abnormal_listings:{today}"
+        _expire(record, run_ref, uow, f"列入经营异常名录满{terms.abnormal_to_serious_years}年"
+                "仍未履行相关义务，转入严重违法失信名单")
+        serious = Record(
+            id=uuid.uuid4(), subject_id=record.subject_id,
+            record_type=RecordType.serious_illegal_list, district_code=record.district_code,
+            source_record_id=f"escalated-from-{record.id}",
+            listing_reason=ListingReason.abnormal_three_years, listing_date=today,
+            listing_unit_code=record.listing_unit_code)
+        serious.created(CauseKind.job, run_ref, now())
+        uow.records.add(serious)
+        uow.announce_changes(serious, uow.subjects.get(record.subject_id))
+        changed += 1
+    return changed
+
+
+def end_penalty_publicity(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
+    """A penalty's publicity ends at its term: the given end date, or the term in force."""
+    changed = 0
+    cutoff = earliest_listing_date_due(today, lambda t: t.penalty_publicity_term_years)
+    for record in uow.records.active_penalties_ending_by(today, cutoff, batch):
+        start = record.publicity_start_date or record.decision_date
+        terms = terms_on(record.decision_date)
+        end = record.publicity_end_date or add_years(start, terms.penalty_publicity_term_years)
+        if end > today:
+            continue
+        _expire(record, f"end_penalty_publicity:{today}", uow, f"公示期满（{end}）")
+        changed += 1
+    return changed
+
+
+def _expire(record: Record, run_ref: str, uow: DisclosureUnitOfWork, note: str) -> None:
+    version = record.version
+    record.change_state(PublicityState.expired, CauseKind.job, run_ref, now(), note)
+    uow.records.save(record, version)
+    uow.announce_changes(record, uow.subjects.get(record.subject_id))
+
+
+JOBS = {
+    "expire_serious_listings": expire_serious_listings,
+    "escalate_abnormal_listings": escalate_abnormal_listings,
+    "end_penalty_publicity": end_penalty_publicity,
+}
+
+
+def run_daily_jobs(today: date, uow: DisclosureUnitOfWork) -> dict[str, int | None]:
+    """Each job once per day however many instances call this: the first to insert the
+    day's ``job_runs`` row does it; the others find the row and skip."""
+    results: dict[str, int | None] = {}
+    for name, job in JOBS.items():
+        if not uow.start_job_run(name, today.isoformat()):
+            results[name] = None
+            continue
+        affected = job(today, uow)
+        uow.finish_job_run(name, today.isoformat(), affected)
+        results[name] = affected
+    return results

@@ -1,0 +1,150 @@
+"""``python -m disclosure inbound``: other agencies' records and withdrawals, from the
+inter-agency exchange, applied exactly once.
+
+A pika consumer, not Nameko: the messages follow an external contract (see
+``credit_common.contracts.interagency`` and ``services/disclosure/asyncapi.yaml``). Each is
+applied in one transaction that also records its message id, then acked; a redelivery finds
+the id and changes nothing. A message that can never apply (bad JSON, unknown schema version,
+missing field, invalid USCC, unknown district, a date in the future) is dead-lettered at once
+with the reason, and nothing of it is written. A failing database is waited out: the message
+goes back to the queue and the consumer retries; only a message that keeps failing for an
+unknown reason is dead-lettered after a few attempts. The consumer never dies of a message.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pika
+from pydantic import ValidationError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+
+from credit_common.clock import now
+from credit_common.contracts.interagency import AgencyMessage
+from credit_common.logging import get_logger
+from credit_common.nameko_ext.db import build_engine
+from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
+                                    INTERAGENCY_INBOUND_QUEUE)
+from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
+from disclosure.config import DisclosureSettings
+from disclosure.handlers import RejectedMessage, ingest_agency_message
+
+log = get_logger(__name__)
+
+DEAD_LETTER_QUEUE = INTERAGENCY_INBOUND_QUEUE + ".dlq"
+MAX_UNEXPLAINED_ATTEMPTS = 3
+
+
+def declare(channel) -> None:
+    channel.exchange_declare(INTERAGENCY_EXCHANGE, exchange_type="topic", durable=True)
+    channel.queue_declare(INTERAGENCY_INBOUND_QUEUE, durable=True)
+    for binding in INTERAGENCY_INBOUND_BINDINGS:
+        channel.queue_bind(INTERAGENCY_INBOUND_QUEUE, INTERAGENCY_EXCHANGE, binding)
+    channel.queue_declare(DEAD_LETTER_QUEUE, durable=True)
+
+
+class InboundConsumer:
+    def __init__(self, settings: DisclosureSettings):
+        self.settings = settings
+        self.engine = build_engine(settings)
+        self.failures: dict[str, int] = {}
+        self.stopping = False
+        self.connection = None
+
+    def run(self) -> None:
+        signal.signal(signal.SIGTERM, lambda *_: self.stop())
+        delay = 0.5
+        while not self.stopping:
+            try:
+                self._consume()
+                delay = 0.5
+            except pika.exceptions.AMQPError as exc:
+                if self.stopping:
+                    break
+                log.warning("inbound: broker unreachable; retrying", error=repr(exc),
+                            delay_s=delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 10)
+        self.engine.dispose()
+
+    def stop(self) -> None:
+        self.stopping = True
+        if self.connection is not None and self.connection.is_open:
+            self.connection.add_callback_threadsafe(self.connection.close)
+
+    def _consume(self) -> None:
+        params = pika.URLParameters(self.settings.amqp_uri)
+        params.client_properties = {"connection_name": "disclosure-inbound"}
+        self.connection = pika.BlockingConnection(params)
+        channel = self.connection.channel()
+        declare(channel)
+        self.dead_letters = self.connection.channel()
+        self.dead_letters.confirm_delivery()
+        channel.basic_qos(prefetch_count=self.settings.inbound_prefetch)
+        channel.basic_consume(INTERAGENCY_INBOUND_QUEUE, self._on_message)
+        log.info("inbound: consuming", queue=INTERAGENCY_INBOUND_QUEUE)
+        try:
+            channel.start_consuming()
+        finally:
+            if self.connection.is_open:
+                self.connection.close()
+
+    def _on_message(self, channel, method, properties, body: bytes) -> None:
+        try:
+            message = AgencyMessage.model_validate_json(body)
+        except ValidationError as exc:
+            reason = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}"
+                               for e in exc.errors())[:1500]
+            return self._dead_letter(channel, method, properties, body, "INVALID_MESSAGE",
+                                     reason)
+        try:
+            with Session(self.engine) as session, session.begin():
+                outcome = ingest_agency_message(message, DisclosureUnitOfWork(session))
+        except RejectedMessage as exc:
+            return self._dead_letter(channel, method, properties, body, exc.code, exc.reason)
+        except (OperationalError, DBAPIError) as exc:
+            if isinstance(exc, OperationalError) or exc.connection_invalidated:
+                log.warning("inbound: database unavailable; will retry", error=repr(exc))
+                time.sleep(1)
+                channel.basic_nack(method.delivery_tag, requeue=True)
+                return
+            return self._unexplained(channel, method, properties, body, message, exc)
+        except Exception as exc:  # noqa: BLE001 - never die of one message
+            return self._unexplained(channel, method, properties, body, message, exc)
+        self.failures.pop(str(message.message_id), None)
+        log.info("inbound: applied", message_id=str(message.message_id), outcome=outcome,
+                 source_agency=message.source_agency)
+        channel.basic_ack(method.delivery_tag)
+
+    def _unexplained(self, channel, method, properties, body, message, exc) -> None:
+        key = str(message.message_id)
+        self.failures[key] = self.failures.get(key, 0) + 1
+        log.error("inbound: failed to apply", message_id=key, attempt=self.failures[key],
+                  error=repr(exc))
+        if self.failures[key] >= MAX_UNEXPLAINED_ATTEMPTS:
+            self.failures.pop(key, None)
+            return self._dead_letter(channel, method, properties, body, "APPLY_FAILED",
+                                     repr(exc)[:1500])
+        time.sleep(0.5)
+        channel.basic_nack(method.delivery_tag, requeue=True)
+
+    def _dead_letter(self, channel, method, properties, body, code: str, reason: str) -> None:
+        headers = dict(properties.headers or {})
+        headers.update({"x-dead-letter-reason": f"{code}: {reason}",
+                        "x-original-queue": INTERAGENCY_INBOUND_QUEUE,
+                        "x-original-routing-key": method.routing_key,
+                        "x-dead-lettered-at": now().isoformat()})
+        # confirmed before the original is acked: the message is never in neither queue
+        self.dead_letters.basic_publish("", DEAD_LETTER_QUEUE, body, pika.BasicProperties(
+            content_type=properties.content_type or "application/json", delivery_mode=2,
+            message_id=properties.message_id, headers=headers))
+        channel.basic_ack(method.delivery_tag)
+        log.warning("inbound: dead-lettered", code=code, reason=reason,
+                    message_id=properties.message_id)
+
+
+def main(argv: list[str] | None = None) -> int:
+    InboundConsumer(DisclosureSettings()).run()
+    return 0

@@ -1,0 +1,97 @@
+"""Plain-JSON views. Public answers mask personal data; an officer of the owning unit's
+district bureau (or of the city bureau) sees it in full."""
+
+from __future__ import annotations
+
+from credit_common.contracts.vocabulary import (DOCUMENT_TYPE_LABELS, LISTING_REASON_LABELS,
+                                                PENALTY_DOMAIN_LABELS, PENALTY_KIND_LABELS,
+                                                PUBLICITY_STATE_LABELS, RECORD_TYPE_LABELS,
+                                                REGISTRATION_STATUS_LABELS,
+                                                SUBJECT_KIND_LABELS)
+from credit_common.identity import mask_document, mask_phone
+from credit_common.reference.organisation import CITY_BUREAU_CODE, same_district_bureau, unit
+from disclosure.domain.model import Record, Subject
+
+
+def sees_personal_data(viewer_unit_code: str | None, subject: Subject) -> bool:
+    if not viewer_unit_code:
+        return False
+    return (viewer_unit_code == CITY_BUREAU_CODE
+            or viewer_unit_code == subject.district_code
+            or same_district_bureau(viewer_unit_code, subject.registration_unit_code))
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _unit_name(code):
+    found = unit(code) if code else None
+    return found.name if found else None
+
+
+def subject_view(subject: Subject, full: bool) -> dict:
+    document = subject.legal_rep_document_number
+    return {
+        "id": str(subject.id),
+        "uscc": subject.uscc,
+        "registration_number": subject.registration_number,
+        "name": subject.name,
+        "kind": subject.kind,
+        "kind_label": SUBJECT_KIND_LABELS.get(subject.kind, subject.kind),
+        "district_code": subject.district_code,
+        "registration_unit_code": subject.registration_unit_code,
+        "registration_unit_name": _unit_name(subject.registration_unit_code),
+        "address": subject.address,
+        "registration_status": subject.registration_status,
+        "registration_status_label": REGISTRATION_STATUS_LABELS.get(
+            subject.registration_status, subject.registration_status),
+        "legal_representative": {
+            "name": subject.legal_rep_name,
+            "document_type": subject.legal_rep_document_type,
+            "document_type_label": DOCUMENT_TYPE_LABELS.get(subject.legal_rep_document_type),
+            "document_number": document if full else mask_document(document),
+            "phone": subject.legal_rep_phone if full else mask_phone(subject.legal_rep_phone),
+        },
+        "liaison_phone": subject.liaison_phone if full else mask_phone(subject.liaison_phone),
+        "proof_material_mode": subject.proof_material_mode,
+        "personal_data_masked": not full,
+    }
+
+
+def record_view(record: Record) -> dict:
+    return {
+        "id": str(record.id),
+        "subject_id": str(record.subject_id),
+        "record_type": record.record_type,
+        "record_type_label": RECORD_TYPE_LABELS.get(record.record_type, record.record_type),
+        "publicity_state": record.publicity_state,
+        "publicity_state_label": PUBLICITY_STATE_LABELS.get(record.publicity_state),
+        "district_code": record.district_code,
+        "listing_reason": record.listing_reason,
+        "listing_reason_label": LISTING_REASON_LABELS.get(record.listing_reason),
+        "listing_date": _iso(record.listing_date),
+        "listing_unit_code": record.listing_unit_code,
+        "listing_unit_name": _unit_name(record.listing_unit_code),
+        "listing_document_number": record.listing_document_number,
+        "decision_number": record.decision_number,
+        "decision_date": _iso(record.decision_date),
+        "publicity_start_date": _iso(record.publicity_start_date),
+        "publicity_end_date": _iso(record.publicity_end_date),
+        "penalty_domain": record.penalty_domain,
+        "penalty_domain_label": PENALTY_DOMAIN_LABELS.get(record.penalty_domain),
+        "penalty_kinds": record.penalty_kinds,
+        "penalty_kind_labels": [PENALTY_KIND_LABELS.get(k, k) for k in record.penalty_kinds],
+        "fine_amount": str(record.fine_amount) if record.fine_amount is not None else None,
+        "severe": record.severe,
+        "deciding_unit_code": record.deciding_unit_code,
+        "deciding_unit_name": (_unit_name(record.deciding_unit_code)
+                               or record.deciding_department_name),
+        "obligations_fulfilled_on": _iso(record.obligations_fulfilled_on),
+        "source_agency": record.source_agency,
+        "version": record.version,
+    }
+
+
+def history_view(entries: list[dict]) -> list[dict]:
+    return [{**e, "occurred_at": e["occurred_at"].isoformat()} for e in entries]
