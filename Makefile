@@ -18,7 +18,7 @@ GATEWAY_PORT ?= 8000
 METRICS_BASE_PORT ?= 9100
 export GATEWAY_PORT
 
-.PHONY: help run test venv infra databases migrate demo-data dlq dlq-replay bench lock clean
+.PHONY: help run test venv infra databases migrate demo-data demo-data-large import dlq dlq-replay bench lock clean
 
 help:
 	@echo "make run    start the whole platform (gateway on 127.0.0.1:$(GATEWAY_PORT))"
@@ -47,7 +47,16 @@ migrate: databases
 	  $(VENV)/bin/alembic -c services/$$s/alembic.ini upgrade head || exit 1; done
 
 demo-data: migrate
-	@echo "demo data: none yet (the registry of subjects and demo logins arrive with the disclosure, intake and workflow issues)"
+	@$(PY) -m disclosure demo-data --subjects $${DEMO_SUBJECTS:-3000}
+
+# A city-scale registry for `make bench` and by hand: make demo-data-large N=1000000
+demo-data-large: migrate
+	@$(PY) -m disclosure demo-data --subjects $(or $(N),1000000)
+
+# Other agencies' records from a JSONL or CSV file: make import FILE=records.jsonl [AGENCY=gz-env]
+import: migrate
+	@test -n "$(FILE)" || { echo "usage: make import FILE=records.jsonl [AGENCY=agency-code]"; exit 2; }
+	@$(PY) -m disclosure import "$(FILE)" $(if $(AGENCY),--agency $(AGENCY))
 
 run: migrate demo-data
 	@echo ""
@@ -55,11 +64,15 @@ run: migrate demo-data
 	@echo "               API docs http://127.0.0.1:$(GATEWAY_PORT)/docs"
 	@echo "               health   http://127.0.0.1:$(GATEWAY_PORT)/healthz"
 	@echo "               metrics  intake :$$(($(METRICS_BASE_PORT)+0))  workflow :$$(($(METRICS_BASE_PORT)+200))  notification :$$(($(METRICS_BASE_PORT)+400))  disclosure :$$(($(METRICS_BASE_PORT)+600))  (gateway: /metrics)"
-	@echo "  demo logins: none yet (login arrives with the intake and workflow issues)"
+	@echo "  demo subjects (their legal representatives' phones will be the demo applicant logins):"
+	@echo "    13800000001 广州天河示范科技有限公司 (行政处罚)   13800000002 广州越秀示范贸易有限公司 (经营异常名录)"
+	@echo "    13800000003 白云区示范便利店 (个体户异常状态)      13800000004 从化区示范荔枝专业合作社 (合作社异常名录)"
+	@echo "    13800000005 广州番禺示范食品有限公司 (严重违法失信名单)"
+	@echo "  try: curl -s 'http://127.0.0.1:$(GATEWAY_PORT)/api/v1/public/records?name=示范'"
 	@echo "  Ctrl-C stops every process started here."
 	@echo ""
 	DEV_MODE=$${DEV_MODE:-true} PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start -f deploy/Procfile -d . \
-	  -p $(METRICS_BASE_PORT) -c intake=$(INTAKE_INSTANCES),workflow=$(WORKFLOW_INSTANCES),notification=$(NOTIFICATION_INSTANCES),disclosure=$(DISCLOSURE_INSTANCES),intake_relay=$(RELAY_INSTANCES),workflow_relay=$(RELAY_INSTANCES),notification_relay=$(RELAY_INSTANCES),disclosure_relay=$(RELAY_INSTANCES),gateway=1
+	  -p $(METRICS_BASE_PORT) -c intake=$(INTAKE_INSTANCES),workflow=$(WORKFLOW_INSTANCES),notification=$(NOTIFICATION_INSTANCES),disclosure=$(DISCLOSURE_INSTANCES),intake_relay=$(RELAY_INSTANCES),workflow_relay=$(RELAY_INSTANCES),notification_relay=$(RELAY_INSTANCES),disclosure_relay=$(RELAY_INSTANCES),disclosure_inbound=1,gateway=1
 
 test: venv infra
 	@$(PY) -m tests.run

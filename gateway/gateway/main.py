@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from gateway import __version__
 from gateway.api.errors import install_error_handlers
 from gateway.api.middleware import GatewayMiddleware
-from gateway.api.routes import dev, health
+from gateway.api.routes import dev, health, public
 from gateway.core.config import GatewaySettings, get_settings
 from gateway.rpc.client import RpcClient
 
@@ -35,6 +35,7 @@ def create_app(settings: GatewaySettings | None = None, rpc: RpcClient | None = 
     app.add_middleware(GatewayMiddleware, max_body_bytes=settings.max_body_bytes)
     install_error_handlers(app)
     app.include_router(health.router)
+    app.include_router(public.router)
     if settings.dev_mode:
         app.include_router(dev.router)
     return app
