@@ -9,7 +9,7 @@ from credit_common.testing import isolation
 from credit_common.testing.platform import Platform
 
 SERVICE_PROCESSES = ("intake", "intake_relay", "workflow", "workflow_relay", "notification",
-                     "notification_relay", "disclosure", "disclosure_relay")
+                     "notification_relay", "disclosure", "disclosure_relay", "disclosure_inbound")
 
 E2E_SETTINGS = {
     "RPC_TIMEOUT_S": "2",

@@ -1,0 +1,168 @@
+"""Other agencies' messages through the real consumer process: applied exactly once, newer
+versions update, withdrawals end publicity, bad messages are dead-lettered with the reason
+and nothing of them is written, and the consumer survives all of it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timezone
+
+import pika
+import pytest
+from sqlalchemy import text
+from stdnum.cn import uscc
+
+from credit_common import dlq
+from credit_common.testing import isolation
+from credit_common.topology import INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_QUEUE
+
+DEAD_LETTERS = INTERAGENCY_INBOUND_QUEUE + ".dlq"
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def new_uscc() -> str:
+    n = uuid.uuid4().int
+    body = "91440106" + "".join(ALPHABET[(n >> (5 * i)) % 31] for i in range(9))
+    return body + uscc.calc_check_digit(body + "0")
+
+
+@pytest.fixture(scope="module")
+def consumer(test_run_id, amqp_uri, database_urls, tmp_path_factory):
+    log_path = tmp_path_factory.mktemp("inbound") / "inbound.log"
+    env = {**os.environ, **isolation.environment(test_run_id)}
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen([sys.executable, "-m", "disclosure", "inbound"], env=env,
+                                   stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while "inbound: consuming" not in log_path.read_text():
+        assert process.poll() is None and time.monotonic() < deadline, log_path.read_text()
+        time.sleep(0.1)
+    yield process
+    process.terminate()
+    process.wait(15)
+
+
+@pytest.fixture
+def channel(amqp_uri, consumer):
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    channel.queue_purge(DEAD_LETTERS)
+    yield channel
+    connection.close()
+
+
+def message(kind="record.published", agency="gz-env", **record_changes) -> dict:
+    body = {"schema_version": "1.0", "message_id": str(uuid.uuid4()), "source_agency": agency,
+            "sent_at": datetime.now(timezone.utc).isoformat(), "kind": kind}
+    if kind == "record.published":
+        body["record"] = {
+            "source_record_id": f"env-{uuid.uuid4().hex[:10]}", "version": 1,
+            "subject_code": new_uscc(), "subject_name": "广州总线测试环保有限公司",
+            "district_code": "440106", "decision_number": "穗环罚〔2026〕88号",
+            "decision_date": "2026-05-01", "penalty_kinds": ["fine"], "fine_amount": "20000.00",
+            "deciding_department_name": "广州市生态环境局", **record_changes}
+    return body
+
+
+def publish(channel, body, routing_key=None):
+    raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
+    agency = body.get("source_agency", "x") if isinstance(body, dict) else "x"
+    kind = body.get("kind", "record.published") if isinstance(body, dict) else "record.published"
+    channel.basic_publish(INTERAGENCY_EXCHANGE, routing_key or f"{kind}.{agency}", raw,
+                          pika.BasicProperties(content_type="application/json", delivery_mode=2))
+
+
+def wait_for(predicate, timeout=10):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def stored(db_engine, agency, source_record_id):
+    with db_engine["disclosure"].connect() as conn:
+        return conn.execute(text(
+            "SELECT publicity_state, source_version, decision_number FROM records "
+            "WHERE source_agency = :a AND source_record_id = :r"),
+            {"a": agency, "r": source_record_id}).all()
+
+
+def test_a_record_published_twice_is_stored_once_and_announced_once(channel, db_engine):
+    body = message()
+    publish(channel, body)
+    publish(channel, body)
+    ref = body["record"]["source_record_id"]
+    wait_for(lambda: stored(db_engine, "gz-env", ref))
+    time.sleep(0.5)
+    assert stored(db_engine, "gz-env", ref) == [("active", 1, "穗环罚〔2026〕88号")]
+    with db_engine["disclosure"].connect() as conn:
+        announced = conn.execute(text(
+            "SELECT count(*) FROM outbox WHERE body->'source_record'->>'id' = :r"),
+            {"r": ref}).scalar_one()
+    assert announced == 1
+
+
+def test_a_newer_version_updates_an_older_one_is_ignored_and_a_withdrawal_ends_it(
+        channel, db_engine):
+    first = message()
+    ref = first["record"]["source_record_id"]
+    publish(channel, first)
+    wait_for(lambda: stored(db_engine, "gz-env", ref))
+    newer = message(**{**first["record"], "version": 3, "decision_number": "穗环罚〔2026〕99号"})
+    publish(channel, newer)
+    wait_for(lambda: stored(db_engine, "gz-env", ref)[0][1] == 3)
+    older = message(**{**first["record"], "version": 2, "decision_number": "旧的"})
+    withdrawal = message("record.withdrawn")
+    withdrawal["withdrawal"] = {"source_record_id": ref, "version": 4, "reason": "经行政复议撤销"}
+    publish(channel, older)
+    publish(channel, withdrawal)
+    wait_for(lambda: stored(db_engine, "gz-env", ref)[0][0] == "removed")
+    assert stored(db_engine, "gz-env", ref) == [("removed", 4, "穗环罚〔2026〕99号")]
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("not json", "INVALID_MESSAGE"),
+    ("unknown schema version", "INVALID_MESSAGE"),
+    ("missing field", "INVALID_MESSAGE"),
+    ("bad checksum", "INVALID_SUBJECT_CODE"),
+    ("unknown district", "UNKNOWN_DISTRICT"),
+    ("future date", "DATE_IN_FUTURE"),
+    ("withdrawal of an unknown record", "UNKNOWN_RECORD"),
+])
+def test_a_bad_message_is_dead_lettered_with_its_reason_and_writes_nothing(
+        channel, db_engine, amqp_uri, consumer, case, expected):
+    body = message()
+    ref = body["record"]["source_record_id"]
+    if case == "not json":
+        body = b"{not json"
+    elif case == "unknown schema version":
+        body["schema_version"] = "9.9"
+    elif case == "missing field":
+        del body["record"]["decision_date"]
+    elif case == "bad checksum":
+        code = body["record"]["subject_code"]
+        body["record"]["subject_code"] = code[:-1] + ("0" if code[-1] != "0" else "1")
+    elif case == "unknown district":
+        body["record"]["district_code"] = "999999"
+    elif case == "future date":
+        body["record"]["decision_date"] = "2099-01-01"
+    else:
+        body = message("record.withdrawn")
+        body["withdrawal"] = {"source_record_id": "never-published", "version": 1,
+                              "reason": "撤销"}
+    publish(channel, body, routing_key="record.published.gz-env")
+    wait_for(lambda: dlq.queue_depths(amqp_uri, [DEAD_LETTERS])[DEAD_LETTERS] == 1)
+    [dead] = [m for m in dlq.list_messages(amqp_uri, DEAD_LETTERS)]
+    assert dead["reason"].startswith(expected), dead["reason"]
+    assert dead["original_queue"] == INTERAGENCY_INBOUND_QUEUE
+    assert stored(db_engine, "gz-env", ref) == []
+    assert consumer.poll() is None, "the consumer died of a bad message"

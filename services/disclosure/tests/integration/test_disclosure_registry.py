@@ -1,0 +1,314 @@
+"""DisclosureService against the run's PostgreSQL: CJK substring search, lookups by either
+code, keyset pagination, masking, idempotent repair outcomes, daily jobs exactly once, bulk
+import and demo data."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from nameko.exceptions import RemoteError
+from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+from stdnum.cn import uscc
+from stdnum.iso7064 import mod_11_10
+
+from credit_common.testing import isolation
+from disclosure import handlers
+from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
+from disclosure.bulk_import import import_file
+from disclosure.service import DisclosureService
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def new_uscc() -> str:
+    n = uuid.uuid4().int
+    body = "91440106" + "".join(ALPHABET[(n >> (5 * i)) % 31] for i in range(9))
+    return body + uscc.calc_check_digit(body + "0")
+
+
+def new_registration_number() -> str:
+    body = "440106" + f"{uuid.uuid4().int % 10**8:08d}"
+    return body + mod_11_10.calc_check_digit(body)
+
+
+def add_subject(engine, name, *, code=None, registration_number=None, records=1,
+                record_type="abnormal_operation_list", listing_date=date(2025, 6, 1),
+                district="440106"):
+    subject_id = uuid.uuid4()
+    code = code if code is not None or registration_number else new_uscc()
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO subjects (id, uscc, registration_number, name, kind, district_code, "
+            "registration_unit_code, legal_rep_name, legal_rep_document_number, legal_rep_phone)"
+            " VALUES (:id, :uscc, :reg, :name, 'enterprise', :d, :unit, '陈某', "
+            "'440106199001011236', '13912345678')"),
+            {"id": subject_id, "uscc": code, "reg": registration_number, "name": name,
+             "d": district, "unit": district + "01"})
+        record_ids = []
+        for n in range(records):
+            record_id = uuid.uuid4()
+            record_ids.append(record_id)
+            conn.execute(text(
+                "INSERT INTO records (id, subject_id, record_type, listing_reason, listing_date,"
+                " listing_unit_code, source_record_id, district_code) VALUES (:id, :s, :t, "
+                "'annual_report_overdue', :day, :unit, :ref, :d)"),
+                {"id": record_id, "s": subject_id, "t": record_type, "day": listing_date,
+                 "unit": district + "01", "ref": f"test-{record_id}", "d": district})
+    return {"id": subject_id, "code": code or registration_number, "records": record_ids}
+
+
+@pytest.fixture
+def disclosure(container_factory, nameko_config):
+    container_factory(DisclosureService, nameko_config).start()
+    with ClusterRpcProxy(nameko_config) as proxy:
+        yield proxy.disclosure
+
+
+@pytest.fixture
+def engine(db_engine):
+    return db_engine["disclosure"]
+
+
+def names(result) -> set[str]:
+    return {item["subject"]["name"] for item in result["items"]}
+
+
+def test_chinese_substrings_are_found_anywhere_in_the_name(disclosure, engine):
+    marker = "垚鑫"  # rare characters: nothing else in the database matches
+    add_subject(engine, f"{marker}天河淼科技有限公司")
+    add_subject(engine, f"广州{marker}白云淼贸易有限公司")
+    add_subject(engine, f"广州番禺淼物流{marker}")
+
+    def search(name):
+        return names(disclosure.search_records({"name": name, "limit": 100}))
+
+    assert len(search(marker)) == 3                          # 2 characters: start, middle, end
+    assert search(f"{marker}天河") == {f"{marker}天河淼科技有限公司"}  # 4 characters
+    assert search(f"{marker} 白云") == {f"广州{marker}白云淼贸易有限公司"}  # two terms ANDed
+    assert search(f"白云 {marker}") == {f"广州{marker}白云淼贸易有限公司"}  # in any order
+    assert search(f"{marker} 物流") == {f"广州番禺淼物流{marker}"}
+    assert search("垚淼") == set()                            # both characters, not adjacent
+    assert search(f"{marker} 不存在") == set()
+
+
+def test_a_two_character_term_is_served_by_the_bigram_index(engine):
+    with engine.begin() as conn:
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(conn.execute(text(
+            "EXPLAIN SELECT id FROM subjects WHERE name_bigrams @@ CAST(:q AS tsquery) "
+            "AND name ILIKE :like"), {"q": "'天河'", "like": "%天河%"}).scalars())
+    assert "subjects_name_bigrams" in plan, plan
+
+
+def test_lookup_accepts_the_uscc_or_the_registration_number(disclosure, engine):
+    by_uscc = add_subject(engine, "广州查询甲有限公司")
+    by_number = add_subject(engine, "广州查询乙个体店", code=None,
+                            registration_number=new_registration_number())
+    assert disclosure.lookup_subject(by_uscc["code"])["subject"]["name"] == "广州查询甲有限公司"
+    found = disclosure.lookup_subject(by_number["code"])
+    assert found["subject"]["registration_number"] == by_number["code"]
+    assert len(found["records"]) == 1
+    assert disclosure.lookup_subject(by_uscc["code"].lower())["subject"]["uscc"] == by_uscc["code"]
+
+    wrong = by_uscc["code"][:-1] + ("0" if by_uscc["code"][-1] != "0" else "1")
+    with pytest.raises(RemoteError) as raised:
+        disclosure.lookup_subject(wrong)
+    assert raised.value.exc_type == "ValidationFailed"
+    with pytest.raises(RemoteError) as raised:
+        disclosure.lookup_subject(new_uscc())
+    assert raised.value.exc_type == "NotFound"
+
+
+def test_pages_follow_each_other_without_overlap(disclosure, engine):
+    marker = "翀翎"
+    for n in range(5):
+        add_subject(engine, f"{marker}分页{n}有限公司", records=5)
+    seen, after, pages = [], None, 0
+    while True:
+        page = disclosure.search_records({"name": marker, "limit": 10, "after": after})
+        seen += [item["record"]["id"] for item in page["items"]]
+        pages += 1
+        after = page["next_after"]
+        if after is None:
+            break
+    assert len(seen) == 25 and len(set(seen)) == 25
+    assert pages == 3
+
+
+def test_filters_narrow_by_type_reason_date_and_district(disclosure, engine):
+    marker = "璟珩"
+    add_subject(engine, f"{marker}甲", listing_date=date(2024, 1, 10))
+    add_subject(engine, f"{marker}乙", listing_date=date(2025, 5, 10), district="440104")
+    add_subject(engine, f"{marker}丙", record_type="serious_illegal_list")
+    search = disclosure.search_records
+    assert names(search({"name": marker, "record_type": "serious_illegal_list"})) == {f"{marker}丙"}
+    assert names(search({"name": marker, "district_code": "440104"})) == {f"{marker}乙"}
+    assert names(search({"name": marker, "date_to": "2024-12-31"})) == {f"{marker}甲"}
+    with pytest.raises(RemoteError) as raised:
+        search({"name": marker, "date_from": "2025-01-01", "date_to": "2024-01-01"})
+    assert raised.value.exc_type == "ValidationFailed"
+    with pytest.raises(RemoteError):
+        search({"name": marker, "record_type": "no_such_type"})
+
+
+def test_personal_data_is_masked_except_for_officers_of_the_owning_district(disclosure, engine):
+    subject = add_subject(engine, "广州脱敏测试有限公司")
+    public = disclosure.lookup_subject(subject["code"])["subject"]["legal_representative"]
+    assert public["phone"] == "139****5678"
+    assert "*" in public["document_number"]
+    officer = disclosure.lookup_subject(subject["code"], viewer_unit_code="44010602")
+    assert officer["subject"]["legal_representative"]["phone"] == "13912345678"
+    other = disclosure.lookup_subject(subject["code"], viewer_unit_code="44010301")
+    assert other["subject"]["legal_representative"]["phone"] == "139****5678"
+
+
+def announced(engine, record_id) -> list[dict]:
+    with engine.connect() as conn:
+        return [r[0] for r in conn.execute(text(
+            "SELECT body FROM outbox WHERE routing_key = 'record.publicity_changed' "
+            "AND body->>'record_id' = :r ORDER BY id"), {"r": str(record_id)})]
+
+
+def test_a_repair_outcome_applies_once_however_often_it_is_sent(disclosure, engine,
+                                                                nameko_config):
+    record_id = add_subject(engine, "广州修复结果测试有限公司")["records"][0]
+    decision = f"D-{uuid.uuid4().hex[:8]}"
+    results = []
+
+    def apply():
+        with ClusterRpcProxy(nameko_config) as proxy:
+            results.append(proxy.disclosure.apply_repair_outcome(decision, str(record_id),
+                                                                 "remove_from_list"))
+
+    threads = [threading.Thread(target=apply) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r["changed"] for r in results) == [False] * 4 + [True]
+    detail = disclosure.get_record(str(record_id))
+    assert detail["record"]["publicity_state"] == "removed"
+    assert [h["cause_ref"] for h in detail["history"]] == [decision]
+    [message] = announced(engine, record_id)
+    assert (message["from_state"], message["to_state"]) == ("active", "removed")
+    assert message["schema_version"] == "1.0" and message["cause_kind"] == "decision"
+
+    with pytest.raises(RemoteError) as raised:  # the same decision id cannot mean another thing
+        disclosure.apply_repair_outcome(decision, str(record_id), "revoke_repair")
+    assert raised.value.exc_type == "Conflict"
+
+
+def test_daily_jobs_run_once_per_day_with_several_instances(engine):
+    today = date(2031, 7, 1)  # a day no other test uses
+    serious = add_subject(engine, "广州到期严重失信测试有限公司", record_type="serious_illegal_list",
+                          listing_date=today - timedelta(days=3 * 365 + 5))["records"][0]
+    abnormal = add_subject(engine, "广州异常转严重测试有限公司",
+                           listing_date=today - timedelta(days=3 * 365 + 5))["records"][0]
+    outcomes, errors = [], []
+
+    def run_jobs():
+        try:
+            with Session(engine) as session, session.begin():
+                outcomes.append(handlers.run_daily_jobs(today, DisclosureUnitOfWork(session)))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run_jobs) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    ran = [o for o in outcomes if o["expire_serious_listings"] is not None]
+    assert len(ran) == 1, outcomes
+    with engine.connect() as conn:
+        states = dict(conn.execute(text(
+            "SELECT id, publicity_state FROM records WHERE id IN (:a, :b)"),
+            {"a": serious, "b": abnormal}).all())
+        escalated = conn.execute(text(
+            "SELECT count(*) FROM records WHERE source_record_id = :ref "
+            "AND record_type = 'serious_illegal_list' AND listing_reason = 'abnormal_three_years'"),
+            {"ref": f"escalated-from-{abnormal}"}).scalar_one()
+        runs = conn.execute(text("SELECT count(*) FROM job_runs WHERE run_key = :k"),
+                            {"k": today.isoformat()}).scalar_one()
+    assert states == {serious: "expired", abnormal: "expired"}
+    assert escalated == 1
+    assert runs == 3
+
+
+def agency_line(n, code=None, **changes):
+    line = {"source_record_id": f"imp-{n}", "version": 1, "subject_code": code or new_uscc(),
+            "subject_name": f"广州导入测试{n}有限公司", "district_code": "440106",
+            "decision_number": f"穗环罚〔2026〕{n}号", "decision_date": "2026-03-01",
+            "penalty_kinds": ["fine"], "fine_amount": "5000.00",
+            "deciding_department_name": "广州市生态环境局"}
+    line.update(changes)
+    return line
+
+
+def test_bulk_import_writes_good_lines_reports_bad_ones_and_is_idempotent(engine, database_urls,
+                                                                          tmp_path):
+    agency = f"gz-env-{uuid.uuid4().hex[:6]}"
+    bad_code = new_uscc()
+    bad_code = bad_code[:-1] + ("0" if bad_code[-1] != "0" else "1")
+    lines = [agency_line(n) for n in range(30)]
+    lines += [agency_line(90, code=bad_code), agency_line(91, district_code="999999"),
+              agency_line(92, decision_date=(date.today() + timedelta(days=5)).isoformat())]
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines)
+                    + "\n{not json\n", encoding="utf-8")
+
+    first = import_file(database_urls["disclosure"], path, agency, progress=False)
+    assert (first["created"], first["rejected"]) == (30, 4)
+    report = [json.loads(line) for line in
+              (tmp_path / "records.jsonl.errors.jsonl").read_text().splitlines()]
+    assert [(r["line"], r["code"]) for r in report] == [
+        (31, "INVALID_SUBJECT_CODE"), (32, "UNKNOWN_DISTRICT"), (33, "DATE_IN_FUTURE"),
+        (34, "INVALID_JSON")]
+
+    again = import_file(database_urls["disclosure"], path, agency, progress=False)
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 30)
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT count(*) FROM records WHERE source_agency = :a"),
+                              {"a": agency}).scalar_one()
+        messages = conn.execute(text(
+            "SELECT count(*) FROM outbox WHERE body->'source_record'->>'agency' = :a"),
+            {"a": agency}).scalar_one()
+    assert stored == 30 and messages == 30
+
+
+def run_demo_data(test_run_id, *args) -> str:
+    # a process of its own, as make demo-data runs it (COPY needs a driver not under eventlet)
+    env = {**os.environ, **isolation.environment(test_run_id)}
+    return subprocess.run([sys.executable, "-m", "disclosure", "demo-data", "--quiet", *args],
+                          env=env, capture_output=True, text=True, check=True,
+                          timeout=120).stdout
+
+
+def test_demo_data_is_deterministic_spread_and_idempotent(engine, test_run_id):
+    first = run_demo_data(test_run_id, "--subjects", "1500", "--seed", "99")
+    added = int(re.search(r"新增主体 (\d+) 个", first).group(1))
+    assert added >= 1500
+    second = run_demo_data(test_run_id, "--subjects", "1500", "--seed", "99")
+    assert "新增主体 0 个、记录 0 条" in second
+    with engine.connect() as conn:
+        types = set(conn.execute(text(
+            "SELECT DISTINCT record_type FROM records WHERE source_record_id LIKE 'demo-%'"
+        )).scalars())
+        kinds = set(conn.execute(text("SELECT DISTINCT kind FROM subjects")).scalars())
+        invalid = [code for code in conn.execute(text(
+            "SELECT uscc FROM subjects WHERE uscc IS NOT NULL")).scalars()
+            if not uscc.is_valid(code)]
+    assert len(types) == 6
+    assert kinds >= {"enterprise", "individual_business", "cooperative"}
+    assert invalid == []

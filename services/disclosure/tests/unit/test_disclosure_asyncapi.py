@@ -1,0 +1,45 @@
+"""The AsyncAPI document of the inter-agency bus agrees with the code: its examples validate
+against the message models, and its exchange and routing keys are the topology's."""
+
+import importlib
+import pathlib
+
+import pytest
+import yaml
+
+from credit_common.contracts import interagency
+from credit_common.topology import INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS
+
+DOCUMENT = yaml.safe_load((pathlib.Path(__file__).resolve().parents[2] / "asyncapi.yaml")
+                          .read_text(encoding="utf-8"))
+MESSAGES = DOCUMENT["components"]["messages"]
+
+
+def model(path):
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+@pytest.mark.parametrize("name", sorted(MESSAGES))
+def test_every_example_validates_against_its_model(name):
+    message = MESSAGES[name]
+    assert message["examples"], f"{name} has no example"
+    for example in message["examples"]:
+        parsed = model(message["x-model"]).model_validate(example["payload"])
+        assert set(message["payload"]["required"]) <= set(parsed.model_dump())
+
+
+def test_the_examples_are_refused_when_broken():
+    example = dict(MESSAGES["RecordPublished"]["examples"][0]["payload"])
+    example["schema_version"] = "2.0"
+    with pytest.raises(ValueError):
+        interagency.AgencyMessage.model_validate(example)
+
+
+def test_channels_match_the_topology():
+    channels = DOCUMENT["channels"]
+    for channel in channels.values():
+        assert channel["bindings"]["amqp"]["exchange"]["name"] == INTERAGENCY_EXCHANGE
+    inbound = {key.replace("{agency}", "*") for key in channels if "{agency}" in key}
+    assert inbound == set(INTERAGENCY_INBOUND_BINDINGS)
+    assert interagency.PUBLICITY_CHANGED in channels
