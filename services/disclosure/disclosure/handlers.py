@@ -36,6 +36,8 @@ def lookup_subject(code: str, uow: DisclosureUnitOfWork) -> tuple[Subject, list[
 
 def search_records(query: RecordQuery, uow: DisclosureUnitOfWork):
     query.validate()
+    if query.district_code and query.district_code not in DISTRICTS:
+        raise ValidationFailed("UNKNOWN_DISTRICT", "未知的区划代码", {"field": "district_code"})
     if query.subject_code:
         query.subject_code = checked_subject_code(query.subject_code)
     if query.after:
@@ -51,6 +53,17 @@ def record_with_history(record_id: str, uow: DisclosureUnitOfWork):
     if record is None:
         raise NotFound("RECORD_NOT_FOUND", "未找到该失信记录")
     return record, uow.subjects.get(record.subject_id), uow.records.history(record.id)
+
+
+def set_proof_material_mode(code: str, enabled: bool, uow: DisclosureUnitOfWork) -> Subject:
+    """An administrator lets a subject's legal representative upload a proof of special
+    circumstances instead of signing in person (Zhejiang flow)."""
+    subject = uow.subjects.by_code(checked_subject_code(code, "code"))
+    if subject is None:
+        raise NotFound("SUBJECT_NOT_FOUND", "未找到该市场主体")
+    subject.proof_material_mode = bool(enabled)
+    uow.subjects.save(subject)
+    return subject
 
 
 # -- repair outcomes ---------------------------------------------------------------------------

@@ -74,6 +74,11 @@ class DisclosureService:
                 "history": history_view(history)}
 
     @rpc(expected_exceptions=EXPECTED)
+    def set_proof_material_mode(self, code: str, enabled: bool):
+        subject = handlers.set_proof_material_mode(str(code), bool(enabled), self._uow())
+        return subject_view(subject, full=True)
+
+    @rpc(expected_exceptions=EXPECTED)
     def apply_repair_outcome(self, decision_id: str, record_id: str, outcome: str):
         return handlers.apply_repair_outcome(str(decision_id), str(record_id), str(outcome),
                                              self._uow())

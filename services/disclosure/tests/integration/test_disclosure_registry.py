@@ -159,6 +159,16 @@ def test_filters_narrow_by_type_reason_date_and_district(disclosure, engine):
     assert raised.value.exc_type == "ValidationFailed"
     with pytest.raises(RemoteError):
         search({"name": marker, "record_type": "no_such_type"})
+    with pytest.raises(RemoteError) as raised:
+        search({"name": marker, "district_code": "999999"})
+    assert raised.value.value.startswith("UNKNOWN_DISTRICT")
+
+
+def test_an_administrator_switches_a_subject_to_proof_material_mode(disclosure, engine):
+    subject = add_subject(engine, "广州证明材料模式测试有限公司")
+    assert disclosure.lookup_subject(subject["code"])["subject"]["proof_material_mode"] is False
+    assert disclosure.set_proof_material_mode(subject["code"], True)["proof_material_mode"]
+    assert disclosure.lookup_subject(subject["code"])["subject"]["proof_material_mode"] is True
 
 
 def test_personal_data_is_masked_except_for_officers_of_the_owning_district(disclosure, engine):
