@@ -26,24 +26,25 @@ def test_an_agency_record_becomes_public_and_is_announced(platform, http, amqp_u
     channel = connection.channel()
     channel.exchange_declare("interagency", "topic", durable=True)
     listener = channel.queue_declare("", exclusive=True).method.queue
-    channel.queue_bind(listener, "interagency", "record.publicity_changed")
+    channel.queue_bind(listener, "interagency", "record.publicity_changed.v1")
     channel.confirm_delivery()
 
     code, marker = new_uscc(), f"甄璞{uuid.uuid4().hex[:4]}"
     message = {
         "schema_version": "1.0", "message_id": str(uuid.uuid4()), "source_agency": "gz-tax",
-        "sent_at": datetime.now(timezone.utc).isoformat(), "kind": "record.published",
-        "record": {"source_record_id": f"tax-{uuid.uuid4().hex[:8]}", "version": 1,
+        "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "payload": {"source_record_id": f"tax-{uuid.uuid4().hex[:8]}", "version": 1,
                    "subject_code": code, "subject_name": f"广州{marker}税务测试有限公司",
                    "district_code": "440106", "decision_number": "穗税稽罚〔2026〕7号",
                    "decision_date": "2026-06-01", "penalty_kinds": ["fine"],
                    "fine_amount": "3000.00", "deciding_department_name": "国家税务总局广州市税务局"}}
-    channel.basic_publish("interagency", "record.published.gz-tax",
+    channel.basic_publish("interagency", "record.upserted.v1",
                           json.dumps(message, ensure_ascii=False).encode(),
-                          pika.BasicProperties(content_type="application/json", delivery_mode=2))
+                          pika.BasicProperties(content_type="application/json", delivery_mode=2,
+                                               message_id=message["message_id"]))
 
     def found():
-        body = http.get("/api/v1/public/records", params={"name": marker}).json()
+        body = http.get("/api/v1/public/subjects", params={"q": marker}).json()
         return body["items"] or None
 
     [item] = wait_until(found, 20, interval=0.2, message="the record in public search")
@@ -51,6 +52,13 @@ def test_an_agency_record_becomes_public_and_is_announced(platform, http, amqp_u
     assert item["record"]["record_type"] == "other_department_penalty"
     assert item["record"]["deciding_unit_name"] == "国家税务总局广州市税务局"
     assert item["subject"]["personal_data_masked"] is True
+
+    page = http.get("/api/v1/public/subjects", params={"q": marker, "limit": 1}).json()
+    assert page == {"items": [item], "next_cursor": item["record"]["id"]}
+    page = http.get("/api/v1/public/subjects",
+                    params={"q": marker, "limit": 1, "cursor": page["next_cursor"]}).json()
+    assert page == {"items": [], "next_cursor": None}
+    assert http.get("/api/v1/public/subjects", params={"type": "nope"}).status_code == 422
 
     subject = http.get(f"/api/v1/public/subjects/{code}").json()
     assert [r["decision_number"] for r in subject["records"]] == ["穗税稽罚〔2026〕7号"]
@@ -64,14 +72,15 @@ def test_an_agency_record_becomes_public_and_is_announced(platform, http, amqp_u
         if method is None:
             time.sleep(0.1)
             continue
-        payload = json.loads(body)
-        if payload["record_id"] == item["record"]["id"]:
-            announced = payload
+        envelope = json.loads(body)
+        if envelope["payload"]["record_id"] == item["record"]["id"]:
+            announced = envelope
     connection.close()
     assert announced is not None, "no record.publicity_changed for the new record"
-    assert announced["to_state"] == "active"
-    assert announced["source_record"] == {"agency": "gz-tax",
-                                          "id": message["record"]["source_record_id"]}
+    assert announced["source_agency"] == "samr-guangzhou"
+    assert announced["payload"]["to_state"] == "active"
+    assert announced["payload"]["source_record"] == {
+        "agency": "gz-tax", "id": message["payload"]["source_record_id"]}
 
 
 def test_bad_public_queries_get_4xx_with_a_code(http):

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 RPC_EXCHANGE = "nameko-rpc"
 
 #: The external contract with other agencies (docs/asyncapi): a durable topic exchange on
-#: which they publish ``record.published.<agency>`` / ``record.withdrawn.<agency>`` and
-#: disclosure publishes ``record.publicity_changed``.
+#: which they publish ``record.upserted.v1`` / ``record.withdrawn.v1`` and
+#: disclosure publishes ``record.publicity_changed.v1``.
 INTERAGENCY_EXCHANGE = "interagency"
 
 #: where disclosure consumes other agencies' messages (pika, not Nameko: an external
 #: contract); bad messages go to its ``.dlq`` with the reason
 INTERAGENCY_INBOUND_QUEUE = "disclosure--interagency.inbound"
-INTERAGENCY_INBOUND_BINDINGS = ("record.published.*", "record.withdrawn.*")
+INTERAGENCY_INBOUND_BINDINGS = ("record.upserted.v1", "record.withdrawn.v1")
 
 #: exchanges a service's relay publishes to besides its own ``<service>.events``
 EXTERNAL_EXCHANGES: dict[str, tuple[str, ...]] = {"disclosure": (INTERAGENCY_EXCHANGE,)}

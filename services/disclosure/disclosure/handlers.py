@@ -6,7 +6,8 @@ import uuid
 from datetime import date
 
 from credit_common.clock import now
-from credit_common.contracts.interagency import PUBLISHED, AgencyMessage, AgencyRecord
+from credit_common.contracts.interagency import (AgencyRecord, RecordUpserted,
+                                                 RecordWithdrawn)
 from credit_common.contracts.vocabulary import ListingReason, PublicityState, RecordType
 from credit_common.errors import Conflict, NotFound, ValidationFailed
 from credit_common.identity import normalise_subject_code, subject_code_kind
@@ -44,7 +45,7 @@ def search_records(query: RecordQuery, uow: DisclosureUnitOfWork):
         try:
             uuid.UUID(query.after)
         except ValueError:
-            raise ValidationFailed("INVALID_CURSOR", "翻页游标无效", {"field": "after"}) from None
+            raise ValidationFailed("INVALID_CURSOR", "翻页游标无效", {"field": "cursor"}) from None
     return uow.records.search(query)
 
 
@@ -107,15 +108,15 @@ class RejectedMessage(Exception):
         self.reason = reason
 
 
-def ingest_agency_message(message: AgencyMessage, uow: DisclosureUnitOfWork,
-                          today: date | None = None) -> str:
+def ingest_agency_message(message: RecordUpserted | RecordWithdrawn,
+                          uow: DisclosureUnitOfWork, today: date | None = None) -> str:
     """Apply one inter-agency message exactly once; returns what happened."""
     if not uow.claim("disclosure.interagency", message.message_id):
         return "duplicate"
     today = today or now().date()
-    if message.kind == PUBLISHED:
-        return _upsert_agency_record(message, message.record, uow, today)
-    withdrawal = message.withdrawal
+    if isinstance(message, RecordUpserted):
+        return _upsert_agency_record(message, message.payload, uow, today)
+    withdrawal = message.payload
     record = uow.records.by_source(message.source_agency, withdrawal.source_record_id,
                                    for_update=True)
     if record is None:
@@ -146,7 +147,7 @@ def _check_agency_record(incoming: AgencyRecord, today: date) -> str:
     return code
 
 
-def _upsert_agency_record(message: AgencyMessage, incoming: AgencyRecord,
+def _upsert_agency_record(message: RecordUpserted, incoming: AgencyRecord,
                           uow: DisclosureUnitOfWork, today: date) -> str:
     code = _check_agency_record(incoming, today)
     subject = uow.subjects.by_code(code)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from credit_common.clock import now
-from credit_common.contracts.interagency import AgencyMessage
+from credit_common.contracts.interagency import INBOUND_MESSAGES
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import build_engine
 from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
@@ -92,8 +92,12 @@ class InboundConsumer:
                 self.connection.close()
 
     def _on_message(self, channel, method, properties, body: bytes) -> None:
+        model = INBOUND_MESSAGES.get(method.routing_key)
+        if model is None:
+            return self._dead_letter(channel, method, properties, body, "UNKNOWN_ROUTING_KEY",
+                                     f"未知的消息类型 {method.routing_key}")
         try:
-            message = AgencyMessage.model_validate_json(body)
+            message = model.model_validate_json(body)
         except ValidationError as exc:
             reason = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}"
                                for e in exc.errors())[:1500]

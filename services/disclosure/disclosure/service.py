@@ -57,13 +57,14 @@ class DisclosureService:
         except ValidationError as exc:
             raise validation_error(exc) from None
         found = handlers.search_records(
-            RecordQuery(**{**search.model_dump(), "name": name_terms(search.name)}),
+            RecordQuery(**{**search.model_dump(exclude={"cursor"}), "after": search.cursor,
+                           "name": name_terms(search.name)}),
             self._uow(read_only=True))
         items = [{"record": record_view(record),
                   "subject": subject_view(subject, sees_personal_data(viewer_unit_code, subject))}
                  for record, subject in found]
-        next_after = items[-1]["record"]["id"] if len(items) == search.limit else None
-        return {"items": items, "next_after": next_after}
+        next_cursor = items[-1]["record"]["id"] if len(items) == search.limit else None
+        return {"items": items, "next_cursor": next_cursor}
 
     @rpc(expected_exceptions=EXPECTED)
     def get_record(self, record_id: str, viewer_unit_code: str | None = None):

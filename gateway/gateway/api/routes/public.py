@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
 from credit_common.contracts.queries import RecordSearch
+from credit_common.contracts.vocabulary import ListingReason, RecordType
 from gateway.api.deps import Caller
 
 router = APIRouter(prefix="/api/v1/public", tags=["信息公示查询"])
 
 
-@router.get("/records", summary="检索失信记录（名称模糊检索、代码、类型、列入原因、日期、区划）",
-            description="名称检索词用空格分隔，结果须同时包含全部检索词；按 `next_after` 翻页。")
+@router.get("/subjects", summary="检索失信主体及其记录（名称模糊检索、类型、区划、列入原因、列入日期）",
+            description="`q` 为名称检索词，空格分隔多个词时结果须同时包含全部检索词；"
+                        "按上一页返回的 `next_cursor` 传入 `cursor` 翻页。个人信息已脱敏。")
+async def search_subjects(
+    call: Caller,
+    q: Annotated[str | None, Query(max_length=100, description="名称检索词")] = None,
+    type: Annotated[RecordType | None, Query(description="记录类型")] = None,
+    district: Annotated[str | None, Query(pattern=r"^\d{6}$", description="区划代码")] = None,
+    listing_reason: Annotated[ListingReason | None, Query()] = None,
+    listed_from: Annotated[date | None, Query(description="列入/处罚决定日期起")] = None,
+    listed_to: Annotated[date | None, Query(description="列入/处罚决定日期止")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=36)] = None,
+):
+    query = RecordSearch(name=q, record_type=type, district_code=district,
+                         listing_reason=listing_reason, date_from=listed_from,
+                         date_to=listed_to, limit=limit, cursor=cursor)
+    return await call("disclosure", "search_records", query=query.model_dump(mode="json"))
+
+
+@router.get("/records", summary="检索失信记录（与 /subjects 相同，参数使用字段全名）",
+            description="名称检索词用空格分隔，结果须同时包含全部检索词；按 `next_cursor` 翻页。")
 async def search_records(query: Annotated[RecordSearch, Query()], call: Caller):
     return await call("disclosure", "search_records", query=query.model_dump(mode="json"))
 

@@ -1,9 +1,11 @@
 """The inter-agency bus: what other agencies publish to us and what we publish to them.
 
 An external contract (documented in ``services/disclosure/asyncapi.yaml``), so it is plain
-JSON with a schema version, a message id and the source agency, not a Nameko event.
-Inbound routing keys: ``record.published.<agency>`` and ``record.withdrawn.<agency>``;
-outbound: ``record.publicity_changed``.
+JSON, not a Nameko event. Every message is persistent, carries the AMQP ``message_id``
+property, and its body is an envelope: ``schema_version``, ``message_id``, ``source_agency``,
+``occurred_at`` and ``payload``. The routing key names what the payload is and its version:
+inbound ``record.upserted.v1`` and ``record.withdrawn.v1``, outbound
+``record.publicity_changed.v1``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from credit_common.contracts.vocabulary import (PenaltyDomain, PenaltyKind, RecordType,
                                                 SubjectKind)
@@ -22,9 +24,10 @@ SCHEMA_VERSION = "1.0"
 AGENCY_CODE = r"^[a-z][a-z0-9-]{1,39}$"
 OUR_AGENCY = "samr-guangzhou"
 
-PUBLISHED = "record.published"
-WITHDRAWN = "record.withdrawn"
-PUBLICITY_CHANGED = "record.publicity_changed"
+UPSERTED = "record.upserted.v1"
+WITHDRAWN = "record.withdrawn.v1"
+PUBLICITY_CHANGED = "record.publicity_changed.v1"
+INBOUND_ROUTING_KEYS = (UPSERTED, WITHDRAWN)
 
 
 class _Strict(BaseModel):
@@ -59,31 +62,32 @@ class Withdrawal(_Strict):
     reason: str = Field(min_length=1, max_length=500)
 
 
-class AgencyMessage(_Strict):
+class _Envelope(_Strict):
     schema_version: Literal["1.0"]
     message_id: uuid.UUID
     source_agency: str = Field(pattern=AGENCY_CODE)
-    sent_at: datetime
-    kind: Literal["record.published", "record.withdrawn"]
-    record: AgencyRecord | None = None
-    withdrawal: Withdrawal | None = None
-
-    @model_validator(mode="after")
-    def _body_matches_kind(self):
-        if self.kind == PUBLISHED and self.record is None:
-            raise ValueError("record.published needs 'record'")
-        if self.kind == WITHDRAWN and self.withdrawal is None:
-            raise ValueError("record.withdrawn needs 'withdrawal'")
-        return self
+    occurred_at: datetime = Field(description="when the change happened at the source")
 
 
-class PublicityChangedMessage(_Strict):
-    """What we tell other agencies (e.g. a national credit platform) after every change."""
+class RecordUpserted(_Envelope):
+    """``record.upserted.v1``: a record created or changed at the source agency."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
-    message_id: uuid.UUID
-    source_agency: str = OUR_AGENCY
-    sent_at: datetime
+    payload: AgencyRecord
+
+
+class RecordWithdrawn(_Envelope):
+    """``record.withdrawn.v1``: the source agency withdrew a record (e.g. the penalty was
+    revoked on review)."""
+
+    payload: Withdrawal
+
+
+#: routing key -> the model its body must satisfy
+INBOUND_MESSAGES: dict[str, type[_Envelope]] = {UPSERTED: RecordUpserted,
+                                                WITHDRAWN: RecordWithdrawn}
+
+
+class PublicityChange(_Strict):
     record_id: uuid.UUID
     record_type: RecordType
     subject_code: str
@@ -92,6 +96,14 @@ class PublicityChangedMessage(_Strict):
     to_state: str
     cause_kind: str
     cause_ref: str
-    occurred_at: datetime
     source_record: dict | None = Field(
         None, description="the agency's own reference when the record came from another agency")
+
+
+class PublicityChanged(_Envelope):
+    """``record.publicity_changed.v1``: what we tell other agencies (a national credit
+    platform above all) after every change of a record's publicity."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    source_agency: str = OUR_AGENCY
+    payload: PublicityChange

@@ -21,5 +21,5 @@ class RecordSearch(BaseModel):
     date_to: date | None = Field(None, description="列入/处罚决定日期止")
     district_code: str | None = Field(None, pattern=r"^\d{6}$")
     publicity_state: PublicityState | None = PublicityState.active
-    after: str | None = Field(None, max_length=36, description="上一页返回的 next_after")
+    cursor: str | None = Field(None, max_length=36, description="上一页返回的 next_cursor")
     limit: int = Field(20, ge=1, le=100)

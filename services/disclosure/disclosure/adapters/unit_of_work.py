@@ -4,9 +4,8 @@ import uuid
 
 from sqlalchemy import text
 
-from credit_common.clock import now
 from credit_common.contracts.interagency import (OUR_AGENCY, PUBLICITY_CHANGED,
-                                                 PublicityChangedMessage)
+                                                 PublicityChange, PublicityChanged)
 from credit_common.outbox import add_message_to_outbox
 from credit_common.topology import INTERAGENCY_EXCHANGE
 from credit_common.unit_of_work import SqlUnitOfWork
@@ -21,19 +20,19 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
         self.records = RecordRepository(session)
 
     def announce_changes(self, record: Record, subject: Subject) -> None:
-        """Stage ``record.publicity_changed`` for other agencies, one per state change, in
+        """Stage ``record.publicity_changed.v1`` for other agencies, one per state change, in
         the transaction that made the change."""
         for change in record.events:
             message_id = uuid.uuid4()
-            message = PublicityChangedMessage(
-                message_id=message_id, sent_at=now(), record_id=record.id,
-                record_type=record.record_type, subject_code=subject.code,
-                subject_name=subject.name, from_state=change.from_state,
-                to_state=change.to_state, cause_kind=change.cause_kind,
-                cause_ref=change.cause_ref, occurred_at=change.occurred_at,
-                source_record=None if record.source_agency == OUR_AGENCY
-                else {"agency": record.source_agency, "id": record.source_record_id},
-            )
+            message = PublicityChanged(
+                message_id=message_id, occurred_at=change.occurred_at,
+                payload=PublicityChange(
+                    record_id=record.id, record_type=record.record_type,
+                    subject_code=subject.code, subject_name=subject.name,
+                    from_state=change.from_state, to_state=change.to_state,
+                    cause_kind=change.cause_kind, cause_ref=change.cause_ref,
+                    source_record=None if record.source_agency == OUR_AGENCY
+                    else {"agency": record.source_agency, "id": record.source_record_id}))
             add_message_to_outbox(self.session, INTERAGENCY_EXCHANGE, PUBLICITY_CHANGED,
                                   message.model_dump(mode="json"), message_id, self.request_id)
         record.events = []

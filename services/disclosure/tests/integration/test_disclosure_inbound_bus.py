@@ -57,25 +57,32 @@ def channel(amqp_uri, consumer):
     connection.close()
 
 
-def message(kind="record.published", agency="gz-env", **record_changes) -> dict:
-    body = {"schema_version": "1.0", "message_id": str(uuid.uuid4()), "source_agency": agency,
-            "sent_at": datetime.now(timezone.utc).isoformat(), "kind": kind}
-    if kind == "record.published":
-        body["record"] = {
-            "source_record_id": f"env-{uuid.uuid4().hex[:10]}", "version": 1,
-            "subject_code": new_uscc(), "subject_name": "广州总线测试环保有限公司",
-            "district_code": "440106", "decision_number": "穗环罚〔2026〕88号",
-            "decision_date": "2026-05-01", "penalty_kinds": ["fine"], "fine_amount": "20000.00",
-            "deciding_department_name": "广州市生态环境局", **record_changes}
+UPSERTED, WITHDRAWN = "record.upserted.v1", "record.withdrawn.v1"
+
+
+def message(agency="gz-env", **record_changes) -> dict:
+    return {"schema_version": "1.0", "message_id": str(uuid.uuid4()), "source_agency": agency,
+            "occurred_at": datetime.now(timezone.utc).isoformat(), "payload": {
+                "source_record_id": f"env-{uuid.uuid4().hex[:10]}", "version": 1,
+                "subject_code": new_uscc(), "subject_name": "广州总线测试环保有限公司",
+                "district_code": "440106", "decision_number": "穗环罚〔2026〕88号",
+                "decision_date": "2026-05-01", "penalty_kinds": ["fine"],
+                "fine_amount": "20000.00", "deciding_department_name": "广州市生态环境局",
+                **record_changes}}
+
+
+def withdrawal(source_record_id, version, agency="gz-env") -> dict:
+    body = message(agency)
+    body["payload"] = {"source_record_id": source_record_id, "version": version,
+                       "reason": "经行政复议撤销"}
     return body
 
 
-def publish(channel, body, routing_key=None):
+def publish(channel, body, routing_key=UPSERTED):
     raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
-    agency = body.get("source_agency", "x") if isinstance(body, dict) else "x"
-    kind = body.get("kind", "record.published") if isinstance(body, dict) else "record.published"
-    channel.basic_publish(INTERAGENCY_EXCHANGE, routing_key or f"{kind}.{agency}", raw,
-                          pika.BasicProperties(content_type="application/json", delivery_mode=2))
+    message_id = body.get("message_id") if isinstance(body, dict) else None
+    channel.basic_publish(INTERAGENCY_EXCHANGE, routing_key, raw, pika.BasicProperties(
+        content_type="application/json", delivery_mode=2, message_id=message_id))
 
 
 def wait_for(predicate, timeout=10):
@@ -100,13 +107,13 @@ def test_a_record_published_twice_is_stored_once_and_announced_once(channel, db_
     body = message()
     publish(channel, body)
     publish(channel, body)
-    ref = body["record"]["source_record_id"]
+    ref = body["payload"]["source_record_id"]
     wait_for(lambda: stored(db_engine, "gz-env", ref))
     time.sleep(0.5)
     assert stored(db_engine, "gz-env", ref) == [("active", 1, "穗环罚〔2026〕88号")]
     with db_engine["disclosure"].connect() as conn:
         announced = conn.execute(text(
-            "SELECT count(*) FROM outbox WHERE body->'source_record'->>'id' = :r"),
+            "SELECT count(*) FROM outbox WHERE body->'payload'->'source_record'->>'id' = :r"),
             {"r": ref}).scalar_one()
     assert announced == 1
 
@@ -114,17 +121,15 @@ def test_a_record_published_twice_is_stored_once_and_announced_once(channel, db_
 def test_a_newer_version_updates_an_older_one_is_ignored_and_a_withdrawal_ends_it(
         channel, db_engine):
     first = message()
-    ref = first["record"]["source_record_id"]
+    ref = first["payload"]["source_record_id"]
     publish(channel, first)
     wait_for(lambda: stored(db_engine, "gz-env", ref))
-    newer = message(**{**first["record"], "version": 3, "decision_number": "穗环罚〔2026〕99号"})
+    newer = message(**{**first["payload"], "version": 3, "decision_number": "穗环罚〔2026〕99号"})
     publish(channel, newer)
     wait_for(lambda: stored(db_engine, "gz-env", ref)[0][1] == 3)
-    older = message(**{**first["record"], "version": 2, "decision_number": "旧的"})
-    withdrawal = message("record.withdrawn")
-    withdrawal["withdrawal"] = {"source_record_id": ref, "version": 4, "reason": "经行政复议撤销"}
+    older = message(**{**first["payload"], "version": 2, "decision_number": "旧的"})
     publish(channel, older)
-    publish(channel, withdrawal)
+    publish(channel, withdrawal(ref, 4), routing_key=WITHDRAWN)
     wait_for(lambda: stored(db_engine, "gz-env", ref)[0][0] == "removed")
     assert stored(db_engine, "gz-env", ref) == [("removed", 4, "穗环罚〔2026〕99号")]
 
@@ -137,29 +142,31 @@ def test_a_newer_version_updates_an_older_one_is_ignored_and_a_withdrawal_ends_i
     ("unknown district", "UNKNOWN_DISTRICT"),
     ("future date", "DATE_IN_FUTURE"),
     ("withdrawal of an unknown record", "UNKNOWN_RECORD"),
+    ("withdrawal sent as an upsert", "INVALID_MESSAGE"),
 ])
 def test_a_bad_message_is_dead_lettered_with_its_reason_and_writes_nothing(
         channel, db_engine, amqp_uri, consumer, case, expected):
     body = message()
-    ref = body["record"]["source_record_id"]
+    ref = body["payload"]["source_record_id"]
+    routing_key = UPSERTED
     if case == "not json":
         body = b"{not json"
     elif case == "unknown schema version":
         body["schema_version"] = "9.9"
     elif case == "missing field":
-        del body["record"]["decision_date"]
+        del body["payload"]["decision_date"]
     elif case == "bad checksum":
-        code = body["record"]["subject_code"]
-        body["record"]["subject_code"] = code[:-1] + ("0" if code[-1] != "0" else "1")
+        code = body["payload"]["subject_code"]
+        body["payload"]["subject_code"] = code[:-1] + ("0" if code[-1] != "0" else "1")
     elif case == "unknown district":
-        body["record"]["district_code"] = "999999"
+        body["payload"]["district_code"] = "999999"
     elif case == "future date":
-        body["record"]["decision_date"] = "2099-01-01"
+        body["payload"]["decision_date"] = "2099-01-01"
+    elif case == "withdrawal of an unknown record":
+        body, routing_key = withdrawal("never-published", 1), WITHDRAWN
     else:
-        body = message("record.withdrawn")
-        body["withdrawal"] = {"source_record_id": "never-published", "version": 1,
-                              "reason": "撤销"}
-    publish(channel, body, routing_key="record.published.gz-env")
+        body = withdrawal(ref, 1)
+    publish(channel, body, routing_key=routing_key)
     wait_for(lambda: dlq.queue_depths(amqp_uri, [DEAD_LETTERS])[DEAD_LETTERS] == 1)
     [dead] = [m for m in dlq.list_messages(amqp_uri, DEAD_LETTERS)]
     assert dead["reason"].startswith(expected), dead["reason"]

@@ -30,16 +30,22 @@ def test_every_example_validates_against_its_model(name):
 
 
 def test_the_examples_are_refused_when_broken():
-    example = dict(MESSAGES["RecordPublished"]["examples"][0]["payload"])
-    example["schema_version"] = "2.0"
+    example = dict(MESSAGES["RecordUpserted"]["examples"][0]["payload"])
+    interagency.RecordUpserted.model_validate(example)
+    for broken in ({"schema_version": "2.0"}, {"payload": {**example["payload"],
+                                                           "subject_code": None}}):
+        with pytest.raises(ValueError):
+            interagency.RecordUpserted.model_validate({**example, **broken})
+    missing = {k: v for k, v in example.items() if k != "occurred_at"}
     with pytest.raises(ValueError):
-        interagency.AgencyMessage.model_validate(example)
+        interagency.RecordUpserted.model_validate(missing)
 
 
 def test_channels_match_the_topology():
     channels = DOCUMENT["channels"]
     for channel in channels.values():
         assert channel["bindings"]["amqp"]["exchange"]["name"] == INTERAGENCY_EXCHANGE
-    inbound = {key.replace("{agency}", "*") for key in channels if "{agency}" in key}
-    assert inbound == set(INTERAGENCY_INBOUND_BINDINGS)
-    assert interagency.PUBLICITY_CHANGED in channels
+    inbound = {key for key, channel in channels.items() if "publish" in channel}
+    assert inbound == set(INTERAGENCY_INBOUND_BINDINGS) == set(interagency.INBOUND_MESSAGES)
+    outbound = {key for key, channel in channels.items() if "subscribe" in channel}
+    assert outbound == {interagency.PUBLICITY_CHANGED}
