@@ -5,7 +5,7 @@ Every line is checked like a bus message (``AgencyRecord``: checksums, known dis
 future dates); bad lines go to ``FILE.errors.jsonl`` with their line number and reason, the
 rest are written in batches: subjects inserted if new, records upserted by
 ``(source_agency, source_record_id)`` only when the line's version is newer, a history entry
-and a ``record.publicity_changed`` message (outbox) for every record created. Importing the
+and a ``record.publicity_changed.v1`` message (outbox) for every record created. Importing the
 same file twice changes nothing. CSV columns are AgencyRecord's field names, with
 ``penalty_kinds`` separated by ``|``.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import pathlib
 import time
@@ -21,7 +22,6 @@ import uuid
 from datetime import date
 
 import psycopg2
-import psycopg2.extras
 from pydantic import ValidationError
 from tqdm import tqdm
 
@@ -77,12 +77,15 @@ INSERT INTO subjects (id, uscc, registration_number, name, kind, district_code,
                       registration_unit_code)
 SELECT DISTINCT ON (code) subject_id, CASE WHEN length(code) = 18 THEN code END,
        CASE WHEN length(code) = 15 THEN code END, name, kind, district_code, district_code
-FROM import_stage ORDER BY code, line
+FROM import_stage s
+WHERE NOT EXISTS (SELECT 1 FROM subjects WHERE uscc = s.code)
+  AND NOT EXISTS (SELECT 1 FROM subjects WHERE registration_number = s.code)
+ORDER BY code, line
 ON CONFLICT DO NOTHING;
 
 WITH latest AS (
     SELECT DISTINCT ON (s.source_record_id) s.*,
-           coalesce(sub.id, s.subject_id) AS owner
+           coalesce(sub.id, s.subject_id) AS owner, lower(coalesce(sub.name, s.name)) AS owner_name
     FROM import_stage s
     LEFT JOIN subjects sub ON sub.uscc = s.code OR sub.registration_number = s.code
     ORDER BY s.source_record_id, s.version DESC, s.line DESC
@@ -90,11 +93,11 @@ WITH latest AS (
     INSERT INTO records AS r (id, subject_id, record_type, decision_number, decision_date,
         publicity_start_date, publicity_end_date, penalty_domain, penalty_kinds, fine_amount,
         severe, deciding_department_name, source_agency, source_record_id, source_version,
-        district_code)
+        district_code, search_name)
     SELECT record_id, owner, record_type, decision_number, decision_date,
         coalesce(publicity_start_date, decision_date), publicity_end_date, penalty_domain,
         penalty_kinds, fine_amount, severe, deciding_department_name, %(agency)s,
-        source_record_id, version, district_code
+        source_record_id, version, district_code, owner_name
     FROM latest
     ON CONFLICT (source_agency, source_record_id) DO UPDATE SET
         decision_number = EXCLUDED.decision_number, decision_date = EXCLUDED.decision_date,
@@ -113,13 +116,14 @@ WITH latest AS (
     SELECT w.*, gen_random_uuid() AS message_id FROM written w WHERE w.created
 ), announced AS (
     INSERT INTO outbox (message_id, exchange, routing_key, body)
-    SELECT c.message_id, 'interagency', 'record.publicity_changed', jsonb_build_object(
+    SELECT c.message_id, 'interagency', 'record.publicity_changed.v1', jsonb_build_object(
         'schema_version', '1.0', 'message_id', c.message_id, 'source_agency', 'samr-guangzhou',
-        'sent_at', %(now)s, 'record_id', c.id, 'record_type', c.record_type,
-        'subject_code', coalesce(sub.uscc, sub.registration_number), 'subject_name', sub.name,
-        'from_state', NULL, 'to_state', 'active', 'cause_kind', 'import',
-        'cause_ref', %(file)s, 'occurred_at', %(now)s,
-        'source_record', jsonb_build_object('agency', %(agency)s, 'id', l.source_record_id))
+        'occurred_at', %(now)s, 'payload', jsonb_build_object(
+            'record_id', c.id, 'record_type', c.record_type,
+            'subject_code', coalesce(sub.uscc, sub.registration_number),
+            'subject_name', sub.name, 'from_state', NULL, 'to_state', 'active',
+            'cause_kind', 'import', 'cause_ref', %(file)s,
+            'source_record', jsonb_build_object('agency', %(agency)s, 'id', l.source_record_id)))
     FROM created c
     JOIN subjects sub ON sub.id = c.subject_id
     JOIN latest l ON l.record_id = c.id
@@ -165,6 +169,14 @@ def import_file(database_url: str, path: pathlib.Path, agency: str,
     return counts
 
 
+def _copy_value(value):
+    if value is None:
+        return "\\N"
+    if isinstance(value, list):  # text[] literal; the kinds are plain identifiers
+        return "{" + ",".join(value) + "}"
+    return value
+
+
 def _apply(connection, batch, agency: str, file_name: str, counts: dict) -> None:
     rows = [(number, str(uuid.uuid4()), code, r.subject_name, r.subject_kind.value,
              r.district_code, str(uuid.uuid4()), r.source_record_id, r.version,
@@ -172,10 +184,14 @@ def _apply(connection, batch, agency: str, file_name: str, counts: dict) -> None
              r.publicity_end_date, r.penalty_domain.value, [k.value for k in r.penalty_kinds],
              r.fine_amount, r.severe, r.deciding_department_name)
             for number, r, code in batch]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([_copy_value(v) for v in row])
+    buffer.seek(0)
     with connection, connection.cursor() as cursor:
         cursor.execute(STAGE_SQL)
-        psycopg2.extras.execute_values(
-            cursor, "INSERT INTO import_stage VALUES %s", rows, page_size=len(rows))
+        cursor.copy_expert("COPY import_stage FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
         cursor.execute(APPLY_SQL, {"agency": agency, "file": f"import:{file_name}",
                                    "now": now().isoformat()})
         created, updated = cursor.fetchall()[-1]

@@ -249,8 +249,9 @@ def _copy(cursor, table: str, columns: list[str], rows: list[dict]) -> int:
     buffer.seek(0)
     cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS staging_{table} "
                    f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
-    if table == "subjects":
-        cursor.execute("ALTER TABLE staging_subjects DROP COLUMN IF EXISTS name_bigrams")
+    # columns the database derives (generated, or filled by a trigger on the real table)
+    cursor.execute(f"ALTER TABLE staging_{table} DROP COLUMN IF EXISTS name_bigrams, "
+                   "DROP COLUMN IF EXISTS search_name")
     cursor.copy_expert(f"COPY staging_{table} ({', '.join(columns)}) FROM STDIN "
                        "WITH (FORMAT csv, NULL '\\N')", buffer)
     cursor.execute(f"INSERT INTO {table} ({', '.join(columns)}) "

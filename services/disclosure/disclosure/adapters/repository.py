@@ -161,22 +161,50 @@ class RecordRepository:
             "FROM record_history WHERE record_id = :r ORDER BY id"), {"r": str(record_id)})
         return [dict(r._mapping) for r in rows]
 
+    #: records walked in id order, inside the covering index, before asking the bigram index
+    SEARCH_PROBE = 5000
+
     def search(self, query: RecordQuery) -> list[tuple[Record, Subject]]:
         """Records matching every filter, with their subjects, in id order after
-        ``query.after`` (keyset pagination: stable however deep the page)."""
-        conditions, params = [], {"limit": query.limit}
-        if query.name:
-            tsquery = tsquery_for(query.name)
-            if tsquery:
-                conditions.append("s.name_bigrams @@ CAST(:tsquery AS tsquery)")
-                params["tsquery"] = tsquery
-            for i, term in enumerate(query.name):
-                conditions.append(f"s.name ILIKE :like{i}")
-                params[f"like{i}"] = like_pattern(term)
+        ``query.after`` (keyset pagination: stable however deep the page).
+
+        A name search first walks the next ``SEARCH_PROBE`` records in id order inside the
+        covering index ``records_search_order`` (no heap visits): a common term (天河, 科技有限)
+        fills the page there. Only when it does not does the bigram index (with district and
+        type inside it) find the matches, which are then few enough to visit and sort. Either
+        way the page is exactly the first matches in id order."""
+        conditions, params = self._filters(query)
         if query.subject_code:
             column = "uscc" if len(query.subject_code) == 18 else "registration_number"
             conditions.append(f"s.{column} = :code")
             params["code"] = query.subject_code
+            ids = self._ids_with_subject(conditions, params, query)
+        elif query.name:
+            ids = self._ids_by_name(conditions, params, query)
+        else:
+            ids = self._ids(conditions, params, query.after, query.limit)
+        if not ids:
+            return []
+        columns = ", ".join(f"r.{c}" for c in RECORD_COLUMNS)
+        subject_columns = ", ".join(f"s.{c} AS s_{c}" for c in SUBJECT_COLUMNS)
+        rows = self.session.execute(text(
+            f"SELECT {columns}, {subject_columns} FROM records r "
+            "JOIN subjects s ON s.id = r.subject_id WHERE r.id = ANY(CAST(:ids AS uuid[])) "
+            "ORDER BY r.id"), {"ids": [str(i) for i in ids]})
+        found = []
+        for row in rows:
+            record = _record(row)
+            subject = Subject(**{c: getattr(row, f"s_{c}") for c in SUBJECT_COLUMNS})
+            found.append((record, subject))
+        return found
+
+    @staticmethod
+    def _filters(query: RecordQuery) -> tuple[list[str], dict]:
+        """Conditions on the columns the covering index holds (alias ``r``)."""
+        conditions, params = [], {}
+        for i, term in enumerate(query.name):
+            conditions.append(f"r.search_name LIKE :like{i}")
+            params[f"like{i}"] = like_pattern(term)
         for column in ("record_type", "listing_reason", "publicity_state", "district_code"):
             value = getattr(query, column)
             if value:
@@ -188,19 +216,36 @@ class RecordRepository:
         if query.date_to:
             conditions.append("coalesce(r.listing_date, r.decision_date) <= :date_to")
             params["date_to"] = query.date_to
-        if query.after:
+        return conditions, params
+
+    def _ids(self, conditions, params, after, limit, extra_from: str = "") -> list:
+        conditions = list(conditions)
+        if after:
             conditions.append("r.id > CAST(:after AS uuid)")
-            params["after"] = query.after
         where = " AND ".join(conditions) or "true"
-        columns = ", ".join(f"r.{c}" for c in RECORD_COLUMNS)
-        subject_columns = ", ".join(f"s.{c} AS s_{c}" for c in SUBJECT_COLUMNS)
-        rows = self.session.execute(text(
-            f"SELECT {columns}, {subject_columns} FROM records r "
-            f"JOIN subjects s ON s.id = r.subject_id WHERE {where} "
-            "ORDER BY r.id LIMIT :limit"), params)
-        found = []
-        for row in rows:
-            record = _record(row)
-            subject = Subject(**{c: getattr(row, f"s_{c}") for c in SUBJECT_COLUMNS})
-            found.append((record, subject))
-        return found
+        return self.session.execute(text(
+            f"SELECT r.id FROM records r {extra_from} WHERE {where} ORDER BY r.id LIMIT :limit"),
+            {**params, "after": after, "limit": limit}).scalars().all()
+
+    def _ids_with_subject(self, conditions, params, query: RecordQuery) -> list:
+        return self._ids(conditions, params, query.after, query.limit,
+                         "JOIN subjects s ON s.id = r.subject_id")
+
+    def _ids_by_name(self, conditions, params, query: RecordQuery) -> list:
+        where = " AND ".join(conditions)
+        after = "WHERE id > CAST(:after AS uuid)" if query.after else ""
+        found = self.session.execute(text(
+            "SELECT r.id FROM (SELECT id, search_name, publicity_state, record_type, "
+            "listing_reason, district_code, listing_date, decision_date FROM records "
+            f"{after} ORDER BY id LIMIT :probe) r WHERE {where} ORDER BY r.id LIMIT :limit"),
+            {**params, "after": query.after, "probe": self.SEARCH_PROBE,
+             "limit": query.limit}).scalars().all()
+        if len(found) == query.limit:
+            return found
+        # a rarer term: the bigram index finds every match after the cursor, and those are
+        # few enough to sort (the slice's matches are among them, in the same order)
+        tsquery = tsquery_for(query.name)
+        if tsquery:
+            conditions = [*conditions, "cjk_bigrams(r.search_name) @@ CAST(:tsquery AS tsquery)"]
+            params = {**params, "tsquery": tsquery}
+        return self._ids(conditions, params, query.after, query.limit)

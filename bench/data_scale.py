@@ -1,0 +1,168 @@
+"""Data-scale figures: the public registry at city size.
+
+The registry in ``credit_bench_disclosure`` is generated once (``python -m disclosure
+demo-data``, deterministic, idempotent) and reused by later runs; a run only adds what is
+missing. Searches and lookups are timed both as the disclosure RPC (the service's own cost,
+which the targets judge) and as HTTP through the gateway (what a browser sees).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import pathlib
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from urllib.parse import quote
+
+import httpx
+import sqlalchemy as sa
+
+from gateway.rpc.client import RpcClient
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+#: what people type into the public query box: 2-character terms, longer substrings, two short
+#: terms ANDed, a filter on top of a term, and a term nobody has
+SEARCH_MIX = [
+    {"name": "天河"}, {"name": "科技"}, {"name": "白云"}, {"name": "餐饮"}, {"name": "番禺"},
+    {"name": "科技有限"}, {"name": "贸易有限公司"}, {"name": "专业合作社"},
+    {"name": "天河 科技"}, {"name": "白云 贸易"}, {"name": "海珠 餐饮"}, {"name": "越秀 服务"},
+    {"name": "科技", "record_type": "abnormal_operation_list"},
+    {"name": "贸易", "district_code": "440111"},
+    {"name": "荔枝", "date_from": "2024-01-01"},
+    {"name": "不存在的名称词"},
+]
+
+
+def count_subjects(database_url: str) -> int:
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            # the planner's estimate is enough to decide whether to generate, and instant
+            estimate = connection.execute(sa.text(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = 'subjects'::regclass"
+            )).scalar_one()
+            if estimate < 0 or estimate < 10_000:
+                return connection.execute(sa.text(
+                    "SELECT count(*) FROM subjects")).scalar_one()
+            return estimate
+    finally:
+        engine.dispose()
+
+
+def ensure_registry(database_url: str, subjects: int) -> dict:
+    """Generate the registry up to ``subjects`` unless it is there already."""
+    present = count_subjects(database_url)
+    generated_s = None
+    if present < subjects * 0.99:
+        print(f"generating the registry: {subjects:,} subjects (once; reused by later runs) ...",
+              flush=True)
+        started = time.monotonic()
+        subprocess.run([sys.executable, "-m", "disclosure", "demo-data", "--subjects",
+                        str(subjects)], cwd=ROOT, check=True, timeout=3600,
+                       env={**os.environ, "DISCLOSURE_DATABASE_URL": database_url})
+        generated_s = round(time.monotonic() - started, 1)
+        present = count_subjects(database_url)
+    return {"subjects": int(present), "generated_in_s": generated_s}
+
+
+def sample_codes(database_url: str, n: int, seed: int = 7) -> list[str]:
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            codes = connection.execute(sa.text(
+                "SELECT uscc FROM subjects TABLESAMPLE SYSTEM (1) REPEATABLE (:seed) "
+                "WHERE uscc IS NOT NULL LIMIT :n"), {"seed": seed, "n": n}).scalars().all()
+    finally:
+        engine.dispose()
+    return list(codes)
+
+
+async def _time_rpc(amqp_uri: str, calls: list[tuple[str, list]], warmup: int) -> list[float]:
+    client = RpcClient(amqp_uri, timeout_s=10)
+    await client.start(wait_s=5)
+    try:
+        latencies = []
+        for i, (method, args) in enumerate(calls):
+            started = time.perf_counter()
+            await client.call("disclosure", method, args=args)
+            if i >= warmup:
+                latencies.append((time.perf_counter() - started) * 1000)
+        return latencies
+    finally:
+        await client.close()
+
+
+def _time_http(urls: list[str], warmup: int) -> list[float]:
+    latencies = []
+    with httpx.Client(timeout=10) as client:
+        for i, url in enumerate(urls):
+            started = time.perf_counter()
+            client.get(url).raise_for_status()
+            if i >= warmup:
+                latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def search_calls(calls: int) -> list[dict]:
+    return [SEARCH_MIX[i % len(SEARCH_MIX)] for i in range(calls)]
+
+
+def measure_search_rpc(amqp_uri: str, calls: int, warmup: int) -> list[float]:
+    queries = search_calls(warmup + calls)
+    return asyncio.run(_time_rpc(amqp_uri, [("search_records", [q]) for q in queries], warmup))
+
+
+def measure_search_http(gateway_url: str, calls: int, warmup: int) -> list[float]:
+    urls = [f"{gateway_url}/api/v1/public/records?"
+            + "&".join(f"{k}={quote(v)}" for k, v in q.items())
+            for q in search_calls(warmup + calls)]
+    return _time_http(urls, warmup)
+
+
+def measure_lookup_rpc(amqp_uri: str, codes: list[str], calls: int,
+                       warmup: int) -> list[float]:
+    rng = random.Random(11)
+    chosen = [rng.choice(codes) for _ in range(warmup + calls)]
+    return asyncio.run(_time_rpc(amqp_uri, [("lookup_subject", [c]) for c in chosen], warmup))
+
+
+def measure_lookup_http(gateway_url: str, codes: list[str], calls: int,
+                        warmup: int) -> list[float]:
+    rng = random.Random(13)
+    return _time_http([f"{gateway_url}/api/v1/public/subjects/{rng.choice(codes)}"
+                       for _ in range(warmup + calls)], warmup)
+
+
+def measure_bulk_import(database_url: str, codes: list[str], lines: int) -> dict:
+    """Another agency's penalties against registered subjects, as one JSONL file, through
+    ``python -m disclosure import`` (the path ``make import`` takes). A fresh agency code per
+    run, so every line creates a record."""
+    agency = f"bench-{uuid.uuid4().hex[:8]}"
+    rng = random.Random(17)
+    with tempfile.TemporaryDirectory(prefix="credit-bench-import-") as folder:
+        path = pathlib.Path(folder) / "records.jsonl"
+        with path.open("w", encoding="utf-8") as handle:
+            for n in range(lines):
+                handle.write(json.dumps({
+                    "source_record_id": f"{agency}-{n}", "version": 1,
+                    "subject_code": rng.choice(codes), "subject_name": f"广州基准导入{n}有限公司",
+                    "district_code": "440106", "decision_number": f"穗环罚〔2026〕{n}号",
+                    "decision_date": "2026-03-01", "penalty_kinds": ["fine"],
+                    "fine_amount": "5000.00", "deciding_department_name": "广州市生态环境局",
+                }, ensure_ascii=False) + "\n")
+        output = subprocess.run(
+            [sys.executable, "-m", "disclosure", "import", str(path), "--agency", agency,
+             "--quiet"], cwd=ROOT, check=True, capture_output=True, text=True, timeout=600,
+            env={**os.environ, "DISCLOSURE_DATABASE_URL": database_url})
+    counts = json.loads(output.stdout.strip().splitlines()[-1])
+    if counts["created"] != lines or counts["rejected"]:
+        raise RuntimeError(f"bulk import wrote {counts}, expected {lines} new records")
+    return {"lines": lines, "seconds": counts["seconds"],
+            "records_per_s": round(lines / counts["seconds"])}
