@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import time
@@ -58,6 +59,7 @@ def main() -> int:
     finally:
         isolation.delete_vhost(rid)
         isolation.drop_databases(rid)
+        shutil.rmtree(pathlib.Path(env["INTAKE_FILES_DIR"]).parent, ignore_errors=True)
     elapsed = time.monotonic() - started
     if failures:
         print(f"\nFAILED after {elapsed:.0f} s: " + "; ".join(failures), flush=True)

@@ -8,9 +8,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from gateway import __version__
+from gateway.api.deps import SessionCache
 from gateway.api.errors import install_error_handlers
 from gateway.api.middleware import GatewayMiddleware
-from gateway.api.routes import dev, health, public
+from gateway.api.routes import applicant, dev, health, public
 from gateway.core.config import GatewaySettings, get_settings
 from gateway.rpc.client import RpcClient
 
@@ -22,6 +23,7 @@ def create_app(settings: GatewaySettings | None = None, rpc: RpcClient | None = 
     async def lifespan(app: FastAPI):
         client = rpc or RpcClient(settings.amqp_uri, timeout_s=settings.rpc_timeout_s)
         app.state.rpc = client
+        app.state.sessions = SessionCache(settings.session_check_cache_s)
         await client.start(wait_s=5)
         try:
             yield
@@ -32,10 +34,13 @@ def create_app(settings: GatewaySettings | None = None, rpc: RpcClient | None = 
                   description="市场监管信用修复：申请人与办理人员的接口。错误统一返回 "
                               "`{code, message, request_id}`。")
     app.state.settings = settings
-    app.add_middleware(GatewayMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(GatewayMiddleware, max_body_bytes=settings.max_body_bytes,
+                       max_upload_body_bytes=settings.max_upload_bytes + 256 * 1024)
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(public.router)
+    app.include_router(applicant.router)
+    app.include_router(applicant.signing_router)
     if settings.dev_mode:
         app.include_router(dev.router)
     return app

@@ -17,6 +17,10 @@ E2E_SETTINGS = {
     "EVENT_RETRY_DELAYS_MS": "[200, 500]",
     "RELAY_POLL_INTERVAL_S": "1",
     "LOG_LEVEL": "INFO",
+    # small enough to test the limit without moving megabytes
+    "MAX_UPLOAD_BYTES": "300000",
+    # every test logs in from 127.0.0.1; the per-IP limit has its own service test
+    "LOGIN_IP_HOURLY_LIMIT": "100000",
 }
 
 

@@ -7,6 +7,7 @@ parsing its text; the code and message are the ones the service chose.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -16,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from credit_common.logging import get_logger
 from gateway.core.context import current_request_id
+from gateway.core.errors import ApiError
 from gateway.rpc.client import RemoteError, RpcTimeout, ServiceUnavailable
 
 log = get_logger(__name__)
@@ -26,6 +28,8 @@ REMOTE_ERRORS: dict[str, tuple[int, str, str]] = {
     "credit_common.errors.ValidationFailed": (422, "VALIDATION_FAILED", "请求数据不符合要求"),
     "credit_common.errors.Conflict": (409, "CONFLICT", "请求与当前状态冲突"),
     "credit_common.errors.Forbidden": (403, "FORBIDDEN", "无权执行此操作"),
+    "credit_common.errors.Unauthenticated": (401, "UNAUTHENTICATED", "请先登录"),
+    "credit_common.errors.TooManyRequests": (429, "TOO_MANY_REQUESTS", "操作过于频繁，请稍后再试"),
     "credit_common.errors.Unavailable": (503, "SERVICE_UNAVAILABLE", "服务暂时不可用，请稍后再试"),
     "nameko.exceptions.MethodNotFound": (404, "NOT_FOUND", "请求的服务操作不存在"),
     "nameko.exceptions.IncorrectSignature": (422, "INVALID_ARGUMENTS", "请求参数与服务接口不符"),
@@ -41,6 +45,7 @@ HTTP_ERRORS: dict[int, tuple[str, str]] = {
     405: ("METHOD_NOT_ALLOWED", "不支持该请求方法"),
     413: ("PAYLOAD_TOO_LARGE", "请求内容过大"),
     415: ("UNSUPPORTED_MEDIA_TYPE", "请求内容类型不受支持"),
+    429: ("TOO_MANY_REQUESTS", "操作过于频繁，请稍后再试"),
 }
 
 
@@ -56,6 +61,19 @@ def error_response(status: int, code: str, message: str,
     return JSONResponse(error_body(code, message, details), status_code=status)
 
 
+def _details(value) -> dict:
+    """A service's error details: JSON text (``credit_common.errors``), or a dict."""
+    if isinstance(value, dict):
+        return value
+    if isinstance(value, str) and value.startswith("{"):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return {}
+        return parsed if isinstance(parsed, dict) else {}
+    return {}
+
+
 def remote_error_response(exc: RemoteError) -> JSONResponse:
     status, code, message = REMOTE_ERRORS.get(exc.exc_path, UPSTREAM_ERROR)
     details: dict[str, Any] = {}
@@ -63,7 +81,7 @@ def remote_error_response(exc: RemoteError) -> JSONResponse:
         args = list(exc.exc_args) + [None, None, None]
         code = args[0] if isinstance(args[0], str) and args[0] else code
         message = args[1] if isinstance(args[1], str) and args[1] else message
-        details = args[2] if isinstance(args[2], dict) else {}
+        details = _details(args[2])
     if status == 502:
         log.error("service failed", service=exc.service, exc_type=exc.exc_type, error=exc.value)
     return error_response(status, code, message, details)
@@ -81,6 +99,13 @@ def _validation_details(exc: RequestValidationError) -> tuple[bool, list[dict]]:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def on_api_error(_request: Request, exc: ApiError):
+        response = error_response(exc.status, exc.code, exc.message, exc.details)
+        if exc.status == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
     @app.exception_handler(RemoteError)
     async def on_remote_error(_request: Request, exc: RemoteError):
         return remote_error_response(exc)

@@ -32,16 +32,23 @@ class _BodyTooLarge(Exception):
     pass
 
 
+#: routes that take file uploads get the larger limit
+UPLOAD_PATH_SUFFIXES = ("/materials",)
+
+
 class GatewayMiddleware:
-    def __init__(self, app, max_body_bytes: int):
+    def __init__(self, app, max_body_bytes: int, max_upload_body_bytes: int | None = None):
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_body_bytes = max_upload_body_bytes or max_body_bytes
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 
         headers = dict(scope.get("headers") or [])
+        limit = (self.max_upload_body_bytes if scope.get("path", "").endswith(
+            UPLOAD_PATH_SUFFIXES) else self.max_body_bytes)
         offered = headers.get(b"x-request-id", b"").decode("latin-1")
         request_id = new_request_id(offered)
         token = set_request_id(request_id)
@@ -56,7 +63,7 @@ class GatewayMiddleware:
                     if not state["body_done"]:
                         await self._drain(receive)
                     await self._error(send_with_request_id, 413, "PAYLOAD_TOO_LARGE",
-                                      self._too_large_message())
+                                      self._too_large_message(limit))
                 return
             await send_with_request_id(message)
 
@@ -76,14 +83,14 @@ class GatewayMiddleware:
             if message["type"] == "http.request":
                 state["body_done"] = not message.get("more_body", False)
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     state["too_large"] = True
                     raise _BodyTooLarge
             return message
 
         try:
             declared = headers.get(b"content-length")
-            if declared and declared.isdigit() and int(declared) > self.max_body_bytes:
+            if declared and declared.isdigit() and int(declared) > limit:
                 raise _BodyTooLarge
             await self.app(scope, limited_receive, send_unless_too_large)
         except _BodyTooLarge:
@@ -91,7 +98,7 @@ class GatewayMiddleware:
                 if not state["body_done"]:
                     await self._drain(receive)
                 await self._error(send_with_request_id, 413, "PAYLOAD_TOO_LARGE",
-                                  self._too_large_message())
+                                  self._too_large_message(limit))
         except Exception:  # noqa: BLE001 - the last resort: never a bare 500 page
             log.exception("unhandled gateway error", path=scope.get("path"))
             if not state["started"]:
@@ -105,8 +112,9 @@ class GatewayMiddleware:
             structlog.contextvars.unbind_contextvars("request_id")
             reset_request_id(token)
 
-    def _too_large_message(self) -> str:
-        return f"请求内容过大（上限 {self.max_body_bytes} 字节）"
+    @staticmethod
+    def _too_large_message(limit: int) -> str:
+        return f"请求内容过大（上限 {limit} 字节）"
 
     async def _drain(self, receive) -> None:
         """Read (and drop) what the client is still sending, up to a bound, so it gets to

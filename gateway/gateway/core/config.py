@@ -19,6 +19,19 @@ class GatewaySettings(CommonSettings):
     #: /healthz asks every service at once and waits at most this long for each
     health_timeout_s: float = Field(2.0, gt=0, validation_alias="HEALTH_TIMEOUT_S")
     max_body_bytes: int = Field(1_048_576, gt=0, validation_alias="MAX_BODY_BYTES")
+    #: one uploaded file (the same variable intake checks); the upload body may carry this
+    #: plus the multipart envelope
+    max_upload_bytes: int = Field(10 * 1024 * 1024, gt=0, validation_alias="MAX_UPLOAD_BYTES")
+
+    #: HS256 key for access tokens: set a long random value in production
+    jwt_secret: str = Field("development-only-jwt-secret-change-me-in-production",
+                            validation_alias="JWT_SECRET")
+    access_token_ttl_s: int = Field(900, gt=0, validation_alias="ACCESS_TOKEN_TTL_S")
+    #: how long this gateway trusts "the session is not revoked" before asking again;
+    #: a logout through this gateway takes effect at once
+    session_check_cache_s: float = Field(10.0, ge=0, validation_alias="SESSION_CHECK_CACHE_S")
+    #: the public address the legal representative's signing link and QR code point to
+    public_base_url: str = Field("http://127.0.0.1:8000", validation_alias="PUBLIC_BASE_URL")
 
 
 @lru_cache

@@ -8,6 +8,7 @@ at a caller.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 
@@ -22,7 +23,10 @@ class ServiceError(Exception):
         self.code = code or self.default_code
         self.message = message or self.default_message
         self.details = details or {}
-        super().__init__(self.code, self.message, self.details)
+        # Nameko turns every non-string argument into its str(); as JSON text the details
+        # keep their numbers and booleans on the way to the gateway
+        super().__init__(self.code, self.message,
+                         json.dumps(self.details, ensure_ascii=False, default=str))
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
@@ -48,10 +52,23 @@ class Forbidden(ServiceError):
     default_message = "无权执行此操作"
 
 
+class Unauthenticated(ServiceError):
+    """Not logged in, or a login that no longer holds (expired, revoked, wrong code)."""
+
+    default_code = "UNAUTHENTICATED"
+    default_message = "请先登录"
+
+
+class TooManyRequests(ServiceError):
+    default_code = "TOO_MANY_REQUESTS"
+    default_message = "操作过于频繁，请稍后再试"
+
+
 class Unavailable(ServiceError):
     default_code = "SERVICE_UNAVAILABLE"
     default_message = "服务暂时不可用，请稍后再试"
 
 
 #: what a Nameko ``@rpc(expected_exceptions=...)`` should list: business outcomes, not crashes
-EXPECTED = (NotFound, ValidationFailed, Conflict, Forbidden, Unavailable)
+EXPECTED = (NotFound, ValidationFailed, Conflict, Forbidden, Unauthenticated,
+            TooManyRequests, Unavailable)

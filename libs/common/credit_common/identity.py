@@ -65,3 +65,10 @@ def mask_phone(phone: str) -> str:
 
 def mask_person_name(name: str) -> str:
     return name[:1] + "*" * (len(name) - 1) if name else name
+
+
+_MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def is_mainland_mobile(phone: str) -> bool:
+    return bool(_MAINLAND_MOBILE.match(phone or ""))

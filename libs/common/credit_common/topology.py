@@ -56,6 +56,7 @@ class Subscription:
 SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("intake", "application_submitted", "workflow"),
     Subscription("workflow", "case_opened", "intake"),
+    Subscription("intake", "application_withdrawn", "workflow"),
 )
 
 

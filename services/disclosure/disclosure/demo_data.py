@@ -88,9 +88,17 @@ def make_registration_number(district: str, index: int) -> str:
     return body + mod_11_10.calc_check_digit(body)
 
 
+#: birth place codes a person born from 1986 on can carry (天河区 440106 and its neighbours
+#: date from 1985; 从化 and 增城 became districts only in 2014)
+BIRTH_PLACES = ("440103", "440104", "440105", "440106", "440111", "440112")
+
+
 def make_resident_id(rng: random.Random, district: str) -> str:
-    born = date(1955, 1, 1) + timedelta(days=rng.randrange(365 * 48))
-    body = f"{district}{born:%Y%m%d}{rng.randrange(1000):03d}"
+    """Valid in full: checksum, and a birth place code that existed in the birth year.
+    People registered in a district were not necessarily born there."""
+    place = district if district in BIRTH_PLACES else rng.choice(BIRTH_PLACES)
+    born = date(1986, 1, 1) + timedelta(days=rng.randrange(365 * 18))
+    body = f"{place}{born:%Y%m%d}{rng.randrange(1000):03d}"
     return body + ric.calc_check_digit(body + "0")
 
 

@@ -10,7 +10,8 @@ from credit_common.contracts.interagency import (AgencyRecord, RecordUpserted,
                                                  RecordWithdrawn)
 from credit_common.contracts.vocabulary import ListingReason, PublicityState, RecordType
 from credit_common.errors import Conflict, NotFound, ValidationFailed
-from credit_common.identity import normalise_subject_code, subject_code_kind
+from credit_common.identity import (is_mainland_mobile, is_valid_document,
+                                     normalise_subject_code, subject_code_kind)
 from credit_common.reference.organisation import DISTRICTS
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.domain.model import CauseKind, PENALTY_TYPES, Record, Subject
@@ -54,6 +55,38 @@ def record_with_history(record_id: str, uow: DisclosureUnitOfWork):
     if record is None:
         raise NotFound("RECORD_NOT_FOUND", "未找到该失信记录")
     return record, uow.subjects.get(record.subject_id), uow.records.history(record.id)
+
+
+def subjects_by_phone(phone: str, uow: DisclosureUnitOfWork) -> list[Subject]:
+    if not is_mainland_mobile(phone or ""):
+        raise ValidationFailed("INVALID_PHONE", "请输入 11 位手机号码", {"field": "phone"})
+    return uow.subjects.by_phone(phone)
+
+
+def verify_identity(code: str, name: str, legal_rep_name: str, document_type: str,
+                    document_number: str, uow: DisclosureUnitOfWork) -> Subject:
+    """Manual identity: checksums first, then each field against the registry. A mismatch
+    names the fields that differ and never shows what the registry holds."""
+    code = checked_subject_code(code, "subject_code")
+    document_number = (document_number or "").strip().upper()
+    if not is_valid_document(document_type, document_number):
+        raise ValidationFailed("INVALID_DOCUMENT_NUMBER", "证件号码格式或校验位错误",
+                               {"field": "document_number"})
+    subject = uow.subjects.by_code(code)
+    if subject is None:
+        raise NotFound("SUBJECT_NOT_FOUND", "登记信息中没有该统一社会信用代码或注册号")
+    wrong = [field for field, given, held in (
+        ("name", name, subject.name),
+        ("legal_rep_name", legal_rep_name, subject.legal_rep_name),
+        ("document_type", document_type, subject.legal_rep_document_type),
+        ("document_number", document_number, (subject.legal_rep_document_number or "").upper()),
+    ) if (given or "").strip() != (held or "").strip()]
+    if wrong:
+        labels = {"name": "市场主体名称", "legal_rep_name": "法定代表人（负责人）姓名",
+                  "document_type": "证件类型", "document_number": "证件号码"}
+        raise ValidationFailed("IDENTITY_MISMATCH", "以下信息与登记信息不一致："
+                               + "、".join(labels[f] for f in wrong), {"fields": wrong})
+    return subject
 
 
 def set_proof_material_mode(code: str, enabled: bool, uow: DisclosureUnitOfWork) -> Subject:

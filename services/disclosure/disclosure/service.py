@@ -75,6 +75,21 @@ class DisclosureService:
                 "history": history_view(history)}
 
     @rpc(expected_exceptions=EXPECTED)
+    def subjects_by_phone(self, phone: str):
+        """The subjects a logged-in applicant may pick (their phone is the legal
+        representative's or the liaison's): full data, it is theirs to auto-fill."""
+        subjects = handlers.subjects_by_phone(str(phone), self._uow(read_only=True))
+        return [subject_view(s, full=True) for s in subjects]
+
+    @rpc(expected_exceptions=EXPECTED)
+    def verify_identity(self, subject_code: str, name: str, legal_rep_name: str,
+                        document_type: str, document_number: str):
+        subject = handlers.verify_identity(str(subject_code), str(name or ""),
+                                           str(legal_rep_name or ""), str(document_type or ""),
+                                           str(document_number or ""), self._uow(read_only=True))
+        return subject_view(subject, full=True)
+
+    @rpc(expected_exceptions=EXPECTED)
     def set_proof_material_mode(self, code: str, enabled: bool):
         subject = handlers.set_proof_material_mode(str(code), bool(enabled), self._uow())
         return subject_view(subject, full=True)

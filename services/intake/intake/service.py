@@ -1,10 +1,18 @@
-"""Intake's entrypoints: validate the contract, call a handler, return plain JSON."""
+"""Intake's entrypoints: validate the contract, call a handler, return plain JSON.
+
+Applicant operations take the ``applicant_id`` the gateway read from a verified token; intake
+checks ownership itself (``handlers.own_application``) and never trusts a client's id."""
 
 from __future__ import annotations
+
+import base64
+import functools
+from datetime import date, datetime
 
 from nameko.dependency_providers import Config
 from pydantic import ValidationError
 
+from credit_common import login
 from credit_common.contracts.commands import SubmitApplication
 from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.nameko_ext.db import DatabaseSession
@@ -15,12 +23,27 @@ from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 from intake import __version__, handlers
 from intake.adapters.unit_of_work import IntakeUnitOfWork
 from intake.config import IntakeSettings
-from intake.views import application_view
+from intake.file_store import FileStore
+from intake.views import (application_view, detail_view, guide_view, material_view,
+                          session_view)
 
 
 def validation_error(exc: ValidationError) -> ValidationFailed:
     fields = [".".join(str(p) for p in err["loc"]) for err in exc.errors()]
     return ValidationFailed("VALIDATION_FAILED", "请求数据不符合要求", {"fields": fields})
+
+
+def _date(value, field: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed("INVALID_DATE", "日期格式应为 YYYY-MM-DD", {"field": field}) from None
+
+
+@functools.lru_cache(maxsize=1)
+def _process_settings():
+    settings = IntakeSettings()
+    return settings, settings.login_policy(), FileStore(settings.files_dir)
 
 
 class IntakeService:
@@ -31,12 +54,18 @@ class IntakeService:
     metrics = MetricsServer(IntakeSettings)
     config = Config()
 
+    def __init__(self):
+        # Nameko makes a service instance per worker: read the settings once per process
+        self.settings, self.policy, self.files = _process_settings()
+
     def _uow(self, read_only: bool = False) -> IntakeUnitOfWork:
         return IntakeUnitOfWork(self.db, self.context.request_id, read_only)
 
     @rpc(expected_exceptions=EXPECTED)
     def health(self):
         return health_status(self.name, __version__, self.db, self.config["AMQP_URI"])
+
+    # -- development route ----------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED)
     def submit_application(self, application: dict, idempotency_key: str | None = None):
@@ -50,6 +79,188 @@ class IntakeService:
     def get_application(self, application_id: str):
         application = handlers.get_application(application_id, self._uow(read_only=True))
         return application_view(application)
+
+    # -- login ------------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def request_login_code(self, phone: str, requester_ip: str | None = None,
+                           purpose: str = handlers.LOGIN_PURPOSE):
+        """Returns the code to the gateway, which hands it to the notification service as an
+        SMS; intake itself keeps only its HMAC."""
+        if purpose not in (handlers.LOGIN_PURPOSE, handlers.PROVE_PHONE_PURPOSE):
+            raise ValidationFailed("UNKNOWN_PURPOSE", "未知的验证码用途", {"field": "purpose"})
+        code, ttl = handlers.request_login_code(str(phone), requester_ip, self.policy,
+                                                self._uow(), purpose)
+        return {"code": code, "expires_in": ttl}
+
+    def _keeping_failures(self, action):
+        try:
+            return action()
+        except login.CodeRejected as rejected:
+            # the failed attempt must count even though the caller gets an error
+            self.db.commit()
+            raise rejected.error from None
+
+    @rpc(expected_exceptions=EXPECTED)
+    def log_in(self, phone: str, code: str):
+        return session_view(self._keeping_failures(
+            lambda: handlers.log_in(str(phone), str(code), self.policy, self._uow())))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def refresh_session(self, refresh_token: str):
+        return session_view(handlers.refresh(str(refresh_token), self.policy, self._uow()))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def log_out(self, session_id: str):
+        handlers.log_out(str(session_id), self._uow())
+        return {"logged_out": True}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def session_active(self, session_id: str):
+        return handlers.session_active(str(session_id), self._uow(read_only=True))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def prove_phone(self, applicant_id: str, phone: str, code: str):
+        phones = self._keeping_failures(lambda: handlers.prove_phone(
+            applicant_id, str(phone), str(code), self.policy, self._uow()))
+        return {"phones": phones}
+
+    # -- guides, identity, records -----------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def guide(self, record_type: str):
+        return guide_view(handlers.current_guide(str(record_type), self._uow(read_only=True)))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def legal_notice(self):
+        return guide_view(handlers.current_legal_notice(self._uow(read_only=True)))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def acknowledge_guide(self, applicant_id: str, record_type: str, version: int):
+        guide = handlers.acknowledge_guide(applicant_id, str(record_type), int(version),
+                                           self._uow())
+        return {"acknowledged": True, "version": guide["version"]}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def bind_subject(self, applicant_id: str, subject: dict, method: str,
+                     legal_notice_version: int):
+        return handlers.bind_subject(applicant_id, subject, str(method),
+                                     int(legal_notice_version), self._uow())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def bound_subject(self, applicant_id: str, code: str):
+        return handlers.bound_subject(applicant_id, str(code), self._uow(read_only=True))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def assess_records(self, applicant_id: str, code: str, records: list,
+                       record_type: str | None = None):
+        return handlers.assess_records(applicant_id, str(code), record_type, records,
+                                       self._uow(read_only=True))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def rule_versions(self):
+        return [{**v, "effective_from": v["effective_from"].isoformat(),
+                 "created_at": v["created_at"].isoformat()}
+                for v in self._uow(read_only=True).rules.listing()]
+
+    @rpc(expected_exceptions=EXPECTED)
+    def add_rule_version(self, version: str, effective_from: str, source: str, rules: dict,
+                         created_by: str | None = None):
+        if not isinstance(rules, dict) or not str(version).strip() or not str(source).strip():
+            raise ValidationFailed("INVALID_RULES", "请提供版本号、依据和规则内容")
+        return handlers.add_rule_version(str(version).strip(), _date(effective_from,
+                                         "effective_from"), str(source), rules, created_by,
+                                         self._uow())
+
+    # -- applications -----------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def create_draft(self, applicant_id: str, subject_code: str, record_type: str,
+                     record_ids: list, form: dict, records: list):
+        application = handlers.create_draft(applicant_id, str(subject_code), str(record_type),
+                                            [str(i) for i in record_ids or []], form or {},
+                                            records, self._uow())
+        return application_view(application)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def update_draft(self, applicant_id: str, application_id: str, form: dict, version: int):
+        return application_view(handlers.update_draft(applicant_id, str(application_id),
+                                                      form or {}, int(version), self._uow()))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def application_detail(self, applicant_id: str, application_id: str):
+        return detail_view(handlers.application_detail(applicant_id, str(application_id),
+                                                       self._uow(read_only=True)))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def my_applications(self, applicant_id: str, limit: int = 20, cursor: str | None = None):
+        before = None
+        if cursor:
+            try:
+                before = datetime.fromisoformat(cursor)
+            except ValueError:
+                raise ValidationFailed("INVALID_CURSOR", "翻页游标无效", {"field": "cursor"}) from None
+        limit = max(1, min(int(limit), 100))
+        found = handlers.my_applications(applicant_id, limit, before, self._uow(read_only=True))
+        items = [application_view(a) for a in found]
+        return {"items": items,
+                "next_cursor": items[-1]["created_at"] if len(items) == limit else None}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def add_material(self, applicant_id: str, application_id: str, kind: str, file_name: str,
+                     content_b64: str):
+        try:
+            content = base64.b64decode(content_b64, validate=True)
+        except ValueError:
+            raise ValidationFailed("INVALID_FILE", "文件内容编码错误", {"field": "file"}) from None
+        material = handlers.add_material(applicant_id, str(application_id), str(kind),
+                                         str(file_name or ""), content,
+                                         self.settings.max_upload_bytes, self.files, self._uow())
+        return material_view(material)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def remove_material(self, applicant_id: str, application_id: str, material_id: str):
+        handlers.remove_material(applicant_id, str(application_id), str(material_id),
+                                 self._uow())
+        return {"removed": True}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def material_content(self, applicant_id: str, application_id: str, material_id: str):
+        material, content = handlers.material_content(
+            applicant_id, str(application_id), str(material_id), self.files,
+            self._uow(read_only=True))
+        return {**material_view(material),
+                "content_b64": base64.b64encode(content).decode()}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def seal(self, applicant_id: str, application_id: str, phone: str):
+        return handlers.seal(applicant_id, str(application_id), str(phone), self._uow())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def signature_link(self, applicant_id: str, application_id: str):
+        return handlers.signature_link(applicant_id, str(application_id),
+                                       self.settings.signature_link_ttl_s, self._uow())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def signature_request(self, token: str):
+        return handlers.signature_request(str(token), self._uow(read_only=True))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def sign(self, token: str, signer_name: str):
+        return handlers.sign(str(token), str(signer_name or ""), self._uow())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def submit(self, applicant_id: str, application_id: str, records: list,
+               idempotency_key: str | None = None):
+        return application_view(handlers.submit(applicant_id, str(application_id), records,
+                                                idempotency_key, self._uow()))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def withdraw(self, applicant_id: str, application_id: str, reason: str | None = None):
+        return application_view(handlers.withdraw(applicant_id, str(application_id), reason,
+                                                  self._uow()))
+
+    # -- events -------------------------------------------------------------------------------
 
     @subscribe("workflow", "case_opened")
     def on_case_opened(self, envelope):

@@ -1,4 +1,4 @@
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -8,3 +8,9 @@ from credit_common.settings import ServiceSettings
 class NotificationSettings(ServiceSettings):
     service_name: ClassVar[str] = "notification"
     service_database_url: str | None = Field(None, validation_alias="NOTIFICATION_DATABASE_URL")
+
+    #: "dev": the development sink (messages are kept and readable through
+    #: ``/api/v1/dev/sms``, nothing leaves the machine); "http": the SMS provider's HTTP API
+    sms_provider: Literal["dev", "http"] = Field("dev", validation_alias="SMS_PROVIDER")
+    sms_provider_url: str | None = Field(None, validation_alias="SMS_PROVIDER_URL")
+    sms_provider_key: str | None = Field(None, validation_alias="SMS_PROVIDER_KEY")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from credit_common.clock import now
 from credit_common.contracts.envelope import EventEnvelope
-from credit_common.contracts.events import ApplicationSubmitted
+from credit_common.contracts.events import ApplicationSubmitted, ApplicationWithdrawn
 from credit_common.errors import NotFound
 
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
@@ -22,6 +22,14 @@ def open_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> Case | None:
     for event in case.events:
         uow.publish(event)
     return case
+
+
+def withdraw_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> bool:
+    """The applicant withdrew before a decision. Idempotent."""
+    if not uow.claim("workflow.withdraw_case", envelope.message_id):
+        return False
+    withdrawn = ApplicationWithdrawn.model_validate(envelope.data)
+    return uow.cases.close_withdrawn(withdrawn.application_id)
 
 
 def get_case(acceptance_number: str, uow: WorkflowUnitOfWork) -> dict:

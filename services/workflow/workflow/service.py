@@ -46,3 +46,7 @@ class WorkflowService:
         else:
             log.info("case opened", acceptance_number=case.acceptance_number,
                      message_id=str(envelope.message_id))
+
+    @subscribe("intake", "application_withdrawn")
+    def on_application_withdrawn(self, envelope):
+        handlers.withdraw_case(envelope, self._uow())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Query
 
 from credit_common.contracts.commands import SubmitApplication
 from gateway.api.deps import Caller
@@ -34,3 +34,8 @@ async def get_application(application_id: str, call: Caller):
 @router.get("/cases/{acceptance_number}", summary="按受理编号查询案件")
 async def get_case(acceptance_number: str, call: Caller):
     return await call("workflow", "get_case", acceptance_number=acceptance_number)
+
+
+@router.get("/sms", summary="开发短信接收箱：该手机号收到的短信（最新在前）")
+async def dev_sms(call: Caller, phone: Annotated[str, Query(pattern=r"^1[3-9]\d{9}$")]):
+    return {"items": await call("notification", "dev_sms", phone=phone)}

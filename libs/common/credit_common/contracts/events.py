@@ -27,6 +27,21 @@ class ApplicationSubmitted(Event):
     district_code: str
     submitted_at: datetime
     version: int = 1
+    #: the records the applicant asks to repair (disclosure's ids), where the officer side
+    #: routes the case from
+    record_ids: list[uuid.UUID] = []
+    deciding_unit_code: str | None = None
+    subject_district_code: str | None = None
+
+
+class ApplicationWithdrawn(Event):
+    event_type: ClassVar[str] = "application_withdrawn"
+    source: ClassVar[str] = "intake"
+
+    application_id: uuid.UUID
+    acceptance_number: str
+    withdrawn_at: datetime
+    reason: str | None = None
 
 
 class CaseOpened(Event):

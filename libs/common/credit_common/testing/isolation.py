@@ -9,6 +9,8 @@ which this machine does not have, so vhosts are made with ``rabbitmqctl``.
 from __future__ import annotations
 
 import os
+import pathlib
+import tempfile
 import shutil
 import subprocess
 import uuid
@@ -86,4 +88,7 @@ def environment(rid: str) -> dict[str, str]:
         "AMQP_URI": amqp_uri(rid),
         "DATABASE_URL_TEMPLATE": database_url_template(rid),
         "DEV_MODE": "true",
+        # uploaded files of this run, apart from every other run's
+        "INTAKE_FILES_DIR": str(pathlib.Path(tempfile.gettempdir()) / f"credit-test-{rid}"
+                                / "intake-files"),
     }

@@ -50,7 +50,8 @@ def test_the_envelope_is_plain_json_on_the_wire():
 
 def test_service_errors_carry_code_message_and_details_in_args():
     error = NotFound("CASE_NOT_FOUND", "未找到案件", {"acceptance_number": "X"})
-    assert error.args == ("CASE_NOT_FOUND", "未找到案件", {"acceptance_number": "X"})
+    assert error.args == ("CASE_NOT_FOUND", "未找到案件", '{"acceptance_number": "X"}')
+    assert error.details == {"acceptance_number": "X"}
     assert Conflict().code == "CONFLICT" and "冲突" in Conflict().message
     assert isinstance(error, ServiceError)
 

@@ -56,6 +56,14 @@ class SubjectRepository:
             {"code": code}).first()
         return _subject(row) if row else None
 
+    def by_phone(self, phone: str, limit: int = 50) -> list[Subject]:
+        """Subjects whose legal representative's or liaison's phone this is."""
+        rows = self.session.execute(text(
+            f"SELECT {', '.join(SUBJECT_COLUMNS)} FROM subjects WHERE legal_rep_phone = :p "
+            f"UNION SELECT {', '.join(SUBJECT_COLUMNS)} FROM subjects WHERE liaison_phone = :p "
+            "ORDER BY name LIMIT :limit"), {"p": phone, "limit": limit})
+        return [_subject(r) for r in rows]
+
     def many(self, subject_ids: list[uuid.UUID]) -> dict[uuid.UUID, Subject]:
         if not subject_ids:
             return {}

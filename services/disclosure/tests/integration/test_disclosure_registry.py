@@ -18,7 +18,7 @@ from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from stdnum.cn import uscc
+from stdnum.cn import ric, uscc
 from stdnum.iso7064 import mod_11_10
 
 from credit_common.contracts.interagency import PublicityChanged
@@ -52,7 +52,7 @@ def add_subject(engine, name, *, code=None, registration_number=None, records=1,
             "INSERT INTO subjects (id, uscc, registration_number, name, kind, district_code, "
             "registration_unit_code, legal_rep_name, legal_rep_document_number, legal_rep_phone)"
             " VALUES (:id, :uscc, :reg, :name, 'enterprise', :d, :unit, '陈某', "
-            "'440106199001011236', '13912345678')"),
+            "'440106199001011235', '13912345678')"),
             {"id": subject_id, "uscc": code, "reg": registration_number, "name": name,
              "d": district, "unit": district + "01"})
         record_ids = []
@@ -370,6 +370,12 @@ def test_demo_data_is_deterministic_spread_and_idempotent(engine, test_run_id):
         invalid = [code for code in conn.execute(text(
             "SELECT uscc FROM subjects WHERE uscc IS NOT NULL")).scalars()
             if not uscc.is_valid(code)]
+        # checksum and a birth place that existed in the birth year (stdnum checks both)
+        invalid_ids = [number for number in conn.execute(text(
+            "SELECT legal_rep_document_number FROM subjects "
+            "WHERE legal_rep_document_type = 'resident_id' AND legal_rep_document_number <> ''"
+        )).scalars() if not ric.is_valid(number)]
+    assert invalid_ids == []
     assert len(types) == 6
     assert kinds >= {"enterprise", "individual_business", "cooperative"}
     assert invalid == []

@@ -91,7 +91,7 @@ def subject(**changes):
     values = dict(id=uuid.uuid4(), name="广州测试有限公司", kind="enterprise",
                   district_code="440106", registration_unit_code="44010601",
                   uscc="91440106MA59ABCD1M", legal_rep_name="陈某",
-                  legal_rep_document_number="440106199001011236",
+                  legal_rep_document_number="440106199001011235",
                   legal_rep_phone="13912345678", liaison_phone="02012345678")
     values.update(changes)
     return Subject(**values)
@@ -100,7 +100,7 @@ def subject(**changes):
 def test_public_views_mask_personal_data_and_owning_officers_see_it():
     s = subject()
     public = subject_view(s, full=False)
-    assert public["legal_representative"]["document_number"] == "4401************36"
+    assert public["legal_representative"]["document_number"] == "4401************35"
     assert public["legal_representative"]["phone"] == "139****5678"
     assert public["personal_data_masked"] is True
     assert subject_view(s, full=True)["legal_representative"]["phone"] == "13912345678"

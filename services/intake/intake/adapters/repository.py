@@ -1,19 +1,24 @@
-"""Applications in PostgreSQL (SQLAlchemy Core: explicit, lean SQL on the hot path)."""
+"""Intake's tables (SQLAlchemy Core: explicit, lean SQL on the hot path)."""
 
 from __future__ import annotations
 
+import json
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from credit_common.errors import Conflict
 
-from intake.domain.model import Application
+from intake.domain.eligibility import RuleVersion
+from intake.domain.model import OPEN, Application, TimelineEntry
 
 _COLUMNS = ("id, acceptance_number, record_type, subject_uscc, subject_name, district_code, "
-            "status, idempotency_key, case_id, submitted_at, updated_at, version")
+            "status, idempotency_key, case_id, submitted_at, updated_at, version, applicant_id, "
+            "subject, records, form, rule_version, created_at, decided_at")
+_JSON = ("subject", "records", "form")
 
 
 class ApplicationRepository:
@@ -30,24 +35,71 @@ class ApplicationRepository:
         self.session.execute(text(
             f"INSERT INTO applications ({_COLUMNS}) VALUES (:id, :acceptance_number, "
             ":record_type, :subject_uscc, :subject_name, :district_code, :status, "
-            ":idempotency_key, :case_id, :submitted_at, :updated_at, :version)"
+            ":idempotency_key, :case_id, :submitted_at, :updated_at, :version, :applicant_id, "
+            "CAST(:subject AS jsonb), CAST(:records AS jsonb), CAST(:form AS jsonb), "
+            ":rule_version, :created_at, :decided_at)"
         ), _params(application))
+        self._write_timeline(application)
         self.seen.append(application)
 
-    def save(self, application: Application) -> None:
+    def save(self, application: Application, expected_version: int | None = None) -> None:
         """Write back a loaded application; refuses a concurrent change (optimistic lock)."""
+        params = _params(application)
+        params["expected"] = (expected_version if expected_version is not None
+                              else application.version - 1)
         updated = self.session.execute(text(
-            "UPDATE applications SET status = :status, case_id = :case_id, "
-            "updated_at = :updated_at, version = :version "
-            "WHERE id = :id AND version = :version - 1"
-        ), _params(application)).rowcount
+            "UPDATE applications SET acceptance_number = :acceptance_number, status = :status, "
+            "case_id = :case_id, submitted_at = :submitted_at, updated_at = :updated_at, "
+            "version = :version, records = CAST(:records AS jsonb), "
+            "form = CAST(:form AS jsonb), rule_version = :rule_version, "
+            "decided_at = :decided_at, district_code = :district_code, "
+            "idempotency_key = :idempotency_key "
+            "WHERE id = :id AND version = :expected"), params).rowcount
         if updated != 1:
             raise Conflict("STALE_VERSION", "申请已被其他操作修改，请刷新后重试")
+        self._write_timeline(application)
+        self.session.execute(text(
+            "UPDATE application_records SET open = :open WHERE application_id = :id"),
+            {"open": application.status in OPEN, "id": application.id})
 
-    def get(self, application_id: uuid.UUID | str) -> Application | None:
+    def _write_timeline(self, application: Application) -> None:
+        for entry in application.timeline:
+            self.session.execute(text(
+                "INSERT INTO application_events (application_id, occurred_at, from_status, "
+                "to_status, actor, note) VALUES (:a, :at, :f, :t, :actor, :note)"),
+                {"a": application.id, "at": entry.occurred_at, "f": entry.from_status,
+                 "t": entry.to_status, "actor": entry.actor, "note": entry.note})
+        application.timeline = []
+
+    def hold_records(self, application: Application) -> None:
+        """Put the application's records in it; a record already in another open application
+        is refused by the database's partial unique index, whoever races."""
+        for record in application.records:
+            try:
+                with self.session.begin_nested():
+                    self.session.execute(text(
+                        "INSERT INTO application_records (application_id, record_id, open) "
+                        "VALUES (:a, :r, true) ON CONFLICT (application_id, record_id) "
+                        "DO UPDATE SET open = true"), {"a": application.id, "r": record["id"]})
+            except IntegrityError:
+                raise Conflict("RECORD_IN_OPEN_APPLICATION", "所选记录已有正在办理的修复申请",
+                               {"record_id": record["id"]}) from None
+
+    def open_record_ids(self, record_ids: list[str], excluding: uuid.UUID | None = None) -> set:
+        if not record_ids:
+            return set()
+        rows = self.session.execute(text(
+            "SELECT record_id FROM application_records WHERE open AND "
+            "record_id = ANY(CAST(:ids AS uuid[])) AND application_id IS DISTINCT FROM :x"),
+            {"ids": record_ids, "x": excluding}).scalars()
+        return {str(r) for r in rows}
+
+    def get(self, application_id: uuid.UUID | str, for_update: bool = False
+            ) -> Application | None:
+        lock = " FOR UPDATE" if for_update else ""
         row = self.session.execute(
-            text(f"SELECT {_COLUMNS} FROM applications WHERE id = :id"), {"id": str(application_id)}
-        ).first()
+            text(f"SELECT {_COLUMNS} FROM applications WHERE id = :id{lock}"),
+            {"id": str(application_id)}).first()
         return self._load(row) if row else None
 
     def by_idempotency_key(self, key: str) -> Application | None:
@@ -55,6 +107,31 @@ class ApplicationRepository:
             text(f"SELECT {_COLUMNS} FROM applications WHERE idempotency_key = :key"), {"key": key}
         ).first()
         return self._load(row) if row else None
+
+    def of_applicant(self, applicant_id: uuid.UUID, phones: list[str], limit: int,
+                     before: datetime | None) -> list[Application]:
+        """The applicant's own applications and those filed with a phone they proved."""
+        rows = self.session.execute(text(
+            f"SELECT {_COLUMNS} FROM applications WHERE (applicant_id = :a OR "
+            "(form->>'contact_phone') = ANY(:phones)) AND (CAST(:before AS timestamptz) IS NULL "
+            "OR created_at < :before) ORDER BY created_at DESC LIMIT :limit"),
+            {"a": applicant_id, "phones": phones, "before": before, "limit": limit})
+        return [self._load(r) for r in rows]
+
+    def timeline(self, application_id: uuid.UUID) -> list[TimelineEntry]:
+        rows = self.session.execute(text(
+            "SELECT occurred_at, from_status, to_status, actor, note FROM application_events "
+            "WHERE application_id = :a ORDER BY id"), {"a": application_id})
+        return [TimelineEntry(**r._mapping) for r in rows]
+
+    def add_version_snapshot(self, application: Application, snapshot: dict,
+                             at: datetime) -> None:
+        self.session.execute(text(
+            "INSERT INTO application_versions (application_id, version_no, snapshot, created_at) "
+            "SELECT :a, coalesce(max(version_no), 0) + 1, CAST(:s AS jsonb), :at "
+            "FROM application_versions WHERE application_id = :a"),
+            {"a": application.id, "s": json.dumps(snapshot, ensure_ascii=False, default=str),
+             "at": at})
 
     def next_acceptance_sequence(self, district_code: str, day: date) -> int:
         """Atomic per (district, day): concurrent submissions wait on the row lock, none share
@@ -67,11 +144,174 @@ class ApplicationRepository:
 
 
 def _params(application: Application) -> dict:
-    return {
-        "id": application.id, "acceptance_number": application.acceptance_number,
-        "record_type": application.record_type, "subject_uscc": application.subject_uscc,
-        "subject_name": application.subject_name, "district_code": application.district_code,
-        "status": application.status, "idempotency_key": application.idempotency_key,
-        "case_id": application.case_id, "submitted_at": application.submitted_at,
-        "updated_at": application.updated_at, "version": application.version,
-    }
+    params = {c.strip(): getattr(application, c.strip()) for c in _COLUMNS.split(",")}
+    for name in _JSON:
+        params[name] = json.dumps(params[name], ensure_ascii=False, default=str) \
+            if params[name] is not None else None
+    return params
+
+
+class ApplicantRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def by_phone_or_new(self, phone: str, at: datetime) -> uuid.UUID:
+        new_id = uuid.uuid4()
+        self.session.execute(text(
+            "INSERT INTO applicants (id, phone, created_at) VALUES (:id, :p, :at) "
+            "ON CONFLICT (phone) DO NOTHING"), {"id": new_id, "p": phone, "at": at})
+        applicant_id = self.session.execute(text(
+            "SELECT id FROM applicants WHERE phone = :p"), {"p": phone}).scalar_one()
+        self.add_phone(applicant_id, phone, at)
+        return applicant_id
+
+    def add_phone(self, applicant_id: uuid.UUID, phone: str, at: datetime) -> None:
+        self.session.execute(text(
+            "INSERT INTO applicant_phones (applicant_id, phone, proven_at) VALUES (:a, :p, :at) "
+            "ON CONFLICT DO NOTHING"), {"a": applicant_id, "p": phone, "at": at})
+
+    def phones(self, applicant_id: uuid.UUID) -> list[str]:
+        return list(self.session.execute(text(
+            "SELECT phone FROM applicant_phones WHERE applicant_id = :a ORDER BY proven_at"),
+            {"a": applicant_id}).scalars())
+
+    def bind_subject(self, applicant_id, subject: dict, method: str, notice_version: int,
+                     at: datetime) -> None:
+        self.session.execute(text(
+            "INSERT INTO applicant_subjects (applicant_id, subject_code, subject, method, "
+            "legal_notice_version, bound_at) VALUES (:a, :c, CAST(:s AS jsonb), :m, :v, :at) "
+            "ON CONFLICT (applicant_id, subject_code) DO UPDATE SET subject = EXCLUDED.subject, "
+            "method = EXCLUDED.method, legal_notice_version = EXCLUDED.legal_notice_version, "
+            "bound_at = EXCLUDED.bound_at"),
+            {"a": applicant_id, "c": subject["code"], "s": json.dumps(subject, ensure_ascii=False),
+             "m": method, "v": notice_version, "at": at})
+
+    def bound_subject(self, applicant_id, code: str) -> dict | None:
+        return self.session.execute(text(
+            "SELECT subject FROM applicant_subjects WHERE applicant_id = :a AND subject_code = :c"),
+            {"a": applicant_id, "c": code}).scalar()
+
+    def bound_subjects(self, applicant_id) -> list[dict]:
+        rows = self.session.execute(text(
+            "SELECT subject, method, bound_at FROM applicant_subjects WHERE applicant_id = :a "
+            "ORDER BY bound_at DESC"), {"a": applicant_id})
+        return [{"subject": r.subject, "method": r.method, "bound_at": r.bound_at} for r in rows]
+
+
+class GuideRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def current(self, kind: str, record_type: str, on: date) -> dict | None:
+        row = self.session.execute(text(
+            "SELECT kind, record_type, version, effective_from, title, body FROM guides "
+            "WHERE kind = :k AND record_type = :t AND effective_from <= :on "
+            "ORDER BY effective_from DESC, version DESC LIMIT 1"),
+            {"k": kind, "t": record_type, "on": on}).first()
+        return dict(row._mapping) if row else None
+
+    def acknowledge(self, applicant_id, kind: str, record_type: str, version: int,
+                    at: datetime) -> None:
+        self.session.execute(text(
+            "INSERT INTO acknowledgements (applicant_id, kind, record_type, version, "
+            "acknowledged_at) VALUES (:a, :k, :t, :v, :at)"),
+            {"a": applicant_id, "k": kind, "t": record_type, "v": version, "at": at})
+
+    def acknowledged(self, applicant_id, kind: str, record_type: str, version: int) -> bool:
+        return self.session.execute(text(
+            "SELECT 1 FROM acknowledgements WHERE applicant_id = :a AND kind = :k AND "
+            "record_type = :t AND version = :v LIMIT 1"),
+            {"a": applicant_id, "k": kind, "t": record_type, "v": version}).first() is not None
+
+
+class RuleRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def all(self) -> list[RuleVersion]:
+        rows = self.session.execute(text(
+            "SELECT version, effective_from, rules FROM rule_versions ORDER BY effective_from"))
+        return [RuleVersion(r.version, r.effective_from, r.rules) for r in rows]
+
+    def listing(self) -> list[dict]:
+        rows = self.session.execute(text(
+            "SELECT version, effective_from, source, created_at, created_by FROM rule_versions "
+            "ORDER BY effective_from"))
+        return [dict(r._mapping) for r in rows]
+
+    def add(self, version: str, effective_from: date, source: str, rules: dict,
+            created_by: str | None) -> None:
+        try:
+            with self.session.begin_nested():
+                self.session.execute(text(
+                    "INSERT INTO rule_versions (version, effective_from, source, rules, "
+                    "created_by) VALUES (:v, :d, :s, CAST(:r AS jsonb), :by)"),
+                    {"v": version, "d": effective_from, "s": source,
+                     "r": json.dumps(rules, ensure_ascii=False), "by": created_by})
+        except IntegrityError:
+            raise Conflict("RULE_VERSION_EXISTS", "该规则版本号或生效日期已存在") from None
+
+
+class MaterialRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, material: dict) -> None:
+        self.session.execute(text(
+            "INSERT INTO materials (id, application_id, kind, file_name, content_type, "
+            "size_bytes, sha256, uploaded_at) VALUES (:id, :application_id, :kind, :file_name, "
+            ":content_type, :size_bytes, :sha256, :uploaded_at)"), material)
+
+    def of(self, application_id) -> list[dict]:
+        rows = self.session.execute(text(
+            "SELECT id, kind, file_name, content_type, size_bytes, sha256, uploaded_at "
+            "FROM materials WHERE application_id = :a AND removed_at IS NULL ORDER BY uploaded_at"),
+            {"a": application_id})
+        return [dict(r._mapping) for r in rows]
+
+    def get(self, application_id, material_id) -> dict | None:
+        try:
+            uuid.UUID(str(material_id))
+        except ValueError:
+            return None
+        row = self.session.execute(text(
+            "SELECT id, kind, file_name, content_type, size_bytes, sha256, uploaded_at "
+            "FROM materials WHERE application_id = :a AND id = :m AND removed_at IS NULL"),
+            {"a": application_id, "m": str(material_id)}).first()
+        return dict(row._mapping) if row else None
+
+    def remove(self, application_id, material_id, at: datetime) -> bool:
+        return self.session.execute(text(
+            "UPDATE materials SET removed_at = :at WHERE application_id = :a AND id = :m "
+            "AND removed_at IS NULL"),
+            {"a": application_id, "m": str(material_id), "at": at}).rowcount == 1
+
+
+class SignatureRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, signature: dict) -> None:
+        self.session.execute(text(
+            "INSERT INTO signatures (id, application_id, kind, content_hash, signer, token_hash, "
+            "expires_at, signed_at, created_at) VALUES (:id, :application_id, :kind, "
+            ":content_hash, :signer, :token_hash, :expires_at, :signed_at, :created_at)"),
+            signature)
+
+    def of(self, application_id) -> list[dict]:
+        rows = self.session.execute(text(
+            "SELECT id, kind, content_hash, signer, expires_at, signed_at, created_at "
+            "FROM signatures WHERE application_id = :a ORDER BY created_at"),
+            {"a": application_id})
+        return [dict(r._mapping) for r in rows]
+
+    def by_token_hash(self, token_hash: str) -> dict | None:
+        row = self.session.execute(text(
+            "SELECT id, application_id, kind, content_hash, signer, expires_at, signed_at "
+            "FROM signatures WHERE token_hash = :h FOR UPDATE"), {"h": token_hash}).first()
+        return dict(row._mapping) if row else None
+
+    def mark_signed(self, signature_id, signer: str, at: datetime) -> None:
+        self.session.execute(text(
+            "UPDATE signatures SET signed_at = :at, signer = :s WHERE id = :id"),
+            {"at": at, "s": signer, "id": signature_id})

@@ -1,9 +1,16 @@
 from credit_common.unit_of_work import SqlUnitOfWork
 
-from intake.adapters.repository import ApplicationRepository
+from intake.adapters.repository import (ApplicantRepository, ApplicationRepository,
+                                        GuideRepository, MaterialRepository, RuleRepository,
+                                        SignatureRepository)
 
 
 class IntakeUnitOfWork(SqlUnitOfWork):
     def __init__(self, session, request_id=None, read_only=False):
         super().__init__(session, request_id, read_only)
         self.applications = ApplicationRepository(session)
+        self.applicants = ApplicantRepository(session)
+        self.guides = GuideRepository(session)
+        self.rules = RuleRepository(session)
+        self.materials = MaterialRepository(session)
+        self.signatures = SignatureRepository(session)

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
-from credit_common.contracts.events import ApplicationSubmitted, Event
+from credit_common.contracts.events import (ApplicationSubmitted, ApplicationWithdrawn, Event)
+from credit_common.errors import Conflict
 
 DISTRICT_CODE = re.compile(r"^\d{6}$")
+
+#: statuses in which the applicant may still change the application
+EDITABLE = {"draft", "returned"}
+#: statuses in which a record counts as "in an open application"
+OPEN = {"draft", "submitted", "pending_acceptance", "accepted", "returned"}
+#: a decision has been made (or nothing can happen any more)
+FINAL = {"not_accepted", "repaired", "rejected", "withdrawn"}
 
 
 def acceptance_number(district_code: str, day: date, sequence: int) -> str:
@@ -21,46 +32,176 @@ def acceptance_number(district_code: str, day: date, sequence: int) -> str:
     return f"XF-{district_code}-{day:%Y%m%d}-{sequence:06d}"
 
 
+def content_hash(document: dict) -> str:
+    """The hash of exactly what is sealed and signed: canonical JSON (sorted keys, no
+    whitespace), so the same content always gives the same hash."""
+    canonical = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass
+class TimelineEntry:
+    occurred_at: datetime
+    from_status: str | None
+    to_status: str
+    actor: str
+    note: str | None = None
+
+
 @dataclass
 class Application:
     id: uuid.UUID
-    acceptance_number: str
+    acceptance_number: str | None
     record_type: str
     subject_uscc: str
     subject_name: str
     district_code: str
     status: str
-    submitted_at: datetime
+    submitted_at: datetime | None
     updated_at: datetime
     idempotency_key: str | None = None
     case_id: uuid.UUID | None = None
     version: int = 1
+    applicant_id: uuid.UUID | None = None
+    subject: dict[str, Any] | None = None
+    records: list[dict[str, Any]] = field(default_factory=list)
+    form: dict[str, Any] = field(default_factory=dict)
+    rule_version: str | None = None
+    created_at: datetime | None = None
+    decided_at: datetime | None = None
     events: list[Event] = field(default_factory=list, repr=False, compare=False)
+    timeline: list[TimelineEntry] = field(default_factory=list, repr=False, compare=False)
+
+    # -- creation ---------------------------------------------------------------------------
 
     @classmethod
     def submit(cls, *, acceptance_number: str, record_type: str, subject_uscc: str,
                subject_name: str, district_code: str, submitted_at: datetime,
                idempotency_key: str | None) -> "Application":
+        """A minimal application submitted in one step (the development route and the
+        bench's load generator)."""
         application = cls(
             id=uuid.uuid4(), acceptance_number=acceptance_number, record_type=record_type,
             subject_uscc=subject_uscc, subject_name=subject_name, district_code=district_code,
             status="submitted", submitted_at=submitted_at, updated_at=submitted_at,
-            idempotency_key=idempotency_key,
+            idempotency_key=idempotency_key, created_at=submitted_at,
         )
-        application.events.append(ApplicationSubmitted(
-            application_id=application.id, acceptance_number=acceptance_number,
-            record_type=record_type, subject_uscc=subject_uscc, subject_name=subject_name,
-            district_code=district_code, submitted_at=submitted_at,
-        ))
+        application.events.append(application._submitted_event())
         return application
+
+    @classmethod
+    def draft(cls, *, applicant_id: uuid.UUID, subject: dict, record_type: str,
+              records: list[dict], form: dict, rule_version: str, at: datetime) -> "Application":
+        application = cls(
+            id=uuid.uuid4(), acceptance_number=None, record_type=record_type,
+            subject_uscc=subject["code"], subject_name=subject["name"],
+            district_code=deciding_district(subject, records), status="draft",
+            submitted_at=None, updated_at=at, applicant_id=applicant_id, subject=subject,
+            records=records, form=form, rule_version=rule_version, created_at=at,
+        )
+        application._move(None, "draft", at, "applicant", "创建申请草稿")
+        return application
+
+    # -- the applicant's actions ------------------------------------------------------------
+
+    def require_editable(self) -> None:
+        if self.status not in EDITABLE:
+            raise Conflict("APPLICATION_NOT_EDITABLE", "申请已提交，当前不能修改",
+                           {"status": self.status})
+
+    def update_form(self, form: dict, at: datetime) -> None:
+        self.require_editable()
+        self.form = form
+        self.updated_at = at
+        self.version += 1
+
+    def submit_draft(self, number: str | None, rule_version: str, records: list[dict],
+                     at: datetime) -> None:
+        """Submit a draft, or resubmit a returned application under the same number."""
+        self.require_editable()
+        resubmission = self.status == "returned"
+        self.acceptance_number = self.acceptance_number or number
+        self.rule_version = rule_version
+        self.records = records
+        self.submitted_at = at
+        self._move(self.status, "submitted", at, "applicant",
+                   "补正后重新提交" if resubmission else "提交申请")
+        self.events.append(self._submitted_event())
+
+    def withdraw(self, at: datetime, reason: str | None) -> None:
+        if self.status in FINAL:
+            raise Conflict("APPLICATION_ALREADY_DECIDED", "申请已办结或已撤回，不能撤回",
+                           {"status": self.status})
+        was_submitted = self.acceptance_number is not None
+        self._move(self.status, "withdrawn", at, "applicant", reason or "申请人撤回")
+        if was_submitted:
+            self.events.append(ApplicationWithdrawn(
+                application_id=self.id, acceptance_number=self.acceptance_number,
+                withdrawn_at=at, reason=reason))
+
+    # -- what the officer side tells us -----------------------------------------------------
 
     def case_opened(self, case_id: uuid.UUID, at: datetime) -> bool:
         """The officer side has the case; the applicant now waits for acceptance."""
-        if self.case_id is not None:
+        if self.case_id is not None and self.case_id == case_id and self.status != "submitted":
             return False
         self.case_id = case_id
         if self.status == "submitted":
-            self.status = "pending_acceptance"
-        self.updated_at = at
-        self.version += 1
+            self._move("submitted", "pending_acceptance", at, "system", "已转办理机关，等待受理")
+        else:
+            self.updated_at = at
+            self.version += 1
         return True
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _move(self, from_status: str | None, to_status: str, at: datetime, actor: str,
+              note: str | None) -> None:
+        self.status = to_status
+        self.updated_at = at
+        if from_status is not None:
+            self.version += 1
+        if to_status in FINAL:
+            self.decided_at = at
+        self.timeline.append(TimelineEntry(at, from_status, to_status, actor, note))
+
+    def _submitted_event(self) -> ApplicationSubmitted:
+        return ApplicationSubmitted(
+            application_id=self.id, acceptance_number=self.acceptance_number,
+            record_type=self.record_type, subject_uscc=self.subject_uscc,
+            subject_name=self.subject_name, district_code=self.district_code,
+            submitted_at=self.submitted_at, version=self.version,
+            record_ids=[r["id"] for r in self.records],
+            deciding_unit_code=deciding_unit(self.records),
+            subject_district_code=(self.subject or {}).get("district_code"),
+        )
+
+    def sealed_content(self, materials: list[dict]) -> dict:
+        """What the e-seal and the legal representative's signature cover."""
+        return {
+            "record_type": self.record_type,
+            "subject": {k: (self.subject or {}).get(k) for k in
+                        ("code", "name", "legal_rep_name")},
+            "records": sorted(r["id"] for r in self.records),
+            "form": self.form,
+            "materials": sorted(f"{m['kind']}:{m['sha256']}" for m in materials),
+        }
+
+
+def deciding_district(subject: dict, records: list[dict]) -> str:
+    """The district whose bureau decides: where the records were made, else where the
+    subject is registered (DOMAIN.md: other departments' penalties go to the registration
+    district's credit section)."""
+    for record in records:
+        if record.get("record_type") != "other_department_penalty" and record.get(
+                "district_code"):
+            return record["district_code"]
+    return subject.get("district_code") or records[0]["district_code"]
+
+
+def deciding_unit(records: list[dict]) -> str | None:
+    for record in records:
+        unit = record.get("listing_unit_code") or record.get("deciding_unit_code")
+        if unit:
+            return unit
+    return None

@@ -32,7 +32,7 @@ class FakeApplications:
     def save(self, application):
         self.rows[application.id] = application
 
-    def get(self, application_id):
+    def get(self, application_id, for_update=False):
         return self.rows.get(uuid.UUID(str(application_id)))
 
     def by_idempotency_key(self, key):

@@ -41,3 +41,11 @@ class CaseRepository:
             {"id": application_id},
         ).first()
         return Case(**row._mapping) if row else None
+
+    def close_withdrawn(self, application_id: uuid.UUID) -> bool:
+        """The applicant withdrew: the case leaves every todo list. False when there is no
+        open case for it (already closed, or not opened yet)."""
+        return self.session.execute(text(
+            "UPDATE cases SET status = 'withdrawn', version = version + 1 "
+            "WHERE application_id = :id AND status NOT IN ('withdrawn', 'closed')"),
+            {"id": application_id}).rowcount == 1

@@ -1,0 +1,45 @@
+"""Access tokens: short-lived HS256 JWTs the gateway signs after a service accepted a login.
+The session behind a token lives in the service that owns the person (intake for applicants,
+workflow for officers); a revoked session stops its tokens (see ``api.deps``)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import jwt
+
+ALGORITHM = "HS256"
+ISSUER = "credit-repair-gateway"
+
+
+@dataclass(frozen=True)
+class Principal:
+    id: str
+    role: str
+    session_id: str
+    phone: str
+    unit_code: str | None = None
+    roles: tuple[str, ...] = ()
+
+
+def issue_access_token(secret: str, ttl_s: int, principal: Principal) -> str:
+    issued = int(time.time())
+    claims = {"sub": principal.id, "role": principal.role, "sid": principal.session_id,
+              "phone": principal.phone, "iat": issued, "exp": issued + ttl_s, "iss": ISSUER}
+    if principal.unit_code:
+        claims["unit"] = principal.unit_code
+        claims["roles"] = list(principal.roles)
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def read_access_token(secret: str, token: str) -> Principal | None:
+    """The principal of a valid, unexpired token; None for anything else."""
+    try:
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
+                            options={"require": ["exp", "sub", "sid", "role"]})
+    except jwt.PyJWTError:
+        return None
+    return Principal(id=claims["sub"], role=claims["role"], session_id=claims["sid"],
+                     phone=claims.get("phone", ""), unit_code=claims.get("unit"),
+                     roles=tuple(claims.get("roles", ())))

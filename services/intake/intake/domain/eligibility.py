@@ -1,0 +1,166 @@
+"""Whether a record may be repaired, under the rule version in force on a given day.
+
+Rules are data (``rule_versions`` table; the 2021 baseline ships in a migration, an
+administrator adds later versions with their effective dates). Every answer names the rule
+version and the article it applied, and, where waiting helps, the first day it will hold.
+Plain Python: no Nameko, no SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from credit_common.contracts.vocabulary import RecordType
+
+LIST_TYPES = {RecordType.serious_illegal_list, RecordType.abnormal_operation_list,
+              RecordType.individual_abnormal_status, RecordType.cooperative_abnormal_list}
+SUBJECT_KINDS_FOR = {
+    RecordType.abnormal_operation_list: {"enterprise"},
+    RecordType.serious_illegal_list: {"enterprise"},
+    RecordType.individual_abnormal_status: {"individual_business"},
+    RecordType.cooperative_abnormal_list: {"cooperative"},
+}
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar-exact: 31 August + 6 months is 28 (or 29) February, never 2 March."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class RuleVersion:
+    version: str
+    effective_from: date
+    rules: dict[str, Any]
+
+    def for_type(self, record_type: str) -> dict[str, Any]:
+        return self.rules.get("record_types", {}).get(record_type, {})
+
+
+def rule_in_force(versions: list[RuleVersion], on: date) -> RuleVersion:
+    """The version with the latest effective date not after ``on``."""
+    candidates = [v for v in versions if v.effective_from <= on]
+    if not candidates:
+        raise LookupError(f"no eligibility rule version in force on {on}")
+    return max(candidates, key=lambda v: v.effective_from)
+
+
+@dataclass
+class Answer:
+    record_id: str
+    eligible: bool
+    reason_code: str | None
+    reason: str
+    rule_version: str
+    article: str
+    earliest_eligible_date: date | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "record_id": self.record_id, "eligible": self.eligible,
+            "reason_code": self.reason_code, "reason": self.reason,
+            "rule_version": self.rule_version, "article": self.article,
+            "earliest_eligible_date": self.earliest_eligible_date.isoformat()
+            if self.earliest_eligible_date else None,
+        }
+
+
+def _date(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def assess(record: dict, subject_kind: str, rules: RuleVersion, today: date,
+           in_open_application: bool = False) -> Answer:
+    """The eligibility answer for one record (a disclosure record view, plain JSON)."""
+    record_type = record["record_type"]
+    rule = rules.for_type(record_type)
+    article = rule.get("article", "")
+
+    def answer(eligible, code=None, reason="", earliest=None, **details):
+        return Answer(str(record["id"]), eligible, code, reason or "符合信用修复条件",
+                      rules.version, article, earliest, details)
+
+    if not rule or not rule.get("repairable", True):
+        return answer(False, "TYPE_NOT_REPAIRABLE", "该类记录不适用信用修复")
+    if record.get("publicity_state") != "active":
+        return answer(False, "NOT_PUBLICISED", "该记录当前未在公示，无需修复")
+    if in_open_application:
+        return answer(False, "IN_OPEN_APPLICATION", "该记录已有正在办理的修复申请")
+    allowed_kinds = SUBJECT_KINDS_FOR.get(record_type)
+    if allowed_kinds and subject_kind not in allowed_kinds:
+        return answer(False, "WRONG_SUBJECT_KIND", "该记录类型与市场主体类型不符")
+    if record_type in LIST_TYPES:
+        return _assess_listing(record, rule, today, answer)
+    return _assess_penalty(record, rule, today, answer)
+
+
+def _assess_listing(record, rule, today, answer) -> Answer:
+    reason = record.get("listing_reason")
+    repairable = rule.get("repairable_reasons")
+    if repairable is not None and reason not in repairable:
+        return answer(False, "REASON_NOT_REPAIRABLE", "该列入原因不能通过申请移出")
+    months = int(rule.get("min_listed_months", 0))
+    listed_on = _date(record.get("listing_date"))
+    if months and listed_on:
+        earliest = add_months(listed_on, months)
+        if earliest > today:
+            return answer(False, "LISTED_TOO_SHORT",
+                          f"列入满 {months} 个月后方可申请，最早可于 {earliest:%Y年%m月%d日} 申请",
+                          earliest)
+    return answer(True)
+
+
+def _assess_penalty(record, rule, today, answer) -> Answer:
+    kinds = set(record.get("penalty_kinds") or [])
+    if record.get("severe") or kinds & set(rule.get("not_repairable_penalty_kinds", [])):
+        return answer(False, "SEVERE_PENALTY",
+                      "该行政处罚属于依法不予提前移出公示的情形（如吊销许可证件、责令停产停业等）")
+    short = set(rule.get("short_publicity_penalty_kinds", []))
+    fine = _decimal(record.get("fine_amount"))
+    threshold = _decimal(rule.get("low_fine_threshold"))
+    only_light = kinds and kinds <= short | {"fine"} and not (
+        "fine" in kinds and (fine is None or threshold is None or fine > threshold))
+    if only_light:
+        return answer(False, "SHORT_PUBLICITY_ONLY",
+                      "仅受警告、通报批评或较低数额罚款的处罚，公示期满自动停止公示，无需申请修复")
+    started = _date(record.get("publicity_start_date")) or _date(record.get("decision_date"))
+    by_domain = rule.get("min_publicity_months_by_domain", {})
+    months = int(by_domain.get(record.get("penalty_domain") or "", rule.get(
+        "min_publicity_months", 0)))
+    if months and started:
+        earliest = add_months(started, months)
+        if earliest > today:
+            return answer(False, "PUBLICITY_TOO_SHORT",
+                          f"公示满 {months} 个月后方可申请，最早可于 {earliest:%Y年%m月%d日} 申请",
+                          earliest)
+    return answer(True)
+
+
+def _decimal(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def required_materials(rules: RuleVersion, record_type: str) -> list[str]:
+    return list(rules.for_type(record_type).get("materials", []))
+
+
+def signing_required(rules: RuleVersion, record_type: str) -> bool:
+    return bool(rules.for_type(record_type).get("signing_required", False))
+
+
+def facts_required(rules: RuleVersion, record_type: str) -> bool:
+    return bool(rules.for_type(record_type).get("facts_and_reasons_required", False))

@@ -1,0 +1,140 @@
+"""Intake's applicant operations in a real container against the run's broker and database:
+login limits, codes stored only as hashes, rule versions, and records held by one open
+application even when two drafts race for them."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import random
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from nameko.exceptions import RemoteError
+from nameko.standalone.rpc import ClusterRpcProxy
+from sqlalchemy import text
+
+from intake.service import IntakeService
+
+
+@pytest.fixture
+def intake(container_factory, nameko_config, clean_queues):
+    container = container_factory(IntakeService, nameko_config)
+    container.start()
+    with ClusterRpcProxy(nameko_config) as proxy:
+        yield proxy.intake
+
+
+def phone() -> str:
+    return "137" + f"{random.randrange(10**8):08d}"
+
+
+def code_of(remote_error) -> str:
+    return remote_error.value.split(":", 1)[0]
+
+
+def test_codes_are_stored_only_as_hashes_and_rate_limited_per_phone_and_ip(intake, db_engine):
+    number = phone()
+    issued = intake.request_login_code(number, "10.1.1.1")
+    assert len(issued["code"]) == 6 and issued["expires_in"] == 300
+    with db_engine["intake"].connect() as conn:
+        stored = conn.execute(text("SELECT code_hash FROM login_codes WHERE phone = :p"),
+                              {"p": number}).scalar_one()
+    assert issued["code"] not in stored and len(stored) == 64
+    with pytest.raises(RemoteError) as raised:
+        intake.request_login_code(number, "10.1.1.1")
+    assert code_of(raised.value) == "CODE_REQUESTED_TOO_OFTEN"
+
+    # ten a day per phone: make the earlier ones old enough for the resend interval
+    with db_engine["intake"].begin() as conn:
+        for n in range(9):
+            conn.execute(text(
+                "INSERT INTO login_codes (phone, purpose, code_hash, issued_at, expires_at) "
+                "VALUES (:p, 'login', 'x', now() - interval '2 hours' - :n * interval '1 minute',"
+                " now())"), {"p": number, "n": n})
+        conn.execute(text("UPDATE login_codes SET issued_at = now() - interval '3 hours' "
+                          "WHERE phone = :p AND code_hash <> 'x'"), {"p": number})
+    with pytest.raises(RemoteError) as raised:
+        intake.request_login_code(number, "10.1.1.1")
+    assert code_of(raised.value) == "DAILY_CODE_LIMIT"
+
+    # per IP address: 30 an hour by default, whatever the phones
+    ip = f"10.9.{random.randrange(255)}.{random.randrange(255)}"
+    for _ in range(30):
+        intake.request_login_code(phone(), ip)
+    with pytest.raises(RemoteError) as raised:
+        intake.request_login_code(phone(), ip)
+    assert code_of(raised.value) == "IP_CODE_LIMIT"
+
+
+def test_an_expired_code_is_refused_and_a_good_one_opens_a_session(intake, db_engine):
+    number = phone()
+    first = intake.request_login_code(number)["code"]
+    with db_engine["intake"].begin() as conn:
+        conn.execute(text("UPDATE login_codes SET expires_at = now() - interval '1 second', "
+                          "issued_at = now() - interval '10 minutes' WHERE phone = :p"),
+                     {"p": number})
+    with pytest.raises(RemoteError) as raised:
+        intake.log_in(number, first)
+    assert code_of(raised.value) == "CODE_EXPIRED"
+    second = intake.request_login_code(number)["code"]
+    session = intake.log_in(number, second)
+    assert intake.session_active(session["session_id"]) is True
+    intake.log_out(session["session_id"])
+    assert intake.session_active(session["session_id"]) is False
+    assert intake.session_active("not-a-uuid") is False
+
+
+def test_an_administrator_adds_a_rule_version_for_a_future_date(intake):
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    rules = {"record_types": {"penalty_publicity": {"article": "新规", "min_publicity_months": 3,
+                                                    "materials": ["application_form"]}}}
+    version = f"t-{uuid.uuid4().hex[:6]}"
+    added = intake.add_rule_version(version, tomorrow, "测试规则", rules, "admin-1")
+    assert added == {"version": version, "effective_from": tomorrow, "source": "测试规则"}
+    listed = {v["version"]: v for v in intake.rule_versions()}
+    assert listed["2021.1"]["effective_from"] == "2021-07-30"
+    assert listed[version]["created_by"] == "admin-1"
+    for bad, expected in (
+        ((version + "x", date.today().isoformat(), "s", rules), "EFFECTIVE_DATE_NOT_IN_FUTURE"),
+        ((version, (date.today() + timedelta(days=9)).isoformat(), "s", rules),
+         "RULE_VERSION_EXISTS"),
+        ((version + "y", "2099-13-01", "s", rules), "INVALID_DATE"),
+        ((version + "z", "2099-01-01", "s", {"record_types": {"nope": {}}}), "INVALID_RULES"),
+    ):
+        with pytest.raises(RemoteError) as raised:
+            intake.add_rule_version(*bad)
+        assert code_of(raised.value) == expected
+
+
+def subject_snapshot(code: str) -> dict:
+    return {"code": code, "id": str(uuid.uuid4()), "uscc": code, "registration_number": None,
+            "name": "广州并发测试有限公司", "kind": "enterprise", "district_code": "440106",
+            "registration_unit_code": "44010601", "address": "广州市", "legal_rep_name": "陈某",
+            "legal_rep_document_type": "resident_id",
+            "legal_rep_document_number": "440106199001011235", "proof_material_mode": False}
+
+
+def test_two_drafts_racing_for_one_record_leave_it_in_exactly_one(intake, nameko_config):
+    number = phone()
+    session = intake.log_in(number, intake.request_login_code(number)["code"])
+    applicant = session["applicant_id"]
+    code = "91440106MA5" + uuid.uuid4().hex[:6].upper()
+    intake.bind_subject(applicant, subject_snapshot(code), "manual", 1)
+    intake.acknowledge_guide(applicant, "abnormal_operation_list", 1)
+    record = {"id": str(uuid.uuid4()), "record_type": "abnormal_operation_list",
+              "publicity_state": "active", "listing_reason": "annual_report_overdue",
+              "listing_date": "2026-01-05", "district_code": "440106",
+              "listing_unit_code": "44010601"}
+
+    def draft(_):
+        with ClusterRpcProxy(nameko_config) as proxy:
+            try:
+                return proxy.intake.create_draft(applicant, code, "abnormal_operation_list",
+                                                  [record["id"]], {}, [record])["status"]
+            except RemoteError as exc:
+                return code_of(exc)
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        outcomes = sorted(pool.map(draft, range(4)))
+    assert outcomes == ["RECORD_IN_OPEN_APPLICATION"] * 3 + ["draft"], outcomes

@@ -1,0 +1,23 @@
+"""The texts people receive, one Chinese template per kind (plain Python)."""
+
+from __future__ import annotations
+
+from credit_common.errors import ValidationFailed
+
+SIGNATURE = "【广州市场监管】"
+
+SMS_TEMPLATES = {
+    "login_code": "您的登录验证码为 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本短信。",
+    "prove_phone": "您正在验证该手机号以查询信用修复办理进度，验证码为 {code}，{minutes} 分钟内有效。",
+}
+
+
+def render_sms(template: str, params: dict) -> str:
+    text = SMS_TEMPLATES.get(template)
+    if text is None:
+        raise ValidationFailed("UNKNOWN_TEMPLATE", "未知的短信模板", {"template": template})
+    try:
+        return SIGNATURE + text.format(**params)
+    except (KeyError, IndexError):
+        raise ValidationFailed("TEMPLATE_PARAMS_MISSING", "短信模板参数不完整",
+                               {"template": template}) from None
