@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from credit_common.testing.platform import wait_until
 from tests.e2e import registry
@@ -319,3 +320,110 @@ def test_fifty_concurrent_submissions_get_fifty_distinct_numbers(http, disclosur
                                                             if a.status_code != 200][:3]
     numbers = {a.json()["acceptance_number"] for a in answers}
     assert len(numbers) == 50
+
+
+def sign_off(http, headers, app_url, signer="陈大文"):
+    assert http.post(f"{app_url}/seal", headers=headers).status_code == 200
+    link = http.post(f"{app_url}/signature-link", headers=headers).json()
+    path = httpx.URL(link["url"]).path
+    assert http.post(path, json={"signer_name": signer, "agree": True}).status_code == 200
+
+
+def penalty_draft(http, disclosure_db, headers, phone, subject):
+    record = registry.add_penalty(disclosure_db, subject,
+                                  publicity_start=TODAY - timedelta(days=400))
+    draft = http.post("/api/v1/applicant/applications", headers=headers, json={
+        "subject_code": subject["uscc"], "record_type": "penalty_publicity",
+        "record_ids": [record], "contact_name": "陈大文", "contact_phone": phone,
+        "facts_and_reasons": "罚款已缴清。"})
+    assert draft.status_code == 201, draft.text
+    application = draft.json()
+    for kind in ("application_form", "commitment", "fulfilment_proof"):
+        assert upload(http, headers, application["id"], kind, PDF).status_code == 201
+    return application, f"/api/v1/applicant/applications/{application['id']}"
+
+
+def test_the_preview_pdf_shows_the_application_in_chinese(http, disclosure_db):
+    import io
+
+    from pypdf import PdfReader
+
+    phone, subject, headers = prepare(http, disclosure_db)
+    application, app_url = penalty_draft(http, disclosure_db, headers, phone, subject)
+    response = http.get(f"{app_url}/preview.pdf", headers=headers)
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for expected in ("信用修复申请书", subject["name"], subject["uscc"], "罚款已缴清", "陈大文"):
+        assert expected in text, expected
+    preview = http.get(f"{app_url}/preview", headers=headers).json()
+    assert preview["signing"]["required"] is True and preview["signing"]["e_seal"] is False
+
+
+def test_a_changed_application_needs_signing_again(http, disclosure_db):
+    phone, subject, headers = prepare(http, disclosure_db)
+    application, app_url = penalty_draft(http, disclosure_db, headers, phone, subject)
+    sign_off(http, headers, app_url)
+    assert http.get(app_url, headers=headers).json()["signing"]["complete"] is True
+    upload(http, headers, application["id"], "other", PNG, "补充.png")
+    signing = http.get(app_url, headers=headers).json()["signing"]
+    assert (signing["complete"], signing["e_seal"], signing["legal_rep_signature"]) == (
+        False, False, False)
+    assert_error(http.post(f"{app_url}/submit", headers=headers), 409, "SIGNING_INCOMPLETE")
+
+
+@pytest.mark.parametrize("case", ["non_mainland_document", "proof_material_mode"])
+def test_an_upload_replaces_the_signature_where_the_rules_allow(http, disclosure_db, case):
+    phone = registry.new_phone()
+    subject = registry.add_subject(
+        disclosure_db, phone=phone,
+        document_type="hk_macao_permit" if case == "non_mainland_document" else "resident_id",
+        proof_material_mode=case == "proof_material_mode")
+    headers = auth(log_in(http, phone))
+    http.post("/api/v1/applicant/guides/penalty_publicity/acknowledgement",
+              json={"version": 1}, headers=headers)
+    assert http.post("/api/v1/applicant/subjects", headers=headers, json={
+        "subject_code": subject["uscc"], "legal_notice_version": 1}).status_code == 201
+    application, app_url = penalty_draft(http, disclosure_db, headers, phone, subject)
+    assert http.post(f"{app_url}/seal", headers=headers).status_code == 200
+    expected = ("legal_rep_document" if case == "non_mainland_document"
+                else "special_circumstances_proof")
+    signing = http.get(app_url, headers=headers).json()["signing"]
+    assert signing["signature_alternative"] == expected and signing["complete"] is False
+    assert upload(http, headers, application["id"], expected, PDF).status_code == 201
+    # the upload changed the content: seal what is there now, then submit
+    assert http.post(f"{app_url}/seal", headers=headers).json()["complete"] is True
+    submitted = http.post(f"{app_url}/submit", headers=headers)
+    assert submitted.status_code == 200, submitted.text
+
+
+def test_applications_of_an_earlier_phone_join_mine_after_proving_it(http, disclosure_db,
+                                                                    db_engine):
+    old_phone, subject, old_headers = prepare(http, disclosure_db,
+                                              record_type="abnormal_operation_list")
+    record = registry.add_listing(disclosure_db, subject, listed_on=TODAY - timedelta(days=90))
+    draft = http.post("/api/v1/applicant/applications", headers=old_headers, json={
+        "subject_code": subject["uscc"], "record_type": "abnormal_operation_list",
+        "record_ids": [record], "contact_name": "陈大文", "contact_phone": old_phone}).json()
+
+    new_headers = auth(log_in(http, registry.new_phone()))
+    assert http.get("/api/v1/applicant/applications", headers=new_headers).json()["items"] == []
+    # a minute later (one code per phone a minute, whatever it is for)
+    with db_engine["intake"].begin() as conn:
+        conn.execute(text("UPDATE login_codes SET issued_at = issued_at - interval '2 minutes' "
+                          "WHERE phone = :p"), {"p": old_phone})
+    assert http.post("/api/v1/applicant/phones/code", headers=new_headers,
+                     json={"phone": old_phone}).status_code == 202
+    code = latest_code(http, old_phone)
+    assert_error(http.post("/api/v1/applicant/phones", headers=new_headers,
+                           json={"phone": old_phone, "code": "000000" if code != "000000"
+                                 else "111111"}), 401, "WRONG_CODE")
+    proven = http.post("/api/v1/applicant/phones", headers=new_headers,
+                       json={"phone": old_phone, "code": code})
+    assert proven.status_code == 200 and old_phone in proven.json()["phones"]
+    mine = http.get("/api/v1/applicant/applications", headers=new_headers).json()["items"]
+    assert [a["id"] for a in mine] == [draft["id"]]
+    seen = http.get(f"/api/v1/applicant/applications/{draft['id']}", headers=new_headers)
+    assert seen.status_code == 200
+    # reading is allowed; acting stays with the applicant who filed it
+    assert_error(http.post(f"/api/v1/applicant/applications/{draft['id']}/withdraw",
+                           headers=new_headers, json={}), 403, "APPLICATION_NOT_ACCESSIBLE")

@@ -13,7 +13,7 @@ from credit_common import login
 from credit_common.clock import now
 from credit_common.contracts.commands import SubmitApplication
 from credit_common.contracts.envelope import EventEnvelope
-from credit_common.contracts.events import CaseOpened
+from credit_common.contracts.events import CaseOpened, CaseStatusChanged
 from credit_common.contracts.vocabulary import RecordType
 from credit_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from credit_common.identity import normalise_subject_code
@@ -72,6 +72,21 @@ def record_case_opened(envelope: EventEnvelope, uow: IntakeUnitOfWork) -> bool:
         # the case exists, so the application must: fail loudly and let retry/DLQ keep it
         raise NotFound("APPLICATION_NOT_FOUND", "未找到对应的信用修复申请")
     if application.case_opened(event.case_id, now()):
+        uow.applications.save(application)
+    return True
+
+
+def record_case_status(envelope: EventEnvelope, uow: IntakeUnitOfWork) -> bool:
+    """A step of the officer side becomes what the applicant sees. Idempotent, and in order
+    by the case's version."""
+    if not uow.claim("intake.record_case_status", envelope.message_id):
+        return False
+    event = CaseStatusChanged.model_validate(envelope.data)
+    application = uow.applications.get(event.application_id, for_update=True)
+    if application is None:
+        raise NotFound("APPLICATION_NOT_FOUND", "未找到对应的信用修复申请")
+    if application.case_status_changed(event.status, event.case_version, event.occurred_at,
+                                       event.note):
         uow.applications.save(application)
     return True
 
@@ -546,3 +561,35 @@ def application_detail(applicant_id: str, application_id: str, uow: IntakeUnitOf
         "editable": application.status in ("draft", "returned"),
         "open": application.status in OPEN,
     }
+
+
+# -- the officer side's view (workflow has checked the officer's scope) ------------------------
+
+def application_for_officer(application_id: str, uow: IntakeUnitOfWork) -> dict:
+    application = get_application(application_id, uow)
+    rules = _rules_on(now().date(), uow)
+    materials = uow.materials.of(application.id)
+    kinds = {m["kind"] for m in materials}
+    # judged as at submission: the rule version in force that day
+    day = (application.submitted_at or now()).date()
+    judged_by = _rules_on(day, uow)
+    answers = [eligibility.assess(r, (application.subject or {}).get("kind", ""), judged_by,
+                                  day).as_dict() for r in application.records]
+    return {
+        "application": application, "materials": materials, "eligibility": answers,
+        "required_materials": [{"kind": k, "label": MATERIAL_KINDS[k], "provided": k in kinds}
+                               for k in eligibility.required_materials(
+                                   rules, application.record_type)],
+        "signing": signing_state(application, uow),
+        "timeline": uow.applications.timeline(application.id),
+        "editable": False,
+    }
+
+
+def material_for_officer(application_id: str, material_id: str, store: FileStore,
+                         uow: IntakeUnitOfWork) -> tuple[dict, bytes]:
+    application = get_application(application_id, uow)
+    material = uow.materials.get(application.id, material_id)
+    if material is None:
+        raise NotFound("MATERIAL_NOT_FOUND", "未找到该材料")
+    return material, store.get(material["sha256"])

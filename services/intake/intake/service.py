@@ -21,6 +21,7 @@ from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
 from intake import __version__, handlers
+from intake.adapters import preview_pdf
 from intake.adapters.unit_of_work import IntakeUnitOfWork
 from intake.config import IntakeSettings
 from intake.file_store import FileStore
@@ -188,6 +189,13 @@ class IntakeService:
                                                       form or {}, int(version), self._uow()))
 
     @rpc(expected_exceptions=EXPECTED)
+    def preview_pdf(self, applicant_id: str, application_id: str):
+        detail = detail_view(handlers.application_detail(applicant_id, str(application_id),
+                                                         self._uow(read_only=True)))
+        return {"file_name": f"信用修复申请书-{detail['acceptance_number'] or '预览'}.pdf",
+                "content_b64": base64.b64encode(preview_pdf.render(detail)).decode()}
+
+    @rpc(expected_exceptions=EXPECTED)
     def application_detail(self, applicant_id: str, application_id: str):
         return detail_view(handlers.application_detail(applicant_id, str(application_id),
                                                        self._uow(read_only=True)))
@@ -260,8 +268,25 @@ class IntakeService:
         return application_view(handlers.withdraw(applicant_id, str(application_id), reason,
                                                   self._uow()))
 
+    # -- for officers (the gateway calls these after workflow confirmed the officer's scope) ---
+
+    @rpc(expected_exceptions=EXPECTED)
+    def application_for_officer(self, application_id: str):
+        found = handlers.application_for_officer(str(application_id), self._uow(read_only=True))
+        return {**detail_view(found), "eligibility": found["eligibility"]}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def material_for_officer(self, application_id: str, material_id: str):
+        material, content = handlers.material_for_officer(
+            str(application_id), str(material_id), self.files, self._uow(read_only=True))
+        return {**material_view(material), "content_b64": base64.b64encode(content).decode()}
+
     # -- events -------------------------------------------------------------------------------
 
     @subscribe("workflow", "case_opened")
     def on_case_opened(self, envelope):
         handlers.record_case_opened(envelope, self._uow())
+
+    @subscribe("workflow", "case_status_changed")
+    def on_case_status_changed(self, envelope):
+        handlers.record_case_status(envelope, self._uow())

@@ -25,12 +25,13 @@ APPLICATION_STATUS_LABELS = {
     "draft": "草稿",
     "submitted": "已提交",
     "pending_acceptance": "待受理",
-    "accepted": "已受理",
+    "accepted": "已受理/核实中",
     "not_accepted": "不予受理",
     "returned": "退回",
     "repaired": "予以修复",
     "rejected": "不予修复",
     "withdrawn": "已撤回",
+    "repair_revoked": "修复已撤销",
 }
 
 

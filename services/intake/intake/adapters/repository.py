@@ -17,7 +17,7 @@ from intake.domain.model import OPEN, Application, TimelineEntry
 
 _COLUMNS = ("id, acceptance_number, record_type, subject_uscc, subject_name, district_code, "
             "status, idempotency_key, case_id, submitted_at, updated_at, version, applicant_id, "
-            "subject, records, form, rule_version, created_at, decided_at")
+            "subject, records, form, rule_version, created_at, decided_at, case_version")
 _JSON = ("subject", "records", "form")
 
 
@@ -37,7 +37,7 @@ class ApplicationRepository:
             ":record_type, :subject_uscc, :subject_name, :district_code, :status, "
             ":idempotency_key, :case_id, :submitted_at, :updated_at, :version, :applicant_id, "
             "CAST(:subject AS jsonb), CAST(:records AS jsonb), CAST(:form AS jsonb), "
-            ":rule_version, :created_at, :decided_at)"
+            ":rule_version, :created_at, :decided_at, :case_version)"
         ), _params(application))
         self._write_timeline(application)
         self.seen.append(application)
@@ -53,7 +53,7 @@ class ApplicationRepository:
             "version = :version, records = CAST(:records AS jsonb), "
             "form = CAST(:form AS jsonb), rule_version = :rule_version, "
             "decided_at = :decided_at, district_code = :district_code, "
-            "idempotency_key = :idempotency_key "
+            "idempotency_key = :idempotency_key, case_version = :case_version "
             "WHERE id = :id AND version = :expected"), params).rowcount
         if updated != 1:
             raise Conflict("STALE_VERSION", "申请已被其他操作修改，请刷新后重试")

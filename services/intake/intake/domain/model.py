@@ -20,7 +20,14 @@ EDITABLE = {"draft", "returned"}
 #: statuses in which a record counts as "in an open application"
 OPEN = {"draft", "submitted", "pending_acceptance", "accepted", "returned"}
 #: a decision has been made (or nothing can happen any more)
-FINAL = {"not_accepted", "repaired", "rejected", "withdrawn"}
+FINAL = {"not_accepted", "repaired", "rejected", "withdrawn", "repair_revoked"}
+
+#: a case's step -> what the applicant sees (DOMAIN.md's applicant-facing statuses)
+CASE_TO_APPLICANT = {
+    "accepted": "accepted", "under_review": "accepted", "under_approval": "accepted",
+    "not_accepted": "not_accepted", "returned": "returned", "approved": "repaired",
+    "rejected": "rejected", "revoked": "repair_revoked",
+}
 
 
 def acceptance_number(district_code: str, day: date, sequence: int) -> str:
@@ -69,6 +76,7 @@ class Application:
     rule_version: str | None = None
     created_at: datetime | None = None
     decided_at: datetime | None = None
+    case_version: int = 0
     events: list[Event] = field(default_factory=list, repr=False, compare=False)
     timeline: list[TimelineEntry] = field(default_factory=list, repr=False, compare=False)
 
@@ -151,6 +159,25 @@ class Application:
         else:
             self.updated_at = at
             self.version += 1
+        return True
+
+    def case_status_changed(self, status: str, case_version: int, at: datetime,
+                            note: str | None) -> bool:
+        """Apply one step of the officer side, once and in order; False if it changes
+        nothing (a repeat, an older step, or an application already withdrawn)."""
+        if case_version <= self.case_version or self.status == "withdrawn":
+            return False
+        self.case_version = case_version
+        target = CASE_TO_APPLICANT.get(status)
+        if target is None or (target == self.status and target != "returned"):
+            self.updated_at = at
+            self.version += 1
+            return True
+        labels = {"returned": "退回补正", "not_accepted": "不予受理", "rejected": "不予修复",
+                  "repaired": "予以修复", "accepted": "已受理，正在核实",
+                  "repair_revoked": "信用修复决定已撤销"}
+        self._move(self.status, target, at, "officer",
+                   "：".join(filter(None, [labels.get(target), note])))
         return True
 
     # -- helpers ----------------------------------------------------------------------------

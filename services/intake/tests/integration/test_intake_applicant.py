@@ -138,3 +138,91 @@ def test_two_drafts_racing_for_one_record_leave_it_in_exactly_one(intake, nameko
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         outcomes = sorted(pool.map(draft, range(4)))
     assert outcomes == ["RECORD_IN_OPEN_APPLICATION"] * 3 + ["draft"], outcomes
+
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def publish_case_status(amqp_uri, application, case_version, status, note=None):
+    import json
+
+    import pika
+
+    from credit_common.contracts.envelope import EventEnvelope
+    from credit_common.contracts.events import CaseStatusChanged
+    from credit_common.topology import declare_subscription, find_subscription
+    from datetime import datetime, timezone
+
+    event = EventEnvelope(event_type="case_status_changed", source="workflow",
+                          data=CaseStatusChanged(
+                              case_id=uuid.uuid4(), application_id=application["id"],
+                              acceptance_number=application["acceptance_number"],
+                              case_version=case_version, status=status, note=note,
+                              occurred_at=datetime.now(timezone.utc)).model_dump(mode="json"))
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = connection.channel()
+    declare_subscription(channel, find_subscription("workflow", "case_status_changed", "intake"))
+    channel.basic_publish("workflow.events", "case_status_changed",
+                          json.dumps(event.model_dump(mode="json")).encode(),
+                          pika.BasicProperties(content_type="application/json",
+                                               message_id=str(event.message_id)))
+    connection.close()
+    return event
+
+
+def wait_for_status(intake, applicant, application_id, status, timeout=10):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        detail = intake.application_detail(applicant, application_id)
+        if detail["status"] == status:
+            return detail
+        assert time.monotonic() < deadline, detail["status"]
+        time.sleep(0.05)
+
+
+def test_returned_for_correction_then_resubmitted_under_the_same_number(intake, amqp_uri):
+    import base64
+
+    number = phone()
+    applicant = intake.log_in(number, intake.request_login_code(number)["code"])["applicant_id"]
+    code = "91440106MA5" + uuid.uuid4().hex[:6].upper()
+    intake.bind_subject(applicant, subject_snapshot(code), "manual", 1)
+    intake.acknowledge_guide(applicant, "abnormal_operation_list", 1)
+    record = {"id": str(uuid.uuid4()), "record_type": "abnormal_operation_list",
+              "publicity_state": "active", "listing_reason": "annual_report_overdue",
+              "listing_date": "2026-01-05", "district_code": "440106",
+              "listing_unit_code": "44010601"}
+    draft = intake.create_draft(applicant, code, "abnormal_operation_list", [record["id"]],
+                                {"contact_name": "陈某", "contact_phone": number}, [record])
+    for kind in ("application_form", "commitment", "correction_proof"):
+        intake.add_material(applicant, draft["id"], kind, "a.pdf",
+                            base64.b64encode(PDF).decode())
+    submitted = intake.submit(applicant, draft["id"], [record])
+
+    publish_case_status(amqp_uri, submitted, 1, "accepted")
+    wait_for_status(intake, applicant, draft["id"], "accepted")
+    publish_case_status(amqp_uri, submitted, 2, "returned", "请补充 2025 年度报告的公示截图")
+    detail = wait_for_status(intake, applicant, draft["id"], "returned")
+    assert detail["editable"] is True
+    assert detail["timeline"][-1]["note"] == "退回补正：请补充 2025 年度报告的公示截图"
+    publish_case_status(amqp_uri, submitted, 1, "accepted")  # late: must not move it back
+
+    changed = intake.update_draft(applicant, draft["id"], {
+        "contact_name": "陈某", "contact_phone": number}, detail["version"])
+    intake.add_material(applicant, draft["id"], "other", "截图.png",
+                        base64.b64encode(b"\x89PNG\r\n\x1a\n0000").decode())
+    again = intake.submit(applicant, draft["id"], [record])
+    assert again["acceptance_number"] == submitted["acceptance_number"]
+    assert again["status"] == "submitted" and again["version"] > changed["version"]
+    statuses = [t["to_status"] for t in intake.application_detail(applicant, draft["id"])[
+        "timeline"]]
+    assert statuses == ["draft", "submitted", "accepted", "returned", "submitted"]
+
+    publish_case_status(amqp_uri, again, 3, "approved")
+    decided = wait_for_status(intake, applicant, draft["id"], "repaired")
+    assert decided["status_label"] == "予以修复" and decided["decided_at"]
+    with pytest.raises(RemoteError) as raised:
+        intake.withdraw(applicant, draft["id"])
+    assert code_of(raised.value) == "APPLICATION_ALREADY_DECIDED"
