@@ -48,6 +48,7 @@ migrate: databases
 
 demo-data: migrate
 	@$(PY) -m disclosure demo-data --subjects $${DEMO_SUBJECTS:-3000}
+	@$(PY) -m workflow demo-officers
 
 # A city-scale registry for `make bench` and by hand: make demo-data-large N=1000000
 demo-data-large: migrate
@@ -68,7 +69,11 @@ run: migrate demo-data
 	@echo "    13800000001 广州天河示范科技有限公司 (行政处罚)   13800000002 广州越秀示范贸易有限公司 (经营异常名录)"
 	@echo "    13800000003 白云区示范便利店 (个体户异常状态)      13800000004 从化区示范荔枝专业合作社 (合作社异常名录)"
 	@echo "    13800000005 广州番禺示范食品有限公司 (严重违法失信名单)"
-	@echo "  try: curl -s 'http://127.0.0.1:$(GATEWAY_PORT)/api/v1/public/records?name=示范'"
+	@echo "  demo officers (phone login; the code is at /api/v1/dev/sms?phone=...):"
+	@echo "    天河区 石牌所 44010601: 13900000001 黄承办 (承办)  13900000003 周审核 (审核)  13900000004 吴审批 (审批)"
+	@echo "    天河区 天河南所 44010602: 13900000002 林承办 (承办)   天河区信用监管科 44010690: 13900000005 郑信用 (承办/初审)  13900000006 冯科长 (复审/审批)"
+	@echo "    越秀区 北京街所 44010401: 13900000007 陈承办 (承办/审核)  13900000008 何审批 (审批)   市局 440100: 13900000009 马管理 (管理员)"
+	@echo "  try: curl -s 'http://127.0.0.1:$(GATEWAY_PORT)/api/v1/public/subjects?q=示范'"
 	@echo "  Ctrl-C stops every process started here."
 	@echo ""
 	DEV_MODE=$${DEV_MODE:-true} PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start -f deploy/Procfile -d . \

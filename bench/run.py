@@ -42,7 +42,7 @@ from credit_common.testing import isolation
 from credit_common.testing.platform import Platform, free_port, wait_until
 from gateway.rpc.client import RpcClient, RpcError
 
-from bench import data_scale
+from bench import applicant, data_scale
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -59,6 +59,8 @@ TARGETS = {
     "lookup_p95": ("USCC lookup, RPC p95 ms", "lookup_rpc", "p95_ms", "max", 5.0),
     "import_rate": ("bulk inter-agency import, records/s", "bulk_import", "records_per_s",
                     "min", 5000),
+    "eligibility_p95": ("eligibility answer for 20 records through the gateway, p95 ms",
+                        "eligibility_http", "p95_ms", "max", 20.0),
 }
 REGISTRY_SUBJECTS = {"full": 1_000_000, "quick": 50_000}
 IMPORT_LINES = {"full": 50_000, "quick": 10_000}
@@ -262,6 +264,7 @@ LABELS = {
     "search_http": "fuzzy name search, HTTP → gateway (query mix)",
     "lookup_rpc": "USCC lookup, disclosure RPC",
     "lookup_http": "USCC lookup, HTTP → gateway",
+    "eligibility_http": "applicant: 20 records with eligibility, HTTP → gateway (2 RPCs)",
 }
 
 
@@ -354,6 +357,8 @@ def main(argv: list[str] | None = None) -> int:
                                                                  warmup)),
             ("lookup_http", lambda: data_scale.measure_lookup_http(running.url, codes, calls,
                                                                    warmup)),
+            ("eligibility_http", lambda: applicant.measure_eligibility(
+                running.url, disclosure_url, calls, warmup)),
         ):
             print(f"measuring {LABELS[name]} ...", flush=True)
             figures[name] = summarise(measure())

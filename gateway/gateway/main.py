@@ -11,7 +11,7 @@ from gateway import __version__
 from gateway.api.deps import SessionCache
 from gateway.api.errors import install_error_handlers
 from gateway.api.middleware import GatewayMiddleware
-from gateway.api.routes import applicant, dev, health, public
+from gateway.api.routes import applicant, dev, health, officer, public
 from gateway.core.config import GatewaySettings, get_settings
 from gateway.rpc.client import RpcClient
 
@@ -41,6 +41,8 @@ def create_app(settings: GatewaySettings | None = None, rpc: RpcClient | None = 
     app.include_router(public.router)
     app.include_router(applicant.router)
     app.include_router(applicant.signing_router)
+    app.include_router(officer.router)
+    app.include_router(officer.admin_router)
     if settings.dev_mode:
         app.include_router(dev.router)
     return app

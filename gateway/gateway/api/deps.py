@@ -67,7 +67,7 @@ class SessionCache:
 bearer = HTTPBearer(auto_error=False, description="登录后取得的 access_token")
 
 #: which service keeps the sessions of each role
-SESSION_OWNER = {"applicant": "intake"}
+SESSION_OWNER = {"applicant": "intake", "officer": "workflow"}
 
 
 async def current_principal(
@@ -102,4 +102,14 @@ def require_role(role: str):
     return check
 
 
+async def require_administrator(
+    principal: Annotated[Principal, Depends(require_role("officer"))],
+) -> Principal:
+    if "administrator" not in principal.roles:
+        raise ApiError(403, "ROLE_NOT_ALLOWED", "该功能仅限管理员使用")
+    return principal
+
+
 Applicant = Annotated[Principal, Depends(require_role("applicant"))]
+Officer = Annotated[Principal, Depends(require_role("officer"))]
+Administrator = Annotated[Principal, Depends(require_administrator)]

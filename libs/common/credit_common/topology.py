@@ -57,6 +57,8 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("intake", "application_submitted", "workflow"),
     Subscription("workflow", "case_opened", "intake"),
     Subscription("intake", "application_withdrawn", "workflow"),
+    Subscription("workflow", "case_status_changed", "intake"),
+    Subscription("workflow", "case_status_changed", "disclosure"),
 )
 
 

@@ -130,6 +130,40 @@ def apply_repair_outcome(decision_id: str, record_id: str, outcome: str,
             "changed": changed, "publicity_state": record.publicity_state}
 
 
+#: what approving a repair does to each type of record (DOMAIN.md)
+OUTCOME_FOR_TYPE = {
+    RecordType.penalty_publicity: "stop_publicity",
+    RecordType.other_department_penalty: "stop_publicity",
+    RecordType.serious_illegal_list: "remove_from_list",
+    RecordType.abnormal_operation_list: "remove_from_list",
+    RecordType.cooperative_abnormal_list: "remove_from_list",
+    RecordType.individual_abnormal_status: "restore_normal_status",
+}
+
+
+def apply_case_decision(envelope, uow: DisclosureUnitOfWork) -> list[dict]:
+    """Workflow approved a repair (or revoked one): change every record of the case once.
+    Each record's change is keyed by ``<decision id>/<record id>``, so a redelivered event,
+    or the same decision through the RPC, changes nothing twice."""
+    from credit_common.contracts.events import CaseStatusChanged
+
+    if not uow.claim("disclosure.case_decision", envelope.message_id):
+        return []
+    event = CaseStatusChanged.model_validate(envelope.data)
+    if event.status not in ("approved", "revoked") or not event.decision_id:
+        return []
+    results = []
+    for record_id in event.record_ids:
+        record = uow.records.get(record_id)
+        if record is None:
+            raise NotFound("RECORD_NOT_FOUND", "未找到该失信记录")
+        outcome = "revoke_repair" if event.status == "revoked" else \
+            OUTCOME_FOR_TYPE[RecordType(record.record_type)]
+        results.append(apply_repair_outcome(f"{event.decision_id}/{record_id}", str(record_id),
+                                            outcome, uow))
+    return results
+
+
 # -- other agencies ----------------------------------------------------------------------------
 
 class RejectedMessage(Exception):

@@ -10,7 +10,7 @@ from credit_common.contracts.queries import RecordSearch
 from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import DatabaseSession
-from credit_common.nameko_ext.entrypoints import rpc, timer
+from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
 from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
@@ -103,3 +103,9 @@ class DisclosureService:
     def daily_jobs(self):
         results = handlers.run_daily_jobs(now().date(), self._uow())
         log.info("daily jobs", **{k: v for k, v in results.items()})
+
+    @subscribe("workflow", "case_status_changed")
+    def on_case_status_changed(self, envelope):
+        """Approved repairs (and revoked ones) change the public records."""
+        for result in handlers.apply_case_decision(envelope, self._uow()):
+            log.info("repair outcome applied", **result)

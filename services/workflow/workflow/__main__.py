@@ -1,5 +1,7 @@
-"""``python -m workflow`` runs the service; ``python -m workflow relay`` its outbox relay."""
+"""``python -m workflow`` runs the service; ``python -m workflow relay`` its outbox relay;
+``python -m workflow demo-officers`` loads the demo officers."""
 
 from credit_common.cli import main
 
-main("workflow", "workflow.config:WorkflowSettings", "workflow.service:WorkflowService")
+main("workflow", "workflow.config:WorkflowSettings", "workflow.service:WorkflowService",
+     commands={"demo-officers": "workflow.demo_officers:main"})

@@ -2,23 +2,65 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from credit_common import login
 from credit_common.clock import now
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import ApplicationSubmitted, ApplicationWithdrawn
-from credit_common.errors import NotFound
+from credit_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from credit_common.reference.organisation import UnitKind, unit
 
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
-from workflow.domain.model import Case
+from workflow.domain.model import (OPEN_STATUSES, ROLE_STATUSES, Case, Officer,
+                                   can_act, can_see)
+from workflow.domain.working_days import WorkingCalendar
 
+ROLES = ("handler", "reviewer", "approver", "administrator")
+
+
+# -- calendar and deadlines -------------------------------------------------------------------
+
+def calendar(uow: WorkflowUnitOfWork) -> WorkingCalendar:
+    return WorkingCalendar(overrides=uow.calendar.overrides())
+
+
+def accept_due(day: date, uow: WorkflowUnitOfWork, days_calendar: WorkingCalendar) -> date:
+    rules = uow.calendar.deadline_rules(day)
+    return days_calendar.add_working_days(day, int(rules["accept_working_days"]))
+
+
+def decide_due(day: date, record_type: str, uow: WorkflowUnitOfWork,
+               days_calendar: WorkingCalendar) -> date:
+    rules = uow.calendar.deadline_rules(day)
+    return days_calendar.add_working_days(day, int(rules["decide_working_days"][record_type]))
+
+
+# -- events from intake -------------------------------------------------------------------------
 
 def open_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> Case | None:
-    """One case per submitted application, however often the event arrives."""
+    """One case per submitted application, however often the event arrives; a corrected
+    application coming back after a return reopens its case for acceptance."""
     if not uow.claim("workflow.open_case", envelope.message_id):
         return None
     submitted = ApplicationSubmitted.model_validate(envelope.data)
-    case = Case.open_for(submitted, now())
+    at = now()
+    days = calendar(uow)
+    due = accept_due(at.date(), uow, days)
+    existing = uow.cases.for_application(submitted.application_id, for_update=True)
+    if existing is not None:
+        version = existing.version
+        if existing.resubmitted(at, due):
+            uow.cases.save(existing, version)
+            for event in existing.events:
+                uow.publish(event)
+            return existing
+        return None
+    case = Case.open_for(submitted, at, due)
     if not uow.cases.add(case):
-        return None  # the same application re-announced under another message id
+        return None
     for event in case.events:
         uow.publish(event)
     return case
@@ -29,11 +71,223 @@ def withdraw_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> bool:
     if not uow.claim("workflow.withdraw_case", envelope.message_id):
         return False
     withdrawn = ApplicationWithdrawn.model_validate(envelope.data)
-    return uow.cases.close_withdrawn(withdrawn.application_id)
-
-
-def get_case(acceptance_number: str, uow: WorkflowUnitOfWork) -> dict:
-    case = uow.cases.by_acceptance_number(acceptance_number)
+    case = uow.cases.for_application(withdrawn.application_id, for_update=True)
     if case is None:
-        raise NotFound("CASE_NOT_FOUND", "未找到该受理编号对应的案件")
+        return False
+    version = case.version
+    if case.withdrawn(now()):
+        uow.cases.save(case, version)
+        return True
+    return False
+
+
+# -- officers and their login ------------------------------------------------------------------
+
+def officer(officer_id: str, uow: WorkflowUnitOfWork) -> Officer:
+    found = uow.officers.get(officer_id)
+    if found is None or not found.active:
+        raise Forbidden("OFFICER_DISABLED", "该办理人员账号不存在或已停用")
+    return found
+
+
+def request_login_code(phone: str, requester_ip: str | None, policy: login.LoginPolicy,
+                       uow: WorkflowUnitOfWork) -> tuple[str | None, int]:
+    """A code only for an active officer's phone; for any other phone the answer looks the
+    same and nothing is sent, so the login page does not reveal who is an officer."""
+    phone = login.checked_phone(phone)
+    found = uow.officers.by_phone(phone)
+    code, ttl = login.issue_code(uow.session, policy, phone, "officer_login", requester_ip,
+                                 now())
+    if found is None or not found.active:
+        return None, ttl
+    return code, ttl
+
+
+@dataclass
+class OfficerLogin:
+    officer: Officer
+    session: login.OpenedSession
+
+
+def log_in(phone: str, code: str, policy: login.LoginPolicy,
+           uow: WorkflowUnitOfWork) -> OfficerLogin:
+    at = now()
+    phone = login.checked_phone(phone)
+    login.verify_code(uow.session, policy, phone, "officer_login", code, at)
+    found = uow.officers.by_phone(phone)
+    if found is None or not found.active:
+        raise Forbidden("OFFICER_DISABLED", "该办理人员账号不存在或已停用")
+    return OfficerLogin(found, login.open_session(uow.session, policy, found.id, phone, at))
+
+
+def refresh(refresh_token: str, policy: login.LoginPolicy, uow: WorkflowUnitOfWork
+            ) -> OfficerLogin:
+    _sid, officer_id, _phone, opened = login.refresh_session(uow.session, policy,
+                                                             refresh_token, now())
+    return OfficerLogin(officer(str(officer_id), uow), opened)
+
+
+def add_officer(admin: Officer, phone: str, name: str, unit_code: str, roles: list[str],
+                uow: WorkflowUnitOfWork) -> Officer:
+    require_admin(admin)
+    new = Officer(id=uuid.uuid4(), name=_name(name), unit_code=_unit(unit_code).code,
+                  roles=_roles(roles), phone=login.checked_phone(phone))
+    uow.officers.add(new)
+    return new
+
+
+def change_officer(admin: Officer, officer_id: str, uow: WorkflowUnitOfWork, *,
+                   name: str | None = None, unit_code: str | None = None,
+                   roles: list[str] | None = None, active: bool | None = None) -> Officer:
+    require_admin(admin)
+    found = uow.officers.get(officer_id)
+    if found is None:
+        raise NotFound("OFFICER_NOT_FOUND", "未找到该办理人员")
+    changed = Officer(id=found.id, phone=found.phone,
+                      name=_name(name) if name is not None else found.name,
+                      unit_code=_unit(unit_code).code if unit_code else found.unit_code,
+                      roles=_roles(roles) if roles is not None else found.roles,
+                      active=found.active if active is None else bool(active))
+    uow.officers.update(changed)
+    return changed
+
+
+def require_admin(someone: Officer) -> None:
+    if "administrator" not in someone.roles:
+        raise Forbidden("ROLE_REQUIRED", "该操作需要管理员角色", {"role": "administrator"})
+
+
+def _name(name: str) -> str:
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 50:
+        raise ValidationFailed("INVALID_NAME", "请填写姓名（1 至 50 字）", {"field": "name"})
+    return name
+
+
+def _unit(code: str):
+    found = unit(code or "")
+    if found is None:
+        raise ValidationFailed("UNKNOWN_UNIT", "未知的单位代码", {"field": "unit_code"})
+    return found
+
+
+def _roles(roles: list[str]) -> tuple[str, ...]:
+    roles = tuple(dict.fromkeys(roles or []))
+    if not roles or any(r not in ROLES for r in roles):
+        raise ValidationFailed("INVALID_ROLES", "角色须为承办人、审核人、审批人或管理员",
+                               {"field": "roles", "allowed": list(ROLES)})
+    return roles
+
+
+# -- what an officer may see -------------------------------------------------------------------
+
+def scope(someone: Officer) -> tuple[list[str] | None, list[str] | None]:
+    """(units, districts) an officer's lists cover; None means no limit on that axis."""
+    mine = unit(someone.unit_code)
+    if mine is None:
+        return [], None
+    if mine.kind == UnitKind.city_bureau:
+        return None, None
+    if mine.kind in (UnitKind.district_bureau, UnitKind.credit_section):
+        return None, [mine.district_code]
+    return [mine.code], None
+
+
+def visible_case(someone: Officer, acceptance_number: str, uow: WorkflowUnitOfWork,
+                 for_update: bool = False) -> Case:
+    """The case if the officer may see it; another unit's case and an unknown number get
+    the same answer, so nothing leaks."""
+    case = uow.cases.by_acceptance_number(str(acceptance_number).strip(), for_update)
+    if case is None or not can_see(someone, case.unit_code):
+        raise Forbidden("CASE_NOT_ACCESSIBLE", "无权查看该案件或案件不存在")
     return case
+
+
+def todo(someone: Officer, filters: dict, limit: int, after: tuple | None,
+         uow: WorkflowUnitOfWork) -> list[Case]:
+    units, districts = scope(someone)
+    wanted = set()
+    for role in someone.roles:
+        wanted |= ROLE_STATUSES.get(role, set())
+    if "administrator" in someone.roles or units is None:
+        wanted |= OPEN_STATUSES
+    if filters.get("status"):
+        wanted &= {filters["status"]}
+    return uow.cases.todo(units, districts, sorted(wanted), filters, now().date(), limit, after)
+
+
+# -- actions -----------------------------------------------------------------------------------
+
+def act(someone: Officer, acceptance_number: str, action: str, expected_version: int,
+        opinion: str | None, target_unit_code: str | None, approver_may_handle: bool,
+        uow: WorkflowUnitOfWork) -> Case:
+    case = visible_case(someone, acceptance_number, uow, for_update=True)
+    if not can_act(someone, case.unit_code):
+        raise Forbidden("CASE_NOT_OF_MY_UNIT", "只能办理本单位的案件", {"unit_code": case.unit_code})
+    if case.version != expected_version:
+        raise _stale(case)
+    at = now()
+    due = decide_due(at.date(), case.record_type, uow, calendar(uow)) \
+        if action == "accept" else None
+    version = case.version
+    case.act(action, someone, opinion, at, target_unit_code=target_unit_code,
+             approver_may_handle=approver_may_handle, decide_due=due)
+    uow.cases.save(case, version)
+    for event in case.events:
+        uow.publish(event)
+    return case
+
+
+def _stale(case: Case) -> Conflict:
+    return Conflict("STALE_VERSION", "案件已被其他人员处理，请刷新后重试",
+                    {"current_version": case.version, "current_status": case.status})
+
+
+# -- statistics --------------------------------------------------------------------------------
+
+def statistics(someone: Officer, uow: WorkflowUnitOfWork) -> dict:
+    units, districts = scope(someone)
+    today = now().date()
+    rows = uow.cases.statistics(units, districts, today)
+    days = calendar(uow)
+    spans = [days.working_days_between(a.date(), d.date())
+             for a, d in uow.cases.decided(units, districts)]
+    totals: dict[str, dict] = {"by_record_type": {}, "by_status": {}, "by_district": {}}
+    for row in rows:
+        for key, field in (("by_record_type", "record_type"), ("by_status", "status"),
+                           ("by_district", "district_code")):
+            bucket = totals[key].setdefault(row[field], {"cases": 0, "overdue": 0})
+            bucket["cases"] += row["cases"]
+            bucket["overdue"] += row["overdue"]
+    return {
+        **totals,
+        "overdue": sum(r["overdue"] for r in rows),
+        "cases": sum(r["cases"] for r in rows),
+        "average_handling_working_days": round(sum(spans) / len(spans), 2) if spans else None,
+        "decided_cases": len(spans),
+        "as_of": today.isoformat(),
+    }
+
+
+def day_after_working_days(start: date, days: int, uow: WorkflowUnitOfWork) -> dict:
+    if not 0 <= days <= 366:
+        raise ValidationFailed("INVALID_DAYS", "工作日数应在 0 到 366 之间", {"field": "days"})
+    days_calendar = calendar(uow)
+    result = days_calendar.add_working_days(start, days)
+    sources = {days_calendar.source(result)}
+    return {"date": result.isoformat(),
+            "source": "fallback" if days_calendar.fallback_days else sources.pop()}
+
+
+def set_calendar_override(admin: Officer, day: date, is_working: bool, note: str,
+                          uow: WorkflowUnitOfWork) -> None:
+    require_admin(admin)
+    if not (note or "").strip():
+        raise ValidationFailed("NOTE_REQUIRED", "请说明调整原因（如国务院办公厅通知文号）",
+                               {"field": "note"})
+    uow.calendar.set_override(day, bool(is_working), note.strip())
+
+
+def officer_name_of(officer_id, uow: WorkflowUnitOfWork) -> str | None:
+    found = uow.officers.get(officer_id) if officer_id else None
+    return found.name if found else None

@@ -1,10 +1,18 @@
-"""Workflow's entrypoints: validate, call a handler, return plain JSON."""
+"""Workflow's entrypoints: validate, call a handler, return plain JSON.
+
+Officer operations take the ``officer_id`` the gateway read from a verified token; workflow
+loads the officer itself (unit, roles, active) and never trusts the client's word for them."""
 
 from __future__ import annotations
 
+import functools
+from datetime import date
+
 from nameko.dependency_providers import Config
 
-from credit_common.errors import EXPECTED
+from credit_common import login
+from credit_common.clock import now
+from credit_common.errors import EXPECTED, NotFound, ValidationFailed
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe
@@ -14,9 +22,29 @@ from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 from workflow import __version__, handlers
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.config import WorkflowSettings
-from workflow.views import case_view
+from workflow.views import case_view, officer_view, step_view
 
 log = get_logger(__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def _process_settings():
+    settings = WorkflowSettings()
+    return settings, settings.login_policy()
+
+
+def _date(value, field: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed("INVALID_DATE", "日期格式应为 YYYY-MM-DD", {"field": field}) from None
+
+
+def _session_view(result: handlers.OfficerLogin) -> dict:
+    return {"officer": officer_view(result.officer),
+            "session_id": str(result.session.session_id),
+            "refresh_token": result.session.refresh_token,
+            "refresh_expires_at": result.session.expires_at.isoformat()}
 
 
 class WorkflowService:
@@ -27,6 +55,9 @@ class WorkflowService:
     metrics = MetricsServer(WorkflowSettings)
     config = Config()
 
+    def __init__(self):
+        self.settings, self.policy = _process_settings()
+
     def _uow(self, read_only: bool = False) -> WorkflowUnitOfWork:
         return WorkflowUnitOfWork(self.db, self.context.request_id, read_only)
 
@@ -36,7 +67,138 @@ class WorkflowService:
 
     @rpc(expected_exceptions=EXPECTED)
     def get_case(self, acceptance_number: str):
-        return case_view(handlers.get_case(str(acceptance_number), self._uow(read_only=True)))
+        """The development route's view of a case (no officer: DEV_MODE only at the gateway)."""
+        case = self._uow(read_only=True).cases.by_acceptance_number(str(acceptance_number))
+        if case is None:
+            raise NotFound("CASE_NOT_FOUND", "未找到该受理编号对应的案件")
+        return case_view(case)
+
+    # -- login ------------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def request_login_code(self, phone: str, requester_ip: str | None = None):
+        code, ttl = handlers.request_login_code(str(phone), requester_ip, self.policy,
+                                                self._uow())
+        return {"code": code, "expires_in": ttl}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def log_in(self, phone: str, code: str):
+        try:
+            return _session_view(handlers.log_in(str(phone), str(code), self.policy,
+                                                 self._uow()))
+        except login.CodeRejected as rejected:
+            self.db.commit()  # the failed attempt counts, though the caller gets an error
+            raise rejected.error from None
+
+    @rpc(expected_exceptions=EXPECTED)
+    def refresh_session(self, refresh_token: str):
+        return _session_view(handlers.refresh(str(refresh_token), self.policy, self._uow()))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def log_out(self, session_id: str):
+        login.revoke_session(self.db, str(session_id), now())
+        return {"logged_out": True}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def session_active(self, session_id: str):
+        return login.session_active(self.db, str(session_id), now())
+
+    # -- officers ---------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def me(self, officer_id: str):
+        return officer_view(handlers.officer(officer_id, self._uow(read_only=True)))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def add_officer(self, admin_id: str, phone: str, name: str, unit_code: str, roles: list):
+        uow = self._uow()
+        return officer_view(handlers.add_officer(handlers.officer(admin_id, uow), str(phone),
+                                                 str(name), str(unit_code), list(roles), uow))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def change_officer(self, admin_id: str, officer_id: str, changes: dict):
+        uow = self._uow()
+        allowed = {k: v for k, v in (changes or {}).items()
+                   if k in ("name", "unit_code", "roles", "active")}
+        return officer_view(handlers.change_officer(handlers.officer(admin_id, uow),
+                                                    str(officer_id), uow, **allowed))
+
+    # -- cases ------------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def todo(self, officer_id: str, filters: dict | None = None, limit: int = 20,
+             cursor: str | None = None):
+        uow = self._uow(read_only=True)
+        someone = handlers.officer(officer_id, uow)
+        after = None
+        if cursor:
+            try:
+                due, case_id = str(cursor).split("|", 1)
+                after = (date.fromisoformat(due), case_id)
+            except ValueError:
+                raise ValidationFailed("INVALID_CURSOR", "翻页游标无效", {"field": "cursor"}) \
+                    from None
+        limit = max(1, min(int(limit), 100))
+        cases = handlers.todo(someone, dict(filters or {}), limit, after, uow)
+        today = now().date()
+        items = [case_view(c, today) for c in cases]
+        next_cursor = None
+        if len(items) == limit:
+            last = cases[-1]
+            due = last.decide_due or last.accept_due or date(9999, 12, 31)
+            next_cursor = f"{due.isoformat()}|{last.id}"
+        return {"items": items, "next_cursor": next_cursor}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def counts(self, officer_id: str):
+        uow = self._uow(read_only=True)
+        units, districts = handlers.scope(handlers.officer(officer_id, uow))
+        return uow.cases.counts(units, districts, now().date())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def case_page(self, officer_id: str, acceptance_number: str):
+        uow = self._uow(read_only=True)
+        someone = handlers.officer(officer_id, uow)
+        case = handlers.visible_case(someone, str(acceptance_number), uow)
+        return {"case": case_view(case, now().date()),
+                "approval_form": [step_view(s) for s in uow.cases.steps(case.id)],
+                "can_act": someone.unit_code == case.unit_code,
+                "handler_name": handlers.officer_name_of(case.handler_id, uow)}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def act(self, officer_id: str, acceptance_number: str, action: str, version: int,
+            opinion: str | None = None, target_unit_code: str | None = None):
+        uow = self._uow()
+        someone = handlers.officer(officer_id, uow)
+        case = handlers.act(someone, str(acceptance_number), str(action), int(version),
+                            opinion, target_unit_code, self.settings.approver_may_handle, uow)
+        return case_view(case, now().date())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def statistics(self, officer_id: str):
+        uow = self._uow(read_only=True)
+        return handlers.statistics(handlers.officer(officer_id, uow), uow)
+
+    # -- calendar ---------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def add_working_days(self, start: str, days: int):
+        return handlers.day_after_working_days(_date(start, "start"), int(days),
+                                               self._uow(read_only=True))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def calendar_overrides(self):
+        return [{"day": o["day"].isoformat(), "is_working": o["is_working"], "note": o["note"]}
+                for o in self._uow(read_only=True).calendar.listing()]
+
+    @rpc(expected_exceptions=EXPECTED)
+    def set_calendar_override(self, admin_id: str, day: str, is_working: bool, note: str):
+        uow = self._uow()
+        handlers.set_calendar_override(handlers.officer(admin_id, uow), _date(day, "day"),
+                                       bool(is_working), str(note or ""), uow)
+        return {"day": day, "is_working": bool(is_working)}
+
+    # -- events -----------------------------------------------------------------------------
 
     @subscribe("intake", "application_submitted")
     def on_application_submitted(self, envelope):

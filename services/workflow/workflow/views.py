@@ -1,19 +1,78 @@
-from credit_common.contracts.vocabulary import APPLICATION_STATUS_LABELS, RECORD_TYPE_LABELS
+"""What workflow answers over RPC: plain JSON only."""
+
+from __future__ import annotations
+
+from credit_common.contracts.vocabulary import RECORD_TYPE_LABELS
+from credit_common.reference.organisation import unit
+
+from workflow.domain.model import ACTIONS, Case, Officer
+
+CASE_STATUS_LABELS = {
+    "pending_acceptance": "待受理", "accepted": "已受理（核实中）", "returned": "已退回补正",
+    "not_accepted": "不予受理", "under_review": "审核中", "second_review": "待复审",
+    "under_approval": "审批中", "approved": "准予修复", "rejected": "不予修复",
+    "closed": "已办结", "withdrawn": "申请人已撤回",
+}
 
 
-def case_view(case: dict) -> dict:
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _unit_name(code):
+    found = unit(code) if code else None
+    return found.name if found else None
+
+
+def case_view(case: Case | dict, today=None) -> dict:
+    get = case.get if isinstance(case, dict) else lambda k, d=None: getattr(case, k, d)
+    due = get("decide_due") or get("accept_due")
     return {
-        "id": str(case["id"]),
-        "application_id": str(case["application_id"]),
-        "acceptance_number": case["acceptance_number"],
-        "record_type": case["record_type"],
-        "record_type_label": RECORD_TYPE_LABELS.get(case["record_type"], ""),
-        "subject_uscc": case["subject_uscc"],
-        "subject_name": case["subject_name"],
-        "district_code": case["district_code"],
-        "status": case["status"],
-        "status_label": APPLICATION_STATUS_LABELS.get(case["status"], ""),
-        "submitted_at": case["submitted_at"].isoformat(),
-        "opened_at": case["opened_at"].isoformat(),
-        "version": case["version"],
+        "id": str(get("id")),
+        "application_id": str(get("application_id")),
+        "acceptance_number": get("acceptance_number"),
+        "record_type": get("record_type"),
+        "record_type_label": RECORD_TYPE_LABELS.get(get("record_type"), ""),
+        "subject_uscc": get("subject_uscc"),
+        "subject_name": get("subject_name"),
+        "district_code": get("district_code"),
+        "unit_code": get("unit_code"),
+        "unit_name": _unit_name(get("unit_code")),
+        "status": get("status"),
+        "status_label": CASE_STATUS_LABELS.get(get("status"), ""),
+        "record_ids": [str(i) for i in get("record_ids") or []],
+        "submitted_at": _iso(get("submitted_at")),
+        "opened_at": _iso(get("opened_at")),
+        "accept_due": _iso(get("accept_due")),
+        "decide_due": _iso(get("decide_due")),
+        "due": _iso(due),
+        "overdue": bool(today and due and due < today and get("status") not in (
+            "closed", "withdrawn", "returned")),
+        "handler_id": str(get("handler_id")) if get("handler_id") else None,
+        "accepted_at": _iso(get("accepted_at")),
+        "decided_at": _iso(get("decided_at")),
+        "closed_at": _iso(get("closed_at")),
+        "version": get("version"),
     }
+
+
+def step_view(step: dict) -> dict:
+    action = ACTIONS.get(step["action"])
+    return {
+        "action": step["action"],
+        "action_label": action.label if action else {"resubmit": "补正后重新提交",
+                                                      "withdraw": "申请人撤回"}.get(
+            step["action"], step["action"]),
+        "from_status": step["from_status"], "to_status": step["to_status"],
+        "officer_name": step["officer_name"], "unit_code": step["unit_code"],
+        "unit_name": _unit_name(step["unit_code"]),
+        "target_unit_code": step["target_unit_code"],
+        "target_unit_name": _unit_name(step["target_unit_code"]),
+        "opinion": step["opinion"], "occurred_at": _iso(step["occurred_at"]),
+    }
+
+
+def officer_view(officer: Officer) -> dict:
+    return {"id": str(officer.id), "name": officer.name, "phone": officer.phone,
+            "unit_code": officer.unit_code, "unit_name": _unit_name(officer.unit_code),
+            "roles": list(officer.roles), "active": officer.active}

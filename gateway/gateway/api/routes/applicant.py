@@ -11,6 +11,7 @@ import base64
 import io
 import uuid
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, File, Form, Header, Path, Query, Request, Response, UploadFile
@@ -222,7 +223,7 @@ async def records_with_eligibility(
     code: Annotated[str, Path(min_length=15, max_length=18)], applicant: Applicant, call: Caller,
     type: Annotated[RecordType | None, Query(description="记录类型")] = None,
 ):
-    await call("intake", "bound_subject", applicant_id=applicant.id, code=code)
+    # the registry is public; intake refuses the answer unless the subject is confirmed
     records = await _registry_records(call, code)
     items = await call("intake", "assess_records", applicant_id=applicant.id, code=code,
                        records=records, record_type=type.value if type else None)
@@ -263,6 +264,20 @@ async def preview(application_id: ApplicationId, applicant: Applicant, call: Cal
                       application_id=application_id)
 
 
+@router.get("/applications/{application_id}/preview.pdf", summary="预览 PDF",
+            response_class=Response)
+async def preview_pdf(application_id: ApplicationId, applicant: Applicant, call: Caller):
+    document = await call("intake", "preview_pdf", applicant_id=applicant.id,
+                          application_id=application_id, timeout_s=15)
+    return Response(base64.b64decode(document["content_b64"]), media_type="application/pdf",
+                    headers={"Content-Disposition": _attachment(document["file_name"])})
+
+
+def _attachment(file_name: str) -> str:
+    """RFC 6266 with RFC 5987 encoding: Chinese file names survive every browser."""
+    return "attachment; filename*=UTF-8''" + quote(file_name, safe="")
+
+
 @router.patch("/applications/{application_id}", summary="修改申请信息（草稿或退回补正时）")
 async def change_application(application_id: ApplicationId, body: FormChange,
                              applicant: Applicant, call: Caller):
@@ -293,12 +308,9 @@ async def download_material(application_id: ApplicationId,
                             applicant: Applicant, call: Caller):
     material = await call("intake", "material_content", applicant_id=applicant.id,
                           application_id=application_id, material_id=material_id, timeout_s=30)
-    quoted = material["file_name"].encode("utf-8").hex()
-    disposition = "attachment; filename*=UTF-8''" + "".join(
-        f"%{quoted[i:i + 2]}" for i in range(0, len(quoted), 2))
     return Response(base64.b64decode(material["content_b64"]),
                     media_type=material["content_type"],
-                    headers={"Content-Disposition": disposition,
+                    headers={"Content-Disposition": _attachment(material["file_name"]),
                              "X-Content-Type-Options": "nosniff"})
 
 

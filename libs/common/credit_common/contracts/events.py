@@ -52,3 +52,28 @@ class CaseOpened(Event):
     application_id: uuid.UUID
     acceptance_number: str
     opened_at: datetime
+
+
+class CaseStatusChanged(Event):
+    """Every step of a case the applicant should see; ``case_version`` grows with each, so a
+    late or repeated event never moves an application backwards."""
+
+    event_type: ClassVar[str] = "case_status_changed"
+    source: ClassVar[str] = "workflow"
+
+    case_id: uuid.UUID
+    application_id: uuid.UUID
+    acceptance_number: str
+    case_version: int
+    #: accepted | not_accepted | returned | transferred | under_review | second_review |
+    #: under_approval | approved | rejected | closed | revoked
+    status: str
+    occurred_at: datetime
+    #: the reason (not accepted, rejected) or what to correct (returned), for the applicant
+    note: str | None = None
+    #: set when the status is ``approved``: what disclosure applies the outcome under
+    decision_id: str | None = None
+    record_type: str | None = None
+    record_ids: list[uuid.UUID] = []
+    #: the unit that holds the case after this step
+    unit_code: str | None = None

@@ -29,6 +29,12 @@ class FakeCases:
     def __init__(self):
         self.by_application = {}
 
+    def for_application(self, application_id, for_update=False):
+        return self.by_application.get(application_id)
+
+    def save(self, case, expected_version):
+        self.by_application[case.application_id] = case
+
     def add(self, case):
         if case.application_id in self.by_application:
             return False
@@ -36,9 +42,18 @@ class FakeCases:
         return True
 
 
+class FakeCalendar:
+    def overrides(self):
+        return {}
+
+    def deadline_rules(self, on):
+        return {"accept_working_days": 2, "decide_working_days": {"penalty_publicity": 15}}
+
+
 class FakeUnitOfWork:
     def __init__(self):
         self.cases = FakeCases()
+        self.calendar = FakeCalendar()
         self.claimed = set()
         self.published = []
 

@@ -1,51 +1,257 @@
-"""Cases in PostgreSQL (SQLAlchemy Core)."""
+"""Cases, their approval form, officers and calendar data in PostgreSQL (SQLAlchemy Core)."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from datetime import date, datetime
 
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from workflow.domain.model import Case
+from credit_common.errors import Conflict
+
+from workflow.domain.model import Case, Officer, Step
 
 _COLUMNS = ("id, application_id, acceptance_number, record_type, subject_uscc, subject_name, "
-            "district_code, status, submitted_at, opened_at, version")
+            "district_code, status, submitted_at, opened_at, version, unit_code, record_ids, "
+            "handler_id, first_reviewer_id, accept_due, decide_due, accepted_at, decided_at, "
+            "closed_at")
+_NAMES = [c.strip() for c in _COLUMNS.split(",")]
+
+
+def _params(case: Case) -> dict:
+    params = {c: getattr(case, c) for c in _NAMES}
+    params["record_ids"] = json.dumps([str(i) for i in case.record_ids])
+    return params
 
 
 class CaseRepository:
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, request_id: str | None = None):
         self.session = session
+        self.request_id = request_id
         self.seen: list[Case] = []
+
+    def _load(self, row) -> Case:
+        case = Case(**{c: getattr(row, c) for c in _NAMES})
+        self.seen.append(case)
+        return case
 
     def add(self, case: Case) -> bool:
         """Insert unless a case for the same application exists; False if it did."""
         inserted = self.session.execute(text(
-            f"INSERT INTO cases ({_COLUMNS}) VALUES (:id, :application_id, :acceptance_number, "
-            ":record_type, :subject_uscc, :subject_name, :district_code, :status, "
-            ":submitted_at, :opened_at, :version) ON CONFLICT (application_id) DO NOTHING"
-        ), {c: getattr(case, c) for c in _COLUMNS.split(", ")}).rowcount
+            f"INSERT INTO cases ({_COLUMNS}) VALUES ("
+            + ", ".join(f"CAST(:{c} AS jsonb)" if c == "record_ids" else f":{c}"
+                        for c in _NAMES)
+            + ") ON CONFLICT (application_id) DO NOTHING"), _params(case)).rowcount
         if inserted:
             self.seen.append(case)
+            self._write_steps(case)
         return bool(inserted)
 
-    def by_acceptance_number(self, number: str) -> dict | None:
-        row = self.session.execute(
-            text(f"SELECT {_COLUMNS} FROM cases WHERE acceptance_number = :n"), {"n": number}
-        ).first()
-        return dict(row._mapping) if row else None
+    def save(self, case: Case, expected_version: int) -> None:
+        """Optimistic lock: only if nobody changed the case since ``expected_version``."""
+        params = _params(case)
+        params["expected"] = expected_version
+        updated = self.session.execute(text(
+            "UPDATE cases SET status = :status, version = :version, unit_code = :unit_code, "
+            "handler_id = :handler_id, first_reviewer_id = :first_reviewer_id, "
+            "accept_due = :accept_due, decide_due = :decide_due, accepted_at = :accepted_at, "
+            "decided_at = :decided_at, closed_at = :closed_at "
+            "WHERE id = :id AND version = :expected"), params).rowcount
+        if updated != 1:
+            raise Conflict("STALE_VERSION", "案件已被其他人员处理，请刷新后重试")
+        self._write_steps(case)
 
-    def for_application(self, application_id: uuid.UUID) -> Case | None:
-        row = self.session.execute(
-            text(f"SELECT {_COLUMNS} FROM cases WHERE application_id = :id"),
-            {"id": application_id},
-        ).first()
-        return Case(**row._mapping) if row else None
+    def _write_steps(self, case: Case) -> None:
+        for step in case.steps:
+            self.session.execute(text(
+                "INSERT INTO case_steps (case_id, action, from_status, to_status, officer_id, "
+                "officer_name, unit_code, target_unit_code, opinion, request_id, occurred_at) "
+                "VALUES (:c, :action, :f, :t, :o, :name, :unit, :target, :opinion, :rid, :at)"),
+                {"c": case.id, "action": step.action, "f": step.from_status,
+                 "t": step.to_status, "o": step.officer_id, "name": step.officer_name,
+                 "unit": step.unit_code, "target": step.target_unit_code,
+                 "opinion": step.opinion, "rid": self.request_id, "at": step.occurred_at})
+        case.steps = []
 
-    def close_withdrawn(self, application_id: uuid.UUID) -> bool:
-        """The applicant withdrew: the case leaves every todo list. False when there is no
-        open case for it (already closed, or not opened yet)."""
+    def by_acceptance_number(self, number: str, for_update: bool = False) -> Case | None:
+        lock = " FOR UPDATE" if for_update else ""
+        row = self.session.execute(
+            text(f"SELECT {_COLUMNS} FROM cases WHERE acceptance_number = :n{lock}"),
+            {"n": number}).first()
+        return self._load(row) if row else None
+
+    def for_application(self, application_id: uuid.UUID, for_update: bool = False
+                        ) -> Case | None:
+        lock = " FOR UPDATE" if for_update else ""
+        row = self.session.execute(
+            text(f"SELECT {_COLUMNS} FROM cases WHERE application_id = :id{lock}"),
+            {"id": application_id}).first()
+        return self._load(row) if row else None
+
+    def steps(self, case_id: uuid.UUID) -> list[dict]:
+        rows = self.session.execute(text(
+            "SELECT action, from_status, to_status, officer_id, officer_name, unit_code, "
+            "target_unit_code, opinion, request_id, occurred_at FROM case_steps "
+            "WHERE case_id = :c ORDER BY id"), {"c": case_id})
+        return [dict(r._mapping) for r in rows]
+
+    def todo(self, units: list[str] | None, districts: list[str] | None, statuses: list[str],
+             filters: dict, today: date, limit: int, after: tuple | None) -> list[Case]:
+        """Open cases in scope at the given steps, by due date then id (keyset)."""
+        conditions, params = ["status = ANY(:statuses)"], {"statuses": statuses, "limit": limit,
+                                                           "today": today}
+        if units is not None:
+            conditions.append("unit_code = ANY(:units)")
+            params["units"] = units
+        if districts is not None:
+            conditions.append("district_code = ANY(:districts)")
+            params["districts"] = districts
+        if filters.get("acceptance_number"):
+            conditions.append("acceptance_number = :number")
+            params["number"] = filters["acceptance_number"]
+        if filters.get("record_type"):
+            conditions.append("record_type = :record_type")
+            params["record_type"] = filters["record_type"]
+        if filters.get("uscc"):
+            conditions.append("subject_uscc = :uscc")
+            params["uscc"] = filters["uscc"]
+        if filters.get("subject_name"):
+            conditions.append("subject_name ILIKE :name")
+            escaped = filters["subject_name"].replace("\\", "\\\\").replace("%", "\\%").replace(
+                "_", "\\_")
+            params["name"] = f"%{escaped}%"
+        if filters.get("overdue"):
+            conditions.append("coalesce(decide_due, accept_due) < :today")
+        due = "coalesce(decide_due, accept_due, DATE '9999-12-31')"
+        if after is not None:
+            conditions.append(f"({due}, id) > (:after_due, :after_id)")
+            params["after_due"], params["after_id"] = after
+        rows = self.session.execute(text(
+            f"SELECT {_COLUMNS} FROM cases WHERE {' AND '.join(conditions)} "
+            f"ORDER BY {due}, id LIMIT :limit"), params)
+        return [self._load(r) for r in rows]
+
+    def counts(self, units: list[str] | None, districts: list[str] | None,
+               today: date) -> dict:
+        conditions, params = ["true"], {"today": today}
+        if units is not None:
+            conditions.append("unit_code = ANY(:units)")
+            params["units"] = units
+        if districts is not None:
+            conditions.append("district_code = ANY(:districts)")
+            params["districts"] = districts
+        where = " AND ".join(conditions)
+        by_status = dict(self.session.execute(text(
+            f"SELECT status, count(*) FROM cases WHERE {where} GROUP BY status"), params).all())
+        overdue = self.session.execute(text(
+            f"SELECT count(*) FROM cases WHERE {where} AND closed_at IS NULL AND status NOT IN "
+            "('withdrawn', 'returned', 'closed') AND coalesce(decide_due, accept_due) < :today"),
+            params).scalar_one()
+        return {"by_status": by_status, "overdue": overdue}
+
+    def statistics(self, units, districts, today: date) -> list[dict]:
+        conditions, params = ["true"], {"today": today}
+        if units is not None:
+            conditions.append("unit_code = ANY(:units)")
+            params["units"] = units
+        if districts is not None:
+            conditions.append("district_code = ANY(:districts)")
+            params["districts"] = districts
+        rows = self.session.execute(text(
+            "SELECT record_type, status, district_code, count(*) AS cases, "
+            "count(*) FILTER (WHERE closed_at IS NULL AND status NOT IN ('withdrawn', "
+            "'returned') AND coalesce(decide_due, accept_due) < :today) AS overdue "
+            f"FROM cases WHERE {' AND '.join(conditions)} "
+            "GROUP BY record_type, status, district_code ORDER BY 1, 2, 3"), params)
+        return [dict(r._mapping) for r in rows]
+
+    def decided(self, units, districts) -> list[tuple[datetime, datetime]]:
+        conditions, params = ["accepted_at IS NOT NULL AND decided_at IS NOT NULL"], {}
+        if units is not None:
+            conditions.append("unit_code = ANY(:units)")
+            params["units"] = units
+        if districts is not None:
+            conditions.append("district_code = ANY(:districts)")
+            params["districts"] = districts
+        return [tuple(r) for r in self.session.execute(text(
+            f"SELECT accepted_at, decided_at FROM cases WHERE {' AND '.join(conditions)} "
+            "ORDER BY decided_at DESC LIMIT 5000"), params)]
+
+
+class OfficerRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    @staticmethod
+    def _officer(row) -> Officer:
+        return Officer(id=row.id, name=row.name, unit_code=row.unit_code,
+                       roles=tuple(row.roles), phone=row.phone, active=row.active)
+
+    def get(self, officer_id) -> Officer | None:
+        try:
+            uuid.UUID(str(officer_id))
+        except ValueError:
+            return None
+        row = self.session.execute(text(
+            "SELECT id, phone, name, unit_code, roles, active FROM officers WHERE id = :id"),
+            {"id": str(officer_id)}).first()
+        return self._officer(row) if row else None
+
+    def by_phone(self, phone: str) -> Officer | None:
+        row = self.session.execute(text(
+            "SELECT id, phone, name, unit_code, roles, active FROM officers WHERE phone = :p"),
+            {"p": phone}).first()
+        return self._officer(row) if row else None
+
+    def add(self, officer: Officer) -> None:
+        try:
+            with self.session.begin_nested():
+                self.session.execute(text(
+                    "INSERT INTO officers (id, phone, name, unit_code, roles, active) "
+                    "VALUES (:id, :phone, :name, :unit, :roles, :active)"),
+                    {"id": officer.id, "phone": officer.phone, "name": officer.name,
+                     "unit": officer.unit_code, "roles": list(officer.roles),
+                     "active": officer.active})
+        except IntegrityError:
+            raise Conflict("OFFICER_PHONE_EXISTS", "该手机号已登记为办理人员") from None
+
+    def update(self, officer: Officer) -> None:
+        self.session.execute(text(
+            "UPDATE officers SET name = :name, unit_code = :unit, roles = :roles, "
+            "active = :active, updated_at = now() WHERE id = :id"),
+            {"id": officer.id, "name": officer.name, "unit": officer.unit_code,
+             "roles": list(officer.roles), "active": officer.active})
+
+    def of_unit(self, unit_code: str) -> list[Officer]:
+        rows = self.session.execute(text(
+            "SELECT id, phone, name, unit_code, roles, active FROM officers "
+            "WHERE unit_code = :u ORDER BY name"), {"u": unit_code})
+        return [self._officer(r) for r in rows]
+
+
+class CalendarRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def overrides(self) -> dict[date, bool]:
+        return dict(self.session.execute(text(
+            "SELECT day, is_working FROM calendar_overrides")).all())
+
+    def listing(self) -> list[dict]:
+        rows = self.session.execute(text(
+            "SELECT day, is_working, note FROM calendar_overrides ORDER BY day"))
+        return [dict(r._mapping) for r in rows]
+
+    def set_override(self, day: date, is_working: bool, note: str) -> None:
+        self.session.execute(text(
+            "INSERT INTO calendar_overrides (day, is_working, note) VALUES (:d, :w, :n) "
+            "ON CONFLICT (day) DO UPDATE SET is_working = EXCLUDED.is_working, "
+            "note = EXCLUDED.note"), {"d": day, "w": is_working, "n": note})
+
+    def deadline_rules(self, on: date) -> dict:
         return self.session.execute(text(
-            "UPDATE cases SET status = 'withdrawn', version = version + 1 "
-            "WHERE application_id = :id AND status NOT IN ('withdrawn', 'closed')"),
-            {"id": application_id}).rowcount == 1
+            "SELECT rules FROM deadline_rules WHERE effective_from <= :d "
+            "ORDER BY effective_from DESC LIMIT 1"), {"d": on}).scalar_one()

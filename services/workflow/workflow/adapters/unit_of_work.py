@@ -1,9 +1,11 @@
 from credit_common.unit_of_work import SqlUnitOfWork
 
-from workflow.adapters.repository import CaseRepository
+from workflow.adapters.repository import CalendarRepository, CaseRepository, OfficerRepository
 
 
 class WorkflowUnitOfWork(SqlUnitOfWork):
     def __init__(self, session, request_id=None, read_only=False):
         super().__init__(session, request_id, read_only)
-        self.cases = CaseRepository(session)
+        self.cases = CaseRepository(session, request_id)
+        self.officers = OfficerRepository(session)
+        self.calendar = CalendarRepository(session)

@@ -1,12 +1,90 @@
-"""Cases as officers work them. Plain Python: no Nameko, no SQLAlchemy."""
+"""Cases as officers work them. Plain Python: no Nameko, no SQLAlchemy.
+
+Every action an officer takes is one row of ``ACTIONS``: the statuses it may start from, the
+status it leads to, the role it needs, and whether it needs an opinion. The case checks the
+rule, moves, and records one step of its approval form (``Step``) and one event for the other
+services; anything else is refused with a code and a Chinese message, changing nothing.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from credit_common.contracts.events import ApplicationSubmitted, CaseOpened, Event
+from credit_common.contracts.events import (ApplicationSubmitted, CaseOpened,
+                                            CaseStatusChanged, Event)
+from credit_common.errors import Conflict, Forbidden, ValidationFailed
+from credit_common.reference.organisation import UnitKind, same_district_bureau, unit
+
+OTHER_DEPARTMENT = "other_department_penalty"
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    from_statuses: frozenset[str]
+    to_status: str | None          # None: the status stays (transfer)
+    role: str
+    needs_opinion: bool
+
+
+def _action(name, label, froms, to, role, needs_opinion):
+    return Action(name, label, frozenset(froms), to, role, needs_opinion)
+
+
+ACTIONS = {a.name: a for a in (
+    _action("accept", "受理", {"pending_acceptance"}, "accepted", "handler", False),
+    _action("not_accept", "不予受理", {"pending_acceptance"}, "not_accepted", "handler", True),
+    _action("return", "退回补正", {"pending_acceptance", "accepted"}, "returned", "handler", True),
+    _action("transfer", "转办", {"pending_acceptance", "accepted"}, None, "handler", True),
+    _action("verify", "核实", {"accepted"}, "under_review", "handler", True),
+    _action("review", "审核", {"under_review"}, "under_approval", "reviewer", True),
+    _action("first_review", "初审", {"under_review"}, "second_review", "reviewer", True),
+    _action("second_review", "复审", {"second_review"}, "under_approval", "reviewer", True),
+    _action("approve", "审批通过（准予修复）", {"under_approval"}, "approved", "approver", True),
+    _action("reject", "审批不通过（不予修复）", {"under_approval"}, "rejected", "approver", True),
+    _action("close", "办结", {"approved", "rejected", "not_accepted"}, "closed", "handler",
+            False),
+)}
+
+#: the step each role acts on, for "my todo list"
+ROLE_STATUSES = {
+    "handler": {"pending_acceptance", "accepted", "approved", "rejected", "not_accepted"},
+    "reviewer": {"under_review", "second_review"},
+    "approver": {"under_approval"},
+}
+OPEN_STATUSES = {"pending_acceptance", "accepted", "under_review", "second_review",
+                 "under_approval", "approved", "rejected", "not_accepted", "returned"}
+
+
+@dataclass(frozen=True)
+class Officer:
+    id: uuid.UUID
+    name: str
+    unit_code: str
+    roles: tuple[str, ...]
+    phone: str = ""
+    active: bool = True
+
+    @property
+    def district_code(self) -> str | None:
+        found = unit(self.unit_code)
+        return found.district_code if found else None
+
+
+@dataclass
+class Step:
+    action: str
+    from_status: str
+    to_status: str
+    officer_id: uuid.UUID | None
+    officer_name: str
+    unit_code: str
+    opinion: str | None
+    occurred_at: datetime
+    target_unit_code: str | None = None
 
 
 @dataclass
@@ -22,17 +100,162 @@ class Case:
     submitted_at: datetime
     opened_at: datetime
     version: int = 1
+    unit_code: str | None = None
+    record_ids: list[str] = field(default_factory=list)
+    handler_id: uuid.UUID | None = None
+    first_reviewer_id: uuid.UUID | None = None
+    accept_due: date | None = None
+    decide_due: date | None = None
+    accepted_at: datetime | None = None
+    decided_at: datetime | None = None
+    closed_at: datetime | None = None
     events: list[Event] = field(default_factory=list, repr=False, compare=False)
+    steps: list[Step] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
-    def open_for(cls, submitted: ApplicationSubmitted, at: datetime) -> "Case":
+    def open_for(cls, submitted: ApplicationSubmitted, at: datetime,
+                 accept_due: date | None = None) -> "Case":
         case = cls(
             id=uuid.uuid4(), application_id=submitted.application_id,
             acceptance_number=submitted.acceptance_number, record_type=submitted.record_type,
             subject_uscc=submitted.subject_uscc, subject_name=submitted.subject_name,
             district_code=submitted.district_code, status="pending_acceptance",
             submitted_at=submitted.submitted_at, opened_at=at,
+            unit_code=deciding_unit(submitted), record_ids=[str(i) for i in submitted.record_ids],
+            accept_due=accept_due,
         )
         case.events.append(CaseOpened(case_id=case.id, application_id=case.application_id,
                                       acceptance_number=case.acceptance_number, opened_at=at))
         return case
+
+    def resubmitted(self, at: datetime, accept_due: date | None) -> bool:
+        """The applicant corrected a returned application: it waits for acceptance again."""
+        if self.status != "returned":
+            return False
+        self._record("resubmit", "pending_acceptance", None, "申请人", self.unit_code or "",
+                     "申请人补正后重新提交", at)
+        self.accept_due = accept_due
+        return True
+
+    def withdrawn(self, at: datetime) -> bool:
+        if self.status in ("withdrawn", "closed"):
+            return False
+        self._record("withdraw", "withdrawn", None, "申请人", self.unit_code or "",
+                     "申请人撤回申请", at, announce=False)
+        return True
+
+    def act(self, action_name: str, officer: Officer, opinion: str | None, at: datetime,
+            *, target_unit_code: str | None = None, approver_may_handle: bool = False,
+            decide_due: date | None = None) -> Step:
+        action = ACTIONS.get(action_name)
+        if action is None:
+            raise ValidationFailed("UNKNOWN_ACTION", "未知的办理操作", {"action": action_name})
+        if self.status not in action.from_statuses:
+            raise Conflict("ILLEGAL_TRANSITION", f"案件当前状态不能执行“{action.label}”",
+                           {"status": self.status, "action": action_name})
+        if action.role not in officer.roles:
+            raise Forbidden("ROLE_REQUIRED", f"“{action.label}”需要{ROLE_LABELS[action.role]}角色",
+                            {"role": action.role})
+        opinion = (opinion or "").strip() or None
+        if action.needs_opinion and not opinion:
+            raise ValidationFailed("OPINION_REQUIRED", f"“{action.label}”须填写意见或理由",
+                                   {"field": "opinion"})
+        if self.record_type == OTHER_DEPARTMENT and action_name == "review":
+            raise Conflict("TWO_REVIEWS_REQUIRED", "其他部门行政处罚须经初审、复审",
+                           {"actions": ["first_review", "second_review"]})
+        if self.record_type != OTHER_DEPARTMENT and action_name in ("first_review",
+                                                                    "second_review"):
+            raise Conflict("ILLEGAL_TRANSITION", "该类型案件不设初审、复审", {"action": action_name})
+        if action_name == "second_review" and officer.id == self.first_reviewer_id:
+            raise Forbidden("SAME_OFFICER", "复审须由初审以外的人员办理")
+        if action_name in ("approve", "reject") and officer.id == self.handler_id \
+                and not approver_may_handle:
+            raise Forbidden("APPROVER_IS_HANDLER", "审批人不能是本案的承办人")
+        if action_name == "transfer":
+            return self._transfer(officer, opinion, target_unit_code, at)
+        target = action.to_status
+        if action_name == "accept":
+            self.handler_id = officer.id
+            self.accepted_at = at
+            self.decide_due = decide_due
+        if action_name == "first_review":
+            self.first_reviewer_id = officer.id
+        if target in ("approved", "rejected", "not_accepted"):
+            self.decided_at = at
+        if target == "closed":
+            self.closed_at = at
+        return self._record(action_name, target, officer.id, officer.name, officer.unit_code,
+                            opinion, at)
+
+    def _transfer(self, officer: Officer, reason: str, target_unit_code: str | None,
+                  at: datetime) -> Step:
+        target = unit(target_unit_code or "")
+        if target is None:
+            raise ValidationFailed("UNKNOWN_UNIT", "未知的接收单位", {"field": "target_unit_code"})
+        if target.kind != UnitKind.office:
+            raise ValidationFailed("TRANSFER_TARGET_NOT_OFFICE", "只能转办给市场监督管理所",
+                                   {"field": "target_unit_code"})
+        if target.code == self.unit_code:
+            raise ValidationFailed("TRANSFER_TO_SAME_UNIT", "不能转办给本单位",
+                                   {"field": "target_unit_code"})
+        if not same_district_bureau(target.code, self.unit_code or ""):
+            raise ValidationFailed("TRANSFER_OUTSIDE_DISTRICT", "只能转办给同一区局的其他监管所",
+                                   {"field": "target_unit_code"})
+        step = self._record("transfer", self.status, officer.id, officer.name,
+                            officer.unit_code, reason, at, target_unit_code=target.code)
+        self.unit_code = target.code
+        self.handler_id = None
+        return step
+
+    def _record(self, action: str, to_status: str, officer_id, officer_name: str,
+                unit_code: str, opinion: str | None, at: datetime,
+                target_unit_code: str | None = None, announce: bool = True) -> Step:
+        step = Step(action, self.status, to_status, officer_id, officer_name, unit_code,
+                    opinion, at, target_unit_code)
+        self.status = to_status
+        self.version += 1
+        self.steps.append(step)
+        if announce:
+            self.events.append(CaseStatusChanged(
+                case_id=self.id, application_id=self.application_id,
+                acceptance_number=self.acceptance_number, case_version=self.version,
+                status=to_status if action != "transfer" else "transferred",
+                occurred_at=at, note=opinion, record_type=self.record_type,
+                record_ids=self.record_ids, unit_code=self.unit_code,
+                decision_id=f"{self.id}:{self.version}" if to_status == "approved" else None))
+        return step
+
+
+ROLE_LABELS = {"handler": "承办人", "reviewer": "审核人", "approver": "审批人",
+               "administrator": "管理员"}
+
+
+def deciding_unit(submitted: ApplicationSubmitted) -> str:
+    """The unit that listed the subject or made the penalty; for other departments'
+    penalties, the credit section of the subject's registration district (DOMAIN.md)."""
+    district = submitted.subject_district_code or submitted.district_code
+    if submitted.record_type == OTHER_DEPARTMENT:
+        return f"{district}90"
+    found = unit(submitted.deciding_unit_code or "")
+    if found is not None and found.kind == UnitKind.office:
+        return found.code
+    return f"{submitted.district_code}90"
+
+
+def can_see(officer: Officer, case_unit: str | None) -> bool:
+    """An office sees its cases, a district bureau (and its credit section) its district,
+    the city bureau everything."""
+    mine = unit(officer.unit_code)
+    theirs = unit(case_unit or "")
+    if mine is None or theirs is None:
+        return False
+    if mine.kind == UnitKind.city_bureau:
+        return True
+    if mine.kind in (UnitKind.district_bureau, UnitKind.credit_section):
+        return mine.district_code == theirs.district_code
+    return mine.code == theirs.code
+
+
+def can_act(officer: Officer, case_unit: str | None) -> bool:
+    """Acting needs the case to be the officer's own unit's (the city reads only)."""
+    return officer.unit_code == case_unit

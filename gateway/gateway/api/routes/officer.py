@@ -1,0 +1,254 @@
+"""The officer's API: login, todo list, case page with the application, actions, the
+per-type record search, statistics; and the administrator's officers, rules and calendar.
+
+Workflow decides what an officer may see and do (unit, roles, scope); the gateway asks it
+first and only then fetches the application from intake for the case page."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from typing import Annotated, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from credit_common.contracts.queries import RecordSearch
+from credit_common.contracts.vocabulary import RecordType
+from gateway.api.deps import Administrator, Caller, Officer, Settings
+from gateway.core.security import Principal, issue_access_token
+
+router = APIRouter(prefix="/api/v1/officer", tags=["办理人员"])
+admin_router = APIRouter(prefix="/api/v1/admin", tags=["系统管理"])
+
+Phone = Annotated[str, Field(pattern=r"^1[3-9]\d{9}$")]
+Number = Annotated[str, Path(min_length=10, max_length=40, description="受理编号")]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CodeRequest(_Body):
+    phone: Phone
+
+
+class LoginRequest(_Body):
+    phone: Phone
+    code: str = Field(min_length=1, max_length=12)
+
+
+class RefreshRequest(_Body):
+    refresh_token: str = Field(min_length=10, max_length=200)
+
+
+class CaseAction(_Body):
+    action: Literal["accept", "not_accept", "return", "transfer", "verify", "review",
+                    "first_review", "second_review", "approve", "reject", "close"]
+    version: int = Field(ge=1, description="案件当前版本号（乐观锁）")
+    opinion: str | None = Field(None, max_length=2000, description="意见、理由或需补正的内容")
+    target_unit_code: str | None = Field(None, pattern=r"^\d{6,8}$", description="转办接收单位")
+
+
+class NewOfficer(_Body):
+    phone: Phone
+    name: str = Field(min_length=1, max_length=50)
+    unit_code: str = Field(pattern=r"^\d{6,8}$")
+    roles: list[Literal["handler", "reviewer", "approver", "administrator"]] = Field(
+        min_length=1)
+
+
+class OfficerChange(_Body):
+    name: str | None = Field(None, min_length=1, max_length=50)
+    unit_code: str | None = Field(None, pattern=r"^\d{6,8}$")
+    roles: list[Literal["handler", "reviewer", "approver", "administrator"]] | None = None
+    active: bool | None = None
+
+
+class RuleVersion(_Body):
+    version: str = Field(min_length=1, max_length=40)
+    effective_from: date
+    source: str = Field(min_length=1, max_length=500, description="依据（文件名称、文号）")
+    rules: dict
+
+
+class CalendarOverride(_Body):
+    day: date
+    is_working: bool
+    note: str = Field(min_length=1, max_length=200)
+
+
+def _tokens(settings, session: dict) -> dict:
+    officer = session["officer"]
+    principal = Principal(id=officer["id"], role="officer", session_id=session["session_id"],
+                          phone=officer["phone"], unit_code=officer["unit_code"],
+                          roles=tuple(officer["roles"]))
+    return {"access_token": issue_access_token(settings.jwt_secret,
+                                               settings.access_token_ttl_s, principal),
+            "token_type": "bearer", "expires_in": settings.access_token_ttl_s,
+            "refresh_token": session["refresh_token"],
+            "refresh_expires_at": session["refresh_expires_at"], "officer": officer}
+
+
+# -- login ------------------------------------------------------------------------------------
+
+@router.post("/auth/code", status_code=202, summary="获取登录验证码（短信）")
+async def request_code(body: CodeRequest, request: Request, call: Caller):
+    issued = await call("workflow", "request_login_code", phone=body.phone,
+                        requester_ip=request.client.host if request.client else None)
+    if issued["code"]:  # only an officer's phone gets a text; the answer is the same
+        await call("notification", "send_sms", phone=body.phone, template="login_code",
+                   params={"code": issued["code"], "minutes": issued["expires_in"] // 60})
+    return {"sent": True, "expires_in": issued["expires_in"]}
+
+
+@router.post("/auth/login", summary="手机号 + 验证码登录")
+async def log_in(body: LoginRequest, call: Caller, settings: Settings):
+    return _tokens(settings, await call("workflow", "log_in", phone=body.phone, code=body.code))
+
+
+@router.post("/auth/refresh", summary="用 refresh_token 换取新的令牌")
+async def refresh(body: RefreshRequest, call: Caller, settings: Settings):
+    return _tokens(settings, await call("workflow", "refresh_session",
+                                        refresh_token=body.refresh_token))
+
+
+@router.post("/auth/logout", status_code=204, summary="退出登录")
+async def log_out(officer: Officer, request: Request, call: Caller):
+    await call("workflow", "log_out", session_id=officer.session_id)
+    request.app.state.sessions.forget(officer.session_id)
+    return Response(status_code=204)
+
+
+@router.get("/me", summary="当前办理人员")
+async def me(officer: Officer, call: Caller):
+    return await call("workflow", "me", officer_id=officer.id)
+
+
+# -- todo list and cases -------------------------------------------------------------------------
+
+@router.get("/cases", summary="我的待办：本单位在我所办环节的案件，按到期日排序")
+async def todo(officer: Officer, call: Caller,
+               acceptance_number: Annotated[str | None, Query(max_length=40)] = None,
+               subject_name: Annotated[str | None, Query(max_length=100)] = None,
+               record_type: RecordType | None = None,
+               status: Annotated[str | None, Query(max_length=30)] = None,
+               uscc: Annotated[str | None, Query(min_length=15, max_length=18)] = None,
+               overdue: bool = False,
+               limit: Annotated[int, Query(ge=1, le=100)] = 20,
+               cursor: Annotated[str | None, Query(max_length=60)] = None):
+    filters = {"acceptance_number": acceptance_number, "subject_name": subject_name,
+               "record_type": record_type.value if record_type else None, "status": status,
+               "uscc": uscc.upper() if uscc else None, "overdue": overdue}
+    return await call("workflow", "todo", officer_id=officer.id,
+                      filters={k: v for k, v in filters.items() if v}, limit=limit,
+                      cursor=cursor)
+
+
+@router.get("/cases/counts", summary="各状态案件数及超期数")
+async def counts(officer: Officer, call: Caller):
+    return await call("workflow", "counts", officer_id=officer.id)
+
+
+@router.get("/cases/{acceptance_number}", summary="案件办理页：申请内容与审批表")
+async def case_page(acceptance_number: Number, officer: Officer, call: Caller):
+    page = await call("workflow", "case_page", officer_id=officer.id,
+                      acceptance_number=acceptance_number)
+    page["application"] = await call("intake", "application_for_officer",
+                                     application_id=page["case"]["application_id"])
+    return page
+
+
+@router.post("/cases/{acceptance_number}/actions", summary="办理操作：受理、不予受理、退回、转办、"
+             "核实、审核（初审/复审）、审批、办结")
+async def act(acceptance_number: Number, body: CaseAction, officer: Officer, call: Caller):
+    return await call("workflow", "act", officer_id=officer.id,
+                      acceptance_number=acceptance_number, action=body.action,
+                      version=body.version, opinion=body.opinion,
+                      target_unit_code=body.target_unit_code)
+
+
+@router.get("/cases/{acceptance_number}/materials/{material_id}", summary="下载申请材料")
+async def download_material(acceptance_number: Number,
+                            material_id: Annotated[str, Path(max_length=36)],
+                            officer: Officer, call: Caller):
+    page = await call("workflow", "case_page", officer_id=officer.id,
+                      acceptance_number=acceptance_number)
+    material = await call("intake", "material_for_officer",
+                          application_id=page["case"]["application_id"],
+                          material_id=material_id, timeout_s=30)
+    return Response(base64.b64decode(material["content_b64"]),
+                    media_type=material["content_type"],
+                    headers={"Content-Disposition": "attachment; filename*=UTF-8''"
+                             + quote(material["file_name"], safe=""),
+                             "X-Content-Type-Options": "nosniff"})
+
+
+@router.get("/records", summary="按类型检索本辖区有记录的主体（可为申请人代办）；个人信息按权限显示")
+async def search_records(officer: Officer, call: Caller,
+                         query: Annotated[RecordSearch, Query()]):
+    return await call("disclosure", "search_records", query=query.model_dump(mode="json"),
+                      viewer_unit_code=officer.unit_code)
+
+
+@router.get("/subjects/{code}", summary="查询市场主体及其记录（本辖区显示完整个人信息）")
+async def lookup_subject(code: Annotated[str, Path(min_length=15, max_length=18)],
+                         officer: Officer, call: Caller):
+    return await call("disclosure", "lookup_subject", code=code,
+                      viewer_unit_code=officer.unit_code)
+
+
+@router.get("/statistics", summary="统计：按类型、状态、区划、超期及平均办理工作日")
+async def statistics(officer: Officer, call: Caller):
+    return await call("workflow", "statistics", officer_id=officer.id)
+
+
+# -- administration ----------------------------------------------------------------------------
+
+@admin_router.post("/officers", status_code=201, summary="新增办理人员")
+async def add_officer(body: NewOfficer, admin: Administrator, call: Caller):
+    return await call("workflow", "add_officer", admin_id=admin.id, **body.model_dump())
+
+
+@admin_router.patch("/officers/{officer_id}", summary="修改办理人员（停用、调整单位或角色）")
+async def change_officer(officer_id: Annotated[str, Path(max_length=36)], body: OfficerChange,
+                         admin: Administrator, call: Caller):
+    return await call("workflow", "change_officer", admin_id=admin.id, officer_id=officer_id,
+                      changes=body.model_dump(exclude_unset=True))
+
+
+@admin_router.get("/eligibility-rules", summary="信用修复规则版本")
+async def rule_versions(admin: Administrator, call: Caller):
+    return {"items": await call("intake", "rule_versions"), "next_cursor": None}
+
+
+@admin_router.post("/eligibility-rules", status_code=201, summary="新增规则版本（生效日期须晚于今天）")
+async def add_rule_version(body: RuleVersion, admin: Administrator, call: Caller):
+    return await call("intake", "add_rule_version", version=body.version,
+                      effective_from=body.effective_from.isoformat(), source=body.source,
+                      rules=body.rules, created_by=admin.id)
+
+
+@admin_router.post("/subjects/{code}/proof-material-mode", summary="设置主体“证明材料”模式")
+async def proof_material_mode(code: Annotated[str, Path(min_length=15, max_length=18)],
+                              enabled: Annotated[bool, Query()], admin: Administrator,
+                              call: Caller):
+    return await call("disclosure", "set_proof_material_mode", code=code, enabled=enabled)
+
+
+@admin_router.get("/calendar/add-working-days", summary="计算若干工作日后的日期")
+async def add_working_days(start: date, days: Annotated[int, Query(ge=0, le=366)],
+                           admin: Administrator, call: Caller):
+    return await call("workflow", "add_working_days", start=start.isoformat(), days=days)
+
+
+@admin_router.get("/calendar/overrides", summary="工作日调整表")
+async def calendar_overrides(admin: Administrator, call: Caller):
+    return {"items": await call("workflow", "calendar_overrides"), "next_cursor": None}
+
+
+@admin_router.post("/calendar/overrides", status_code=201, summary="新增或修改一天的工作日调整")
+async def set_calendar_override(body: CalendarOverride, admin: Administrator, call: Caller):
+    return await call("workflow", "set_calendar_override", admin_id=admin.id,
+                      day=body.day.isoformat(), is_working=body.is_working, note=body.note)

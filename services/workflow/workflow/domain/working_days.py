@@ -1,0 +1,56 @@
+"""Working days in mainland China: ``chinese_calendar`` for the years it knows, an override
+table that adds or corrects days, and for a date beyond both, Monday to Friday with a
+warning (DOMAIN.md: never crash, never silently stop counting). Plain Python."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import chinese_calendar
+
+
+@dataclass
+class WorkingCalendar:
+    #: day -> is it a working day (an override wins over the library)
+    overrides: dict[date, bool] = field(default_factory=dict)
+    #: days judged by the Monday-to-Friday fallback, for the warning and the metric
+    fallback_days: set[date] = field(default_factory=set)
+
+    def source(self, day: date) -> str:
+        if day in self.overrides:
+            return "override"
+        try:
+            chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            return "fallback"
+        return "calendar"
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.overrides:
+            return self.overrides[day]
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            self.fallback_days.add(day)
+            return day.weekday() < 5
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The ``days``-th working day after ``start`` (``start`` itself not counted)."""
+        if days < 0:
+            raise ValueError("days must not be negative")
+        current, counted = start, 0
+        while counted < days:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                counted += 1
+        return current
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after ``start`` up to and including ``end`` (0 if end <= start)."""
+        count, current = 0, start
+        while current < end:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                count += 1
+        return count

@@ -1,0 +1,258 @@
+"""The officer's side through the gateway, against every real process: an applicant's case
+reaches the deciding office, is accepted, transferred within the district, verified, reviewed
+and approved; the public record changes and the applicant sees 予以修复. With the refusals
+each step owes: wrong unit, wrong district, wrong role, stale version, illegal step."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import uuid
+from datetime import date, timedelta
+
+import httpx
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from credit_common.testing.platform import wait_until
+from tests.e2e import registry
+from tests.e2e.test_applicant_journey import (PDF, assert_error, auth, latest_code, log_in,
+                                              prepare, upload)
+
+TODAY = date.today()
+
+
+def add_officer(db_engine, unit: str, roles: list[str], name: str = "测试人员") -> str:
+    phone = registry.new_phone()
+    with db_engine["workflow"].begin() as conn:
+        conn.execute(text(
+            "INSERT INTO officers (id, phone, name, unit_code, roles) VALUES (:id, :p, :n, :u, "
+            ":r)"), {"id": uuid.uuid4(), "p": phone, "n": name, "u": unit, "r": roles})
+    return phone
+
+
+def officer_login(http, phone: str) -> dict:
+    assert http.post("/api/v1/officer/auth/code", json={"phone": phone}).status_code == 202
+    response = http.post("/api/v1/officer/auth/login",
+                         json={"phone": phone, "code": latest_code(http, phone)})
+    assert response.status_code == 200, response.text
+    return auth(response.json())
+
+
+def submitted_list_application(http, disclosure_db, listing_unit="44010601"):
+    phone, subject, headers = prepare(http, disclosure_db, record_type="abnormal_operation_list")
+    record = registry.add_listing(disclosure_db, subject, listed_on=TODAY - timedelta(days=120))
+    if listing_unit != "44010601":
+        with disclosure_db.begin() as conn:
+            conn.execute(text("UPDATE records SET listing_unit_code = :u WHERE id = :id"),
+                         {"u": listing_unit, "id": record})
+    draft = http.post("/api/v1/applicant/applications", headers=headers, json={
+        "subject_code": subject["uscc"], "record_type": "abnormal_operation_list",
+        "record_ids": [record], "contact_name": "陈大文", "contact_phone": phone}).json()
+    for kind in ("application_form", "commitment", "correction_proof"):
+        assert upload(http, headers, draft["id"], kind, PDF).status_code == 201
+    submitted = http.post(f"/api/v1/applicant/applications/{draft['id']}/submit", headers=headers)
+    assert submitted.status_code == 200, submitted.text
+    return submitted.json(), headers, subject, record
+
+
+def case_in_todo(http, headers, number):
+    def listed():
+        items = http.get("/api/v1/officer/cases", headers=headers,
+                         params={"acceptance_number": number}).json()["items"]
+        return items[0] if items else None
+
+    return wait_until(listed, 20, interval=0.2, message="the case in the todo list")
+
+
+def act(http, headers, number, action, version, **extra):
+    return http.post(f"/api/v1/officer/cases/{number}/actions", headers=headers,
+                     json={"action": action, "version": version, **extra})
+
+
+@pytest.fixture
+def disclosure_db(db_engine):
+    return db_engine["disclosure"]
+
+
+def test_from_submission_to_repaired_record_with_a_transfer(http, db_engine, disclosure_db):
+    handler = officer_login(http, add_officer(db_engine, "44010601", ["handler"], "黄承办"))
+    other_district = officer_login(http, add_officer(db_engine, "44010401", ["handler"]))
+    handler2 = officer_login(http, add_officer(db_engine, "44010602", ["handler"], "林承办"))
+    reviewer2 = officer_login(http, add_officer(db_engine, "44010602", ["reviewer"], "周审核"))
+    approver2 = officer_login(http, add_officer(db_engine, "44010602", ["approver"], "吴审批"))
+    application, applicant, subject, record = submitted_list_application(http, disclosure_db)
+    number = application["acceptance_number"]
+
+    item = case_in_todo(http, handler, number)
+    assert item["unit_code"] == "44010601" and item["status"] == "pending_acceptance"
+    assert item["accept_due"] and item["subject_name"] == subject["name"]
+    page = http.get(f"/api/v1/officer/cases/{number}", headers=handler).json()
+    assert page["application"]["subject"]["code"] == subject["uscc"]
+    assert [e["eligible"] for e in page["application"]["eligibility"]] == [True]
+    material = page["application"]["materials"][0]
+    download = http.get(f"/api/v1/officer/cases/{number}/materials/{material['id']}",
+                        headers=handler)
+    assert download.status_code == 200 and download.content == PDF
+
+    # another district's officer sees nothing and can do nothing
+    assert_error(http.get(f"/api/v1/officer/cases/{number}", headers=other_district), 403,
+                 "CASE_NOT_ACCESSIBLE")
+    assert_error(act(http, other_district, number, "accept", item["version"]), 403,
+                 "CASE_NOT_ACCESSIBLE")
+    assert_error(http.get(f"/api/v1/officer/cases/XF-000000-20260101-000001",
+                          headers=handler), 403, "CASE_NOT_ACCESSIBLE")
+    # illegal step, stale version, wrong transfers: refused, nothing changed
+    assert_error(act(http, handler, number, "approve", item["version"], opinion="同意"), 409,
+                 "ILLEGAL_TRANSITION")
+    assert_error(act(http, handler, number, "accept", item["version"] + 1), 409,
+                 "STALE_VERSION")
+    assert_error(act(http, handler, number, "transfer", item["version"],
+                     target_unit_code="44010602"), 422, "OPINION_REQUIRED")
+    assert_error(act(http, handler, number, "transfer", item["version"], opinion="辖区",
+                     target_unit_code="44010401"), 422, "TRANSFER_OUTSIDE_DISTRICT")
+    assert_error(act(http, applicant, number, "accept", item["version"]), 403,
+                 "ROLE_NOT_ALLOWED")
+
+    moved = act(http, handler, number, "transfer", item["version"], opinion="经营场所属天河南所辖区",
+                target_unit_code="44010602")
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["unit_code"] == "44010602"
+    assert_error(http.get(f"/api/v1/officer/cases/{number}", headers=handler), 403,
+                 "CASE_NOT_ACCESSIBLE")   # the original office loses it at once
+
+    version = case_in_todo(http, handler2, number)["version"]
+    accepted = act(http, handler2, number, "accept", version)
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["decide_due"]
+    app_url = f"/api/v1/applicant/applications/{application['id']}"
+    wait_until(lambda: http.get(app_url, headers=applicant).json()["status"] == "accepted", 20,
+               interval=0.2, message="the applicant to see 已受理")
+    version = accepted.json()["version"]
+    assert_error(act(http, reviewer2, number, "verify", version, opinion="x"), 403,
+                 "ROLE_REQUIRED")
+    version = act(http, handler2, number, "verify", version, opinion="已补报年报").json()["version"]
+    version = act(http, reviewer2, number, "review", version, opinion="同意").json()["version"]
+    approved = act(http, approver2, number, "approve", version, opinion="准予移出经营异常名录")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+
+    # the public record changes once, the applicant sees 予以修复
+    def removed():
+        found = http.get(f"/api/v1/public/subjects/{subject['uscc']}").json()["records"]
+        state = next(r["publicity_state"] for r in found if r["id"] == record)
+        return state == "removed"
+
+    wait_until(removed, 20, interval=0.2, message="the record to leave the list")
+    detail = wait_until(lambda: (lambda d: d if d["status"] == "repaired" else None)(
+        http.get(app_url, headers=applicant).json()), 20, interval=0.2,
+        message="the applicant to see 予以修复")
+    assert detail["status_label"] == "予以修复"
+    history = http.get(f"/api/v1/public/records/{record}").json()["history"]
+    assert [h["cause_kind"] for h in history].count("decision") == 1
+
+    closed = act(http, handler2, number, "close", approved.json()["version"])
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    form = http.get(f"/api/v1/officer/cases/{number}", headers=handler2).json()["approval_form"]
+    assert [s["action"] for s in form] == ["transfer", "accept", "verify", "review", "approve",
+                                           "close"]
+    transfer = form[0]
+    assert (transfer["officer_name"], transfer["target_unit_code"], transfer["opinion"]) == (
+        "黄承办", "44010602", "经营场所属天河南所辖区")
+    assert_error(act(http, handler2, number, "close", closed.json()["version"]), 409,
+                 "ILLEGAL_TRANSITION")
+
+    # the audit log cannot be rewritten, even by the database owner's application
+    with pytest.raises(DBAPIError):
+        with db_engine["workflow"].begin() as conn:
+            conn.execute(text("UPDATE case_steps SET opinion = 'x'"))
+
+
+def test_two_officers_acting_at_once_one_wins_one_gets_409(http, db_engine, disclosure_db):
+    first = officer_login(http, add_officer(db_engine, "44010601", ["handler"]))
+    second = officer_login(http, add_officer(db_engine, "44010601", ["handler"]))
+    application, _applicant, _subject, _record = submitted_list_application(http, disclosure_db)
+    number = application["acceptance_number"]
+    version = case_in_todo(http, first, number)["version"]
+
+    def accept(headers):
+        with httpx.Client(base_url=str(http.base_url), timeout=10) as client:
+            return client.post(f"/api/v1/officer/cases/{number}/actions", headers=headers,
+                               json={"action": "accept", "version": version})
+
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(accept, [first, second]))
+    assert sorted(a.status_code for a in answers) == [200, 409]
+    loser = next(a for a in answers if a.status_code == 409).json()
+    assert loser["code"] == "STALE_VERSION"
+    assert loser["details"]["current_status"] == "accepted"
+    steps = http.get(f"/api/v1/officer/cases/{number}", headers=first).json()["approval_form"]
+    assert [s["action"] for s in steps] == ["accept"]
+
+
+def test_counts_statistics_and_administration(http, db_engine):
+    admin_phone = add_officer(db_engine, "440100", ["administrator"], "马管理")
+    admin = officer_login(http, admin_phone)
+    handler = officer_login(http, add_officer(db_engine, "44010601", ["handler"]))
+    counts = http.get("/api/v1/officer/cases/counts", headers=handler).json()
+    assert set(counts) == {"by_status", "overdue"}
+    stats = http.get("/api/v1/officer/statistics", headers=admin).json()
+    assert {"by_record_type", "by_status", "by_district", "overdue",
+            "average_handling_working_days"} <= set(stats)
+
+    assert_error(http.post("/api/v1/admin/officers", headers=handler, json={
+        "phone": registry.new_phone(), "name": "新人", "unit_code": "44010601",
+        "roles": ["handler"]}), 403, "ROLE_NOT_ALLOWED")
+    new_phone = registry.new_phone()
+    created = http.post("/api/v1/admin/officers", headers=admin, json={
+        "phone": new_phone, "name": "新承办", "unit_code": "44010601", "roles": ["handler"]})
+    assert created.status_code == 201, created.text
+    assert_error(http.post("/api/v1/admin/officers", headers=admin, json={
+        "phone": new_phone, "name": "重复", "unit_code": "44010601", "roles": ["handler"]}),
+        409, "OFFICER_PHONE_EXISTS")
+    assert_error(http.post("/api/v1/admin/officers", headers=admin, json={
+        "phone": registry.new_phone(), "name": "无单位", "unit_code": "99999999",
+        "roles": ["handler"]}), 422, "UNKNOWN_UNIT")
+    newcomer = officer_login(http, new_phone)
+    assert http.get("/api/v1/officer/me", headers=newcomer).json()["name"] == "新承办"
+    disabled = http.patch(f"/api/v1/admin/officers/{created.json()['id']}", headers=admin,
+                          json={"active": False})
+    assert disabled.status_code == 200 and disabled.json()["active"] is False
+    assert_error(http.get("/api/v1/officer/cases", headers=newcomer), 403, "OFFICER_DISABLED")
+
+    due = http.get("/api/v1/admin/calendar/add-working-days", headers=admin,
+                   params={"start": "2026-09-30", "days": 2}).json()
+    assert due == {"date": "2026-10-09", "source": "calendar"}
+    later = http.get("/api/v1/admin/calendar/add-working-days", headers=admin,
+                     params={"start": "2027-03-01", "days": 1}).json()
+    assert later["source"] == "fallback"
+    added = http.post("/api/v1/admin/calendar/overrides", headers=admin, json={
+        "day": "2027-03-02", "is_working": False, "note": "测试调休"})
+    assert added.status_code == 201
+    after = http.get("/api/v1/admin/calendar/add-working-days", headers=admin,
+                     params={"start": "2027-03-01", "days": 1}).json()
+    assert after["date"] == "2027-03-03"
+
+    rules = http.get("/api/v1/admin/eligibility-rules", headers=admin).json()["items"]
+    assert rules[0]["version"] == "2021.1"
+    assert_error(http.post("/api/v1/admin/eligibility-rules", headers=admin, json={
+        "version": "x", "effective_from": TODAY.isoformat(), "source": "s",
+        "rules": {"record_types": {}}}), 422, "EFFECTIVE_DATE_NOT_IN_FUTURE")
+
+
+def test_an_officer_sees_personal_data_of_the_own_district_in_the_registry(http, db_engine,
+                                                                           disclosure_db):
+    subject = registry.add_subject(disclosure_db, phone=registry.new_phone())
+    registry.add_listing(disclosure_db, subject, listed_on=TODAY - timedelta(days=10))
+    tianhe = officer_login(http, add_officer(db_engine, "44010601", ["handler"]))
+    yuexiu = officer_login(http, add_officer(db_engine, "44010401", ["handler"]))
+    mine = http.get(f"/api/v1/officer/subjects/{subject['uscc']}", headers=tianhe).json()
+    theirs = http.get(f"/api/v1/officer/subjects/{subject['uscc']}", headers=yuexiu).json()
+    public = http.get(f"/api/v1/public/subjects/{subject['uscc']}").json()
+    number = subject["legal_rep_document_number"]
+    assert mine["subject"]["legal_representative"]["document_number"] == number
+    assert theirs["subject"]["legal_representative"]["document_number"] != number
+    assert public["subject"]["legal_representative"]["document_number"] != number
+    found = http.get("/api/v1/officer/records", headers=tianhe,
+                     params={"name": subject["name"][4:8], "record_type":
+                             "abnormal_operation_list"}).json()["items"]
+    assert subject["uscc"] in {i["subject"]["uscc"] for i in found}
