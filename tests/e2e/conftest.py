@@ -21,6 +21,8 @@ E2E_SETTINGS = {
     "MAX_UPLOAD_BYTES": "300000",
     # every test logs in from 127.0.0.1; the per-IP limit has its own service test
     "LOGIN_IP_HOURLY_LIMIT": "100000",
+    # the deadline timer, often enough for a test to see its notices
+    "DEADLINE_CHECK_INTERVAL_S": "1",
 }
 
 

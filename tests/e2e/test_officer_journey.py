@@ -256,3 +256,39 @@ def test_an_officer_sees_personal_data_of_the_own_district_in_the_registry(http,
                      params={"name": subject["name"][4:8], "record_type":
                              "abnormal_operation_list"}).json()["items"]
     assert subject["uscc"] in {i["subject"]["uscc"] for i in found}
+
+
+def test_reminders_and_escalations_reach_the_inbox_once(http, db_engine, disclosure_db):
+    handler = officer_login(http, add_officer(db_engine, "44010601", ["handler"]))
+    section = officer_login(http, add_officer(db_engine, "44010690", ["reviewer"]))
+    soon, *_ = submitted_list_application(http, disclosure_db)
+    late, *_ = submitted_list_application(http, disclosure_db)
+    case_in_todo(http, handler, soon["acceptance_number"])
+    case_in_todo(http, handler, late["acceptance_number"])
+    with db_engine["workflow"].begin() as conn:
+        conn.execute(text("UPDATE cases SET accept_due = :d WHERE acceptance_number = :n"),
+                     {"d": TODAY, "n": soon["acceptance_number"]})
+        conn.execute(text("UPDATE cases SET accept_due = :d WHERE acceptance_number = :n"),
+                     {"d": TODAY - timedelta(days=3), "n": late["acceptance_number"]})
+
+    def titled(headers, title):
+        def found():
+            items = http.get("/api/v1/officer/inbox", headers=headers).json()["items"]
+            return [m for m in items if m["title"] == title] or None
+        return wait_until(found, 20, interval=0.3, message=title)
+
+    [reminder] = titled(handler, f"案件即将到期：{soon['acceptance_number']}")
+    [escalation] = titled(section, f"案件已超期：{late['acceptance_number']}")
+    assert "请督办" in escalation["body"] and reminder["link"].endswith(
+        soon["acceptance_number"])
+    overdue = http.get("/api/v1/officer/cases", headers=handler, params={"overdue": True}).json()
+    assert late["acceptance_number"] in {c["acceptance_number"] for c in overdue["items"]}
+    import time
+    time.sleep(2.5)  # the timer ran again: still one notice each
+    assert len(titled(section, f"案件已超期：{late['acceptance_number']}")) == 1
+    unread = http.get("/api/v1/officer/inbox", headers=section).json()["unread"]
+    assert http.post(f"/api/v1/officer/inbox/{escalation['id']}/read",
+                     headers=section).status_code == 200
+    assert http.get("/api/v1/officer/inbox", headers=section).json()["unread"] == unread - 1
+    assert_error(http.post(f"/api/v1/officer/inbox/{escalation['id']}/read", headers=handler),
+                 404, "MESSAGE_NOT_FOUND")

@@ -59,6 +59,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("intake", "application_withdrawn", "workflow"),
     Subscription("workflow", "case_status_changed", "intake"),
     Subscription("workflow", "case_status_changed", "disclosure"),
+    Subscription("workflow", "case_deadline", "notification"),
 )
 
 

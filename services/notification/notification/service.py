@@ -3,28 +3,31 @@
 from __future__ import annotations
 
 import functools
-import json
-import uuid
 
 from nameko.dependency_providers import Config
-from sqlalchemy import text
 
-from credit_common.clock import now
-from credit_common.errors import EXPECTED, Forbidden, ValidationFailed
-from credit_common.identity import is_mainland_mobile
+from credit_common.errors import EXPECTED, Forbidden
 from credit_common.nameko_ext.db import DatabaseSession
-from credit_common.nameko_ext.entrypoints import rpc
+from credit_common.nameko_ext.entrypoints import rpc, subscribe
 from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
-from notification import __version__
+from notification import __version__, handlers
+from notification.adapters.unit_of_work import NotificationUnitOfWork
 from notification.config import NotificationSettings
-from notification.domain.templates import render_sms
 
 
 @functools.lru_cache(maxsize=1)
 def _settings() -> NotificationSettings:
     return NotificationSettings()
+
+
+def _message_view(message: dict) -> dict:
+    return {"id": str(message["id"]), "kind": message["kind"], "title": message["title"],
+            "body": message["body"], "link": message["link"],
+            "recipient": f"{message['recipient_kind']}:{message['recipient_id']}",
+            "created_at": message["created_at"].isoformat(),
+            "read_at": message["read_at"].isoformat() if message["read_at"] else None}
 
 
 class NotificationService:
@@ -35,40 +38,46 @@ class NotificationService:
     metrics = MetricsServer(NotificationSettings)
     config = Config()
 
+    def _uow(self, read_only: bool = False) -> NotificationUnitOfWork:
+        return NotificationUnitOfWork(self.db, self.context.request_id, read_only)
+
     @rpc(expected_exceptions=EXPECTED)
     def health(self):
         return health_status(self.name, __version__, self.db, self.config["AMQP_URI"])
 
     @rpc(expected_exceptions=EXPECTED)
     def send_sms(self, phone: str, template: str, params: dict, dedupe_key: str | None = None):
-        """Queue one SMS. The same ``dedupe_key`` twice sends once. With the development
-        sink the message is kept as sent; the HTTP provider's sender delivers pending ones."""
-        if not is_mainland_mobile(str(phone)):
-            raise ValidationFailed("INVALID_PHONE", "请输入 11 位手机号码", {"field": "phone"})
-        body = render_sms(str(template), dict(params or {}))
-        settings = _settings()
-        at = now()
-        dev = settings.sms_provider == "dev"
-        message_id = uuid.uuid4()
-        inserted = self.db.execute(text(
-            "INSERT INTO sms_messages (id, dedupe_key, phone, template, params, body, provider, "
-            "status, attempts, created_at, sent_at) VALUES (:id, :k, :p, :t, CAST(:params AS "
-            "jsonb), :body, :provider, :status, :attempts, :at, :sent) "
-            "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"),
-            {"id": message_id, "k": dedupe_key or str(message_id), "p": phone, "t": template,
-             "params": json.dumps(params, ensure_ascii=False), "body": body,
-             "provider": settings.sms_provider, "status": "sent" if dev else "pending",
-             "attempts": 1 if dev else 0, "at": at, "sent": at if dev else None}).first()
-        return {"queued": inserted is not None, "provider": settings.sms_provider}
+        provider = _settings().sms_provider
+        queued = handlers.send_sms(str(phone), str(template), dict(params or {}), dedupe_key,
+                                   provider, self._uow())
+        return {"queued": queued, "provider": provider}
 
     @rpc(expected_exceptions=EXPECTED)
     def dev_sms(self, phone: str, limit: int = 20):
         """What the development sink holds for a phone, newest first."""
         if not _settings().dev_mode or _settings().sms_provider != "dev":
             raise Forbidden("DEV_SINK_DISABLED", "开发短信查看功能未启用")
-        rows = self.db.execute(text(
-            "SELECT id, phone, template, body, created_at FROM sms_messages WHERE phone = :p "
-            "ORDER BY created_at DESC, id LIMIT :limit"),
-            {"p": str(phone), "limit": max(1, min(int(limit), 100))})
-        return [{"id": str(r.id), "phone": r.phone, "template": r.template, "body": r.body,
-                 "sent_at": r.created_at.isoformat()} for r in rows]
+        messages = self._uow(read_only=True).sms.for_phone(str(phone), max(1, min(int(limit),
+                                                                                   100)))
+        return [{"id": str(m["id"]), "phone": m["phone"], "template": m["template"],
+                 "body": m["body"], "sent_at": m["created_at"].isoformat()} for m in messages]
+
+    @rpc(expected_exceptions=EXPECTED)
+    def inbox(self, officer_id: str | None = None, unit_code: str | None = None,
+              applicant_id: str | None = None, unread_only: bool = False, limit: int = 20):
+        recipients = handlers.recipients_of(officer_id, unit_code, applicant_id)
+        uow = self._uow(read_only=True)
+        messages = uow.inbox.of(recipients, bool(unread_only), max(1, min(int(limit), 100)))
+        return {"items": [_message_view(m) for m in messages],
+                "unread": uow.inbox.unread_count(recipients), "next_cursor": None}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def mark_read(self, message_id: str, officer_id: str | None = None,
+                  unit_code: str | None = None, applicant_id: str | None = None):
+        handlers.mark_read(handlers.recipients_of(officer_id, unit_code, applicant_id),
+                           str(message_id), self._uow())
+        return {"read": True}
+
+    @subscribe("workflow", "case_deadline")
+    def on_case_deadline(self, envelope):
+        handlers.record_case_deadline(envelope, self._uow())

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+
+from prometheus_client import Counter
 
 from credit_common import login
 from credit_common.clock import now
 from credit_common.contracts.envelope import EventEnvelope
-from credit_common.contracts.events import ApplicationSubmitted, ApplicationWithdrawn
+from credit_common.contracts.events import (ApplicationSubmitted, ApplicationWithdrawn,
+                                            CaseDeadline)
 from credit_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from credit_common.logging import get_logger
 from credit_common.reference.organisation import UnitKind, unit
 
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
@@ -19,6 +23,11 @@ from workflow.domain.model import (OPEN_STATUSES, ROLE_STATUSES, Case, Officer,
 from workflow.domain.working_days import WorkingCalendar
 
 ROLES = ("handler", "reviewer", "approver", "administrator")
+
+log = get_logger(__name__)
+FALLBACK_DAYS = Counter("workflow_calendar_fallback_days_total",
+                        "Days counted Monday-to-Friday because chinese_calendar does not know "
+                        "their year and no override covers them")
 
 
 # -- calendar and deadlines -------------------------------------------------------------------
@@ -291,3 +300,35 @@ def set_calendar_override(admin: Officer, day: date, is_working: bool, note: str
 def officer_name_of(officer_id, uow: WorkflowUnitOfWork) -> str | None:
     found = uow.officers.get(officer_id) if officer_id else None
     return found.name if found else None
+
+
+# -- deadlines ---------------------------------------------------------------------------------
+
+#: statuses with a running deadline (returned waits for the applicant)
+RUNNING = ["pending_acceptance", "accepted", "under_review", "second_review", "under_approval"]
+
+
+def check_deadlines(today: date, uow: WorkflowUnitOfWork) -> dict[str, int]:
+    """Remind each case's unit one working day before its due date, and escalate to the
+    district's credit section once it is overdue; once per case and due date."""
+    days = calendar(uow)
+    tomorrow = days.add_working_days(today, 1)
+    sent = {"reminder": 0, "escalation": 0}
+    for kind, (due_from, due_to) in (("reminder", (today, tomorrow)),
+                                     ("escalation", (date(2000, 1, 1),
+                                                     today - timedelta(days=1)))):
+        for case in uow.cases.claim_deadline_notices(kind, RUNNING, due_from, due_to):
+            found = unit(case.unit_code or "")
+            district = found.district_code if found else case.district_code
+            uow.publish(CaseDeadline(
+                case_id=case.id, acceptance_number=case.acceptance_number,
+                subject_name=case.subject_name, kind=kind,
+                due=case.decide_due or case.accept_due, status=case.status,
+                unit_code=case.unit_code or "", handler_id=case.handler_id,
+                recipient_unit_code=case.unit_code if kind == "reminder" else f"{district}90"))
+            sent[kind] += 1
+    if days.fallback_days:
+        log.warning("working days beyond chinese_calendar: Monday to Friday assumed",
+                    days=sorted(d.isoformat() for d in days.fallback_days))
+        FALLBACK_DAYS.inc(len(days.fallback_days))
+    return sent

@@ -15,7 +15,7 @@ from credit_common.clock import now
 from credit_common.errors import EXPECTED, NotFound, ValidationFailed
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import DatabaseSession
-from credit_common.nameko_ext.entrypoints import rpc, subscribe
+from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
 from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
@@ -212,3 +212,16 @@ class WorkflowService:
     @subscribe("intake", "application_withdrawn")
     def on_application_withdrawn(self, envelope):
         handlers.withdraw_case(envelope, self._uow())
+
+    @timer(interval=WorkflowSettings().deadline_check_interval_s)
+    def deadlines(self):
+        """Safe with several instances: each notice is claimed by one UPDATE."""
+        sent = handlers.check_deadlines(now().date(), self._uow())
+        if any(sent.values()):
+            log.info("deadline notices", **sent)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def check_deadlines(self, today: str | None = None):
+        """Run the deadline check now (operators, tests); ``today`` to check as of a day."""
+        return handlers.check_deadlines(_date(today, "today") if today else now().date(),
+                                        self._uow())

@@ -4,7 +4,7 @@ the topology (``credit_common.topology``) says who consumes it."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 
 from pydantic import BaseModel
@@ -77,3 +77,22 @@ class CaseStatusChanged(Event):
     record_ids: list[uuid.UUID] = []
     #: the unit that holds the case after this step
     unit_code: str | None = None
+
+
+class CaseDeadline(Event):
+    """A case's deadline is near (``reminder``: one working day left, to the unit and its
+    handler) or passed (``escalation``: to the district's credit section)."""
+
+    event_type: ClassVar[str] = "case_deadline"
+    source: ClassVar[str] = "workflow"
+
+    case_id: uuid.UUID
+    acceptance_number: str
+    subject_name: str
+    kind: str                      # reminder | escalation
+    due: date
+    status: str
+    unit_code: str
+    handler_id: uuid.UUID | None = None
+    #: who is told: the case's unit (reminder) or the district's credit section (escalation)
+    recipient_unit_code: str

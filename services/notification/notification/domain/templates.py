@@ -21,3 +21,18 @@ def render_sms(template: str, params: dict) -> str:
     except (KeyError, IndexError):
         raise ValidationFailed("TEMPLATE_PARAMS_MISSING", "短信模板参数不完整",
                                {"template": template}) from None
+
+
+INBOX_TEMPLATES = {
+    "reminder": ("案件即将到期：{acceptance_number}",
+                 "{subject_name} 的信用修复案件（受理编号 {acceptance_number}）将于 {due} 到期，"
+                 "当前环节：{status_label}，请及时办理。"),
+    "escalation": ("案件已超期：{acceptance_number}",
+                   "{subject_name} 的信用修复案件（受理编号 {acceptance_number}）已于 {due} 到期"
+                   "仍未办结，当前环节：{status_label}，办理单位：{unit_name}。请督办。"),
+}
+
+
+def render_inbox(kind: str, params: dict) -> tuple[str, str]:
+    title, body = INBOX_TEMPLATES[kind]
+    return title.format(**params), body.format(**params)

@@ -91,6 +91,20 @@ class CaseRepository:
             {"id": application_id}).first()
         return self._load(row) if row else None
 
+    def claim_deadline_notices(self, kind: str, statuses: list[str], due_from: date,
+                               due_to: date, limit: int = 500) -> list[Case]:
+        """Cases whose due date lies in [due_from, due_to] and that were not yet noticed for
+        that very date; claimed in one UPDATE, so two timers never send the same notice."""
+        column = {"reminder": "reminded_for", "escalation": "escalated_for"}[kind]
+        due = "coalesce(decide_due, accept_due)"
+        rows = self.session.execute(text(
+            f"UPDATE cases SET {column} = {due} WHERE id IN (SELECT id FROM cases "
+            f"WHERE status = ANY(:statuses) AND {due} BETWEEN :d_from AND :d_to "
+            f"AND {column} IS DISTINCT FROM {due} ORDER BY {due}, id LIMIT :limit "
+            f"FOR UPDATE SKIP LOCKED) RETURNING {_COLUMNS}"),
+            {"statuses": statuses, "d_from": due_from, "d_to": due_to, "limit": limit})
+        return [self._load(r) for r in rows]
+
     def steps(self, case_id: uuid.UUID) -> list[dict]:
         rows = self.session.execute(text(
             "SELECT action, from_status, to_status, officer_id, officer_name, unit_code, "

@@ -1,0 +1,75 @@
+"""SMS messages and inbox messages in PostgreSQL (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+
+class SmsRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, message: dict) -> bool:
+        """False when a message with the same dedupe key exists (sent once)."""
+        return self.session.execute(text(
+            "INSERT INTO sms_messages (id, dedupe_key, phone, template, params, body, provider, "
+            "status, attempts, created_at, sent_at) VALUES (:id, :dedupe_key, :phone, :template, "
+            "CAST(:params AS jsonb), :body, :provider, :status, :attempts, :created_at, "
+            ":sent_at) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"),
+            {**message, "params": json.dumps(message["params"], ensure_ascii=False)}
+        ).first() is not None
+
+    def for_phone(self, phone: str, limit: int) -> list[dict]:
+        rows = self.session.execute(text(
+            "SELECT id, phone, template, body, created_at FROM sms_messages WHERE phone = :p "
+            "ORDER BY created_at DESC, id LIMIT :limit"), {"p": phone, "limit": limit})
+        return [dict(r._mapping) for r in rows]
+
+
+class InboxRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, message: dict) -> bool:
+        return self.session.execute(text(
+            "INSERT INTO inbox_messages (id, dedupe_key, recipient_kind, recipient_id, kind, "
+            "title, body, link, created_at) VALUES (:id, :dedupe_key, :recipient_kind, "
+            ":recipient_id, :kind, :title, :body, :link, :created_at) "
+            "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"), message).first() is not None
+
+    def of(self, recipients: list[tuple[str, str]], unread_only: bool, limit: int) -> list[dict]:
+        if not recipients:
+            return []
+        matches = " OR ".join(f"(recipient_kind = :k{i} AND recipient_id = :r{i})"
+                              for i in range(len(recipients)))
+        params = {"limit": limit}
+        for i, (kind, recipient) in enumerate(recipients):
+            params[f"k{i}"], params[f"r{i}"] = kind, recipient
+        unread = " AND read_at IS NULL" if unread_only else ""
+        rows = self.session.execute(text(
+            "SELECT id, recipient_kind, recipient_id, kind, title, body, link, created_at, "
+            f"read_at FROM inbox_messages WHERE ({matches}){unread} "
+            "ORDER BY created_at DESC, id LIMIT :limit"), params)
+        return [dict(r._mapping) for r in rows]
+
+    def unread_count(self, recipients: list[tuple[str, str]]) -> int:
+        return len(self.of(recipients, True, 1000))
+
+    def mark_read(self, recipients: list[tuple[str, str]], message_id: str,
+                  at: datetime) -> bool:
+        try:
+            uuid.UUID(str(message_id))
+        except ValueError:
+            return False
+        for kind, recipient in recipients:
+            if self.session.execute(text(
+                    "UPDATE inbox_messages SET read_at = coalesce(read_at, :at) WHERE id = :id "
+                    "AND recipient_kind = :k AND recipient_id = :r"),
+                    {"at": at, "id": str(message_id), "k": kind, "r": recipient}).rowcount:
+                return True
+        return False

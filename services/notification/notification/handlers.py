@@ -1,0 +1,78 @@
+"""Notification's use cases: ``(command, uow) -> result``; the entrypoint commits."""
+
+from __future__ import annotations
+
+import uuid
+
+from credit_common.clock import now
+from credit_common.contracts.envelope import EventEnvelope
+from credit_common.contracts.events import CaseDeadline
+from credit_common.errors import NotFound, ValidationFailed
+from credit_common.identity import is_mainland_mobile
+from credit_common.reference.organisation import unit
+
+from notification.adapters.unit_of_work import NotificationUnitOfWork
+from notification.domain.templates import render_inbox, render_sms
+
+CASE_STATUS_LABELS = {
+    "pending_acceptance": "待受理", "accepted": "核实", "under_review": "审核",
+    "second_review": "复审", "under_approval": "审批",
+}
+
+
+def send_sms(phone: str, template: str, params: dict, dedupe_key: str | None, provider: str,
+             uow: NotificationUnitOfWork) -> bool:
+    """Queue one SMS; the same ``dedupe_key`` twice sends once. The development sink keeps
+    the message as sent (nothing leaves the machine); another provider's sender delivers
+    the pending ones."""
+    if not is_mainland_mobile(str(phone)):
+        raise ValidationFailed("INVALID_PHONE", "请输入 11 位手机号码", {"field": "phone"})
+    body = render_sms(str(template), dict(params or {}))
+    at, message_id = now(), uuid.uuid4()
+    dev = provider == "dev"
+    return uow.sms.add({"id": message_id, "dedupe_key": dedupe_key or str(message_id),
+                        "phone": phone, "template": template, "params": params, "body": body,
+                        "provider": provider, "status": "sent" if dev else "pending",
+                        "attempts": 1 if dev else 0, "created_at": at,
+                        "sent_at": at if dev else None})
+
+
+def record_case_deadline(envelope: EventEnvelope, uow: NotificationUnitOfWork) -> bool:
+    """A reminder to the case's unit (and its handler), or an escalation to the district's
+    credit section: one inbox message per recipient, deduplicated by the event's id."""
+    event = CaseDeadline.model_validate(envelope.data)
+    found = unit(event.unit_code)
+    title, body = render_inbox(event.kind, {
+        "acceptance_number": event.acceptance_number, "subject_name": event.subject_name,
+        "due": f"{event.due:%Y年%m月%d日}",
+        "status_label": CASE_STATUS_LABELS.get(event.status, event.status),
+        "unit_name": found.name if found else event.unit_code})
+    recipients = [("unit", event.recipient_unit_code)]
+    if event.kind == "reminder" and event.handler_id:
+        recipients.append(("officer", str(event.handler_id)))
+    added = False
+    for kind, recipient in recipients:
+        added |= uow.inbox.add({
+            "id": uuid.uuid4(), "dedupe_key": f"{envelope.message_id}:{kind}:{recipient}",
+            "recipient_kind": kind, "recipient_id": recipient, "kind": f"case_{event.kind}",
+            "title": title, "body": body,
+            "link": f"/api/v1/officer/cases/{event.acceptance_number}", "created_at": now()})
+    return added
+
+
+def recipients_of(officer_id: str | None, unit_code: str | None,
+                  applicant_id: str | None) -> list[tuple[str, str]]:
+    found = []
+    if officer_id:
+        found.append(("officer", str(officer_id)))
+    if unit_code:
+        found.append(("unit", str(unit_code)))
+    if applicant_id:
+        found.append(("applicant", str(applicant_id)))
+    return found
+
+
+def mark_read(recipients: list[tuple[str, str]], message_id: str,
+              uow: NotificationUnitOfWork) -> None:
+    if not uow.inbox.mark_read(recipients, message_id, now()):
+        raise NotFound("MESSAGE_NOT_FOUND", "未找到该消息")
