@@ -42,7 +42,7 @@ from credit_common.testing import isolation
 from credit_common.testing.platform import Platform, free_port, wait_until
 from gateway.rpc.client import RpcClient, RpcError
 
-from bench import applicant, data_scale
+from bench import applicant, data_scale, officer
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -61,7 +61,12 @@ TARGETS = {
                     "min", 5000),
     "eligibility_p95": ("eligibility answer for 20 records through the gateway, p95 ms",
                         "eligibility_http", "p95_ms", "max", 20.0),
+    "todo_p95": ("todo list with 100,000 open cases, RPC p95 ms", "todo_rpc", "p95_ms", "max",
+                 15.0),
+    "transition_p95": ("a case transition (accept) through the gateway, p95 ms",
+                       "transition_http", "p95_ms", "max", 30.0),
 }
+TRANSITIONS = {"full": 300, "quick": 50}
 REGISTRY_SUBJECTS = {"full": 1_000_000, "quick": 50_000}
 IMPORT_LINES = {"full": 50_000, "quick": 10_000}
 
@@ -92,6 +97,9 @@ def prepare_broker_and_databases() -> dict[str, str]:
         "DEV_MODE": "true",
         "LOG_LEVEL": "WARNING",
         "RELAY_POLL_INTERVAL_S": "1",
+        # the bench's officer logs in on every run
+        "LOGIN_RESEND_INTERVAL_S": "0",
+        "LOGIN_DAILY_LIMIT": "100000",
     }
 
 
@@ -265,6 +273,9 @@ LABELS = {
     "lookup_rpc": "USCC lookup, disclosure RPC",
     "lookup_http": "USCC lookup, HTTP → gateway",
     "eligibility_http": "applicant: 20 records with eligibility, HTTP → gateway (2 RPCs)",
+    "todo_rpc": "officer todo list (100,000 open cases), workflow RPC",
+    "todo_http": "officer todo list (100,000 open cases), HTTP → gateway",
+    "transition_http": "officer accepts a case, HTTP → gateway (write + outbox)",
 }
 
 
@@ -303,7 +314,8 @@ def markdown(result: dict) -> str:
                      f"| {figure['p99_ms']:.2f} | {figure['ratio_to_a']:.2f} |")
     for name, rate in result["rates"].items():
         lines.append(f"\n{name}: {rate}")
-    lines.append(f"\nregistry: {result['registry']['subjects']:,} subjects")
+    lines.append(f"\nregistry: {result['registry']['subjects']:,} subjects; "
+                 f"{result['registry'].get('open_cases', 0):,} open cases")
     lines.append("")
     for name, target in result["targets"].items():
         verdict = "met" if target["met"] else "MISSED"
@@ -329,6 +341,9 @@ def main(argv: list[str] | None = None) -> int:
     disclosure_url = env["DATABASE_URL_TEMPLATE"].format(service="disclosure")
     registry = data_scale.ensure_registry(disclosure_url, REGISTRY_SUBJECTS[mode])
     codes = data_scale.sample_codes(disclosure_url, 2000)
+    workload = officer.ensure_open_cases(env["DATABASE_URL_TEMPLATE"].format(service="workflow"),
+                                         pending_in_bench_unit=TRANSITIONS[mode] + 50)
+    registry["open_cases"] = workload["open_cases"]
     log_dir = pathlib.Path(tempfile.mkdtemp(prefix="credit-bench-"))
     running = Platform(env=env, log_dir=log_dir)
     helpers: list[subprocess.Popen] = []
@@ -341,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         running.wait_healthy(timeout=60)
         asyncio.run(_wait_for_echo(env["AMQP_URI"]))
         case_url = f"{running.url}/api/v1/dev/cases/{create_case(running.url)}"
+        officer_headers = officer.officer_headers(running.url)
 
         figures = {}
         for name, measure in (
@@ -359,6 +375,12 @@ def main(argv: list[str] | None = None) -> int:
                                                                    warmup)),
             ("eligibility_http", lambda: applicant.measure_eligibility(
                 running.url, disclosure_url, calls, warmup)),
+            ("todo_rpc", lambda: officer.measure_todo_rpc(env["AMQP_URI"],
+                                                          workload["officer_id"], calls, warmup)),
+            ("todo_http", lambda: officer.measure_todo_http(running.url, officer_headers, calls,
+                                                            warmup)),
+            ("transition_http", lambda: officer.measure_transition_http(
+                running.url, officer_headers, TRANSITIONS[mode])),
         ):
             print(f"measuring {LABELS[name]} ...", flush=True)
             figures[name] = summarise(measure())

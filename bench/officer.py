@@ -1,0 +1,146 @@
+"""The officer's hot paths at city scale: the todo list with 100,000 open cases in
+``credit_bench_workflow`` (generated once, in SQL, and reused), and a transition (accept)
+through the gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+
+import httpx
+import sqlalchemy as sa
+
+from credit_common.reference.organisation import DISTRICTS, offices_of
+from credit_common.testing.platform import wait_until
+from gateway.rpc.client import RpcClient
+
+BENCH_UNIT = "44010601"
+BENCH_PHONE = "13999990001"
+OPEN_CASES = 100_000
+
+
+def ensure_open_cases(database_url: str, wanted: int = OPEN_CASES,
+                      pending_in_bench_unit: int = 400) -> dict:
+    """Spread ``wanted`` open cases over every office of the city (statuses and due dates
+    mixed), and keep enough pending ones in the bench officer's office for the transition
+    runs, which accept them."""
+    units = [office.code for district in DISTRICTS for office in offices_of(district)]
+    engine = sa.create_engine(database_url)
+    try:
+        with engine.begin() as conn:
+            have = conn.execute(sa.text(
+                "SELECT count(*) FROM cases WHERE acceptance_number LIKE 'XF-B%'")).scalar_one()
+            if have < wanted:
+                conn.execute(sa.text(
+                    "INSERT INTO cases (id, application_id, acceptance_number, record_type, "
+                    "subject_uscc, subject_name, district_code, status, submitted_at, opened_at,"
+                    " unit_code, accept_due, decide_due) "
+                    "SELECT gen_random_uuid(), gen_random_uuid(), 'XF-B' || lpad(n::text, 9, '0'),"
+                    " (ARRAY['abnormal_operation_list','penalty_publicity','serious_illegal_list',"
+                    "'individual_abnormal_status'])[1 + n % 4], '91440106MA59ABCD1M', "
+                    "'广州基准待办' || n || '有限公司', substr(u, 1, 6), "
+                    "(ARRAY['pending_acceptance','accepted','under_review','under_approval'])"
+                    "[1 + (n / 7) % 4], now(), now(), u, current_date + (n % 20) - 5, "
+                    "CASE WHEN (n / 7) % 4 > 0 THEN current_date + (n % 30) - 5 END "
+                    "FROM (SELECT n, (:units)[1 + n % :unit_count] AS u "
+                    "FROM generate_series(:start, :stop) AS n) s"),
+                    {"units": units, "unit_count": len(units), "start": have + 1,
+                     "stop": wanted})
+            pending = conn.execute(sa.text(
+                "SELECT count(*) FROM cases WHERE unit_code = :u AND status = "
+                "'pending_acceptance'"), {"u": BENCH_UNIT}).scalar_one()
+            if pending < pending_in_bench_unit:
+                conn.execute(sa.text(
+                    "INSERT INTO cases (id, application_id, acceptance_number, record_type, "
+                    "subject_uscc, subject_name, district_code, status, submitted_at, opened_at,"
+                    " unit_code, accept_due) SELECT gen_random_uuid(), gen_random_uuid(), "
+                    "'XF-T' || replace(gen_random_uuid()::text, '-', ''), "
+                    "'abnormal_operation_list', '91440106MA59ABCD1M', '广州基准受理有限公司', "
+                    "'440106', 'pending_acceptance', now(), now(), :u, current_date + 2 "
+                    "FROM generate_series(1, :n)"),
+                    {"u": BENCH_UNIT, "n": pending_in_bench_unit - pending})
+            conn.execute(sa.text(
+                "INSERT INTO officers (id, phone, name, unit_code, roles) VALUES (:id, :p, "
+                "'基准承办', :u, ARRAY['handler']) ON CONFLICT (phone) DO NOTHING"),
+                {"id": uuid.uuid4(), "p": BENCH_PHONE, "u": BENCH_UNIT})
+            conn.execute(sa.text("ANALYZE cases"))
+            total = conn.execute(sa.text(
+                "SELECT count(*) FROM cases WHERE status NOT IN ('closed', 'withdrawn')"
+            )).scalar_one()
+            officer_id = conn.execute(sa.text("SELECT id FROM officers WHERE phone = :p"),
+                                      {"p": BENCH_PHONE}).scalar_one()
+    finally:
+        engine.dispose()
+    return {"open_cases": total, "officer_id": str(officer_id)}
+
+
+def officer_headers(gateway_url: str) -> dict:
+    with httpx.Client(base_url=gateway_url, timeout=10) as client:
+        client.post("/api/v1/officer/auth/code", json={"phone": BENCH_PHONE}).raise_for_status()
+
+        def sms():
+            items = client.get("/api/v1/dev/sms", params={"phone": BENCH_PHONE}).json()["items"]
+            return items or None
+
+        body = wait_until(sms, 10, interval=0.1, message="the officer's SMS")[0]["body"]
+        code = re.search(r"验证码为 (\d{6})", body).group(1)
+        tokens = client.post("/api/v1/officer/auth/login",
+                             json={"phone": BENCH_PHONE, "code": code})
+        tokens.raise_for_status()
+    return {"Authorization": f"Bearer {tokens.json()['access_token']}"}
+
+
+def measure_todo_rpc(amqp_uri: str, officer_id: str, calls: int, warmup: int) -> list[float]:
+    async def run():
+        client = RpcClient(amqp_uri, timeout_s=10)
+        await client.start(wait_s=5)
+        try:
+            latencies = []
+            for i in range(warmup + calls):
+                started = time.perf_counter()
+                await client.call("workflow", "todo", kwargs={"officer_id": officer_id,
+                                                              "limit": 20})
+                if i >= warmup:
+                    latencies.append((time.perf_counter() - started) * 1000)
+            return latencies
+        finally:
+            await client.close()
+
+    return asyncio.run(run())
+
+
+def measure_todo_http(gateway_url: str, headers: dict, calls: int, warmup: int) -> list[float]:
+    latencies = []
+    with httpx.Client(timeout=10, headers=headers) as client:
+        for i in range(warmup + calls):
+            started = time.perf_counter()
+            client.get(f"{gateway_url}/api/v1/officer/cases", params={"limit": 20}
+                       ).raise_for_status()
+            if i >= warmup:
+                latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def measure_transition_http(gateway_url: str, headers: dict, calls: int) -> list[float]:
+    """Accept ``calls`` pending cases of the bench office, one after another."""
+    latencies = []
+    with httpx.Client(base_url=gateway_url, timeout=10, headers=headers) as client:
+        pending = []
+        cursor = None
+        while len(pending) < calls:
+            page = client.get("/api/v1/officer/cases", params={
+                "status": "pending_acceptance", "limit": 100,
+                **({"cursor": cursor} if cursor else {})}).json()
+            pending += page["items"]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        for case in pending[:calls]:
+            started = time.perf_counter()
+            response = client.post(f"/api/v1/officer/cases/{case['acceptance_number']}/actions",
+                                   json={"action": "accept", "version": case["version"]})
+            response.raise_for_status()
+            latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
