@@ -73,7 +73,7 @@ run: migrate demo-data
 	@echo "    天河区 石牌所 44010601: 13900000001 黄承办 (承办)  13900000003 周审核 (审核)  13900000004 吴审批 (审批)"
 	@echo "    天河区 天河南所 44010602: 13900000002 林承办 (承办)   天河区信用监管科 44010690: 13900000005 郑信用 (承办/初审)  13900000006 冯科长 (复审/审批)"
 	@echo "    越秀区 北京街所 44010401: 13900000007 陈承办 (承办/审核)  13900000008 何审批 (审批)   市局 440100: 13900000009 马管理 (管理员)"
-	@echo "  try: curl -s 'http://127.0.0.1:$(GATEWAY_PORT)/api/v1/public/subjects?q=示范'"
+	@echo "  try: curl -sG 'http://127.0.0.1:$(GATEWAY_PORT)/api/v1/public/subjects' --data-urlencode 'q=示范'"
 	@echo "  Ctrl-C stops every process started here."
 	@echo ""
 	DEV_MODE=$${DEV_MODE:-true} PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start -f deploy/Procfile -d . \

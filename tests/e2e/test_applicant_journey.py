@@ -226,6 +226,9 @@ def test_a_penalty_application_from_login_to_acceptance_number(http, disclosure_
 
     detail = wait_until(pending, 20, interval=0.2, message="the case to open")
     assert detail["status_label"] == "待受理"
+    # timestamps in Asia/Shanghai, as the API conventions show them
+    assert all(t["occurred_at"].endswith("+08:00") for t in detail["timeline"])
+    assert detail["submitted_at"].endswith("+08:00")
     assert [t["to_status"] for t in detail["timeline"]] == [
         "draft", "submitted", "pending_acceptance"]
     case = http.get(f"/api/v1/dev/cases/{number}")

@@ -28,15 +28,18 @@ class ServiceCaller:
                                       request_id=current_request_id())
 
 
-def get_rpc_client(request: Request) -> RpcClient:
+# async on purpose: FastAPI runs a plain ``def`` dependency in a worker thread, and that
+# hand-off costs more than the whole RPC on a busy 2-core machine
+
+async def get_rpc_client(request: Request) -> RpcClient:
     return request.app.state.rpc
 
 
-def get_caller(request: Request) -> ServiceCaller:
+async def get_caller(request: Request) -> ServiceCaller:
     return ServiceCaller(request.app.state.rpc)
 
 
-def get_gateway_settings(request: Request) -> GatewaySettings:
+async def get_gateway_settings(request: Request) -> GatewaySettings:
     return request.app.state.settings
 
 

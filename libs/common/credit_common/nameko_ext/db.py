@@ -35,7 +35,9 @@ def build_engine(settings: ServiceSettings) -> Engine:
         pool_recycle=1800,
         connect_args={
             "connect_timeout": settings.db_connect_timeout_s,
-            "options": f"-c statement_timeout={settings.db_statement_timeout_ms}",
+            # timestamps come back as Asia/Shanghai, as the API conventions show them
+            "options": f"-c statement_timeout={settings.db_statement_timeout_ms} "
+                       "-c timezone=Asia/Shanghai",
             "keepalives": 1,
             "keepalives_idle": 30,
             "application_name": settings.service_name,
