@@ -24,6 +24,7 @@ FINAL = {"not_accepted", "repaired", "rejected", "withdrawn", "repair_revoked"}
 
 #: a case's step -> what the applicant sees (DOMAIN.md's applicant-facing statuses)
 CASE_TO_APPLICANT = {
+    "pending_acceptance": "pending_acceptance",  # a corrected application waits again
     "accepted": "accepted", "under_review": "accepted", "under_approval": "accepted",
     "not_accepted": "not_accepted", "returned": "returned", "approved": "repaired",
     "rejected": "rejected", "revoked": "repair_revoked",
@@ -173,7 +174,7 @@ class Application:
             self.updated_at = at
             self.version += 1
             return True
-        labels = {"returned": "退回补正", "not_accepted": "不予受理", "rejected": "不予修复",
+        labels = {"pending_acceptance": "补正材料已转办理机关，等待受理", "returned": "退回补正", "not_accepted": "不予受理", "rejected": "不予修复",
                   "repaired": "予以修复", "accepted": "已受理，正在核实",
                   "repair_revoked": "信用修复决定已撤销"}
         self._move(self.status, target, at, "officer",

@@ -220,7 +220,9 @@ def test_returned_for_correction_then_resubmitted_under_the_same_number(intake, 
         "timeline"]]
     assert statuses == ["draft", "submitted", "accepted", "returned", "submitted"]
 
-    publish_case_status(amqp_uri, again, 3, "approved")
+    publish_case_status(amqp_uri, again, 3, "pending_acceptance")  # workflow reopened it
+    wait_for_status(intake, applicant, draft["id"], "pending_acceptance")
+    publish_case_status(amqp_uri, again, 4, "approved")
     decided = wait_for_status(intake, applicant, draft["id"], "repaired")
     assert decided["status_label"] == "予以修复" and decided["decided_at"]
     with pytest.raises(RemoteError) as raised:
