@@ -147,6 +147,19 @@ def test_from_submission_to_repaired_record_with_a_transfer(http, db_engine, dis
         http.get(app_url, headers=applicant).json()), 20, interval=0.2,
         message="the applicant to see 予以修复")
     assert detail["status_label"] == "予以修复"
+
+    # and is told: in the inbox and by SMS to the contact phone, once per status
+    def told():
+        items = http.get("/api/v1/applicant/inbox", headers=applicant).json()["items"]
+        titles = [m["title"] for m in items]
+        return titles if any("予以修复" in t for t in titles) else None
+
+    titles = wait_until(told, 20, interval=0.2, message="the applicant's inbox")
+    assert sorted(titles) == sorted(f"信用修复申请{label}：{number}"
+                                    for label in ("待受理", "已受理/核实中", "予以修复"))
+    texts = [m["body"] for m in http.get("/api/v1/dev/sms", params={
+        "phone": detail["form"]["contact_phone"]}).json()["items"]]
+    assert sum(f"受理编号 {number}）当前状态：予以修复" in t for t in texts) == 1
     history = http.get(f"/api/v1/public/records/{record}").json()["history"]
     assert [h["cause_kind"] for h in history].count("decision") == 1
 
@@ -292,3 +305,72 @@ def test_reminders_and_escalations_reach_the_inbox_once(http, db_engine, disclos
     assert http.get("/api/v1/officer/inbox", headers=section).json()["unread"] == unread - 1
     assert_error(http.post(f"/api/v1/officer/inbox/{escalation['id']}/read", headers=handler),
                  404, "MESSAGE_NOT_FOUND")
+
+
+def test_returned_for_correction_then_resubmitted_and_accepted(http, db_engine, disclosure_db):
+    handler = officer_login(http, add_officer(db_engine, "44010601", ["handler"]))
+    application, applicant, _subject, _record = submitted_list_application(http, disclosure_db)
+    number = application["acceptance_number"]
+    app_url = f"/api/v1/applicant/applications/{application['id']}"
+    version = case_in_todo(http, handler, number)["version"]
+    assert_error(act(http, handler, number, "return", version), 422, "OPINION_REQUIRED")
+    returned = act(http, handler, number, "return", version, opinion="请补充 2025 年度报告公示截图")
+    assert returned.status_code == 200 and returned.json()["status"] == "returned"
+
+    detail = wait_until(lambda: (lambda d: d if d["status"] == "returned" else None)(
+        http.get(app_url, headers=applicant).json()), 20, interval=0.2,
+        message="the applicant to see 退回")
+    assert detail["editable"] and "年度报告公示截图" in detail["timeline"][-1]["note"]
+    assert upload(http, applicant, application["id"], "other", PDF, "截图.pdf").status_code == 201
+    again = http.post(f"{app_url}/submit", headers=applicant)
+    assert again.status_code == 200, again.text
+    assert again.json()["acceptance_number"] == number
+
+    def pending_again():
+        items = http.get("/api/v1/officer/cases", headers=handler,
+                         params={"acceptance_number": number}).json()["items"]
+        return items[0] if items and items[0]["status"] == "pending_acceptance" else None
+
+    case = wait_until(pending_again, 20, interval=0.2, message="the case back for acceptance")
+    accepted = act(http, handler, number, "accept", case["version"])
+    assert accepted.status_code == 200, accepted.text
+    wait_until(lambda: http.get(app_url, headers=applicant).json()["status"] == "accepted", 20,
+               interval=0.2, message="the applicant to see 已受理")
+    steps = http.get(f"/api/v1/officer/cases/{number}", headers=handler).json()["approval_form"]
+    assert [s["action"] for s in steps] == ["return", "resubmit", "accept"]
+
+
+def test_an_officer_files_a_counter_application_for_a_subject_of_the_own_unit(
+        http, db_engine, disclosure_db):
+    handler = officer_login(http, add_officer(db_engine, "44010601", ["handler"]))
+    elsewhere = officer_login(http, add_officer(db_engine, "44010602", ["handler"]))
+    phone = registry.new_phone()
+    subject = registry.add_subject(disclosure_db, phone=phone)
+    record = registry.add_penalty(disclosure_db, subject,
+                                  publicity_start=TODAY - timedelta(days=400))
+    found = http.get("/api/v1/officer/records", headers=handler, params={
+        "subject_code": subject["uscc"], "record_type": "penalty_publicity"}).json()["items"]
+    assert [i["record"]["id"] for i in found] == [record]
+    new = {"subject_code": subject["uscc"], "record_type": "penalty_publicity",
+           "record_ids": [record], "contact_name": "陈大文", "contact_phone": phone,
+           "facts_and_reasons": "罚款已缴清，当事人到窗口申请。"}
+    assert_error(http.post("/api/v1/officer/counter-applications", headers=elsewhere, json=new),
+                 403, "RECORD_NOT_OF_MY_UNIT")
+    draft = http.post("/api/v1/officer/counter-applications", headers=handler, json=new)
+    assert draft.status_code == 201, draft.text
+    app_id = draft.json()["id"]
+    assert_error(http.get(f"/api/v1/officer/counter-applications/{app_id}", headers=elsewhere),
+                 403, "APPLICATION_NOT_ACCESSIBLE")
+    for kind in ("application_form", "commitment", "fulfilment_proof"):
+        uploaded = http.post(f"/api/v1/officer/counter-applications/{app_id}/materials",
+                             headers=handler, data={"kind": kind},
+                             files={"file": ("材料.pdf", PDF, "application/pdf")})
+        assert uploaded.status_code == 201, uploaded.text
+    detail = http.get(f"/api/v1/officer/counter-applications/{app_id}", headers=handler).json()
+    assert detail["signing"]["required"] is False   # identity checked in person
+    submitted = http.post(f"/api/v1/officer/counter-applications/{app_id}/submit",
+                          headers=handler)
+    assert submitted.status_code == 200, submitted.text
+    number = submitted.json()["acceptance_number"]
+    item = case_in_todo(http, handler, number)
+    assert item["unit_code"] == "44010601" and item["status"] == "pending_acceptance"

@@ -96,6 +96,7 @@ def _pending(db_engine, application_ids):
     with db_engine["intake"].connect() as conn:
         return conn.execute(text(
             "SELECT count(*) FROM outbox WHERE sent_at IS NULL "
+            "AND routing_key = 'application_submitted' "
             "AND body->'data'->>'application_id' = ANY(:ids)"), {"ids": application_ids}
         ).scalar_one()
 

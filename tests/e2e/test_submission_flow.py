@@ -79,7 +79,8 @@ def test_the_same_event_delivered_twice_has_one_effect(platform, http, applicati
     wait_for_case(http, application["acceptance_number"])
     with db_engine["intake"].connect() as conn:
         message_id, body = conn.execute(text(
-            "SELECT message_id, body FROM outbox WHERE body->'data'->>'application_id' = :id"
+            "SELECT message_id, body FROM outbox WHERE routing_key = 'application_submitted' "
+            "AND body->'data'->>'application_id' = :id"
         ), {"id": application["id"]}).one()
 
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))

@@ -60,6 +60,7 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("workflow", "case_status_changed", "intake"),
     Subscription("workflow", "case_status_changed", "disclosure"),
     Subscription("workflow", "case_deadline", "notification"),
+    Subscription("intake", "application_status_changed", "notification"),
 )
 
 

@@ -73,6 +73,8 @@ def record_case_opened(envelope: EventEnvelope, uow: IntakeUnitOfWork) -> bool:
         raise NotFound("APPLICATION_NOT_FOUND", "未找到对应的信用修复申请")
     if application.case_opened(event.case_id, now()):
         uow.applications.save(application)
+        for told in application.events:
+            uow.publish(told)
     return True
 
 
@@ -88,6 +90,8 @@ def record_case_status(envelope: EventEnvelope, uow: IntakeUnitOfWork) -> bool:
     if application.case_status_changed(event.status, event.case_version, event.occurred_at,
                                        event.note):
         uow.applications.save(application)
+        for told in application.events:
+            uow.publish(told)
     return True
 
 
@@ -246,9 +250,14 @@ def add_rule_version(version: str, effective_from: date, source: str, rules: dic
 
 # -- drafts -----------------------------------------------------------------------------------
 
+#: an actor is an applicant's id, or this prefix and an officer's id for a counter application
+OFFICER_ACTOR = "officer:"
+
+
 def own_application(applicant_id: str, application_id: str, uow: IntakeUnitOfWork,
                     for_update: bool = False) -> Application:
-    """The applicant's application; anything else (another's, or none) is the same 403."""
+    """The applicant's application (or the counter application the officer filed);
+    anything else — another's, or none — is the same 403."""
     refused = Forbidden("APPLICATION_NOT_ACCESSIBLE", "无权访问该申请")
     try:
         uuid.UUID(str(application_id))
@@ -257,6 +266,10 @@ def own_application(applicant_id: str, application_id: str, uow: IntakeUnitOfWor
     application = uow.applications.get(application_id, for_update=for_update)
     if application is None:
         raise refused
+    if str(applicant_id).startswith(OFFICER_ACTOR):
+        if str(application.counter_officer_id) != str(applicant_id)[len(OFFICER_ACTOR):]:
+            raise refused
+        return application
     if str(application.applicant_id) != str(applicant_id):
         phones = uow.applicants.phones(uuid.UUID(str(applicant_id)))
         if application.form.get("contact_phone") not in phones or for_update:
@@ -328,6 +341,33 @@ def create_draft(applicant_id: str, code: str, record_type: str, record_ids: lis
     return application
 
 
+def create_counter_draft(officer_id: str, officer_unit: str, subject: dict, record_type: str,
+                         record_ids: list[str], form: dict, records: list[dict],
+                         uow: IntakeUnitOfWork) -> Application:
+    """An officer files an application at the counter for a subject whose records their
+    unit made (or, for other departments' penalties, of their district's credit section)."""
+    record_type = _record_type(record_type)
+    at = now()
+    rules = _rules_on(at.date(), uow)
+    chosen = _chosen_records(subject, record_type, record_ids, records, rules, at.date(), uow)
+    for record in chosen:
+        unit_of_record = record.get("listing_unit_code") or record.get("deciding_unit_code") \
+            or f"{record['district_code']}90"
+        if record_type == "other_department_penalty":
+            unit_of_record = f"{subject.get('district_code') or record['district_code']}90"
+        if unit_of_record != officer_unit:
+            raise Forbidden("RECORD_NOT_OF_MY_UNIT", "只能为本单位作出的记录代为申请",
+                            {"record_id": record["id"]})
+    application = Application.draft(
+        applicant_id=None, subject=subject, record_type=record_type, records=chosen,
+        form=_checked_form(form, rules, record_type, complete=False),
+        rule_version=rules.version, at=at,
+        counter_officer_id=uuid.UUID(str(officer_id)), counter_unit_code=officer_unit)
+    uow.applications.add(application)
+    uow.applications.hold_records(application)
+    return application
+
+
 def update_draft(applicant_id: str, application_id: str, form: dict, expected_version: int,
                  uow: IntakeUnitOfWork) -> Application:
     application = own_application(applicant_id, application_id, uow, for_update=True)
@@ -394,7 +434,9 @@ def _sealed_hash(application: Application, uow: IntakeUnitOfWork) -> str:
 def signing_state(application: Application, uow: IntakeUnitOfWork) -> dict:
     """What signing the application still needs, for the content as it is now."""
     rules = _rules_on(now().date(), uow)
-    required = eligibility.signing_required(rules, application.record_type)
+    # at the counter the officer checks the legal representative's identity in person
+    required = eligibility.signing_required(rules, application.record_type) and \
+        application.counter_officer_id is None
     current = _sealed_hash(application, uow)
     signatures = [s for s in uow.signatures.of(application.id) if s["signed_at"]]
     sealed = any(s["kind"] == "e_seal" and s["content_hash"] == current for s in signatures)

@@ -281,6 +281,16 @@ class IntakeService:
             str(application_id), str(material_id), self.files, self._uow(read_only=True))
         return {**material_view(material), "content_b64": base64.b64encode(content).decode()}
 
+    # -- counter applications (an officer files for the subject; the gateway passes the
+    # officer's id and unit from a verified token) --------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def create_counter_draft(self, officer_id: str, officer_unit: str, subject: dict,
+                             record_type: str, record_ids: list, form: dict, records: list):
+        return application_view(handlers.create_counter_draft(
+            str(officer_id), str(officer_unit), subject, str(record_type),
+            [str(i) for i in record_ids or []], form or {}, records, self._uow()))
+
     # -- events -------------------------------------------------------------------------------
 
     @subscribe("workflow", "case_opened")

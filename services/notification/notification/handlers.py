@@ -6,7 +6,7 @@ import uuid
 
 from credit_common.clock import now
 from credit_common.contracts.envelope import EventEnvelope
-from credit_common.contracts.events import CaseDeadline
+from credit_common.contracts.events import ApplicationStatusChanged, CaseDeadline
 from credit_common.errors import NotFound, ValidationFailed
 from credit_common.identity import is_mainland_mobile
 from credit_common.reference.organisation import unit
@@ -76,3 +76,25 @@ def mark_read(recipients: list[tuple[str, str]], message_id: str,
               uow: NotificationUnitOfWork) -> None:
     if not uow.inbox.mark_read(recipients, message_id, now()):
         raise NotFound("MESSAGE_NOT_FOUND", "未找到该消息")
+
+
+def record_application_status(envelope: EventEnvelope, provider: str,
+                              uow: NotificationUnitOfWork) -> bool:
+    """Every status the applicant sees: an inbox message and an SMS to the contact phone,
+    each once per event (a redelivery finds the dedupe key and adds nothing)."""
+    event = ApplicationStatusChanged.model_validate(envelope.data)
+    params = {"acceptance_number": event.acceptance_number, "status_label": event.status_label,
+              "note": f"{event.note}。" if event.note else ""}
+    added = False
+    if event.applicant_id:
+        title, body = render_inbox("status", params)
+        added |= uow.inbox.add({
+            "id": uuid.uuid4(), "dedupe_key": f"{envelope.message_id}:applicant",
+            "recipient_kind": "applicant", "recipient_id": str(event.applicant_id),
+            "kind": f"application_{event.status}", "title": title, "body": body,
+            "link": f"/api/v1/applicant/applications/{event.application_id}",
+            "created_at": now()})
+    if event.contact_phone and is_mainland_mobile(event.contact_phone):
+        added |= send_sms(event.contact_phone, "status_changed", params,
+                          f"{envelope.message_id}:sms", provider, uow)
+    return added

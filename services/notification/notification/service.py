@@ -81,3 +81,7 @@ class NotificationService:
     @subscribe("workflow", "case_deadline")
     def on_case_deadline(self, envelope):
         handlers.record_case_deadline(envelope, self._uow())
+
+    @subscribe("intake", "application_status_changed")
+    def on_application_status_changed(self, envelope):
+        handlers.record_application_status(envelope, _settings().sms_provider, self._uow())

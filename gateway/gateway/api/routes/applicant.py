@@ -174,7 +174,7 @@ async def my_subjects(applicant: Applicant, call: Caller):
     return {"items": subjects, "next_cursor": None}
 
 
-def _snapshot(subject: dict) -> dict:
+def subject_snapshot(subject: dict) -> dict:
     """What intake keeps of the subject for the application (and the officer will see)."""
     person = subject["legal_representative"]
     return {"code": subject["uscc"] or subject["registration_number"], "id": subject["id"],
@@ -208,7 +208,7 @@ async def choose_subject(body: SubjectChoice, applicant: Applicant, call: Caller
                              document_number=body.document_number)
         method = "manual"
     bound = await call("intake", "bind_subject", applicant_id=applicant.id,
-                       subject=_snapshot(subject), method=method,
+                       subject=subject_snapshot(subject), method=method,
                        legal_notice_version=body.legal_notice_version)
     return {"subject": bound, "method": method}
 
@@ -359,6 +359,20 @@ async def withdraw(application_id: ApplicationId, body: Withdrawal, applicant: A
                    call: Caller):
     return await call("intake", "withdraw", applicant_id=applicant.id,
                       application_id=application_id, reason=body.reason)
+
+
+@router.get("/inbox", summary="站内消息：申请状态变化")
+async def inbox(applicant: Applicant, call: Caller, unread_only: bool = False,
+                limit: Annotated[int, Query(ge=1, le=100)] = 20):
+    return await call("notification", "inbox", applicant_id=applicant.id,
+                      unread_only=unread_only, limit=limit)
+
+
+@router.post("/inbox/{message_id}/read", summary="标记消息为已读")
+async def mark_read(message_id: Annotated[str, Path(max_length=36)], applicant: Applicant,
+                    call: Caller):
+    return await call("notification", "mark_read", message_id=message_id,
+                      applicant_id=applicant.id)
 
 
 # -- the legal representative's signing link (no login: the link is the credential) -----------

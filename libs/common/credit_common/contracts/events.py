@@ -96,3 +96,19 @@ class CaseDeadline(Event):
     handler_id: uuid.UUID | None = None
     #: who is told: the case's unit (reminder) or the district's credit section (escalation)
     recipient_unit_code: str
+
+
+class ApplicationStatusChanged(Event):
+    """What the applicant now sees, for the notification service to tell them."""
+
+    event_type: ClassVar[str] = "application_status_changed"
+    source: ClassVar[str] = "intake"
+
+    application_id: uuid.UUID
+    acceptance_number: str
+    applicant_id: uuid.UUID | None = None
+    contact_phone: str | None = None
+    status: str
+    status_label: str
+    note: str | None = None
+    occurred_at: datetime

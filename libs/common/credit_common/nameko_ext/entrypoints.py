@@ -50,6 +50,19 @@ def _as_service_error(exc_info):
     return exc_info
 
 
+class ReplyPublisher(Publisher):
+    """RPC replies without publisher confirms: a confirm would tell the service, not the
+    caller, that the broker took the reply, and costs one more broker round trip on every
+    call. A lost reply is already the caller's timeout, and callers retry idempotently."""
+
+    use_confirms = False
+
+
+# Nameko builds its Responder inside the shared RpcConsumer; its publisher class is the
+# one switch it offers
+nameko.rpc.Responder.publisher_cls = ReplyPublisher
+
+
 class Rpc(nameko.rpc.Rpc):
     def handle_result(self, message, worker_ctx, result, exc_info):
         exc_info = _as_service_error(finish_transactions(worker_ctx, exc_info))

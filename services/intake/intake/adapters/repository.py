@@ -17,7 +17,8 @@ from intake.domain.model import OPEN, Application, TimelineEntry
 
 _COLUMNS = ("id, acceptance_number, record_type, subject_uscc, subject_name, district_code, "
             "status, idempotency_key, case_id, submitted_at, updated_at, version, applicant_id, "
-            "subject, records, form, rule_version, created_at, decided_at, case_version")
+            "subject, records, form, rule_version, created_at, decided_at, case_version, "
+            "counter_officer_id, counter_unit_code")
 _JSON = ("subject", "records", "form")
 
 
@@ -37,7 +38,8 @@ class ApplicationRepository:
             ":record_type, :subject_uscc, :subject_name, :district_code, :status, "
             ":idempotency_key, :case_id, :submitted_at, :updated_at, :version, :applicant_id, "
             "CAST(:subject AS jsonb), CAST(:records AS jsonb), CAST(:form AS jsonb), "
-            ":rule_version, :created_at, :decided_at, :case_version)"
+            ":rule_version, :created_at, :decided_at, :case_version, :counter_officer_id, "
+            ":counter_unit_code)"
         ), _params(application))
         self._write_timeline(application)
         self.seen.append(application)

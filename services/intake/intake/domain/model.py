@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from credit_common.contracts.events import (ApplicationSubmitted, ApplicationWithdrawn, Event)
+from credit_common.contracts.events import (ApplicationStatusChanged, ApplicationSubmitted,
+                                            ApplicationWithdrawn, Event)
+from credit_common.contracts.vocabulary import APPLICATION_STATUS_LABELS
 from credit_common.errors import Conflict
 
 DISTRICT_CODE = re.compile(r"^\d{6}$")
@@ -78,6 +80,9 @@ class Application:
     created_at: datetime | None = None
     decided_at: datetime | None = None
     case_version: int = 0
+    #: set when an officer filed it at the counter on the subject's behalf
+    counter_officer_id: uuid.UUID | None = None
+    counter_unit_code: str | None = None
     events: list[Event] = field(default_factory=list, repr=False, compare=False)
     timeline: list[TimelineEntry] = field(default_factory=list, repr=False, compare=False)
 
@@ -99,16 +104,20 @@ class Application:
         return application
 
     @classmethod
-    def draft(cls, *, applicant_id: uuid.UUID, subject: dict, record_type: str,
-              records: list[dict], form: dict, rule_version: str, at: datetime) -> "Application":
+    def draft(cls, *, applicant_id: uuid.UUID | None, subject: dict, record_type: str,
+              records: list[dict], form: dict, rule_version: str, at: datetime,
+              counter_officer_id: uuid.UUID | None = None,
+              counter_unit_code: str | None = None) -> "Application":
         application = cls(
             id=uuid.uuid4(), acceptance_number=None, record_type=record_type,
             subject_uscc=subject["code"], subject_name=subject["name"],
             district_code=deciding_district(subject, records), status="draft",
             submitted_at=None, updated_at=at, applicant_id=applicant_id, subject=subject,
             records=records, form=form, rule_version=rule_version, created_at=at,
+            counter_officer_id=counter_officer_id, counter_unit_code=counter_unit_code,
         )
-        application._move(None, "draft", at, "applicant", "创建申请草稿")
+        application._move(None, "draft", at, "officer" if counter_officer_id else "applicant",
+                          "窗口代为申请，创建草稿" if counter_officer_id else "创建申请草稿")
         return application
 
     # -- the applicant's actions ------------------------------------------------------------
@@ -157,6 +166,7 @@ class Application:
         self.case_id = case_id
         if self.status == "submitted":
             self._move("submitted", "pending_acceptance", at, "system", "已转办理机关，等待受理")
+            self._tell_applicant(at, None)
         else:
             self.updated_at = at
             self.version += 1
@@ -179,7 +189,15 @@ class Application:
                   "repair_revoked": "信用修复决定已撤销"}
         self._move(self.status, target, at, "officer",
                    "：".join(filter(None, [labels.get(target), note])))
+        self._tell_applicant(at, note)
         return True
+
+    def _tell_applicant(self, at: datetime, note: str | None) -> None:
+        self.events.append(ApplicationStatusChanged(
+            application_id=self.id, acceptance_number=self.acceptance_number,
+            applicant_id=self.applicant_id, contact_phone=self.form.get("contact_phone"),
+            status=self.status, status_label=APPLICATION_STATUS_LABELS.get(self.status, ""),
+            note=note, occurred_at=at))
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -9,6 +9,8 @@ SIGNATURE = "【广州市场监管】"
 SMS_TEMPLATES = {
     "login_code": "您的登录验证码为 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本短信。",
     "prove_phone": "您正在验证该手机号以查询信用修复办理进度，验证码为 {code}，{minutes} 分钟内有效。",
+    "status_changed": "您的信用修复申请（受理编号 {acceptance_number}）当前状态：{status_label}。{note}"
+                      "详情请登录信用修复平台查看。",
 }
 
 
@@ -24,6 +26,8 @@ def render_sms(template: str, params: dict) -> str:
 
 
 INBOX_TEMPLATES = {
+    "status": ("信用修复申请{status_label}：{acceptance_number}",
+               "您的信用修复申请（受理编号 {acceptance_number}）当前状态：{status_label}。{note}"),
     "reminder": ("案件即将到期：{acceptance_number}",
                  "{subject_name} 的信用修复案件（受理编号 {acceptance_number}）将于 {due} 到期，"
                  "当前环节：{status_label}，请及时办理。"),
