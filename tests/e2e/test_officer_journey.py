@@ -174,6 +174,46 @@ def test_from_submission_to_repaired_record_with_a_transfer(http, db_engine, dis
     assert_error(act(http, handler2, number, "close", closed.json()["version"]), 409,
                  "ILLEGAL_TRANSITION")
 
+    # documents: numbered, in Chinese, verifiable by code and by hash, tamper-evident
+    import io
+    import re as regex
+
+    from pypdf import PdfReader
+
+    listed = http.get(f"{app_url}/documents", headers=applicant).json()["items"]
+    kinds = [d["kind"] for d in listed]
+    assert kinds == ["acceptance_notice", "repair_decision", "approval_form"]
+    decision = listed[1]
+    assert regex.fullmatch(rf"穗天市监信修〔{TODAY.year}〕\d+号", decision["number"])
+    pdf = http.get(f"{app_url}/documents/{decision['id']}", headers=applicant)
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    text_of = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages
+                      ).replace("\n", "").replace(" ", "")
+    for expected in ("准予信用修复决定书", decision["number"], subject["name"], "移出经营异常名录",
+                     decision["verification_code"]):
+        assert expected in text_of, expected
+    checked = http.get("/api/v1/public/documents/verify",
+                       params={"code": decision["verification_code"]}).json()
+    assert (checked["number"], checked["subject_name"], checked["sha256"]) == (
+        decision["number"], subject["name"], decision["sha256"])
+    assert_error(http.get("/api/v1/public/documents/verify", params={"code": "NOSUCHCODE"}),
+                 404, "DOCUMENT_NOT_FOUND")
+    original = http.post("/api/v1/public/documents/verify",
+                         files={"file": ("决定书.pdf", pdf.content, "application/pdf")})
+    assert original.status_code == 200 and original.json()["number"] == decision["number"]
+    tampered = pdf.content.replace(b"/Title", b"/Titla", 1)
+    assert_error(http.post("/api/v1/public/documents/verify",
+                           files={"file": ("决定书.pdf", tampered, "application/pdf")}),
+                 404, "DOCUMENT_NOT_FOUND")
+    stranger = auth(log_in(http, registry.new_phone()))
+    assert_error(http.get(f"{app_url}/documents/{decision['id']}", headers=stranger), 403,
+                 "APPLICATION_NOT_ACCESSIBLE")
+    form_pdf = http.get(f"/api/v1/officer/cases/{number}/documents/{listed[2]['id']}",
+                        headers=handler2)
+    form_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(form_pdf.content)).pages
+                        ).replace("\n", "").replace(" ", "")
+    assert "信用修复审批表" in form_text and "经营场所属天河南所辖区" in form_text
+
     # the audit log cannot be rewritten, even by the database owner's application
     with pytest.raises(DBAPIError):
         with db_engine["workflow"].begin() as conn:

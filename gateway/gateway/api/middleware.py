@@ -33,7 +33,7 @@ class _BodyTooLarge(Exception):
 
 
 #: routes that take file uploads get the larger limit
-UPLOAD_PATH_SUFFIXES = ("/materials",)
+UPLOAD_PATH_SUFFIXES = ("/materials", "/documents/verify")
 
 
 class GatewayMiddleware:

@@ -21,6 +21,8 @@ class WorkflowSettings(ServiceSettings):
     refresh_ttl_s: int = Field(7 * 24 * 3600, validation_alias="REFRESH_TTL_S")
     #: DOMAIN.md: the approver may not be the handler of the same case, unless this is set
     approver_may_handle: bool = Field(False, validation_alias="APPROVER_MAY_HANDLE")
+    #: the public address documents' QR codes point to (the gateway's)
+    public_base_url: str = Field("http://127.0.0.1:8000", validation_alias="PUBLIC_BASE_URL")
     #: how often the deadline reminders and escalations are checked
     deadline_check_interval_s: float = Field(300, gt=0,
                                              validation_alias="DEADLINE_CHECK_INTERVAL_S")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,10 +19,13 @@ from credit_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from credit_common.logging import get_logger
 from credit_common.reference.organisation import UnitKind, unit
 
+from workflow.adapters import documents_pdf
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
+from workflow.domain import documents
 from workflow.domain.model import (OPEN_STATUSES, ROLE_STATUSES, Case, Officer,
                                    can_act, can_see)
 from workflow.domain.working_days import WorkingCalendar
+from workflow.views import case_view, step_view
 
 ROLES = ("handler", "reviewer", "approver", "administrator")
 
@@ -229,7 +234,7 @@ def todo(someone: Officer, filters: dict, limit: int, after: tuple | None,
 
 def act(someone: Officer, acceptance_number: str, action: str, expected_version: int,
         opinion: str | None, target_unit_code: str | None, approver_may_handle: bool,
-        uow: WorkflowUnitOfWork) -> Case:
+        uow: WorkflowUnitOfWork, public_base_url: str = "") -> Case:
     case = visible_case(someone, acceptance_number, uow, for_update=True)
     if not can_act(someone, case.unit_code):
         raise Forbidden("CASE_NOT_OF_MY_UNIT", "只能办理本单位的案件", {"unit_code": case.unit_code})
@@ -242,9 +247,39 @@ def act(someone: Officer, acceptance_number: str, action: str, expected_version:
     case.act(action, someone, opinion, at, target_unit_code=target_unit_code,
              approver_may_handle=approver_may_handle, decide_due=due)
     uow.cases.save(case, version)
+    kind = documents.DOCUMENT_FOR_ACTION.get(action)
+    if kind is not None:
+        issue_document(case, kind, opinion, at.date(), public_base_url, uow)
     for event in case.events:
         uow.publish(event)
     return case
+
+
+def issue_document(case: Case, kind: str, opinion: str | None, today: date,
+                   public_base_url: str, uow: WorkflowUnitOfWork) -> dict:
+    """Number, render and keep a document in the transaction of the decision it records:
+    the decision and its document commit together or not at all."""
+    office = unit(case.unit_code or "")
+    issuer = unit(office.district_code) if office and office.district_code else office
+    sequence = uow.documents.next_number(issuer.code, kind, today.year)
+    number = documents.document_number(issuer.short_name, kind, today.year, sequence)
+    code = secrets.token_hex(6).upper()
+    view = case_view(case)
+    decide_days = None
+    if kind == "acceptance_notice":
+        decide_days = uow.calendar.deadline_rules(today)["decide_working_days"][case.record_type]
+    pdf = documents_pdf.render(
+        kind, number, issuer.name, today, view,
+        documents.paragraphs(kind, view, opinion, decide_days),
+        [step_view(s) for s in uow.cases.steps(case.id)] if kind == "approval_form" else [],
+        f"{public_base_url.rstrip('/')}/api/v1/public/documents/verify?code={code}", code)
+    document = {"id": uuid.uuid4(), "case_id": case.id, "application_id": case.application_id,
+                "kind": kind, "number": number, "verification_code": code,
+                "subject_name": case.subject_name, "subject_code": case.subject_uscc,
+                "issued_on": today, "sha256": hashlib.sha256(pdf).hexdigest(), "pdf": pdf,
+                "created_at": now()}
+    uow.documents.add(document)
+    return document
 
 
 def _stale(case: Case) -> Conflict:

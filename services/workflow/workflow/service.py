@@ -5,6 +5,7 @@ loads the officer itself (unit, roles, active) and never trusts the client's wor
 
 from __future__ import annotations
 
+import base64
 import functools
 from datetime import date
 
@@ -22,7 +23,7 @@ from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 from workflow import __version__, handlers
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.config import WorkflowSettings
-from workflow.views import case_view, officer_view, step_view
+from workflow.views import case_view, document_view, officer_view, step_view
 
 log = get_logger(__name__)
 
@@ -162,6 +163,7 @@ class WorkflowService:
         case = handlers.visible_case(someone, str(acceptance_number), uow)
         return {"case": case_view(case, now().date()),
                 "approval_form": [step_view(s) for s in uow.cases.steps(case.id)],
+                "documents": [document_view(d) for d in uow.documents.of_case(case.id)],
                 "can_act": someone.unit_code == case.unit_code,
                 "handler_name": handlers.officer_name_of(case.handler_id, uow)}
 
@@ -171,13 +173,44 @@ class WorkflowService:
         uow = self._uow()
         someone = handlers.officer(officer_id, uow)
         case = handlers.act(someone, str(acceptance_number), str(action), int(version),
-                            opinion, target_unit_code, self.settings.approver_may_handle, uow)
+                            opinion, target_unit_code, self.settings.approver_may_handle, uow,
+                            self.settings.public_base_url)
         return case_view(case, now().date())
 
     @rpc(expected_exceptions=EXPECTED)
     def statistics(self, officer_id: str):
         uow = self._uow(read_only=True)
         return handlers.statistics(handlers.officer(officer_id, uow), uow)
+
+    # -- documents --------------------------------------------------------------------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def documents_of_application(self, application_id: str):
+        """For the gateway, after intake confirmed the applicant owns the application."""
+        return [document_view(d) for d in
+                self._uow(read_only=True).documents.of_application(str(application_id))]
+
+    @rpc(expected_exceptions=EXPECTED)
+    def document_pdf(self, document_id: str, application_id: str | None = None,
+                     case_id: str | None = None):
+        found = self._uow(read_only=True).documents.pdf(str(document_id))
+        if found is None or (application_id and str(found["application_id"]) != str(
+                application_id)) or (case_id and str(found["case_id"]) != str(case_id)):
+            raise NotFound("DOCUMENT_NOT_FOUND", "未找到该文书")
+        return {**document_view(found), "content_b64": base64.b64encode(found["pdf"]).decode()}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def verify_document(self, code: str | None = None, sha256: str | None = None):
+        """Public: a verification code or the SHA-256 of a file; "not found" for anything
+        else, so a tampered file is told apart from the issued one."""
+        documents = self._uow(read_only=True).documents
+        found = documents.by_code(str(code).strip().upper()) if code else \
+            documents.by_sha256(str(sha256).lower()) if sha256 else None
+        if found is None:
+            raise NotFound("DOCUMENT_NOT_FOUND", "未找到与之相符的文书")
+        view = document_view(found)
+        return {k: view[k] for k in ("number", "kind", "title", "subject_name", "subject_code",
+                                     "issued_on", "sha256")}
 
     # -- calendar ---------------------------------------------------------------------------
 

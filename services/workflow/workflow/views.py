@@ -5,6 +5,7 @@ from __future__ import annotations
 from credit_common.contracts.vocabulary import RECORD_TYPE_LABELS
 from credit_common.reference.organisation import unit
 
+from workflow.domain.documents import TITLES
 from workflow.domain.model import ACTIONS, Case, Officer
 
 CASE_STATUS_LABELS = {
@@ -76,3 +77,12 @@ def officer_view(officer: Officer) -> dict:
     return {"id": str(officer.id), "name": officer.name, "phone": officer.phone,
             "unit_code": officer.unit_code, "unit_name": _unit_name(officer.unit_code),
             "roles": list(officer.roles), "active": officer.active}
+
+
+def document_view(document: dict) -> dict:
+    return {"id": str(document["id"]), "kind": document["kind"],
+            "title": TITLES.get(document["kind"], document["kind"]),
+            "number": document["number"], "verification_code": document["verification_code"],
+            "subject_name": document["subject_name"], "subject_code": document["subject_code"],
+            "issued_on": _iso(document["issued_on"]), "sha256": document["sha256"],
+            "file_name": f"{TITLES.get(document['kind'], '文书')}-{document['number']}.pdf"}

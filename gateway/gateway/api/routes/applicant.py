@@ -361,6 +361,28 @@ async def withdraw(application_id: ApplicationId, body: Withdrawal, applicant: A
                       application_id=application_id, reason=body.reason)
 
 
+@router.get("/applications/{application_id}/documents",
+            summary="申请的官方文书（受理通知书、决定书等）")
+async def documents(application_id: ApplicationId, applicant: Applicant, call: Caller):
+    detail = await call("intake", "application_detail", applicant_id=applicant.id,
+                        application_id=application_id)
+    return {"items": await call("workflow", "documents_of_application",
+                                application_id=detail["id"]), "next_cursor": None}
+
+
+@router.get("/applications/{application_id}/documents/{document_id}", summary="下载文书 PDF",
+            response_class=Response)
+async def download_document(application_id: ApplicationId,
+                            document_id: Annotated[str, Path(max_length=36)],
+                            applicant: Applicant, call: Caller):
+    detail = await call("intake", "application_detail", applicant_id=applicant.id,
+                        application_id=application_id)
+    document = await call("workflow", "document_pdf", document_id=document_id,
+                          application_id=detail["id"], timeout_s=15)
+    return Response(base64.b64decode(document["content_b64"]), media_type="application/pdf",
+                    headers={"Content-Disposition": _attachment(document["file_name"])})
+
+
 @router.get("/inbox", summary="站内消息：申请状态变化")
 async def inbox(applicant: Applicant, call: Caller, unread_only: bool = False,
                 limit: Annotated[int, Query(ge=1, le=100)] = 20):

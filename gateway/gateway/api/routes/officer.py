@@ -188,6 +188,20 @@ async def download_material(acceptance_number: Number,
                              "X-Content-Type-Options": "nosniff"})
 
 
+@router.get("/cases/{acceptance_number}/documents/{document_id}", summary="下载案件文书 PDF",
+            response_class=Response)
+async def download_document(acceptance_number: Number,
+                            document_id: Annotated[str, Path(max_length=36)],
+                            officer: Officer, call: Caller):
+    page = await call("workflow", "case_page", officer_id=officer.id,
+                      acceptance_number=acceptance_number)
+    document = await call("workflow", "document_pdf", document_id=document_id,
+                          case_id=page["case"]["id"], timeout_s=15)
+    return Response(base64.b64decode(document["content_b64"]), media_type="application/pdf",
+                    headers={"Content-Disposition": "attachment; filename*=UTF-8''"
+                             + quote(document["file_name"], safe="")})
+
+
 @router.get("/records", summary="按类型检索本辖区有记录的主体（可为申请人代办）；个人信息按权限显示")
 async def search_records(officer: Officer, call: Caller,
                          query: Annotated[RecordSearch, Query()]):

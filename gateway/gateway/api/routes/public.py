@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, File, Path, Query, UploadFile
 
 from credit_common.contracts.queries import RecordSearch
 from credit_common.contracts.vocabulary import ListingReason, RecordType
-from gateway.api.deps import Caller
+from gateway.api.deps import Caller, Settings
+from gateway.core.errors import ApiError
 
 router = APIRouter(prefix="/api/v1/public", tags=["信息公示查询"])
 
@@ -48,3 +50,18 @@ async def lookup_subject(code: Annotated[str, Path(min_length=15, max_length=18)
 @router.get("/records/{record_id}", summary="查询一条记录及其公示状态变更历史")
 async def get_record(record_id: Annotated[str, Path(max_length=36)], call: Caller):
     return await call("disclosure", "get_record", record_id=record_id)
+
+
+@router.get("/documents/verify", summary="核验官方文书：按验证码查询文书编号、当事人、日期及内容摘要")
+async def verify_document(code: Annotated[str, Query(min_length=6, max_length=32)],
+                          call: Caller):
+    return await call("workflow", "verify_document", code=code)
+
+
+@router.post("/documents/verify", summary="核验文书文件：上传 PDF，判断是否为签发的原件（被改动的文件查不到）")
+async def verify_document_file(file: Annotated[UploadFile, File()], call: Caller,
+                               settings: Settings):
+    content = await file.read(settings.max_upload_bytes + 1)
+    if len(content) > settings.max_upload_bytes:
+        raise ApiError(422, "FILE_TOO_LARGE", "文件过大", {"max_bytes": settings.max_upload_bytes})
+    return await call("workflow", "verify_document", sha256=hashlib.sha256(content).hexdigest())

@@ -59,3 +59,24 @@ def test_four_timers_at_once_send_each_notice_once(workflow, nameko_config, db_e
     with ClusterRpcProxy(nameko_config) as proxy:   # again: nothing new
         assert proxy.workflow.check_deadlines(today.isoformat()) == {"reminder": 0,
                                                                       "escalation": 0}
+
+
+def test_document_numbers_are_unique_under_concurrency_and_never_reused(db_engine):
+    from sqlalchemy.orm import Session
+
+    from workflow.adapters.repository import DocumentRepository
+
+    issuer = f"9{uuid.uuid4().int % 10**5:05d}"
+
+    def take(rollback: bool):
+        with Session(db_engine["workflow"]) as session, session.begin():
+            number = DocumentRepository(session).next_number(issuer, "repair_decision", 2026)
+            if rollback:
+                session.rollback()
+            return number
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        numbers = list(pool.map(take, [False] * 30))
+    assert sorted(numbers) == list(range(1, 31))
+    take(True)                       # a rolled-back issue's number is never seen...
+    assert take(False) == 31         # ...and the next one carries on without a duplicate

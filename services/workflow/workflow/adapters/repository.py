@@ -269,3 +269,60 @@ class CalendarRepository:
         return self.session.execute(text(
             "SELECT rules FROM deadline_rules WHERE effective_from <= :d "
             "ORDER BY effective_from DESC LIMIT 1"), {"d": on}).scalar_one()
+
+
+class DocumentRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def next_number(self, issuer: str, kind: str, year: int) -> int:
+        """Per issuer, kind and year; concurrent issues wait on the row and never share or
+        reuse a number (a rolled-back one is never seen)."""
+        return self.session.execute(text(
+            "INSERT INTO document_sequences (unit_code, kind, year, last_value) "
+            "VALUES (:u, :k, :y, 1) ON CONFLICT (unit_code, kind, year) "
+            "DO UPDATE SET last_value = document_sequences.last_value + 1 RETURNING last_value"),
+            {"u": issuer, "k": kind, "y": year}).scalar_one()
+
+    def add(self, document: dict) -> None:
+        self.session.execute(text(
+            "INSERT INTO documents (id, case_id, application_id, kind, number, "
+            "verification_code, subject_name, subject_code, issued_on, sha256, pdf, created_at) "
+            "VALUES (:id, :case_id, :application_id, :kind, :number, :verification_code, "
+            ":subject_name, :subject_code, :issued_on, :sha256, :pdf, :created_at)"), document)
+
+    _META = ("id, case_id, application_id, kind, number, verification_code, subject_name, "
+             "subject_code, issued_on, sha256, created_at")
+
+    def of_application(self, application_id) -> list[dict]:
+        rows = self.session.execute(text(
+            f"SELECT {self._META} FROM documents WHERE application_id = :a ORDER BY created_at"),
+            {"a": str(application_id)})
+        return [dict(r._mapping) for r in rows]
+
+    def of_case(self, case_id) -> list[dict]:
+        rows = self.session.execute(text(
+            f"SELECT {self._META} FROM documents WHERE case_id = :c ORDER BY created_at"),
+            {"c": case_id})
+        return [dict(r._mapping) for r in rows]
+
+    def pdf(self, document_id) -> dict | None:
+        try:
+            uuid.UUID(str(document_id))
+        except ValueError:
+            return None
+        row = self.session.execute(text(
+            f"SELECT {self._META}, pdf FROM documents WHERE id = :id"),
+            {"id": str(document_id)}).first()
+        return dict(row._mapping) if row else None
+
+    def by_code(self, code: str) -> dict | None:
+        row = self.session.execute(text(
+            f"SELECT {self._META} FROM documents WHERE verification_code = :c"),
+            {"c": code}).first()
+        return dict(row._mapping) if row else None
+
+    def by_sha256(self, sha256: str) -> dict | None:
+        row = self.session.execute(text(
+            f"SELECT {self._META} FROM documents WHERE sha256 = :h"), {"h": sha256}).first()
+        return dict(row._mapping) if row else None

@@ -1,6 +1,7 @@
 from credit_common.unit_of_work import SqlUnitOfWork
 
-from workflow.adapters.repository import CalendarRepository, CaseRepository, OfficerRepository
+from workflow.adapters.repository import (CalendarRepository, CaseRepository,
+                                          DocumentRepository, OfficerRepository)
 
 
 class WorkflowUnitOfWork(SqlUnitOfWork):
@@ -9,3 +10,4 @@ class WorkflowUnitOfWork(SqlUnitOfWork):
         self.cases = CaseRepository(session, request_id)
         self.officers = OfficerRepository(session)
         self.calendar = CalendarRepository(session)
+        self.documents = DocumentRepository(session)

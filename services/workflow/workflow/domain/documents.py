@@ -1,0 +1,69 @@
+"""Which document each decision issues, its number, and what it says. Plain Python."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from credit_common.contracts.vocabulary import RECORD_TYPE_LABELS
+
+TITLES = {
+    "acceptance_notice": "信用修复申请受理通知书",
+    "non_acceptance_notice": "信用修复申请不予受理通知书",
+    "repair_decision": "准予信用修复决定书",
+    "rejection_decision": "不予信用修复决定书",
+    "approval_form": "信用修复审批表",
+}
+
+#: the action -> the document it issues
+DOCUMENT_FOR_ACTION = {
+    "accept": "acceptance_notice",
+    "not_accept": "non_acceptance_notice",
+    "approve": "repair_decision",
+    "reject": "rejection_decision",
+    "close": "approval_form",
+}
+#: the word in the number: 穗天市监信修〔2026〕12号
+NUMBER_CODES = {"acceptance_notice": "信受", "non_acceptance_notice": "信不受",
+                "repair_decision": "信修", "rejection_decision": "信不修",
+                "approval_form": "信审"}
+OUTCOME_TEXT = {
+    "penalty_publicity": "停止公示该行政处罚信息",
+    "other_department_penalty": "停止公示该行政处罚信息",
+    "serious_illegal_list": "将其移出严重违法失信名单",
+    "abnormal_operation_list": "将其移出经营异常名录",
+    "cooperative_abnormal_list": "将其移出农民专业合作社经营异常名录",
+    "individual_abnormal_status": "恢复其正常记载状态",
+}
+REVIEW_NOTICE = "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。"
+
+
+def document_number(short_name: str, kind: str, year: int, sequence: int) -> str:
+    return f"{short_name}市监{NUMBER_CODES[kind]}〔{year}〕{sequence}号"
+
+
+def paragraphs(kind: str, case: dict, opinion: str | None, decide_days: int | None) -> list[str]:
+    submitted = case["submitted_at"][:10]
+    label = RECORD_TYPE_LABELS.get(case["record_type"], case["record_type"])
+    head = (f"你（单位）于{submitted}提出的{label}信用修复申请（受理编号："
+            f"{case['acceptance_number']}）")
+    if kind == "acceptance_notice":
+        return [f"{head}，经审查，符合受理条件，本机关决定予以受理。",
+                f"本机关将自受理之日起{decide_days}个工作日内作出决定。" if decide_days
+                else "本机关将在规定期限内作出决定。"]
+    if kind == "non_acceptance_notice":
+        return [f"{head}，经审查，不符合受理条件，本机关决定不予受理。", f"理由：{opinion}。",
+                REVIEW_NOTICE]
+    if kind == "repair_decision":
+        return [f"{head}，经核实，符合信用修复条件。",
+                f"根据《市场监督管理信用修复管理办法》等规定，本机关决定准予信用修复，"
+                f"{OUTCOME_TEXT.get(case['record_type'], '对相关记录予以修复')}。",
+                "信用修复决定作出后，如发现申请人提供虚假材料或者作出不实承诺的，本机关将撤销该决定，"
+                "恢复相关记录，并依法处理。"]
+    if kind == "rejection_decision":
+        return [f"{head}，经核实，不符合信用修复条件，本机关决定不予信用修复。",
+                f"理由：{opinion}。", REVIEW_NOTICE]
+    return [f"{head}的办理经过如下。"]
+
+
+def issue_year(day: date) -> int:
+    return day.year
