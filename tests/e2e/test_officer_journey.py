@@ -214,6 +214,24 @@ def test_from_submission_to_repaired_record_with_a_transfer(http, db_engine, dis
                         ).replace("\n", "").replace(" ", "")
     assert "信用修复审批表" in form_text and "经营场所属天河南所辖区" in form_text
 
+    # fraud found later: the approver revokes, the record is public again, everyone is told
+    assert_error(act(http, approver2, number, "revoke", closed.json()["version"]), 422,
+                 "OPINION_REQUIRED")
+    revoked = act(http, approver2, number, "revoke", closed.json()["version"],
+                  opinion="核查发现申请材料中的年报截图系伪造")
+    assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
+
+    def restored():
+        found = http.get(f"/api/v1/public/subjects/{subject['uscc']}").json()["records"]
+        return next(r["publicity_state"] for r in found if r["id"] == record) == "active"
+
+    wait_until(restored, 20, interval=0.2, message="the record to be restored")
+    causes = [h["cause_kind"] for h in http.get(f"/api/v1/public/records/{record}").json()[
+        "history"]]
+    assert causes.count("decision") == 1 and causes.count("revocation") == 1, causes
+    wait_until(lambda: http.get(app_url, headers=applicant).json()["status"] == "repair_revoked",
+               20, interval=0.2, message="the applicant to see the revocation")
+
     # the audit log cannot be rewritten, even by the database owner's application
     with pytest.raises(DBAPIError):
         with db_engine["workflow"].begin() as conn:

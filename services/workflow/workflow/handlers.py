@@ -240,6 +240,8 @@ def act(someone: Officer, acceptance_number: str, action: str, expected_version:
         raise Forbidden("CASE_NOT_OF_MY_UNIT", "只能办理本单位的案件", {"unit_code": case.unit_code})
     if case.version != expected_version:
         raise _stale(case)
+    if action == "revoke" and not any(s["action"] == "approve" for s in uow.cases.steps(case.id)):
+        raise Conflict("NOTHING_TO_REVOKE", "该案件没有可撤销的准予修复决定")
     at = now()
     due = decide_due(at.date(), case.record_type, uow, calendar(uow)) \
         if action == "accept" else None

@@ -12,7 +12,7 @@ CASE_STATUS_LABELS = {
     "pending_acceptance": "待受理", "accepted": "已受理（核实中）", "returned": "已退回补正",
     "not_accepted": "不予受理", "under_review": "审核中", "second_review": "待复审",
     "under_approval": "审批中", "approved": "准予修复", "rejected": "不予修复",
-    "closed": "已办结", "withdrawn": "申请人已撤回",
+    "closed": "已办结", "withdrawn": "申请人已撤回", "revoked": "修复决定已撤销",
 }
 
 

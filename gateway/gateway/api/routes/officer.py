@@ -48,7 +48,7 @@ class RefreshRequest(_Body):
 
 class CaseAction(_Body):
     action: Literal["accept", "not_accept", "return", "transfer", "verify", "review",
-                    "first_review", "second_review", "approve", "reject", "close"]
+                    "first_review", "second_review", "approve", "reject", "close", "revoke"]
     version: int = Field(ge=1, description="案件当前版本号（乐观锁）")
     opinion: str | None = Field(None, max_length=2000, description="意见、理由或需补正的内容")
     target_unit_code: str | None = Field(None, pattern=r"^\d{6,8}$", description="转办接收单位")
@@ -164,7 +164,7 @@ async def case_page(acceptance_number: Number, officer: Officer, call: Caller):
 
 
 @router.post("/cases/{acceptance_number}/actions", summary="办理操作：受理、不予受理、退回、转办、"
-             "核实、审核（初审/复审）、审批、办结")
+             "核实、审核（初审/复审）、审批、办结；发现弄虚作假时撤销修复决定")
 async def act(acceptance_number: Number, body: CaseAction, officer: Officer, call: Caller):
     return await call("workflow", "act", officer_id=officer.id,
                       acceptance_number=acceptance_number, action=body.action,

@@ -47,6 +47,8 @@ ACTIONS = {a.name: a for a in (
     _action("reject", "审批不通过（不予修复）", {"under_approval"}, "rejected", "approver", True),
     _action("close", "办结", {"approved", "rejected", "not_accepted"}, "closed", "handler",
             False),
+    # fraud found after approval: the repair is revoked and the record restored
+    _action("revoke", "撤销信用修复决定", {"approved", "closed"}, "revoked", "approver", True),
 )}
 
 #: the step each role acts on, for "my todo list"
@@ -222,7 +224,8 @@ class Case:
                 status=to_status if action != "transfer" else "transferred",
                 occurred_at=at, note=opinion, record_type=self.record_type,
                 record_ids=self.record_ids, unit_code=self.unit_code,
-                decision_id=f"{self.id}:{self.version}" if to_status == "approved" else None))
+                decision_id=f"{self.id}:{self.version}" if to_status in ("approved", "revoked")
+                else None))
         return step
 
 
