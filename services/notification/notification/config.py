@@ -14,3 +14,7 @@ class NotificationSettings(ServiceSettings):
     sms_provider: Literal["dev", "http"] = Field("dev", validation_alias="SMS_PROVIDER")
     sms_provider_url: str | None = Field(None, validation_alias="SMS_PROVIDER_URL")
     sms_provider_key: str | None = Field(None, validation_alias="SMS_PROVIDER_KEY")
+    sms_provider_timeout_s: float = Field(5.0, gt=0, validation_alias="SMS_PROVIDER_TIMEOUT_S")
+    #: how often pending messages are tried; the longest wait between two tries
+    sms_send_interval_s: float = Field(1.0, gt=0, validation_alias="SMS_SEND_INTERVAL_S")
+    sms_retry_cap_s: float = Field(300.0, gt=0, validation_alias="SMS_RETRY_CAP_S")

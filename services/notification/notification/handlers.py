@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from credit_common.clock import now
 from credit_common.contracts.envelope import EventEnvelope
@@ -98,3 +99,27 @@ def record_application_status(envelope: EventEnvelope, provider: str,
         added |= send_sms(event.contact_phone, "status_changed", params,
                           f"{envelope.message_id}:sms", provider, uow)
     return added
+
+
+def backoff_s(attempts: int, cap_s: float) -> float:
+    """1 s, 2 s, 4 s … up to ``cap_s``: a provider that is down is asked less and less
+    often, and never given up on (nothing is lost while it is down)."""
+    return min(cap_s, 2.0 ** max(0, attempts))
+
+
+def deliver_pending(provider, cap_s: float, uow: NotificationUnitOfWork,
+                    batch: int = 20) -> dict[str, int]:
+    """Send what is due; a failure leaves the message pending with its next attempt later."""
+    at = now()
+    result = {"sent": 0, "failed": 0}
+    for message in uow.sms.claim_due(at, batch):
+        try:
+            provider.send(str(message["id"]), message["phone"], message["body"])
+        except Exception as exc:  # noqa: BLE001 - any failure is a retry, never a loss
+            uow.sms.retry_later(message["id"], str(exc), at + timedelta(
+                seconds=backoff_s(message["attempts"], cap_s)))
+            result["failed"] += 1
+        else:
+            uow.sms.delivered(message["id"], at)
+            result["sent"] += 1
+    return result

@@ -8,11 +8,12 @@ from nameko.dependency_providers import Config
 
 from credit_common.errors import EXPECTED, Forbidden
 from credit_common.nameko_ext.db import DatabaseSession
-from credit_common.nameko_ext.entrypoints import rpc, subscribe
+from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
 from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
 from notification import __version__, handlers
+from notification.adapters.sms_provider import HttpSmsProvider
 from notification.adapters.unit_of_work import NotificationUnitOfWork
 from notification.config import NotificationSettings
 
@@ -85,3 +86,28 @@ class NotificationService:
     @subscribe("intake", "application_status_changed")
     def on_application_status_changed(self, envelope):
         handlers.record_application_status(envelope, _settings().sms_provider, self._uow())
+
+    @timer(interval=NotificationSettings().sms_send_interval_s)
+    def send_pending_sms(self):
+        self._deliver()
+
+    @rpc(expected_exceptions=EXPECTED)
+    def deliver_pending_sms(self):
+        """One sending round now (operators, tests); the timer does the same every second."""
+        return self._deliver()
+
+    def _deliver(self) -> dict:
+        settings = _settings()
+        if settings.sms_provider != "http" or not settings.sms_provider_url:
+            return {"sent": 0, "failed": 0}
+        provider = HttpSmsProvider(settings.sms_provider_url, settings.sms_provider_key,
+                                   settings.sms_provider_timeout_s)
+        return handlers.deliver_pending(provider, settings.sms_retry_cap_s, self._uow())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def sms_state(self, phone: str):
+        """The delivery state of a phone's messages (operators, tests)."""
+        uow = self._uow(read_only=True)
+        return [{**{k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                    for k, v in (uow.sms.state(m["id"]) or {}).items()}, "id": str(m["id"])}
+                for m in uow.sms.for_phone(str(phone), 20)]

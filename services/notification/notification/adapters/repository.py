@@ -18,11 +18,38 @@ class SmsRepository:
         """False when a message with the same dedupe key exists (sent once)."""
         return self.session.execute(text(
             "INSERT INTO sms_messages (id, dedupe_key, phone, template, params, body, provider, "
-            "status, attempts, created_at, sent_at) VALUES (:id, :dedupe_key, :phone, :template, "
-            "CAST(:params AS jsonb), :body, :provider, :status, :attempts, :created_at, "
-            ":sent_at) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"),
+            "status, attempts, created_at, sent_at, next_attempt_at) VALUES (:id, :dedupe_key, "
+            ":phone, :template, CAST(:params AS jsonb), :body, :provider, :status, :attempts, "
+            ":created_at, :sent_at, CASE WHEN :status = 'pending' THEN :created_at END) "
+            "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"),
             {**message, "params": json.dumps(message["params"], ensure_ascii=False)}
         ).first() is not None
+
+    def claim_due(self, now: datetime, limit: int) -> list[dict]:
+        """Pending messages whose time has come, locked for this sender (several senders
+        never send the same one)."""
+        rows = self.session.execute(text(
+            "SELECT id, phone, body, attempts FROM sms_messages WHERE status = 'pending' "
+            "AND next_attempt_at <= :now ORDER BY next_attempt_at LIMIT :limit "
+            "FOR UPDATE SKIP LOCKED"), {"now": now, "limit": limit})
+        return [dict(r._mapping) for r in rows]
+
+    def delivered(self, message_id, now: datetime) -> None:
+        self.session.execute(text(
+            "UPDATE sms_messages SET status = 'sent', sent_at = :now, attempts = attempts + 1, "
+            "last_error = NULL WHERE id = :id"), {"now": now, "id": message_id})
+
+    def retry_later(self, message_id, error: str, next_attempt_at: datetime) -> None:
+        self.session.execute(text(
+            "UPDATE sms_messages SET attempts = attempts + 1, last_error = :e, "
+            "next_attempt_at = :next WHERE id = :id"),
+            {"e": error[:500], "next": next_attempt_at, "id": message_id})
+
+    def state(self, message_id) -> dict | None:
+        row = self.session.execute(text(
+            "SELECT status, attempts, last_error, next_attempt_at FROM sms_messages "
+            "WHERE id = :id"), {"id": message_id}).first()
+        return dict(row._mapping) if row else None
 
     def for_phone(self, phone: str, limit: int) -> list[dict]:
         rows = self.session.execute(text(

@@ -1,0 +1,101 @@
+"""SMS through a real HTTP server on localhost that fails, hangs and then recovers: the message
+waits, is retried with backoff, and is delivered exactly once; nothing is lost meanwhile."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import random
+import threading
+import time
+import uuid
+
+import pytest
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from notification import service as notification_service
+from notification.service import NotificationService
+
+
+class FlakyProvider(http.server.BaseHTTPRequestHandler):
+    mode = "fail"            # fail | slow | ok
+    delivered: list = []
+    attempts = 0
+
+    def do_POST(self):  # noqa: N802 - the standard library's name
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        type(self).attempts += 1
+        mode = type(self).mode           # what the provider does with this request
+        if mode == "slow":
+            time.sleep(2.5)
+        if mode != "ok":
+            self.send_response(500)
+            self.end_headers()
+            self.wfile.write(b'{"error": "provider down"}')
+            return
+        assert self.headers["Authorization"] == "Bearer test-key"
+        # like real providers, it takes the client's message id as an idempotency key
+        if body["message_id"] not in {d["message_id"] for d in type(self).delivered}:
+            type(self).delivered.append(body)
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(b'{"ok": true}')
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def provider():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FlakyProvider)
+    FlakyProvider.mode, FlakyProvider.delivered, FlakyProvider.attempts = "fail", [], 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sms"
+    server.shutdown()
+
+
+@pytest.fixture
+def notification(container_factory, nameko_config, provider, monkeypatch):
+    monkeypatch.setenv("SMS_PROVIDER", "http")
+    monkeypatch.setenv("SMS_PROVIDER_URL", provider)
+    monkeypatch.setenv("SMS_PROVIDER_KEY", "test-key")
+    monkeypatch.setenv("SMS_PROVIDER_TIMEOUT_S", "1")
+    monkeypatch.setenv("SMS_RETRY_CAP_S", "0.3")
+    notification_service._settings.cache_clear()
+    container_factory(NotificationService, nameko_config).start()
+    with ClusterRpcProxy(nameko_config) as proxy:
+        yield proxy.notification
+    notification_service._settings.cache_clear()
+
+
+def wait_for(predicate, timeout=15):
+    deadline = time.monotonic() + timeout
+    while not (value := predicate()):
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+    return value
+
+
+def test_a_failing_then_hanging_provider_delays_the_sms_and_loses_nothing(notification):
+    phone = "135" + f"{random.randrange(10**8):08d}"
+    key = f"login:{uuid.uuid4()}"
+    first = notification.send_sms(phone, "login_code", {"code": "123456", "minutes": 5}, key)
+    again = notification.send_sms(phone, "login_code", {"code": "123456", "minutes": 5}, key)
+    assert (first["queued"], again["queued"]) == (True, False)   # the same key sends once
+
+    [state] = wait_for(lambda: [s for s in notification.sms_state(phone) if s["attempts"] >= 2])
+    assert state["status"] == "pending" and "HTTP 500" in state["last_error"]
+
+    FlakyProvider.mode = "slow"          # answers after the 1 s timeout
+    before = state["attempts"]
+    [state] = wait_for(lambda: [s for s in notification.sms_state(phone)
+                                if s["attempts"] > before and "Timeout" in (s["last_error"] or "")])
+    assert state["status"] == "pending"
+
+    FlakyProvider.mode = "ok"            # the provider recovers
+    wait_for(lambda: [s for s in notification.sms_state(phone) if s["status"] == "sent"])
+    time.sleep(1)                        # more sending rounds: nothing is sent twice
+    assert [d["phone"] for d in FlakyProvider.delivered] == [phone]
+    assert "123456" in FlakyProvider.delivered[0]["text"]
+    assert notification.sms_state(phone)[0]["status"] == "sent"
