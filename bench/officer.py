@@ -144,3 +144,100 @@ def measure_transition_http(gateway_url: str, headers: dict, calls: int) -> list
             response.raise_for_status()
             latencies.append((time.perf_counter() - started) * 1000)
     return latencies
+
+
+APPROVER_PHONE = "13999990002"
+
+
+def measure_pdf_generation(calls: int) -> list[float]:
+    """A decision document rendered in process (font, layout, QR), per call."""
+    from datetime import date
+
+    from workflow.adapters import documents_pdf
+    from workflow.domain import documents
+
+    case = {"subject_name": "广州基准文书科技有限公司", "subject_uscc": "91440106MA59ABCD1M",
+            "submitted_at": "2026-11-20T10:00:00+08:00", "record_type": "penalty_publicity",
+            "acceptance_number": "XF-440106-20261120-000001"}
+    latencies = []
+    for i in range(calls + 5):
+        started = time.perf_counter()
+        documents_pdf.render("repair_decision", f"穗天市监信修〔2026〕{i}号", "广州市天河区市场监督管理局",
+                             date(2026, 11, 26), case,
+                             documents.paragraphs("repair_decision", case, None, None), [],
+                             "http://127.0.0.1:8000/api/v1/public/documents/verify?code=X",
+                             "ABCDEF123456")
+        if i >= 5:
+            latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def cases_awaiting_approval(workflow_url: str, disclosure_url: str, count: int) -> None:
+    """``count`` cases at the approval step in the bench office, each for a fresh active
+    record in the registry, and an approver to approve them."""
+    disclosure = sa.create_engine(disclosure_url)
+    workflow = sa.create_engine(workflow_url)
+    try:
+        with disclosure.begin() as conn:
+            subject_id = conn.execute(sa.text(
+                "SELECT id FROM subjects WHERE district_code = '440106' LIMIT 1")).scalar_one()
+            records = [uuid.uuid4() for _ in range(count)]
+            for record_id in records:
+                conn.execute(sa.text(
+                    "INSERT INTO records (id, subject_id, record_type, listing_reason, "
+                    "listing_date, listing_unit_code, source_record_id, district_code) VALUES "
+                    "(:id, :s, 'abnormal_operation_list', 'annual_report_overdue', "
+                    "current_date - 400, :u, :ref, '440106')"),
+                    {"id": record_id, "s": subject_id, "u": BENCH_UNIT,
+                     "ref": f"bench-approve-{record_id}"})
+        with workflow.begin() as conn:
+            conn.execute(sa.text(
+                "INSERT INTO officers (id, phone, name, unit_code, roles) VALUES (:id, :p, "
+                "'基准审批', :u, ARRAY['approver']) ON CONFLICT (phone) DO NOTHING"),
+                {"id": uuid.uuid4(), "p": APPROVER_PHONE, "u": BENCH_UNIT})
+            for record_id in records:
+                conn.execute(sa.text(
+                    "INSERT INTO cases (id, application_id, acceptance_number, record_type, "
+                    "subject_uscc, subject_name, district_code, status, submitted_at, "
+                    "opened_at, unit_code, record_ids, accept_due, version) VALUES "
+                    "(gen_random_uuid(), gen_random_uuid(), :n, 'abnormal_operation_list', "
+                    "'91440106MA59ABCD1M', '广州基准审批有限公司', '440106', 'under_approval', "
+                    "now(), now(), :u, CAST(:records AS jsonb), current_date + 5, 4)"),
+                    {"n": f"XF-A{record_id.hex[:20]}", "u": BENCH_UNIT,
+                     "records": f'["{record_id}"]'})
+    finally:
+        disclosure.dispose()
+        workflow.dispose()
+
+
+def measure_approve_to_public(gateway_url: str, calls: int) -> list[float]:
+    """From the approve request at the gateway until the public query no longer shows the
+    record as active (outbox → relay → disclosure → public read), per case."""
+    global BENCH_PHONE
+    phone, BENCH_PHONE = BENCH_PHONE, APPROVER_PHONE
+    try:
+        headers = officer_headers(gateway_url)
+    finally:
+        BENCH_PHONE = phone
+    latencies = []
+    with httpx.Client(base_url=gateway_url, timeout=10, headers=headers) as client:
+        waiting = client.get("/api/v1/officer/cases", params={
+            "status": "under_approval", "limit": 100}).json()["items"]
+        waiting = [c for c in waiting if c["acceptance_number"].startswith("XF-A")][:calls]
+        for case in waiting:
+            record_id = case["record_ids"][0]
+            started = time.perf_counter()
+            client.post(f"/api/v1/officer/cases/{case['acceptance_number']}/actions",
+                        json={"action": "approve", "version": case["version"],
+                              "opinion": "准予"}).raise_for_status()
+            deadline = started + 10
+            while True:
+                state = client.get(f"/api/v1/public/records/{record_id}").json()["record"][
+                    "publicity_state"]
+                if state != "active":
+                    break
+                if time.perf_counter() > deadline:
+                    raise RuntimeError(f"record {record_id} still active after 10 s")
+                time.sleep(0.002)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return latencies

@@ -65,8 +65,13 @@ TARGETS = {
                  15.0),
     "transition_p95": ("a case transition (accept) through the gateway, p95 ms",
                        "transition_http", "p95_ms", "max", 30.0),
+    "approve_to_public_p95": ("approve at the gateway until the public query changes, p95 ms",
+                              "approve_to_public", "p95_ms", "max", 200.0),
+    "pdf_p95": ("one official document rendered, p95 ms", "pdf_generation", "p95_ms", "max",
+                100.0),
 }
 TRANSITIONS = {"full": 300, "quick": 50}
+APPROVALS = {"full": 100, "quick": 20}
 REGISTRY_SUBJECTS = {"full": 1_000_000, "quick": 50_000}
 IMPORT_LINES = {"full": 50_000, "quick": 10_000}
 
@@ -276,6 +281,8 @@ LABELS = {
     "todo_rpc": "officer todo list (100,000 open cases), workflow RPC",
     "todo_http": "officer todo list (100,000 open cases), HTTP → gateway",
     "transition_http": "officer accepts a case, HTTP → gateway (write + outbox)",
+    "approve_to_public": "approve → outbox → relay → disclosure → public query shows it",
+    "pdf_generation": "a decision PDF rendered (CJK font, QR), in process",
 }
 
 
@@ -344,6 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     workload = officer.ensure_open_cases(env["DATABASE_URL_TEMPLATE"].format(service="workflow"),
                                          pending_in_bench_unit=TRANSITIONS[mode] + 50)
     registry["open_cases"] = workload["open_cases"]
+    officer.cases_awaiting_approval(env["DATABASE_URL_TEMPLATE"].format(service="workflow"),
+                                    disclosure_url, APPROVALS[mode])
     log_dir = pathlib.Path(tempfile.mkdtemp(prefix="credit-bench-"))
     running = Platform(env=env, log_dir=log_dir)
     helpers: list[subprocess.Popen] = []
@@ -381,6 +390,9 @@ def main(argv: list[str] | None = None) -> int:
                                                             warmup)),
             ("transition_http", lambda: officer.measure_transition_http(
                 running.url, officer_headers, TRANSITIONS[mode])),
+            ("approve_to_public", lambda: officer.measure_approve_to_public(
+                running.url, APPROVALS[mode])),
+            ("pdf_generation", lambda: officer.measure_pdf_generation(calls // 3)),
         ):
             print(f"measuring {LABELS[name]} ...", flush=True)
             figures[name] = summarise(measure())

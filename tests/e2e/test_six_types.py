@@ -231,3 +231,50 @@ def test_the_withdraw_path(http, db_engine, disclosure_db):
                20, interval=0.2, message="the case withdrawn")
     assert_error(act(http, office, number, "verify", version + 1, opinion="x"), 409,
                  "ILLEGAL_TRANSITION")
+
+
+def test_the_same_decision_event_twice_changes_the_record_once_and_tells_once(
+        http, db_engine, disclosure_db, amqp_uri):
+    """What a relay that crashed before marking its row sent would do: publish the approval
+    again, under the same message id."""
+    team = officers(http, db_engine)
+    headers, subject, record, application, app_url = applicant_with_draft(
+        http, disclosure_db, "abnormal_operation_list")
+    number = submit(http, headers, app_url)
+    office = team["office"]
+    reviewer = officer_login(http, add_officer(db_engine, "44010601", ["reviewer"]))
+    approver = officer_login(http, add_officer(db_engine, "44010601", ["approver"]))
+    version = case_in_todo(http, office, number)["version"]
+    version = act(http, office, number, "accept", version).json()["version"]
+    version = act(http, office, number, "verify", version, opinion="属实").json()["version"]
+    version = act(http, reviewer, number, "review", version, opinion="同意").json()["version"]
+    act(http, approver, number, "approve", version, opinion="准予").raise_for_status()
+    wait_until(lambda: http.get(app_url, headers=headers).json()["status"] == "repaired", 20,
+               interval=0.2, message="予以修复")
+
+    from sqlalchemy import text
+    with db_engine["workflow"].connect() as conn:
+        message_id, body = conn.execute(text(
+            "SELECT message_id, body FROM outbox WHERE routing_key = 'case_status_changed' "
+            "AND body->'data'->>'acceptance_number' = :n AND body->'data'->>'status' = "
+            "'approved'"), {"n": number}).one()
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    for _ in range(2):
+        channel.basic_publish("workflow.events", "case_status_changed", json.dumps(body).encode(),
+                              pika.BasicProperties(content_type="application/json",
+                                                   delivery_mode=2, message_id=str(message_id)))
+    connection.close()
+    time.sleep(3)   # both redeliveries consumed by intake and disclosure
+    history = http.get(f"/api/v1/public/records/{record}").json()["history"]
+    assert [h["cause_kind"] for h in history].count("decision") == 1
+    titles = [m["title"] for m in http.get("/api/v1/applicant/inbox", headers=headers).json()[
+        "items"]]
+    assert sum("予以修复" in t for t in titles) == 1
+    with db_engine["disclosure"].connect() as conn:
+        announced = conn.execute(text(
+            "SELECT count(*) FROM outbox WHERE routing_key = 'record.publicity_changed.v1' "
+            "AND body->'payload'->>'record_id' = :r AND body->'payload'->>'to_state' = "
+            "'removed'"), {"r": record}).scalar_one()
+    assert announced == 1
