@@ -180,7 +180,9 @@ def test_from_submission_to_repaired_record_with_a_transfer(http, db_engine, dis
 
     from pypdf import PdfReader
 
-    listed = http.get(f"{app_url}/documents", headers=applicant).json()["items"]
+    listed = wait_until(lambda: (lambda items: items if len(items) == 3 else None)(
+        http.get(f"{app_url}/documents", headers=applicant).json()["items"]), 20,
+        interval=0.2, message="the three documents rendered")
     kinds = [d["kind"] for d in listed]
     assert kinds == ["acceptance_notice", "repair_decision", "approval_form"]
     decision = listed[1]

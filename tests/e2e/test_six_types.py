@@ -187,7 +187,9 @@ def test_the_not_accepted_path(http, db_engine, disclosure_db):
     assert refused.status_code == 200 and refused.json()["status"] == "not_accepted"
     wait_until(lambda: http.get(app_url, headers=headers).json()["status"] == "not_accepted",
                20, interval=0.2, message="不予受理")
-    kinds = [d["kind"] for d in http.get(f"{app_url}/documents", headers=headers).json()["items"]]
+    kinds = wait_until(lambda: [d["kind"] for d in http.get(
+        f"{app_url}/documents", headers=headers).json()["items"]] or None, 20, interval=0.2,
+        message="the notice rendered")
     assert kinds == ["non_acceptance_notice"]
     # the record is free for a new application
     again = http.post("/api/v1/applicant/applications", headers=headers, json={
@@ -214,7 +216,9 @@ def test_the_reject_path(http, db_engine, disclosure_db):
                interval=0.2, message="不予修复")
     public = http.get(f"/api/v1/public/subjects/{subject['uscc']}").json()["records"]
     assert next(r for r in public if r["id"] == record)["publicity_state"] == "active"
-    kinds = [d["kind"] for d in http.get(f"{app_url}/documents", headers=headers).json()["items"]]
+    kinds = wait_until(lambda: (lambda k: k if len(k) == 2 else None)([
+        d["kind"] for d in http.get(f"{app_url}/documents", headers=headers).json()["items"]]),
+        20, interval=0.2, message="both documents rendered")
     assert kinds == ["acceptance_notice", "rejection_decision"]
 
 

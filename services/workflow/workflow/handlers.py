@@ -259,8 +259,9 @@ def act(someone: Officer, acceptance_number: str, action: str, expected_version:
 
 def issue_document(case: Case, kind: str, opinion: str | None, today: date,
                    public_base_url: str, uow: WorkflowUnitOfWork) -> dict:
-    """Number, render and keep a document in the transaction of the decision it records:
-    the decision and its document commit together or not at all."""
+    """Number the document and fix what it says in the transaction of the decision it
+    records (the decision and its document commit together or not at all); the PDF is
+    rendered right after, outside it (``render_documents``), so a decision stays fast."""
     office = unit(case.unit_code or "")
     issuer = unit(office.district_code) if office and office.district_code else office
     sequence = uow.documents.next_number(issuer.code, kind, today.year)
@@ -270,18 +271,33 @@ def issue_document(case: Case, kind: str, opinion: str | None, today: date,
     decide_days = None
     if kind == "acceptance_notice":
         decide_days = uow.calendar.deadline_rules(today)["decide_working_days"][case.record_type]
-    pdf = documents_pdf.render(
-        kind, number, issuer.name, today, view,
-        documents.paragraphs(kind, view, opinion, decide_days),
-        [step_view(s) for s in uow.cases.steps(case.id)] if kind == "approval_form" else [],
-        f"{public_base_url.rstrip('/')}/api/v1/public/documents/verify?code={code}", code)
+    content = {
+        "unit_name": issuer.name, "case": view,
+        "paragraphs": documents.paragraphs(kind, view, opinion, decide_days),
+        "steps": [step_view(s) for s in uow.cases.steps(case.id)]
+        if kind == "approval_form" else [],
+        "verify_url": f"{public_base_url.rstrip('/')}/api/v1/public/documents/verify?code={code}",
+    }
     document = {"id": uuid.uuid4(), "case_id": case.id, "application_id": case.application_id,
                 "kind": kind, "number": number, "verification_code": code,
                 "subject_name": case.subject_name, "subject_code": case.subject_uscc,
-                "issued_on": today, "sha256": hashlib.sha256(pdf).hexdigest(), "pdf": pdf,
-                "created_at": now()}
+                "issued_on": today, "content": content, "created_at": now()}
     uow.documents.add(document)
     return document
+
+
+def render_documents(uow: WorkflowUnitOfWork, limit: int = 10) -> int:
+    """Render the documents still without a PDF; several instances share the work."""
+    done = 0
+    for document in uow.documents.claim_unrendered(limit):
+        content = document["content"]
+        pdf = documents_pdf.render(document["kind"], document["number"], content["unit_name"],
+                                   document["issued_on"], content["case"],
+                                   content["paragraphs"], content["steps"],
+                                   content["verify_url"], document["verification_code"])
+        uow.documents.rendered(document["id"], pdf, hashlib.sha256(pdf).hexdigest())
+        done += 1
+    return done
 
 
 def _stale(case: Case) -> Conflict:

@@ -287,22 +287,37 @@ class DocumentRepository:
     def add(self, document: dict) -> None:
         self.session.execute(text(
             "INSERT INTO documents (id, case_id, application_id, kind, number, "
-            "verification_code, subject_name, subject_code, issued_on, sha256, pdf, created_at) "
+            "verification_code, subject_name, subject_code, issued_on, content, created_at) "
             "VALUES (:id, :case_id, :application_id, :kind, :number, :verification_code, "
-            ":subject_name, :subject_code, :issued_on, :sha256, :pdf, :created_at)"), document)
+            ":subject_name, :subject_code, :issued_on, CAST(:content AS jsonb), :created_at)"),
+            {**document, "content": json.dumps(document["content"], ensure_ascii=False)})
+
+    def claim_unrendered(self, limit: int) -> list[dict]:
+        rows = self.session.execute(text(
+            "SELECT id, kind, number, verification_code, issued_on, content FROM documents "
+            "WHERE pdf IS NULL ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED"),
+            {"limit": limit})
+        return [dict(r._mapping) for r in rows]
+
+    def rendered(self, document_id, pdf: bytes, sha256: str) -> None:
+        self.session.execute(text(
+            "UPDATE documents SET pdf = :pdf, sha256 = :h WHERE id = :id"),
+            {"pdf": pdf, "h": sha256, "id": document_id})
 
     _META = ("id, case_id, application_id, kind, number, verification_code, subject_name, "
              "subject_code, issued_on, sha256, created_at")
 
     def of_application(self, application_id) -> list[dict]:
         rows = self.session.execute(text(
-            f"SELECT {self._META} FROM documents WHERE application_id = :a ORDER BY created_at"),
+            f"SELECT {self._META} FROM documents WHERE application_id = :a AND pdf IS NOT NULL "
+            "ORDER BY created_at"),
             {"a": str(application_id)})
         return [dict(r._mapping) for r in rows]
 
     def of_case(self, case_id) -> list[dict]:
         rows = self.session.execute(text(
-            f"SELECT {self._META} FROM documents WHERE case_id = :c ORDER BY created_at"),
+            f"SELECT {self._META} FROM documents WHERE case_id = :c AND pdf IS NOT NULL "
+            "ORDER BY created_at"),
             {"c": case_id})
         return [dict(r._mapping) for r in rows]
 
@@ -312,13 +327,14 @@ class DocumentRepository:
         except ValueError:
             return None
         row = self.session.execute(text(
-            f"SELECT {self._META}, pdf FROM documents WHERE id = :id"),
+            f"SELECT {self._META}, pdf FROM documents WHERE id = :id AND pdf IS NOT NULL"),
             {"id": str(document_id)}).first()
         return dict(row._mapping) if row else None
 
     def by_code(self, code: str) -> dict | None:
         row = self.session.execute(text(
-            f"SELECT {self._META} FROM documents WHERE verification_code = :c"),
+            f"SELECT {self._META} FROM documents WHERE verification_code = :c "
+            "AND pdf IS NOT NULL"),
             {"c": code}).first()
         return dict(row._mapping) if row else None
 
