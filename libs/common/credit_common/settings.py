@@ -50,3 +50,27 @@ class ServiceSettings(CommonSettings):
     def database_url(self) -> str:
         return self.service_database_url or self.database_url_template.format(
             service=self.service_name)
+
+
+class LoginSettings(ServiceSettings):
+    """What a service that logs people in by SMS code reads (intake, workflow)."""
+
+    #: HMAC key for login codes and refresh tokens: set a long random value in production
+    login_secret: str = Field("development-only-login-secret", validation_alias="LOGIN_SECRET")
+    login_code_ttl_s: int = Field(300, validation_alias="LOGIN_CODE_TTL_S")
+    login_resend_interval_s: int = Field(60, validation_alias="LOGIN_RESEND_INTERVAL_S")
+    login_daily_limit: int = Field(10, validation_alias="LOGIN_DAILY_LIMIT")
+    login_ip_hourly_limit: int = Field(30, validation_alias="LOGIN_IP_HOURLY_LIMIT")
+    login_max_failures: int = Field(5, validation_alias="LOGIN_MAX_FAILURES")
+    login_lock_s: int = Field(900, validation_alias="LOGIN_LOCK_S")
+    refresh_ttl_s: int = Field(7 * 24 * 3600, validation_alias="REFRESH_TTL_S")
+
+    def login_policy(self):
+        # imported here: the gateway reads these settings classes without needing SQLAlchemy
+        from credit_common.login import LoginPolicy
+
+        return LoginPolicy(
+            secret=self.login_secret, code_ttl_s=self.login_code_ttl_s,
+            resend_interval_s=self.login_resend_interval_s, daily_limit=self.login_daily_limit,
+            ip_hourly_limit=self.login_ip_hourly_limit, max_failures=self.login_max_failures,
+            lock_s=self.login_lock_s, refresh_ttl_s=self.refresh_ttl_s)

@@ -2,32 +2,14 @@ from typing import ClassVar
 
 from pydantic import Field
 
-from credit_common.login import LoginPolicy
-from credit_common.settings import ServiceSettings
+from credit_common.settings import LoginSettings
 
 
-class IntakeSettings(ServiceSettings):
+class IntakeSettings(LoginSettings):
     service_name: ClassVar[str] = "intake"
     service_database_url: str | None = Field(None, validation_alias="INTAKE_DATABASE_URL")
-
-    #: HMAC key for login codes and refresh tokens: set a long random value in production
-    login_secret: str = Field("development-only-login-secret", validation_alias="LOGIN_SECRET")
-    login_code_ttl_s: int = Field(300, validation_alias="LOGIN_CODE_TTL_S")
-    login_resend_interval_s: int = Field(60, validation_alias="LOGIN_RESEND_INTERVAL_S")
-    login_daily_limit: int = Field(10, validation_alias="LOGIN_DAILY_LIMIT")
-    login_ip_hourly_limit: int = Field(30, validation_alias="LOGIN_IP_HOURLY_LIMIT")
-    login_max_failures: int = Field(5, validation_alias="LOGIN_MAX_FAILURES")
-    login_lock_s: int = Field(900, validation_alias="LOGIN_LOCK_S")
-    refresh_ttl_s: int = Field(7 * 24 * 3600, validation_alias="REFRESH_TTL_S")
 
     #: where uploaded materials live, one file per content hash, outside the database
     files_dir: str = Field("var/intake-files", validation_alias="INTAKE_FILES_DIR")
     max_upload_bytes: int = Field(10 * 1024 * 1024, validation_alias="MAX_UPLOAD_BYTES")
     signature_link_ttl_s: int = Field(24 * 3600, validation_alias="SIGNATURE_LINK_TTL_S")
-
-    def login_policy(self) -> LoginPolicy:
-        return LoginPolicy(
-            secret=self.login_secret, code_ttl_s=self.login_code_ttl_s,
-            resend_interval_s=self.login_resend_interval_s, daily_limit=self.login_daily_limit,
-            ip_hourly_limit=self.login_ip_hourly_limit, max_failures=self.login_max_failures,
-            lock_s=self.login_lock_s, refresh_ttl_s=self.refresh_ttl_s)

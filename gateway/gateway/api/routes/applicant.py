@@ -15,9 +15,10 @@ from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, File, Form, Header, Path, Query, Request, Response, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from credit_common.contracts.vocabulary import DocumentType, RecordType
+from gateway.api.bodies import Body, CodeRequest, LoginRequest, Phone, RefreshRequest
 from gateway.api.deps import Applicant, Caller, Settings
 from gateway.core.errors import ApiError
 from gateway.core.security import Principal, issue_access_token
@@ -25,38 +26,20 @@ from gateway.core.security import Principal, issue_access_token
 router = APIRouter(prefix="/api/v1/applicant", tags=["申请人"])
 signing_router = APIRouter(prefix="/api/v1/public/signatures", tags=["法定代表人签名"])
 
-Phone = Annotated[str, Field(pattern=r"^1[3-9]\d{9}$", description="11 位手机号码")]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 ApplicationId = Annotated[str, Path(max_length=36)]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CodeRequest(_Body):
-    phone: Phone
-
-
-class LoginRequest(_Body):
+class PhoneProof(Body):
     phone: Phone
     code: str = Field(min_length=1, max_length=12)
 
 
-class RefreshRequest(_Body):
-    refresh_token: str = Field(min_length=10, max_length=200)
-
-
-class PhoneProof(_Body):
-    phone: Phone
-    code: str = Field(min_length=1, max_length=12)
-
-
-class Acknowledgement(_Body):
+class Acknowledgement(Body):
     version: int = Field(ge=1)
 
 
-class SubjectChoice(_Body):
+class SubjectChoice(Body):
     subject_code: str = Field(min_length=15, max_length=18, description="统一社会信用代码或注册号")
     legal_notice_version: int = Field(ge=1, description="已阅读确认的办理须知版本")
     name: str | None = Field(None, max_length=200, description="手工填写：市场主体名称")
@@ -65,7 +48,7 @@ class SubjectChoice(_Body):
     document_number: str | None = Field(None, max_length=30)
 
 
-class ApplicationForm(_Body):
+class ApplicationForm(Body):
     contact_name: str | None = Field(None, max_length=50)
     contact_phone: Phone | None = None
     facts_and_reasons: str | None = Field(None, max_length=5000, description="事实和理由")
@@ -81,11 +64,11 @@ class FormChange(ApplicationForm):
     version: int = Field(ge=1, description="当前申请版本号（乐观锁）")
 
 
-class Withdrawal(_Body):
+class Withdrawal(Body):
     reason: str | None = Field(None, max_length=500)
 
 
-class Signing(_Body):
+class Signing(Body):
     signer_name: str = Field(min_length=1, max_length=50)
     agree: Literal[True] = Field(description="确认已阅读申请内容并同意签名")
 

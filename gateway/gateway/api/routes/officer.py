@@ -13,10 +13,11 @@ from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from credit_common.contracts.queries import RecordSearch
 from credit_common.contracts.vocabulary import RecordType
+from gateway.api.bodies import Body, CodeRequest, LoginRequest, Phone, RefreshRequest
 from gateway.api.deps import Administrator, Caller, Officer, Settings
 from gateway.api.routes.applicant import subject_snapshot
 from gateway.core.errors import ApiError
@@ -25,28 +26,10 @@ from gateway.core.security import Principal, issue_access_token
 router = APIRouter(prefix="/api/v1/officer", tags=["办理人员"])
 admin_router = APIRouter(prefix="/api/v1/admin", tags=["系统管理"])
 
-Phone = Annotated[str, Field(pattern=r"^1[3-9]\d{9}$")]
 Number = Annotated[str, Path(min_length=10, max_length=40, description="受理编号")]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class CodeRequest(_Body):
-    phone: Phone
-
-
-class LoginRequest(_Body):
-    phone: Phone
-    code: str = Field(min_length=1, max_length=12)
-
-
-class RefreshRequest(_Body):
-    refresh_token: str = Field(min_length=10, max_length=200)
-
-
-class CaseAction(_Body):
+class CaseAction(Body):
     action: Literal["accept", "not_accept", "return", "transfer", "verify", "review",
                     "first_review", "second_review", "approve", "reject", "close", "revoke"]
     version: int = Field(ge=1, description="案件当前版本号（乐观锁）")
@@ -54,7 +37,7 @@ class CaseAction(_Body):
     target_unit_code: str | None = Field(None, pattern=r"^\d{6,8}$", description="转办接收单位")
 
 
-class NewOfficer(_Body):
+class NewOfficer(Body):
     phone: Phone
     name: str = Field(min_length=1, max_length=50)
     unit_code: str = Field(pattern=r"^\d{6,8}$")
@@ -62,21 +45,21 @@ class NewOfficer(_Body):
         min_length=1)
 
 
-class OfficerChange(_Body):
+class OfficerChange(Body):
     name: str | None = Field(None, min_length=1, max_length=50)
     unit_code: str | None = Field(None, pattern=r"^\d{6,8}$")
     roles: list[Literal["handler", "reviewer", "approver", "administrator"]] | None = None
     active: bool | None = None
 
 
-class RuleVersion(_Body):
+class RuleVersion(Body):
     version: str = Field(min_length=1, max_length=40)
     effective_from: date
     source: str = Field(min_length=1, max_length=500, description="依据（文件名称、文号）")
     rules: dict
 
 
-class CalendarOverride(_Body):
+class CalendarOverride(Body):
     day: date
     is_working: bool
     note: str = Field(min_length=1, max_length=200)
@@ -216,7 +199,7 @@ async def lookup_subject(code: Annotated[str, Path(min_length=15, max_length=18)
                       viewer_unit_code=officer.unit_code)
 
 
-class CounterApplication(_Body):
+class CounterApplication(Body):
     subject_code: str = Field(min_length=15, max_length=18)
     record_type: RecordType
     record_ids: list[uuid.UUID] = Field(min_length=1, max_length=50)

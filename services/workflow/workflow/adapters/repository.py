@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from credit_common.errors import Conflict
 
-from workflow.domain.model import Case, Officer, Step
+from workflow.domain.model import Case, Officer
 
 _COLUMNS = ("id, application_id, acceptance_number, record_type, subject_uscc, subject_name, "
             "district_code, status, submitted_at, opened_at, version, unit_code, record_ids, "
@@ -25,6 +25,17 @@ def _params(case: Case) -> dict:
     params = {c: getattr(case, c) for c in _NAMES}
     params["record_ids"] = json.dumps([str(i) for i in case.record_ids])
     return params
+
+
+def _scope(conditions: list[str], params: dict, units: list[str] | None,
+           districts: list[str] | None) -> None:
+    """An officer's scope as SQL: None on an axis means no limit there."""
+    if units is not None:
+        conditions.append("unit_code = ANY(:units)")
+        params["units"] = units
+    if districts is not None:
+        conditions.append("district_code = ANY(:districts)")
+        params["districts"] = districts
 
 
 class CaseRepository:
@@ -117,12 +128,7 @@ class CaseRepository:
         """Open cases in scope at the given steps, by due date then id (keyset)."""
         conditions, params = ["status = ANY(:statuses)"], {"statuses": statuses, "limit": limit,
                                                            "today": today}
-        if units is not None:
-            conditions.append("unit_code = ANY(:units)")
-            params["units"] = units
-        if districts is not None:
-            conditions.append("district_code = ANY(:districts)")
-            params["districts"] = districts
+        _scope(conditions, params, units, districts)
         if filters.get("acceptance_number"):
             conditions.append("acceptance_number = :number")
             params["number"] = filters["acceptance_number"]
@@ -151,12 +157,7 @@ class CaseRepository:
     def counts(self, units: list[str] | None, districts: list[str] | None,
                today: date) -> dict:
         conditions, params = ["true"], {"today": today}
-        if units is not None:
-            conditions.append("unit_code = ANY(:units)")
-            params["units"] = units
-        if districts is not None:
-            conditions.append("district_code = ANY(:districts)")
-            params["districts"] = districts
+        _scope(conditions, params, units, districts)
         where = " AND ".join(conditions)
         by_status = dict(self.session.execute(text(
             f"SELECT status, count(*) FROM cases WHERE {where} GROUP BY status"), params).all())
@@ -168,12 +169,7 @@ class CaseRepository:
 
     def statistics(self, units, districts, today: date) -> list[dict]:
         conditions, params = ["true"], {"today": today}
-        if units is not None:
-            conditions.append("unit_code = ANY(:units)")
-            params["units"] = units
-        if districts is not None:
-            conditions.append("district_code = ANY(:districts)")
-            params["districts"] = districts
+        _scope(conditions, params, units, districts)
         rows = self.session.execute(text(
             "SELECT record_type, status, district_code, count(*) AS cases, "
             "count(*) FILTER (WHERE closed_at IS NULL AND status NOT IN ('withdrawn', "
@@ -184,12 +180,7 @@ class CaseRepository:
 
     def decided(self, units, districts) -> list[tuple[datetime, datetime]]:
         conditions, params = ["accepted_at IS NOT NULL AND decided_at IS NOT NULL"], {}
-        if units is not None:
-            conditions.append("unit_code = ANY(:units)")
-            params["units"] = units
-        if districts is not None:
-            conditions.append("district_code = ANY(:districts)")
-            params["districts"] = districts
+        _scope(conditions, params, units, districts)
         return [tuple(r) for r in self.session.execute(text(
             f"SELECT accepted_at, decided_at FROM cases WHERE {' AND '.join(conditions)} "
             "ORDER BY decided_at DESC LIMIT 5000"), params)]
