@@ -6,10 +6,8 @@ import pytest
 from stdnum.cn import uscc
 
 from credit_common.testing import isolation
-from credit_common.testing.platform import Platform
+from credit_common.testing.platform import Platform, service_processes
 
-SERVICE_PROCESSES = ("intake", "intake_relay", "workflow", "workflow_relay", "notification",
-                     "notification_relay", "disclosure", "disclosure_relay", "disclosure_inbound")
 
 E2E_SETTINGS = {
     "RPC_TIMEOUT_S": "2",
@@ -32,7 +30,7 @@ def platform(test_run_id, amqp_uri, database_urls, tmp_path_factory):
     env = {**isolation.environment(test_run_id), **E2E_SETTINGS}
     running = Platform(env=env, log_dir=log_dir)
     try:
-        for name in SERVICE_PROCESSES:
+        for name in service_processes():
             running.start(name)
         running.start("gateway")
         running.wait_healthy(timeout=60)

@@ -2,9 +2,13 @@
 
 Run one or more per service (``python -m <service> relay``). Rows are claimed with
 ``FOR UPDATE SKIP LOCKED`` so several relays never publish the same row at once and never
-skip a row that committed late; each message is confirmed by the broker before the row is
-marked sent. A crash between confirm and mark publishes the row again; consumers dedupe by
-message id. The relay wakes on NOTIFY from the outbox trigger and polls as a fallback.
+skip a row that committed late. A batch is published in one AMQP transaction: the broker's
+``tx.commit-ok`` says it has taken every message of the batch (persistent messages written
+to their durable queues) before the rows are marked sent, at one round trip a batch where
+pika's blocking publisher confirms cost one a message. A connection lost before commit-ok
+discards the batch on the broker and the rows stay pending; a crash between commit-ok and
+the mark publishes them again, and consumers dedupe by message id. The relay wakes on NOTIFY
+from the outbox trigger and polls as a fallback.
 """
 
 from __future__ import annotations
@@ -69,7 +73,7 @@ class Relay:
         params.client_properties = {"connection_name": f"relay-{self.source}"}
         self._amqp = pika.BlockingConnection(params)
         channel = self._amqp.channel()
-        channel.confirm_delivery()
+        channel.tx_select()
         channel.exchange_declare(exchange=events_exchange(self.source), exchange_type="topic",
                                  durable=True)
         for exchange in EXTERNAL_EXCHANGES.get(self.source, ()):
@@ -121,6 +125,7 @@ class Relay:
                             headers=headers,
                         ),
                     )
+                self._channel.tx_commit()
                 cur.execute(_MARK_SENT, ([r[0] for r in rows],))
         log.debug("relay published", count=len(rows))
         return len(rows)

@@ -13,7 +13,7 @@ class WorkflowSettings(LoginSettings):
     approver_may_handle: bool = Field(False, validation_alias="APPROVER_MAY_HANDLE")
     #: the public address documents' QR codes point to (the gateway's)
     public_base_url: str = Field("http://127.0.0.1:8000", validation_alias="PUBLIC_BASE_URL")
-    #: how often issued documents are rendered to PDF (outside the decision's transaction)
+    #: how often the document renderer (``python -m workflow documents``) looks for work
     document_render_interval_s: float = Field(0.2, gt=0,
                                               validation_alias="DOCUMENT_RENDER_INTERVAL_S")
     #: how often the deadline reminders and escalations are checked

@@ -259,7 +259,3 @@ class WorkflowService:
         return handlers.check_deadlines(_date(today, "today") if today else now().date(),
                                         self._uow())
 
-    @timer(interval=WorkflowSettings().document_render_interval_s)
-    def documents(self):
-        """Render issued documents; safe with several instances (rows claimed SKIP LOCKED)."""
-        handlers.render_documents(self._uow())

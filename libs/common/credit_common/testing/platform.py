@@ -30,6 +30,11 @@ def read_procfile(path: pathlib.Path = PROCFILE) -> dict[str, str]:
     return entries
 
 
+def service_processes() -> tuple[str, ...]:
+    """Every Procfile process but the gateway, in Procfile order: what must run behind it."""
+    return tuple(name for name in read_procfile() if name != "gateway")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -64,7 +69,12 @@ class Platform:
     def log_path(self, name: str) -> pathlib.Path:
         return self.log_dir / f"{name}.log"
 
-    def start(self, name: str, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
+    def start(self, name: str, extra_env: dict[str, str] | None = None,
+              instance: int = 1) -> subprocess.Popen:
+        """Start a Procfile process; a further ``instance`` runs as ``<name>.<instance>``."""
+        command = self.commands[name]
+        if instance != 1:
+            name = f"{name}.{instance}"
         self.ports[name] = free_port()
         env = {
             **os.environ, **self.env,
@@ -74,7 +84,7 @@ class Platform:
             **(extra_env or {}),
         }
         log = open(self.log_path(name), "ab")
-        process = subprocess.Popen(["bash", "-c", self.commands[name]], cwd=ROOT, env=env,
+        process = subprocess.Popen(["bash", "-c", command], cwd=ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
         self.processes[name] = process

@@ -1,5 +1,5 @@
-"""The outbox relay as a real process: rows committed in the outbox are published with
-confirms and marked sent, a commit wakes it without waiting for its poll, and two relays
+"""The outbox relay as a real process: rows committed in the outbox are published in a
+broker transaction and marked sent, a commit wakes it without waiting for its poll, and two relays
 running at once publish each row exactly once."""
 
 from __future__ import annotations
