@@ -329,9 +329,34 @@ def latency_summary(latencies: list[float]) -> dict:
             "p95": pick(0.95), "p99": pick(0.99), "max": round(ordered[-1], 1)}
 
 
-def run_load(gateway_url: str, intake_url: str, workflow_url: str,
+def settle(database_url_template: str, timeout_s: float = 120) -> None:
+    """Wait until earlier sections' work is done (every outbox published, every document
+    rendered), so that its CPU is not counted against the submissions."""
+    checks = {service: "SELECT count(*) FROM outbox WHERE sent_at IS NULL"
+              for service in ("intake", "workflow", "notification", "disclosure")}
+    checks["workflow"] += " UNION ALL SELECT count(*) FROM documents WHERE pdf IS NULL"
+    engines = {s: sa.create_engine(database_url_template.format(service=s)) for s in checks}
+    try:
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            pending = 0
+            for service, query in checks.items():
+                with engines[service].connect() as conn:
+                    pending += sum(conn.execute(sa.text(query)).scalars())
+            if not pending:
+                return
+            time.sleep(0.5)
+    finally:
+        for engine in engines.values():
+            engine.dispose()
+
+
+def run_load(gateway_url: str, database_url_template: str,
              processes: dict[str, subprocess.Popen], rate: float, seconds: float) -> dict:
     """One load phase at ``rate`` submissions/s for ``seconds``; the figures and the check."""
+    settle(database_url_template)
+    intake_url = database_url_template.format(service="intake")
+    workflow_url = database_url_template.format(service="workflow")
     marker = uuid.uuid4().hex[:8]
     meter = CpuMeter(platform_groups(processes))
     sampler = MemorySampler(processes)

@@ -76,6 +76,33 @@ def ensure_open_cases(database_url: str, wanted: int = OPEN_CASES,
     return {"open_cases": total, "officer_id": str(officer_id)}
 
 
+def mirror_applications(workflow_url: str, intake_url: str) -> int:
+    """Give every open case of the bench office that the bench made in SQL its application in
+    intake, as a submission would have: the events the transitions publish then do in intake
+    what they do for real cases (an event about an unknown application would be retried and
+    dead-lettered, work no real case causes)."""
+    workflow, intake = sa.create_engine(workflow_url), sa.create_engine(intake_url)
+    try:
+        with workflow.connect() as conn:
+            cases = [dict(r._mapping) for r in conn.execute(sa.text(
+                "SELECT id AS case_id, application_id AS id, acceptance_number, record_type, "
+                "subject_uscc, subject_name, district_code, submitted_at FROM cases "
+                "WHERE unit_code = :u AND status NOT IN ('closed', 'withdrawn') "
+                "AND (acceptance_number LIKE 'XF-T%' OR acceptance_number LIKE 'XF-A%')"),
+                {"u": BENCH_UNIT})]
+        with intake.begin() as conn:
+            added = conn.execute(sa.text(
+                "INSERT INTO applications (id, acceptance_number, record_type, subject_uscc, "
+                "subject_name, district_code, status, case_id, submitted_at, updated_at) "
+                "VALUES (:id, :acceptance_number, :record_type, :subject_uscc, :subject_name, "
+                ":district_code, 'pending_acceptance', :case_id, :submitted_at, now()) "
+                "ON CONFLICT (id) DO NOTHING"), cases).rowcount if cases else 0
+    finally:
+        workflow.dispose()
+        intake.dispose()
+    return added
+
+
 def officer_headers(gateway_url: str) -> dict:
     with httpx.Client(base_url=gateway_url, timeout=10) as client:
         client.post("/api/v1/officer/auth/code", json={"phone": BENCH_PHONE}).raise_for_status()

@@ -422,6 +422,8 @@ def main(argv: list[str] | None = None) -> int:
     registry["open_cases"] = workload["open_cases"]
     officer.cases_awaiting_approval(env["DATABASE_URL_TEMPLATE"].format(service="workflow"),
                                     disclosure_url, APPROVALS[mode])
+    officer.mirror_applications(env["DATABASE_URL_TEMPLATE"].format(service="workflow"),
+                                env["DATABASE_URL_TEMPLATE"].format(service="intake"))
     log_dir = pathlib.Path(tempfile.mkdtemp(prefix="credit-bench-"))
     running = Platform(env=env, log_dir=log_dir)
     helpers: list[subprocess.Popen] = []
@@ -461,7 +463,9 @@ def main(argv: list[str] | None = None) -> int:
                 running.url, officer_headers, TRANSITIONS[mode])),
             ("approve_to_public", lambda: officer.measure_approve_to_public(
                 running.url, APPROVALS[mode])),
-            ("pdf_generation", lambda: officer.measure_pdf_generation(calls // 3)),
+            # after the renderer has caught up with the decisions above: one core each
+            ("pdf_generation", lambda: (load.settle(env["DATABASE_URL_TEMPLATE"]),
+                                        officer.measure_pdf_generation(calls // 3))[1]),
         ):
             if wanted(name):
                 print(f"measuring {LABELS[name]} ...", flush=True)
@@ -478,10 +482,8 @@ def main(argv: list[str] | None = None) -> int:
             name = f"submissions_{instances}_instance{'s' if instances > 1 else ''}"
             print(f"measuring submissions under load, intake and workflow at {instances} "
                   f"instance(s): {LOAD_RATE}/s for {LOAD_SECONDS[mode]} s ...", flush=True)
-            loads[name] = load.run_load(
-                running.url, env["DATABASE_URL_TEMPLATE"].format(service="intake"),
-                env["DATABASE_URL_TEMPLATE"].format(service="workflow"),
-                {n: p for n, p in running.processes.items()}, LOAD_RATE, LOAD_SECONDS[mode])
+            loads[name] = load.run_load(running.url, env["DATABASE_URL_TEMPLATE"],
+                                        dict(running.processes), LOAD_RATE, LOAD_SECONDS[mode])
     finally:
         running.stop_all()
         for process in helpers:

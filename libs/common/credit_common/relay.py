@@ -31,11 +31,13 @@ from credit_common.topology import (EXTERNAL_EXCHANGES, declare_subscription, ev
 
 log = get_logger("relay")
 
-_CLAIM = (
-    "SELECT id, message_id, exchange, routing_key, body, request_id FROM outbox "
-    "WHERE sent_at IS NULL ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"
+# claimed and marked in one statement: the mark commits only after the broker committed the
+# batch, and a failed publish rolls it back, so a row is never marked without being sent
+_CLAIM_AND_MARK = (
+    "UPDATE outbox SET sent_at = now() WHERE id IN (SELECT id FROM outbox "
+    "WHERE sent_at IS NULL ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "
+    "RETURNING id, message_id, exchange, routing_key, body, request_id"
 )
-_MARK_SENT = "UPDATE outbox SET sent_at = now() WHERE id = ANY(%s)"
 
 
 def libpq_dsn(sqlalchemy_url: str) -> str:
@@ -105,10 +107,10 @@ class Relay:
         """Publish up to one batch of pending rows; returns how many were sent."""
         self._connect_db()
         self._connect_broker()
-        with self._db:  # one transaction: the claim locks hold until the rows are marked sent
+        with self._db:  # one transaction: the rows stay locked until the mark commits
             with self._db.cursor() as cur:
-                cur.execute(_CLAIM, (self.settings.relay_batch_size,))
-                rows = cur.fetchall()
+                cur.execute(_CLAIM_AND_MARK, (self.settings.relay_batch_size,))
+                rows = sorted(cur.fetchall(), key=lambda row: row[0])  # RETURNING has no order
                 if not rows:
                     return 0
                 for _id, message_id, exchange, routing_key, body, request_id in rows:
@@ -126,7 +128,6 @@ class Relay:
                         ),
                     )
                 self._channel.tx_commit()
-                cur.execute(_MARK_SENT, ([r[0] for r in rows],))
         log.debug("relay published", count=len(rows))
         return len(rows)
 

@@ -16,6 +16,10 @@ from credit_common.contracts.events import Event
 from credit_common.outbox import add_to_outbox, claim_message
 
 
+#: key in ``Session.info`` of an engine whose connections are in autocommit, for reads
+READ_ONLY_BIND = "read_only_bind"
+
+
 class SqlUnitOfWork:
     def __init__(self, session: Session, request_id: str | None = None,
                  read_only: bool = False):
@@ -24,7 +28,14 @@ class SqlUnitOfWork:
         self.read_only = read_only
         if read_only:
             # a read needs no transaction: autocommit saves the BEGIN and COMMIT round trips
-            session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            read_bind = session.info.get(READ_ONLY_BIND)
+            if read_bind is not None and not session.in_transaction():
+                session.bind = read_bind
+            else:
+                session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        elif session.bind is not None and session.bind is session.info.get(READ_ONLY_BIND):
+            # writes in autocommit would not be atomic: refuse rather than half-save
+            raise RuntimeError("a session already used for reads cannot write")
         self.published: list[Event] = []
 
     def publish(self, event: Event) -> uuid.UUID:

@@ -1,13 +1,15 @@
 """``python -m workflow documents``: renders issued documents to PDF in a process of its own.
 
-A PDF costs about 90 ms of CPU (fonts, layout, QR). Inside the service's eventlet hub that
+A PDF costs about 25 ms of CPU (fonts, layout, QR). Inside the service's eventlet hub that
 would stall every request queued behind it, so the decision's transaction only numbers and
-words the document and this process renders it. Rows are claimed with ``SKIP LOCKED``: run
-as many renderers as the load needs, none renders a document twice.
+words the document and this process renders it, at a lower CPU priority than the services.
+Rows are claimed with ``SKIP LOCKED``: run as many renderers as the load needs, none renders
+a document twice.
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import time
 
@@ -21,9 +23,12 @@ from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.config import WorkflowSettings
 
 log = get_logger("documents")
+RENDERER_NICENESS = 10
 
 
 def main(argv: list[str]) -> int:
+    # rendering can wait a moment; an officer's request should not wait for the CPU
+    os.nice(RENDERER_NICENESS)
     settings = WorkflowSettings()
     engine = build_engine(settings)
     sessions = sessionmaker(bind=engine, expire_on_commit=False)

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from credit_common.errors import EXPECTED
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc
+from credit_common.unit_of_work import SqlUnitOfWork
 from notification.config import NotificationSettings
 
 SCRATCH_TABLE = "common_test_items"
@@ -57,6 +58,20 @@ class PlumbingService:
         for _ in range(2):
             self.db.execute(text(f"INSERT INTO {SCRATCH_TABLE} (label) VALUES (:l)"),
                             {"l": label})
+        return "unreachable"
+
+    @rpc
+    def read_twice(self):
+        """Two statements of a read-only unit of work: their transactions' start times."""
+        uow = SqlUnitOfWork(self.db, read_only=True)
+        first = uow.session.execute(text("SELECT now()::text, pg_sleep(0.05)")).scalar()
+        second = uow.session.execute(text("SELECT now()::text")).scalar()
+        return [first, second]
+
+    @rpc
+    def read_then_write(self):
+        SqlUnitOfWork(self.db, read_only=True).session.execute(text("SELECT 1"))
+        SqlUnitOfWork(self.db)  # refused: it would write outside a transaction
         return "unreachable"
 
     @rpc
@@ -110,3 +125,17 @@ def test_ten_calls_sleeping_one_second_in_postgresql_run_concurrently(plumbing, 
         elapsed = time.monotonic() - started
     # serialised, ten 1 s sleeps take 10 s; a driver that yields to the hub overlaps them
     assert elapsed < 4, f"10 x pg_sleep(1) took {elapsed:.1f} s: the driver blocks the hub"
+
+
+def test_a_read_only_unit_of_work_runs_each_statement_in_autocommit(plumbing, nameko_config):
+    with ClusterRpcProxy(nameko_config) as proxy:
+        first, second = proxy.plumbing_probe.read_twice()
+    # now() is the start of the transaction: in one transaction both would be equal
+    assert first != second
+
+
+def test_a_session_that_read_in_autocommit_refuses_to_write(plumbing, nameko_config):
+    with ClusterRpcProxy(nameko_config) as proxy:
+        with pytest.raises(RemoteError) as refused:
+            proxy.plumbing_probe.read_then_write()
+    assert "cannot write" in str(refused.value)

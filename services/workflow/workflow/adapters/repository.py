@@ -238,8 +238,11 @@ class OfficerRepository:
 
 
 class CalendarRepository:
+    """Lives for one unit of work: what it read once it does not read again in it."""
+
     def __init__(self, session: Session):
         self.session = session
+        self._rules: dict[date, dict] = {}
 
     def overrides(self) -> dict[date, bool]:
         return dict(self.session.execute(text(
@@ -257,9 +260,11 @@ class CalendarRepository:
             "note = EXCLUDED.note"), {"d": day, "w": is_working, "n": note})
 
     def deadline_rules(self, on: date) -> dict:
-        return self.session.execute(text(
-            "SELECT rules FROM deadline_rules WHERE effective_from <= :d "
-            "ORDER BY effective_from DESC LIMIT 1"), {"d": on}).scalar_one()
+        if on not in self._rules:
+            self._rules[on] = self.session.execute(text(
+                "SELECT rules FROM deadline_rules WHERE effective_from <= :d "
+                "ORDER BY effective_from DESC LIMIT 1"), {"d": on}).scalar_one()
+        return self._rules[on]
 
 
 class DocumentRepository:
