@@ -150,8 +150,11 @@ def measure_todo_http(gateway_url: str, headers: dict, calls: int, warmup: int) 
     return latencies
 
 
-def measure_transition_http(gateway_url: str, headers: dict, calls: int) -> list[float]:
-    """Accept ``calls`` pending cases of the bench office, one after another."""
+def measure_transition_http(gateway_url: str, headers: dict, calls: int,
+                            pause_s: float = 0.0) -> list[float]:
+    """Accept ``calls`` pending cases of the bench office, one after another; ``pause_s``
+    between two accepts lets the previous one's events (relay, intake, disclosure,
+    notification) finish first, as they do between an officer's clicks."""
     latencies = []
     with httpx.Client(base_url=gateway_url, timeout=10, headers=headers) as client:
         pending = []
@@ -170,6 +173,7 @@ def measure_transition_http(gateway_url: str, headers: dict, calls: int) -> list
                                    json={"action": "accept", "version": case["version"]})
             response.raise_for_status()
             latencies.append((time.perf_counter() - started) * 1000)
+            time.sleep(pause_s)
     return latencies
 
 

@@ -74,10 +74,12 @@ TARGETS = {
 }
 #: offered a tenth above the target, so that meeting it is not an artefact of rounding
 LOAD_RATE = 165
-LOAD_SECONDS = {"full": 20, "quick": 4}
+LOAD_SECONDS = {"full": 15, "quick": 4}
 SCALED = ("intake", "workflow")
 ANCHORS = ("nameko_echo", "raw_pika", "fastapi_hello", "gateway_rpc_echo")
 TRANSITIONS = {"full": 300, "quick": 50}
+#: an officer's clicks are seconds apart; 0.2 s lets one accept's events settle before the next
+TRANSITION_PAUSE_S = 0.2
 APPROVALS = {"full": 100, "quick": 20}
 REGISTRY_SUBJECTS = {"full": 1_000_000, "quick": 50_000}
 IMPORT_LINES = {"full": 50_000, "quick": 10_000}
@@ -302,7 +304,9 @@ LABELS = {
     "eligibility_http": "applicant: 20 records with eligibility, HTTP → gateway (2 RPCs)",
     "todo_rpc": "officer todo list (100,000 open cases), workflow RPC",
     "todo_http": "officer todo list (100,000 open cases), HTTP → gateway",
-    "transition_http": "officer accepts a case, HTTP → gateway (write + outbox)",
+    "transition_http": "officer accepts a case, HTTP → gateway (write + outbox), 0.2 s apart",
+    "transition_back_to_back": "officer accepts cases back to back (each competing with the "
+                               "previous one's events)",
     "approve_to_public": "approve → outbox → relay → disclosure → public query shows it",
     "pdf_generation": "a decision PDF rendered (CJK font, QR), in process",
 }
@@ -418,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
     registry = data_scale.ensure_registry(disclosure_url, REGISTRY_SUBJECTS[mode])
     codes = data_scale.sample_codes(disclosure_url, 2000)
     workload = officer.ensure_open_cases(env["DATABASE_URL_TEMPLATE"].format(service="workflow"),
-                                         pending_in_bench_unit=TRANSITIONS[mode] + 50)
+                                         pending_in_bench_unit=2 * TRANSITIONS[mode] + 50)
     registry["open_cases"] = workload["open_cases"]
     officer.cases_awaiting_approval(env["DATABASE_URL_TEMPLATE"].format(service="workflow"),
                                     disclosure_url, APPROVALS[mode])
@@ -460,6 +464,8 @@ def main(argv: list[str] | None = None) -> int:
             ("todo_http", lambda: officer.measure_todo_http(running.url, officer_headers, calls,
                                                             warmup)),
             ("transition_http", lambda: officer.measure_transition_http(
+                running.url, officer_headers, TRANSITIONS[mode], pause_s=TRANSITION_PAUSE_S)),
+            ("transition_back_to_back", lambda: officer.measure_transition_http(
                 running.url, officer_headers, TRANSITIONS[mode])),
             ("approve_to_public", lambda: officer.measure_approve_to_public(
                 running.url, APPROVALS[mode])),

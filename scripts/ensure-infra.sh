@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Make sure PostgreSQL and RabbitMQ answer on 127.0.0.1; start them if they are installed but
-# down, install them with apt-get on a Debian machine where we are root, otherwise say exactly
-# what is missing.
+# Make sure PostgreSQL and RabbitMQ answer on 127.0.0.1 and the documents' Chinese font is
+# there; start the servers if they are installed but down, install what is missing with apt-get
+# on a Debian machine where we are root, otherwise say exactly what is missing.
 set -euo pipefail
 
 pg_up()     { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
@@ -39,9 +39,21 @@ if ! rabbit_up; then
   wait_for rabbit_up || { echo "RabbitMQ did not come up on 127.0.0.1:5672" >&2; exit 1; }
 fi
 
+# Official documents embed a Chinese Song typeface (services/workflow/.../documents_pdf.py).
+DOCUMENT_FONT=/usr/share/fonts/truetype/arphic/uming.ttc
+if [ ! -f "$DOCUMENT_FONT" ]; then
+  if can_install; then
+    echo "the documents' Chinese font is not installed: installing fonts-arphic-uming"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-arphic-uming >/dev/null
+  else
+    echo "the documents' Chinese font $DOCUMENT_FONT is missing: install it (Debian: apt-get install fonts-arphic-uming)" >&2
+    exit 1
+  fi
+fi
+
 # The services connect as guest/guest over TCP and the tests make vhosts with rabbitmqctl.
 if ! psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
   echo "PostgreSQL answers but user postgres cannot log in over 127.0.0.1 without a password: allow trust (or set DATABASE_URL_TEMPLATE with credentials)" >&2
   exit 1
 fi
-echo "PostgreSQL and RabbitMQ are up"
+echo "PostgreSQL and RabbitMQ are up; the documents' font is installed"

@@ -1,11 +1,13 @@
-"""The decision documents' PDF: its QR code is drawn as runs of dark modules, and those runs
-cover exactly the dark modules of the code segno made, no more and no less."""
+"""The decision documents' PDF: the Chinese font is embedded and the text reads back; the QR
+code is drawn as runs of dark modules that cover exactly the dark modules segno made."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import segno
+from pypdf import PdfReader
 
 from workflow.adapters import documents_pdf
 from workflow.domain import documents
@@ -34,4 +36,7 @@ def test_a_document_renders_as_a_pdf():
                                documents.paragraphs("repair_decision", case, None, None), [],
                                URL, "ABCDEF123456")
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
-    assert b"STSong-Light" in pdf
+    # the Chinese font travels inside the file (a TrueType subset), not as a name to look up
+    assert b"/FontFile2" in pdf and b"UMingCN" in pdf
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "准予信用修复决定书" in text and "穗天市监信修〔2026〕1号" in text

@@ -1,10 +1,15 @@
-"""Official documents as PDF: Chinese text in reportlab's CID font STSong-Light (nothing to
-install or embed from the machine), the document number, and a verification code with a QR
-code pointing to the public verification endpoint."""
+"""Official documents as PDF: Chinese text in an embedded Song (明体) typeface, the document
+number, and a verification code with a QR code pointing to the public verification endpoint.
+
+The font is AR PL UMing CN from Debian's ``fonts-arphic-uming`` (``make run`` installs it);
+reportlab embeds the subset of glyphs each document uses, so every reader shows the same
+shapes and nothing depends on the fonts of the machine that opens the file. It is loaded on
+the first document, not at import: only the renderer process pays for it."""
 
 from __future__ import annotations
 
 import io
+import pathlib
 from datetime import date
 
 import segno
@@ -13,13 +18,24 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from workflow.domain.documents import TITLES
 
-FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+FONT = "ARPLUMingCN"
+FONT_FILE = pathlib.Path("/usr/share/fonts/truetype/arphic/uming.ttc")
+FONT_INDEX = 0  # AR PL UMing CN: the simplified-Chinese face of the collection
+
+
+def _register_font() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    if not FONT_FILE.exists():
+        raise RuntimeError(f"the documents' font {FONT_FILE} is missing: install Debian's "
+                           "fonts-arphic-uming (scripts/ensure-infra.sh does)")
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_FILE), subfontIndex=FONT_INDEX))
+
 
 TITLE = ParagraphStyle("title", fontName=FONT, fontSize=18, leading=26, alignment=1)
 NUMBER = ParagraphStyle("number", fontName=FONT, fontSize=11, leading=16, alignment=1)
@@ -71,6 +87,7 @@ def dark_runs(matrix) -> list[tuple[int, int, int]]:
 def render(kind: str, number: str, unit_name: str, issued_on: date, case: dict,
            paragraphs: list[str], steps: list[dict], verify_url: str,
            verification_code: str) -> bytes:
+    _register_font()
     story = [Paragraph(_escape(unit_name), NUMBER), Spacer(1, 2 * mm),
              Paragraph(TITLES[kind], TITLE), Paragraph(_escape(number), NUMBER),
              Spacer(1, 6 * mm),
