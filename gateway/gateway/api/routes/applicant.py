@@ -11,7 +11,6 @@ import base64
 import io
 import uuid
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 import segno
 from fastapi import APIRouter, File, Form, Header, Path, Query, Request, Response, UploadFile
@@ -20,6 +19,7 @@ from pydantic import Field
 from credit_common.contracts.vocabulary import DocumentType, RecordType
 from gateway.api.bodies import Body, CodeRequest, LoginRequest, Phone, RefreshRequest
 from gateway.api.deps import Applicant, Caller, Settings
+from gateway.api.downloads import download
 from gateway.core.errors import ApiError
 from gateway.core.security import Principal, issue_access_token
 
@@ -252,13 +252,7 @@ async def preview(application_id: ApplicationId, applicant: Applicant, call: Cal
 async def preview_pdf(application_id: ApplicationId, applicant: Applicant, call: Caller):
     document = await call("intake", "preview_pdf", applicant_id=applicant.id,
                           application_id=application_id, timeout_s=15)
-    return Response(base64.b64decode(document["content_b64"]), media_type="application/pdf",
-                    headers={"Content-Disposition": _attachment(document["file_name"])})
-
-
-def _attachment(file_name: str) -> str:
-    """RFC 6266 with RFC 5987 encoding: Chinese file names survive every browser."""
-    return "attachment; filename*=UTF-8''" + quote(file_name, safe="")
+    return download(document, "application/pdf")
 
 
 @router.patch("/applications/{application_id}", summary="修改申请信息（草稿或退回补正时）")
@@ -291,10 +285,7 @@ async def download_material(application_id: ApplicationId,
                             applicant: Applicant, call: Caller):
     material = await call("intake", "material_content", applicant_id=applicant.id,
                           application_id=application_id, material_id=material_id, timeout_s=30)
-    return Response(base64.b64decode(material["content_b64"]),
-                    media_type=material["content_type"],
-                    headers={"Content-Disposition": _attachment(material["file_name"]),
-                             "X-Content-Type-Options": "nosniff"})
+    return download(material)
 
 
 @router.delete("/applications/{application_id}/materials/{material_id}", status_code=204,
@@ -362,8 +353,7 @@ async def download_document(application_id: ApplicationId,
                         application_id=application_id)
     document = await call("workflow", "document_pdf", document_id=document_id,
                           application_id=detail["id"], timeout_s=15)
-    return Response(base64.b64decode(document["content_b64"]), media_type="application/pdf",
-                    headers={"Content-Disposition": _attachment(document["file_name"])})
+    return download(document, "application/pdf")
 
 
 @router.get("/inbox", summary="站内消息：申请状态变化")

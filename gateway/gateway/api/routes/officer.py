@@ -10,7 +10,6 @@ import base64
 import uuid
 from datetime import date
 from typing import Annotated, Literal
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
 from pydantic import Field
@@ -19,6 +18,7 @@ from credit_common.contracts.queries import RecordSearch
 from credit_common.contracts.vocabulary import RecordType
 from gateway.api.bodies import Body, CodeRequest, LoginRequest, Phone, RefreshRequest
 from gateway.api.deps import Administrator, Caller, Officer, Settings
+from gateway.api.downloads import download
 from gateway.api.routes.applicant import subject_snapshot
 from gateway.core.errors import ApiError
 from gateway.core.security import Principal, issue_access_token
@@ -164,11 +164,7 @@ async def download_material(acceptance_number: Number,
     material = await call("intake", "material_for_officer",
                           application_id=page["case"]["application_id"],
                           material_id=material_id, timeout_s=30)
-    return Response(base64.b64decode(material["content_b64"]),
-                    media_type=material["content_type"],
-                    headers={"Content-Disposition": "attachment; filename*=UTF-8''"
-                             + quote(material["file_name"], safe=""),
-                             "X-Content-Type-Options": "nosniff"})
+    return download(material)
 
 
 @router.get("/cases/{acceptance_number}/documents/{document_id}", summary="下载案件文书 PDF",
@@ -180,9 +176,7 @@ async def download_document(acceptance_number: Number,
                       acceptance_number=acceptance_number)
     document = await call("workflow", "document_pdf", document_id=document_id,
                           case_id=page["case"]["id"], timeout_s=15)
-    return Response(base64.b64decode(document["content_b64"]), media_type="application/pdf",
-                    headers={"Content-Disposition": "attachment; filename*=UTF-8''"
-                             + quote(document["file_name"], safe="")})
+    return download(document, "application/pdf")
 
 
 @router.get("/records", summary="按类型检索本辖区有记录的主体（可为申请人代办）；个人信息按权限显示")
