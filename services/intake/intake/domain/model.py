@@ -175,12 +175,17 @@ class Application:
     def case_status_changed(self, status: str, case_version: int, at: datetime,
                             note: str | None) -> bool:
         """Apply one step of the officer side, once and in order; False if it changes
-        nothing (a repeat, an older step, or an application already withdrawn)."""
-        if case_version <= self.case_version or self.status == "withdrawn":
+        nothing (a repeat, an older step, a step the applicant does not see, or an
+        application already withdrawn).
+
+        Steps the applicant does not see (closing the case) do not count as the latest step:
+        an approval and the closing right after it can arrive in either order, and the
+        approval must still become what the applicant sees."""
+        target = CASE_TO_APPLICANT.get(status)
+        if case_version <= self.case_version or self.status == "withdrawn" or target is None:
             return False
         self.case_version = case_version
-        target = CASE_TO_APPLICANT.get(status)
-        if target is None or (target == self.status and target != "returned"):
+        if target == self.status and target != "returned":
             self.updated_at = at
             self.version += 1
             return True

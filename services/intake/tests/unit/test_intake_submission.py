@@ -12,7 +12,7 @@ from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import CaseOpened
 from credit_common.errors import NotFound, ValidationFailed
 from intake import handlers
-from intake.domain.model import acceptance_number
+from intake.domain.model import Application, acceptance_number
 from intake.service import IntakeService
 
 
@@ -136,3 +136,22 @@ def test_the_entrypoint_turns_a_contract_violation_into_validation_failed():
     with pytest.raises(ValidationFailed) as raised:
         service.submit_application({"record_type": "penalty_publicity"})
     assert "subject_uscc" in raised.value.details["fields"]
+
+
+def test_an_approval_arriving_after_the_closing_still_becomes_what_the_applicant_sees():
+    at = datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc)
+    application = Application.submit(
+        acceptance_number="XF-440106-20260401-000001", record_type="penalty_publicity",
+        subject_uscc=make_uscc(), subject_name="广州测试科技有限公司", district_code="440106",
+        submitted_at=at, idempotency_key=None)
+    application.case_opened(uuid.uuid4(), at)
+    assert application.case_status_changed("accepted", 2, at, None)
+    application.events.clear()
+
+    # two workers took the last two steps at once; the closing (version 6) won the race
+    assert not application.case_status_changed("closed", 6, at, None)
+    assert application.case_status_changed("approved", 5, at, "准予信用修复")
+    assert application.status == "repaired"
+    assert [e.status for e in application.events] == ["repaired"]
+    # a repeat of the approval changes nothing
+    assert not application.case_status_changed("approved", 5, at, "准予信用修复")
