@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import random
 import signal
 import socket
 import subprocess
@@ -35,10 +36,26 @@ def service_processes() -> tuple[str, ...]:
     return tuple(name for name in read_procfile() if name != "gateway")
 
 
+def _ephemeral_ports_start() -> int:
+    try:
+        return int(pathlib.Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port below the kernel's ephemeral range: a port the kernel handed out itself
+    could be handed out again, to an outgoing connection, before our server binds it."""
+    high = _ephemeral_ports_start()
+    for _ in range(100):
+        port = random.randrange(max(1024, high - 12000), high)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no free port below the ephemeral range")
 
 
 def wait_until(predicate, timeout: float, interval: float = 0.05, message: str = "condition"):
