@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import Event
+from credit_common.deferred_writes import defer
 from credit_common.topology import events_exchange
 
 NOTIFY_CHANNEL = "outbox_pending"
@@ -69,23 +70,21 @@ _CLAIM_MESSAGE = text(
 
 
 def add_to_outbox(session: Session, event: Event, request_id: str | None = None) -> uuid.UUID:
-    """Stage ``event`` for publication; it is published only if the session commits."""
+    """Stage ``event`` for publication; it is published only if the session commits. The row
+    goes to the database with the transaction's other deferred writes, before the commit."""
     envelope = EventEnvelope(
         event_type=event.event_type,
         source=event.source,
         request_id=request_id,
         data=event.model_dump(mode="json"),
     )
-    session.execute(
-        _INSERT_OUTBOX,
-        {
-            "message_id": envelope.message_id,
-            "exchange": events_exchange(event.source),
-            "routing_key": event.event_type,
-            "body": json.dumps(envelope.model_dump(mode="json"), ensure_ascii=False),
-            "request_id": request_id,
-        },
-    )
+    defer(session, _INSERT_OUTBOX, {
+        "message_id": envelope.message_id,
+        "exchange": events_exchange(event.source),
+        "routing_key": event.event_type,
+        "body": json.dumps(envelope.model_dump(mode="json"), ensure_ascii=False),
+        "request_id": request_id,
+    })
     return envelope.message_id
 
 
@@ -95,7 +94,7 @@ def add_message_to_outbox(session: Session, exchange: str, routing_key: str, bod
     """Stage a message of an external contract (not an :class:`EventEnvelope`), e.g. for
     other agencies on the inter-agency exchange."""
     message_id = message_id or uuid.uuid4()
-    session.execute(_INSERT_OUTBOX, {
+    defer(session, _INSERT_OUTBOX, {
         "message_id": message_id, "exchange": exchange, "routing_key": routing_key,
         "body": json.dumps(body, ensure_ascii=False), "request_id": request_id,
     })

@@ -134,6 +134,10 @@ class Relay:
     def _wait_for_notify(self):
         ready, _, _ = select.select([self._listener], [], [], self.settings.relay_poll_interval_s)
         if ready:
+            if self.settings.relay_linger_s > 0:
+                # the commits of the next few milliseconds join this batch: one claim and one
+                # broker transaction for several rows instead of one each
+                time.sleep(self.settings.relay_linger_s)
             self._listener.poll()
             self._listener.notifies.clear()
 

@@ -45,6 +45,7 @@ class ServiceSettings(CommonSettings):
     metrics_port: int = Field(0, validation_alias="METRICS_PORT")  # 0: no metrics endpoint
     relay_batch_size: int = Field(200, validation_alias="RELAY_BATCH_SIZE")
     relay_poll_interval_s: float = Field(1.0, validation_alias="RELAY_POLL_INTERVAL_S")
+    relay_linger_s: float = Field(0.01, ge=0, le=1, validation_alias="RELAY_LINGER_S")
 
     @property
     def database_url(self) -> str:

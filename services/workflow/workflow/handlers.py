@@ -61,8 +61,14 @@ def open_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> Case | None:
         return None
     submitted = ApplicationSubmitted.model_validate(envelope.data)
     at = now()
-    days = calendar(uow)
-    due = accept_due(at.date(), uow, days)
+    uow.calendar.prefetch(at.date())
+    due = accept_due(at.date(), uow, calendar(uow))
+    case = Case.open_for(submitted, at, due)
+    # the first submission is the common case: insert, and look for a case only if one exists
+    if uow.cases.add(case):
+        for event in case.events:
+            uow.publish(event)
+        return case
     existing = uow.cases.for_application(submitted.application_id, for_update=True)
     if existing is not None:
         version = existing.version
@@ -71,13 +77,7 @@ def open_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> Case | None:
             for event in existing.events:
                 uow.publish(event)
             return existing
-        return None
-    case = Case.open_for(submitted, at, due)
-    if not uow.cases.add(case):
-        return None
-    for event in case.events:
-        uow.publish(event)
-    return case
+    return None
 
 
 def withdraw_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from credit_common.deferred_writes import defer
 from credit_common.errors import Conflict
 
 from intake.domain.eligibility import RuleVersion
@@ -21,11 +22,33 @@ _COLUMNS = ("id, acceptance_number, record_type, subject_uscc, subject_name, dis
             "counter_officer_id, counter_unit_code")
 _JSON = ("subject", "records", "form")
 
+_INSERT_APPLICATION = text(
+    f"INSERT INTO applications ({_COLUMNS}) VALUES (:id, :acceptance_number, "
+    ":record_type, :subject_uscc, :subject_name, :district_code, :status, "
+    ":idempotency_key, :case_id, :submitted_at, :updated_at, :version, :applicant_id, "
+    "CAST(:subject AS jsonb), CAST(:records AS jsonb), CAST(:form AS jsonb), "
+    ":rule_version, :created_at, :decided_at, :case_version, :counter_officer_id, "
+    ":counter_unit_code)")
+_INSERT_TIMELINE_ENTRY = text(
+    "INSERT INTO application_events (application_id, occurred_at, from_status, to_status, "
+    "actor, note) VALUES (:a, :at, :f, :t, :actor, :note)")
+_UPDATE_APPLICATION = text(
+    "UPDATE applications SET acceptance_number = :acceptance_number, status = :status, "
+    "case_id = :case_id, submitted_at = :submitted_at, updated_at = :updated_at, "
+    "version = :version, records = CAST(:records AS jsonb), form = CAST(:form AS jsonb), "
+    "rule_version = :rule_version, decided_at = :decided_at, district_code = :district_code, "
+    "idempotency_key = :idempotency_key, case_version = :case_version "
+    "WHERE id = :id AND version = :expected")
+_SET_RECORDS_OPEN = text(
+    "UPDATE application_records SET open = :open WHERE application_id = :id")
+
 
 class ApplicationRepository:
     def __init__(self, session: Session):
         self.session = session
         self.seen: list[Application] = []
+        #: applications read FOR UPDATE in this transaction, with the version read
+        self._locked: dict[uuid.UUID, int] = {}
 
     def _load(self, row) -> Application:
         application = Application(**row._mapping)
@@ -33,14 +56,8 @@ class ApplicationRepository:
         return application
 
     def add(self, application: Application) -> None:
-        self.session.execute(text(
-            f"INSERT INTO applications ({_COLUMNS}) VALUES (:id, :acceptance_number, "
-            ":record_type, :subject_uscc, :subject_name, :district_code, :status, "
-            ":idempotency_key, :case_id, :submitted_at, :updated_at, :version, :applicant_id, "
-            "CAST(:subject AS jsonb), CAST(:records AS jsonb), CAST(:form AS jsonb), "
-            ":rule_version, :created_at, :decided_at, :case_version, :counter_officer_id, "
-            ":counter_unit_code)"
-        ), _params(application))
+        # a duplicate (idempotency key) fails the commit: the caller gets 409, nothing saved
+        defer(self.session, _INSERT_APPLICATION, _params(application))
         self._write_timeline(application)
         self.seen.append(application)
 
@@ -49,28 +66,25 @@ class ApplicationRepository:
         params = _params(application)
         params["expected"] = (expected_version if expected_version is not None
                               else application.version - 1)
-        updated = self.session.execute(text(
-            "UPDATE applications SET acceptance_number = :acceptance_number, status = :status, "
-            "case_id = :case_id, submitted_at = :submitted_at, updated_at = :updated_at, "
-            "version = :version, records = CAST(:records AS jsonb), "
-            "form = CAST(:form AS jsonb), rule_version = :rule_version, "
-            "decided_at = :decided_at, district_code = :district_code, "
-            "idempotency_key = :idempotency_key, case_version = :case_version "
-            "WHERE id = :id AND version = :expected"), params).rowcount
-        if updated != 1:
+        locked_version = self._locked.get(application.id)
+        if locked_version is not None:
+            # read FOR UPDATE in this transaction: nobody can have changed the row since, so
+            # the version is checked here and the update needs no answer from the database
+            if locked_version != params["expected"]:
+                raise Conflict("STALE_VERSION", "申请已被其他操作修改，请刷新后重试")
+            defer(self.session, _UPDATE_APPLICATION, params)
+            self._locked[application.id] = application.version
+        elif self.session.execute(_UPDATE_APPLICATION, params).rowcount != 1:
             raise Conflict("STALE_VERSION", "申请已被其他操作修改，请刷新后重试")
         self._write_timeline(application)
-        self.session.execute(text(
-            "UPDATE application_records SET open = :open WHERE application_id = :id"),
-            {"open": application.status in OPEN, "id": application.id})
+        defer(self.session, _SET_RECORDS_OPEN, {"open": application.status in OPEN,
+                                                "id": application.id})
 
     def _write_timeline(self, application: Application) -> None:
         for entry in application.timeline:
-            self.session.execute(text(
-                "INSERT INTO application_events (application_id, occurred_at, from_status, "
-                "to_status, actor, note) VALUES (:a, :at, :f, :t, :actor, :note)"),
-                {"a": application.id, "at": entry.occurred_at, "f": entry.from_status,
-                 "t": entry.to_status, "actor": entry.actor, "note": entry.note})
+            defer(self.session, _INSERT_TIMELINE_ENTRY, {
+                "a": application.id, "at": entry.occurred_at, "f": entry.from_status,
+                "t": entry.to_status, "actor": entry.actor, "note": entry.note})
         application.timeline = []
 
     def hold_records(self, application: Application) -> None:
@@ -102,7 +116,12 @@ class ApplicationRepository:
         row = self.session.execute(
             text(f"SELECT {_COLUMNS} FROM applications WHERE id = :id{lock}"),
             {"id": str(application_id)}).first()
-        return self._load(row) if row else None
+        if row is None:
+            return None
+        application = self._load(row)
+        if for_update:
+            self._locked[application.id] = application.version
+        return application
 
     def by_idempotency_key(self, key: str) -> Application | None:
         row = self.session.execute(

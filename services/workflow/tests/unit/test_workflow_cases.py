@@ -43,6 +43,9 @@ class FakeCases:
 
 
 class FakeCalendar:
+    def prefetch(self, on):
+        pass
+
     def overrides(self):
         return {}
 

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from credit_common.deferred_writes import defer
 from credit_common.errors import Conflict
 
 from workflow.domain.model import Case, Officer
@@ -19,6 +20,16 @@ _COLUMNS = ("id, application_id, acceptance_number, record_type, subject_uscc, s
             "handler_id, first_reviewer_id, accept_due, decide_due, accepted_at, decided_at, "
             "closed_at")
 _NAMES = [c.strip() for c in _COLUMNS.split(",")]
+
+_UPDATE_CASE = text(
+    "UPDATE cases SET status = :status, version = :version, unit_code = :unit_code, "
+    "handler_id = :handler_id, first_reviewer_id = :first_reviewer_id, "
+    "accept_due = :accept_due, decide_due = :decide_due, accepted_at = :accepted_at, "
+    "decided_at = :decided_at, closed_at = :closed_at WHERE id = :id AND version = :expected")
+_INSERT_STEP = text(
+    "INSERT INTO case_steps (case_id, action, from_status, to_status, officer_id, "
+    "officer_name, unit_code, target_unit_code, opinion, request_id, occurred_at) "
+    "VALUES (:c, :action, :f, :t, :o, :name, :unit, :target, :opinion, :rid, :at)")
 
 
 def _params(case: Case) -> dict:
@@ -43,10 +54,14 @@ class CaseRepository:
         self.session = session
         self.request_id = request_id
         self.seen: list[Case] = []
+        #: cases read FOR UPDATE in this transaction, with the version read
+        self._locked: dict[uuid.UUID, int] = {}
 
-    def _load(self, row) -> Case:
+    def _load(self, row, locked: bool = False) -> Case:
         case = Case(**{c: getattr(row, c) for c in _NAMES})
         self.seen.append(case)
+        if locked:
+            self._locked[case.id] = case.version
         return case
 
     def add(self, case: Case) -> bool:
@@ -65,26 +80,25 @@ class CaseRepository:
         """Optimistic lock: only if nobody changed the case since ``expected_version``."""
         params = _params(case)
         params["expected"] = expected_version
-        updated = self.session.execute(text(
-            "UPDATE cases SET status = :status, version = :version, unit_code = :unit_code, "
-            "handler_id = :handler_id, first_reviewer_id = :first_reviewer_id, "
-            "accept_due = :accept_due, decide_due = :decide_due, accepted_at = :accepted_at, "
-            "decided_at = :decided_at, closed_at = :closed_at "
-            "WHERE id = :id AND version = :expected"), params).rowcount
-        if updated != 1:
+        locked_version = self._locked.get(case.id)
+        if locked_version is not None:
+            # read FOR UPDATE in this transaction: nobody can have changed the row since, so
+            # the version is checked here and the update needs no answer from the database
+            if locked_version != expected_version:
+                raise Conflict("STALE_VERSION", "案件已被其他人员处理，请刷新后重试")
+            defer(self.session, _UPDATE_CASE, params)
+            self._locked[case.id] = case.version
+        elif self.session.execute(_UPDATE_CASE, params).rowcount != 1:
             raise Conflict("STALE_VERSION", "案件已被其他人员处理，请刷新后重试")
         self._write_steps(case)
 
     def _write_steps(self, case: Case) -> None:
         for step in case.steps:
-            self.session.execute(text(
-                "INSERT INTO case_steps (case_id, action, from_status, to_status, officer_id, "
-                "officer_name, unit_code, target_unit_code, opinion, request_id, occurred_at) "
-                "VALUES (:c, :action, :f, :t, :o, :name, :unit, :target, :opinion, :rid, :at)"),
-                {"c": case.id, "action": step.action, "f": step.from_status,
-                 "t": step.to_status, "o": step.officer_id, "name": step.officer_name,
-                 "unit": step.unit_code, "target": step.target_unit_code,
-                 "opinion": step.opinion, "rid": self.request_id, "at": step.occurred_at})
+            defer(self.session, _INSERT_STEP, {
+                "c": case.id, "action": step.action, "f": step.from_status,
+                "t": step.to_status, "o": step.officer_id, "name": step.officer_name,
+                "unit": step.unit_code, "target": step.target_unit_code,
+                "opinion": step.opinion, "rid": self.request_id, "at": step.occurred_at})
         case.steps = []
 
     def by_acceptance_number(self, number: str, for_update: bool = False) -> Case | None:
@@ -92,7 +106,7 @@ class CaseRepository:
         row = self.session.execute(
             text(f"SELECT {_COLUMNS} FROM cases WHERE acceptance_number = :n{lock}"),
             {"n": number}).first()
-        return self._load(row) if row else None
+        return self._load(row, for_update) if row else None
 
     def for_application(self, application_id: uuid.UUID, for_update: bool = False
                         ) -> Case | None:
@@ -100,7 +114,7 @@ class CaseRepository:
         row = self.session.execute(
             text(f"SELECT {_COLUMNS} FROM cases WHERE application_id = :id{lock}"),
             {"id": application_id}).first()
-        return self._load(row) if row else None
+        return self._load(row, for_update) if row else None
 
     def claim_deadline_notices(self, kind: str, statuses: list[str], due_from: date,
                                due_to: date, limit: int = 500) -> list[Case]:
@@ -243,10 +257,24 @@ class CalendarRepository:
     def __init__(self, session: Session):
         self.session = session
         self._rules: dict[date, dict] = {}
+        self._overrides: dict[date, bool] | None = None
+
+    def prefetch(self, on: date) -> None:
+        """The overrides and the deadline rules in force ``on``, in one round trip."""
+        rules, overrides = self.session.execute(text(
+            "SELECT (SELECT rules FROM deadline_rules WHERE effective_from <= :d "
+            "ORDER BY effective_from DESC LIMIT 1), (SELECT coalesce(jsonb_object_agg("
+            "day, is_working), '{}') FROM calendar_overrides)"), {"d": on}).one()
+        if rules is not None:
+            self._rules[on] = rules
+        self._overrides = {date.fromisoformat(day): working
+                           for day, working in overrides.items()}
 
     def overrides(self) -> dict[date, bool]:
-        return dict(self.session.execute(text(
-            "SELECT day, is_working FROM calendar_overrides")).all())
+        if self._overrides is None:
+            self._overrides = dict(self.session.execute(text(
+                "SELECT day, is_working FROM calendar_overrides")).all())
+        return dict(self._overrides)
 
     def listing(self) -> list[dict]:
         rows = self.session.execute(text(
@@ -254,6 +282,7 @@ class CalendarRepository:
         return [dict(r._mapping) for r in rows]
 
     def set_override(self, day: date, is_working: bool, note: str) -> None:
+        self._overrides = None
         self.session.execute(text(
             "INSERT INTO calendar_overrides (day, is_working, note) VALUES (:d, :w, :n) "
             "ON CONFLICT (day) DO UPDATE SET is_working = EXCLUDED.is_working, "
