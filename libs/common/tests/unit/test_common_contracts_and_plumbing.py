@@ -126,3 +126,18 @@ def test_log_lines_are_json_and_carry_the_bound_request_id(capsys):
     assert line["request_id"] == "req-42"
     assert line["acceptance_number"] == "XF-1"
     assert line["process"] == "probe"
+
+
+def test_uuid7_is_a_version_7_uuid_that_grows_with_time():
+    import time as _time
+
+    from credit_common.ids import uuid7
+
+    first = uuid7()
+    _time.sleep(0.002)
+    later = [uuid7() for _ in range(1000)]
+    assert first.version == 7 and first.variant == uuid.RFC_4122
+    assert all(u > first for u in later)
+    assert len(set(later)) == 1000
+    # the first 48 bits are the creation time in milliseconds
+    assert abs((first.int >> 80) - _time.time_ns() // 1_000_000) < 5000
