@@ -37,16 +37,15 @@ def submit_application(command: SubmitApplication, uow: IntakeUnitOfWork,
 
     A replay with the same idempotency key returns the first application and changes nothing
     (the gateway retries, and Nameko re-runs an RPC whose worker died before acking)."""
-    if idempotency_key:
-        existing = uow.applications.by_idempotency_key(idempotency_key)
-        if existing is not None:
-            return existing
     if not is_valid_subject_code(command.subject_uscc):
         raise ValidationFailed("INVALID_USCC", "统一社会信用代码或注册号校验位错误",
                                {"field": "subject_uscc"})
     submitted_at = now()
-    sequence = uow.applications.next_acceptance_sequence(command.district_code,
-                                                         submitted_at.date())
+    # one statement numbers the application unless the key was seen: a replay takes no number
+    sequence = uow.applications.next_acceptance_sequence(
+        command.district_code, submitted_at.date(), unless_key_used=idempotency_key)
+    if sequence is None:
+        return uow.applications.by_idempotency_key(idempotency_key)
     application = Application.submit(
         acceptance_number=acceptance_number(command.district_code, submitted_at.date(), sequence),
         record_type=command.record_type.value,

@@ -39,6 +39,12 @@ _UPDATE_APPLICATION = text(
     "rule_version = :rule_version, decided_at = :decided_at, district_code = :district_code, "
     "idempotency_key = :idempotency_key, case_version = :case_version "
     "WHERE id = :id AND version = :expected")
+_NEXT_SEQUENCE = text(
+    "INSERT INTO acceptance_sequences (district_code, day, last_value) "
+    "SELECT :district, :day, 1 WHERE CAST(:key AS text) IS NULL OR NOT EXISTS ("
+    "SELECT 1 FROM applications WHERE idempotency_key = :key) "
+    "ON CONFLICT (district_code, day) "
+    "DO UPDATE SET last_value = acceptance_sequences.last_value + 1 RETURNING last_value")
 _SET_RECORDS_OPEN = text(
     "UPDATE application_records SET open = :open WHERE application_id = :id")
 
@@ -154,14 +160,14 @@ class ApplicationRepository:
             {"a": application.id, "s": json.dumps(snapshot, ensure_ascii=False, default=str),
              "at": at})
 
-    def next_acceptance_sequence(self, district_code: str, day: date) -> int:
+    def next_acceptance_sequence(self, district_code: str, day: date,
+                                 unless_key_used: str | None = None) -> int | None:
         """Atomic per (district, day): concurrent submissions wait on the row lock, none share
-        a number, and a rolled-back submission's number is never seen by anyone."""
-        return self.session.execute(text(
-            "INSERT INTO acceptance_sequences (district_code, day, last_value) "
-            "VALUES (:district, :day, 1) ON CONFLICT (district_code, day) "
-            "DO UPDATE SET last_value = acceptance_sequences.last_value + 1 RETURNING last_value"
-        ), {"district": district_code, "day": day}).scalar_one()
+        a number, and a rolled-back submission's number is never seen by anyone. None, and
+        no number taken, when an application already has the idempotency key
+        ``unless_key_used``."""
+        return self.session.execute(_NEXT_SEQUENCE, {
+            "district": district_code, "day": day, "key": unless_key_used}).scalar_one_or_none()
 
 
 def _params(application: Application) -> dict:

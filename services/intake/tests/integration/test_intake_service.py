@@ -94,12 +94,16 @@ def test_fifty_concurrent_submissions_get_fifty_distinct_numbers(intake, nameko_
 
 def test_an_idempotency_key_replay_returns_the_same_application_and_one_event(
         intake, nameko_config, db_engine):
-    body = payload()
+    body = payload(unique_district())
     key = uuid.uuid4().hex
     with ClusterRpcProxy(nameko_config) as proxy:
         first = proxy.intake.submit_application(body, idempotency_key=key)
         again = proxy.intake.submit_application(body, idempotency_key=key)
+        after = proxy.intake.submit_application(body, idempotency_key=uuid.uuid4().hex)
     assert first["id"] == again["id"]
+    assert again["acceptance_number"] == first["acceptance_number"]
+    # the replay took no number: the next submission of the district gets the next one
+    assert int(after["acceptance_number"][-6:]) == int(first["acceptance_number"][-6:]) + 1
     assert count(db_engine, "SELECT count(*) FROM outbox WHERE "
                  "body->'data'->>'application_id' = :id", id=first["id"]) == 1
 

@@ -38,7 +38,9 @@ class FakeApplications:
     def by_idempotency_key(self, key):
         return next((a for a in self.rows.values() if a.idempotency_key == key), None)
 
-    def next_acceptance_sequence(self, district_code, day):
+    def next_acceptance_sequence(self, district_code, day, unless_key_used=None):
+        if unless_key_used and self.by_idempotency_key(unless_key_used):
+            return None
         key = (district_code, day)
         self.sequences[key] = self.sequences.get(key, 0) + 1
         return self.sequences[key]
