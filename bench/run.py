@@ -482,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
         if wanted("bulk_import"):
             print(f"[{time.monotonic() - begun:5.0f} s] measuring the bulk inter-agency import ...",
                   flush=True)
-            rates["bulk_import"] = data_scale.measure_bulk_import(disclosure_url, codes,
+            rates["bulk_import"] = data_scale.measure_bulk_import(disclosure_url,
                                                                   IMPORT_LINES[mode])
         loads = {}
         for instances in (1, 2) if wanted("submissions") else ():
