@@ -1,54 +1,131 @@
-"""Writes whose result nobody reads in the same transaction (outbox rows, timeline and
-approval-form entries) go to PostgreSQL together, in one round trip, instead of one each.
+"""Fewer round trips to PostgreSQL: the transaction's ``BEGIN`` travels with its first
+statement, its ``COMMIT`` with its last writes, and writes whose result nobody reads in the
+transaction (outbox rows, timeline and approval-form entries) with whatever is sent next.
 
-``defer(session, statement, params)`` keeps the statement on the session; the batch is sent
-before the session's next statement of any other kind (so every statement still runs in the
-order the code wrote them, and a read sees the writes before it), before a savepoint and
-before the commit. A rollback drops it. The SQL is bound on the client by psycopg2 (``mogrify``), exactly as a
-plain ``session.execute`` would bind it, and the statements are joined into one simple query.
+psycopg2 sends ``BEGIN`` on its own before a transaction's first statement and ``COMMIT`` on
+its own at the end, and every statement is one more round trip. A
+:class:`BatchingConnection` (the services' write engines use it, ``build_engine``) runs the
+driver in autocommit and keeps the transaction itself: ``BEGIN`` is put in front of the
+first statement, deferred writes (``defer``) in front of the next statement, and the commit
+sends the writes still waiting together with ``COMMIT``. Everything reaches the server in
+the order the code wrote it, as one simple query a round trip; the first statement that
+fails stops the rest and aborts the transaction, as it would have one by one. A rollback
+drops the writes still waiting. The SQL is bound on the client by psycopg2 (``mogrify``),
+exactly as a plain execute binds it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import event
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
+import psycopg2
+import psycopg2.extensions
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
-_PENDING = "deferred_writes"
 _PYFORMAT_CACHE: dict[str, str] = {}
+
+_BEGIN = {
+    psycopg2.extensions.ISOLATION_LEVEL_READ_COMMITTED: b"BEGIN",
+    psycopg2.extensions.ISOLATION_LEVEL_REPEATABLE_READ: b"BEGIN ISOLATION LEVEL REPEATABLE READ",
+    psycopg2.extensions.ISOLATION_LEVEL_SERIALIZABLE: b"BEGIN ISOLATION LEVEL SERIALIZABLE",
+    psycopg2.extensions.ISOLATION_LEVEL_READ_UNCOMMITTED: b"BEGIN",
+    psycopg2.extensions.ISOLATION_LEVEL_DEFAULT: b"BEGIN",
+}
+
+
+class BatchingCursor(psycopg2.extensions.cursor):
+    def execute(self, query, vars=None):
+        waiting = self.connection.take_waiting()
+        if not waiting:
+            return self._send(query, vars)
+        return self._send(b";\n".join([*waiting, self.mogrify(query, vars)]))
+
+    def executemany(self, query, vars_list):
+        self.connection.send_waiting()
+        return super().executemany(query, vars_list)
+
+    def copy_expert(self, *args, **kwargs):
+        self.connection.send_waiting()
+        return super().copy_expert(*args, **kwargs)
+
+    def _send(self, query, vars=None):
+        return super().execute(query, vars)
+
+
+class BatchingConnection(psycopg2.extensions.connection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        super().set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
+        self.cursor_factory = BatchingCursor
+        #: None: statements run on their own (the caller asked for autocommit)
+        self.begin: bytes | None = b"BEGIN"
+        self.in_transaction = False
+        self.waiting: list[bytes] = []
+
+    # -- what SQLAlchemy and psycopg2 callers use ------------------------------------------
+    def set_isolation_level(self, level):
+        # SQLAlchemy changes it between transactions only; it applies from the next one
+        self.begin = (None if level == psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT
+                      else _BEGIN[level])
+
+    def commit(self):
+        if not self.in_transaction and not self.waiting:
+            return
+        statements = self.take_waiting()
+        if self.in_transaction:
+            statements.append(b"COMMIT")
+        # a failure leaves the transaction open (aborted) for the rollback that follows
+        self._run(statements)
+        self.in_transaction = False
+
+    def rollback(self):
+        self.waiting = []
+        if self.in_transaction:
+            try:
+                self._run([b"ROLLBACK"])
+            finally:
+                self.in_transaction = False
+
+    # -- batching ----------------------------------------------------------------------------
+    def defer(self, sql: bytes) -> None:
+        self.waiting.append(sql)
+
+    def take_waiting(self) -> list[bytes]:
+        """What must go ahead of the next statement: BEGIN if a transaction starts, and the
+        deferred writes."""
+        if self.begin is not None and not self.in_transaction:
+            self.in_transaction = True
+            return [self.begin, *self._take()]
+        return self._take()
+
+    def send_waiting(self) -> None:
+        waiting = self.take_waiting()
+        if waiting:
+            self._run(waiting)
+
+    def _take(self) -> list[bytes]:
+        waiting, self.waiting = self.waiting, []
+        return waiting
+
+    def _run(self, statements: list[bytes]) -> None:
+        with psycopg2.extensions.cursor(self) as cursor:
+            cursor.execute(b";\n".join(statements))
 
 
 def defer(session: Session, statement: TextClause, params: dict) -> None:
-    if not isinstance(session, Session):
-        # only a Session's events send the batch: anything else would drop it silently
-        raise TypeError(f"deferred writes need a Session, not {type(session).__name__}")
-    session.info.setdefault(_PENDING, []).append((statement, params))
+    """Send ``statement`` with the transaction's next statement or its commit; on a
+    connection that cannot batch, now."""
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    if not isinstance(raw, BatchingConnection):
+        session.execute(statement, params)
+        return
+    with psycopg2.extensions.cursor(raw) as cursor:
+        raw.defer(cursor.mogrify(_pyformat(statement, connection.dialect), params))
 
 
 def pending(session: Session) -> int:
-    return len(session.info.get(_PENDING) or ())
-
-
-def flush_deferred(session: Session, connection: Connection | None = None) -> None:
-    waiting = session.info.get(_PENDING)
-    if not waiting:
-        return
-    session.info[_PENDING] = []
-    connection = connection or session.connection()
-    dialect = connection.dialect
-    cursor = connection.connection.dbapi_connection.cursor()
-    sql = b""
-    try:
-        sql = b";\n".join(cursor.mogrify(_pyformat(statement, dialect), params)
-                          for statement, params in waiting)
-        cursor.execute(sql)
-    except dialect.loaded_dbapi.Error as exc:
-        raise DBAPIError.instance(sql.decode(errors="replace"), None, exc,
-                                  dialect.loaded_dbapi.Error) from exc
-    finally:
-        cursor.close()
+    raw = session.connection().connection.dbapi_connection
+    return len(raw.waiting) if isinstance(raw, BatchingConnection) else 0
 
 
 def _pyformat(statement: TextClause, dialect) -> str:
@@ -59,26 +136,3 @@ def _pyformat(statement: TextClause, dialect) -> str:
             _PYFORMAT_CACHE.clear()
         found = _PYFORMAT_CACHE[statement.text] = str(statement.compile(dialect=dialect))
     return found
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _before_any_other_statement(state: ORMExecuteState) -> None:
-    flush_deferred(state.session)
-
-
-@event.listens_for(Session, "after_transaction_create")
-def _before_savepoint(session: Session, transaction: SessionTransaction) -> None:
-    # the SAVEPOINT is not sent yet: what was deferred before it belongs to the enclosing
-    # transaction, and must not be undone with the savepoint
-    if transaction.nested and pending(session):
-        flush_deferred(session, transaction.parent.connection(None))
-
-
-@event.listens_for(Session, "before_commit")
-def _before_commit(session: Session) -> None:
-    flush_deferred(session)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, previous_transaction) -> None:
-    session.info.pop(_PENDING, None)

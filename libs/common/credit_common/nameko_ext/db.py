@@ -21,6 +21,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from credit_common.deferred_writes import BatchingConnection
 from credit_common.settings import ServiceSettings
 from credit_common.unit_of_work import READ_ONLY_BIND
 
@@ -46,6 +47,8 @@ def build_engine(settings: ServiceSettings, autocommit: bool = False) -> Engine:
             "keepalives": 1,
             "keepalives_idle": 30,
             "application_name": settings.service_name,
+            # writes: BEGIN with the first statement, COMMIT with the last writes
+            **({} if autocommit else {"connection_factory": BatchingConnection}),
         },
     )
 

@@ -1,31 +1,54 @@
-"""Deferred writes on a real PostgreSQL session: sent in one round trip, in the order written,
-before any other statement, before a savepoint and before the commit; dropped by a rollback;
-bound exactly as a plain execute binds them."""
+"""Batched round trips on a real PostgreSQL: BEGIN goes with the first statement, deferred
+writes with the next statement or with COMMIT, in the order written; a failure stops the
+rest and aborts the transaction; a rollback, or a savepoint rolled back, undoes what it
+should and nothing else; values are bound as a plain execute binds them."""
 
 import uuid
 from datetime import datetime, timezone
 
-import psycopg2.extensions
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from credit_common.deferred_writes import defer, pending
+from credit_common.deferred_writes import BatchingConnection, BatchingCursor, defer, pending
 
 TABLE = "common_test_deferred"
 INSERT = text(f"INSERT INTO {TABLE} (label, ref, at, kinds) VALUES (:label, :ref, :at, :kinds)")
 
 
+class RecordingCursor(BatchingCursor):
+    """What actually went to the server, one entry a round trip."""
+    sent: list[str] = []
+
+    def _send(self, query, vars=None):
+        sql = self.mogrify(query, vars)
+        RecordingCursor.sent.append(sql.decode())
+        return super()._send(sql)
+
+
+class RecordingConnection(BatchingConnection):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cursor_factory = RecordingCursor
+
+    def _run(self, statements):
+        RecordingCursor.sent.append(b";\n".join(statements).decode())
+        super()._run(statements)
+
+
 @pytest.fixture
-def engine(db_engine):
-    engine = db_engine["notification"]
-    with engine.begin() as conn:
+def engine(db_engine, database_urls):
+    with db_engine["notification"].begin() as conn:
         conn.execute(text(
             f"CREATE TABLE IF NOT EXISTS {TABLE} (id serial PRIMARY KEY, label text NOT NULL "
             "UNIQUE, ref uuid, at timestamptz, kinds text[])"))
         conn.execute(text(f"TRUNCATE {TABLE}"))
+    engine = create_engine(database_urls["notification"],
+                           connect_args={"connection_factory": RecordingConnection})
+    RecordingCursor.sent = []
     yield engine
+    engine.dispose()
 
 
 def row(label, **extra):
@@ -34,34 +57,35 @@ def row(label, **extra):
 
 def saved(engine) -> list[str]:
     with engine.connect() as conn:
-        return [r[0] for r in conn.execute(text(f"SELECT label FROM {TABLE} ORDER BY id"))]
+        labels = [r[0] for r in conn.execute(text(f"SELECT label FROM {TABLE} ORDER BY id"))]
+        conn.rollback()
+    return labels
 
 
-class RecordingCursor(psycopg2.extensions.cursor):
-    sent: list[str] = []
-
-    def execute(self, query, vars=None):
-        RecordingCursor.sent.append(query.decode() if isinstance(query, bytes) else query)
-        return super().execute(query, vars)
-
-
-def test_deferred_writes_go_in_one_round_trip_at_commit_in_order(engine):
+def test_begin_travels_with_the_first_statement_and_the_writes_with_commit(engine):
     with Session(engine) as session:
+        session.connection()
+        RecordingCursor.sent = []
+        session.execute(text("SELECT 1"))
         for label in ("一", "二", "三"):
             defer(session, INSERT, row(label))
         assert pending(session) == 3
-        assert saved(engine) == []  # nothing sent yet
         session.commit()
+    assert len(RecordingCursor.sent) == 2  # two round trips for the whole transaction
+    first, last = RecordingCursor.sent
+    assert first == "BEGIN;\nSELECT 1"
+    assert last.count("INSERT INTO") == 3 and last.endswith("COMMIT")
     assert saved(engine) == ["一", "二", "三"]
 
 
-def test_a_read_sees_the_writes_deferred_before_it(engine):
+def test_a_read_sees_the_writes_deferred_before_it_in_the_same_round_trip(engine):
     with Session(engine) as session:
         session.execute(text("SELECT 1"))
         defer(session, INSERT, row("先写"))
+        RecordingCursor.sent = []
         found = session.execute(text(f"SELECT label FROM {TABLE}")).scalars().all()
         assert found == ["先写"]
-        assert pending(session) == 0
+        assert len(RecordingCursor.sent) == 1
         session.rollback()
     assert saved(engine) == []
 
@@ -71,7 +95,6 @@ def test_a_rollback_drops_what_was_deferred(engine):
         session.execute(text(f"INSERT INTO {TABLE} (label) VALUES ('立即')"))
         defer(session, INSERT, row("延后"))
         session.rollback()
-        assert pending(session) == 0
         session.execute(text(f"INSERT INTO {TABLE} (label) VALUES ('之后')"))
         session.commit()
     assert saved(engine) == ["之后"]
@@ -83,8 +106,9 @@ def test_a_savepoint_rolled_back_keeps_what_was_deferred_before_it(engine):
         with pytest.raises(IntegrityError):
             with session.begin_nested():
                 session.execute(text(f"INSERT INTO {TABLE} (label) VALUES ('外层')"))
+        defer(session, INSERT, row("之后"))
         session.commit()
-    assert saved(engine) == ["外层"]
+    assert saved(engine) == ["外层", "之后"]
 
 
 def test_values_are_bound_as_a_plain_execute_binds_them(engine):
@@ -101,6 +125,7 @@ def test_values_are_bound_as_a_plain_execute_binds_them(engine):
 
 def test_a_failing_deferred_write_fails_the_commit_and_saves_nothing(engine):
     with Session(engine) as session:
+        session.execute(text(f"INSERT INTO {TABLE} (label) VALUES ('之前')"))
         defer(session, INSERT, row("重复"))
         defer(session, INSERT, row("重复"))
         with pytest.raises(IntegrityError):
@@ -109,15 +134,21 @@ def test_a_failing_deferred_write_fails_the_commit_and_saves_nothing(engine):
     assert saved(engine) == []
 
 
-def test_the_batch_is_one_statement_sent(engine):
+def test_a_failing_statement_aborts_the_transaction_and_the_connection_is_reusable(engine):
     with Session(engine) as session:
-        session.connection().connection.dbapi_connection.cursor_factory = RecordingCursor
-        RecordingCursor.sent = []
-        session.execute(text("SELECT 1"))
-        for label in ("甲", "乙", "丙"):
-            defer(session, INSERT, row(label))
+        defer(session, INSERT, row("丢弃"))
+        with pytest.raises(IntegrityError):
+            session.execute(text(f"INSERT INTO {TABLE} (id, label) VALUES (1, 'a'), (1, 'b')"))
+        session.rollback()
+        session.execute(text(f"INSERT INTO {TABLE} (label) VALUES ('可用')"))
         session.commit()
-    assert len(RecordingCursor.sent) == 2
-    assert RecordingCursor.sent[0] == "SELECT 1"
-    assert RecordingCursor.sent[1].count("INSERT INTO") == 3
-    assert saved(engine) == ["甲", "乙", "丙"]
+    assert saved(engine) == ["可用"]
+
+
+def test_an_autocommit_connection_runs_each_statement_on_its_own(engine):
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        RecordingCursor.sent = []
+        conn.execute(text(f"INSERT INTO {TABLE} (label) VALUES ('自动提交')"))
+        assert RecordingCursor.sent == [f"INSERT INTO {TABLE} (label) VALUES ('自动提交')"]
+    # committed without any COMMIT: visible from another connection at once
+    assert saved(engine) == ["自动提交"]
