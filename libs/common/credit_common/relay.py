@@ -40,6 +40,16 @@ _CLAIM_AND_MARK = (
 )
 
 
+# sent rows past their retention, a batch a statement; a row another relay holds is skipped
+_PRUNE_SENT = (
+    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NOT NULL "
+    "AND sent_at < now() - make_interval(secs => %s) ORDER BY id LIMIT %s "
+    "FOR UPDATE SKIP LOCKED)"
+)
+PRUNE_BATCH = 5000
+PRUNE_EVERY_S = 3600.0
+
+
 def libpq_dsn(sqlalchemy_url: str) -> str:
     url = make_url(sqlalchemy_url).set(drivername="postgresql")
     return url.render_as_string(hide_password=False)
@@ -55,6 +65,7 @@ class Relay:
         self._amqp = None
         self._channel = None
         self._stopping = False
+        self._next_prune = 0.0
 
     # -- connections -------------------------------------------------------------------
     def _connect_db(self):
@@ -131,6 +142,30 @@ class Relay:
         log.debug("relay published", count=len(rows))
         return len(rows)
 
+    def prune_sent(self) -> int:
+        """Delete the rows sent longer ago than the retention (``OUTBOX_RETENTION_DAYS``):
+        once the broker has a message its row is not needed, and an outbox that only grows
+        slows every claim. Returns how many rows went."""
+        self._connect_db()
+        seconds = self.settings.outbox_retention_days * 86400
+        removed = 0
+        while not self._stopping:
+            with self._db, self._db.cursor() as cur:
+                cur.execute(_PRUNE_SENT, (seconds, PRUNE_BATCH))
+                batch = cur.rowcount
+            removed += batch
+            if batch < PRUNE_BATCH:
+                break
+        if removed:
+            log.info("relay pruned sent outbox rows", count=removed,
+                     retention_days=self.settings.outbox_retention_days)
+        return removed
+
+    def _prune_when_due(self):
+        if time.monotonic() >= self._next_prune:
+            self._next_prune = time.monotonic() + PRUNE_EVERY_S
+            self.prune_sent()
+
     def _wait_for_notify(self):
         ready, _, _ = select.select([self._listener], [], [], self.settings.relay_poll_interval_s)
         if ready:
@@ -150,6 +185,7 @@ class Relay:
                 sent = self.publish_batch()
                 backoff = 0.2
                 if sent < self.settings.relay_batch_size:
+                    self._prune_when_due()
                     self._wait_for_notify()
             except (pika.exceptions.AMQPError, OSError) as exc:
                 log.warning("relay cannot reach the broker; rows stay pending",

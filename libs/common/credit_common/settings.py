@@ -46,6 +46,7 @@ class ServiceSettings(CommonSettings):
     relay_batch_size: int = Field(200, validation_alias="RELAY_BATCH_SIZE")
     relay_poll_interval_s: float = Field(1.0, validation_alias="RELAY_POLL_INTERVAL_S")
     relay_linger_s: float = Field(0.01, ge=0, le=1, validation_alias="RELAY_LINGER_S")
+    outbox_retention_days: float = Field(7.0, gt=0, validation_alias="OUTBOX_RETENTION_DAYS")
 
     @property
     def database_url(self) -> str:

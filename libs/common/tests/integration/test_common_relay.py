@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from credit_common.contracts.events import Event
 from credit_common.outbox import add_to_outbox
+from credit_common.relay import Relay
 from credit_common.testing import isolation
 
 QUEUE = "common-test--notification.relay_probe"
@@ -119,3 +120,34 @@ def test_two_relays_publish_each_row_exactly_once(probe_queue, start_relay, db_e
     assert len(message_ids) == 200, f"{len(message_ids)} published for 200 rows"
     assert len(set(message_ids)) == 200
     assert pending(db_engine) == 0
+
+
+def test_the_relay_prunes_rows_sent_before_the_retention_and_keeps_the_rest(
+        db_engine, test_run_id, monkeypatch):
+    for name, value in isolation.environment(test_run_id).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("OUTBOX_RETENTION_DAYS", "7")
+    from notification.config import NotificationSettings
+
+    with db_engine["notification"].begin() as conn:
+        conn.execute(text("DELETE FROM outbox"))
+        conn.execute(text(
+            "INSERT INTO outbox (message_id, exchange, routing_key, body, sent_at) "
+            "SELECT gen_random_uuid(), 'notification.events', 'relay_probe', '{}', "
+            "now() - make_interval(days => d) FROM unnest(ARRAY[10, 8, 1]) AS d"))
+        # never sent, however old: the relay still owes it to the broker
+        conn.execute(text(
+            "INSERT INTO outbox (message_id, exchange, routing_key, body, created_at) "
+            "VALUES (gen_random_uuid(), 'notification.events', 'relay_probe', '{}', "
+            "now() - interval '30 days')"))
+    relay = Relay(NotificationSettings())
+    try:
+        assert relay.prune_sent() == 2
+        assert relay.prune_sent() == 0
+    finally:
+        relay._close_db()
+    with db_engine["notification"].connect() as conn:
+        left = conn.execute(text(
+            "SELECT sent_at IS NULL AS pending, extract(day FROM now() - "
+            "coalesce(sent_at, created_at))::int AS age FROM outbox ORDER BY 1, 2")).all()
+    assert [tuple(r) for r in left] == [(False, 1), (True, 30)]
