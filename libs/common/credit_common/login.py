@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from credit_common.deferred_writes import defer
 from credit_common.errors import TooManyRequests, Unauthenticated, ValidationFailed
 from credit_common.identity import is_mainland_mobile
 
@@ -80,6 +81,14 @@ def checked_phone(phone: str, field: str = "phone") -> str:
     return phone
 
 
+#: a code is kept while the limits can still count it (a day), and a day more
+CODE_RETENTION = timedelta(days=2)
+PRUNE_PER_CODE = 20
+_PRUNE_OLD_CODES = text(
+    "DELETE FROM login_codes WHERE id IN (SELECT id FROM login_codes WHERE issued_at < :cutoff "
+    "ORDER BY issued_at LIMIT :limit FOR UPDATE SKIP LOCKED)")
+
+
 def issue_code(session: Session, policy: LoginPolicy, phone: str, purpose: str,
                requester_ip: str | None, now: datetime) -> tuple[str, int]:
     """A new code for ``phone`` (the caller sends it by SMS); returns (code, seconds valid).
@@ -112,6 +121,10 @@ def issue_code(session: Session, policy: LoginPolicy, phone: str, purpose: str,
         "VALUES (:p, :purpose, :h, :now, :exp, :ip)"),
         {"p": phone, "purpose": purpose, "h": _digest(policy.secret, phone, purpose, code),
          "now": now, "exp": now + timedelta(seconds=policy.code_ttl_s), "ip": requester_ip})
+    # every new code takes a few expired ones away (phone numbers are personal data), with
+    # the commit, at no round trip of its own
+    defer(session, _PRUNE_OLD_CODES, {"cutoff": now - CODE_RETENTION,
+                                      "limit": PRUNE_PER_CODE})
     return code, policy.code_ttl_s
 
 

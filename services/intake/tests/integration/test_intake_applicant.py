@@ -67,6 +67,23 @@ def test_codes_are_stored_only_as_hashes_and_rate_limited_per_phone_and_ip(intak
     assert code_of(raised.value) == "IP_CODE_LIMIT"
 
 
+def test_codes_older_than_two_days_are_deleted_as_new_ones_are_issued(intake, db_engine):
+    old_phone, recent_phone = phone(), phone()
+    with db_engine["intake"].begin() as conn:
+        for who, age in ((old_phone, "3 days"), (old_phone, "50 hours"),
+                         (recent_phone, "47 hours")):
+            conn.execute(text(
+                "INSERT INTO login_codes (phone, purpose, code_hash, issued_at, expires_at) "
+                "VALUES (:p, 'login', 'x', now() - CAST(:age AS interval), now())"),
+                {"p": who, "age": age})
+    intake.request_login_code(phone())
+    with db_engine["intake"].connect() as conn:
+        left = conn.execute(text(
+            "SELECT phone, count(*) FROM login_codes WHERE phone IN (:a, :b) GROUP BY phone"),
+            {"a": old_phone, "b": recent_phone}).all()
+    assert dict(left) == {recent_phone: 1}
+
+
 def test_an_expired_code_is_refused_and_a_good_one_opens_a_session(intake, db_engine):
     number = phone()
     first = intake.request_login_code(number)["code"]
