@@ -123,9 +123,29 @@ def defer(session: Session, statement: TextClause, params: dict) -> None:
         raw.defer(cursor.mogrify(_pyformat(statement, connection.dialect), params))
 
 
-def pending(session: Session) -> int:
-    raw = session.connection().connection.dbapi_connection
-    return len(raw.waiting) if isinstance(raw, BatchingConnection) else 0
+class HeldRows:
+    """The versions of the rows a transaction read FOR UPDATE. Nobody else can change such a
+    row before the commit, so its optimistic-lock check is made here and its update deferred;
+    a row not held is updated at once and checked by the row count."""
+
+    def __init__(self):
+        self._versions: dict = {}
+
+    def hold(self, key, version: int) -> None:
+        self._versions[key] = version
+
+    def update(self, session: Session, statement: TextClause, params: dict, key,
+               expected_version: int, new_version: int, stale: Exception) -> None:
+        """Run ``statement`` (an UPDATE … WHERE version = :expected), or raise ``stale``."""
+        held = self._versions.get(key)
+        if held is None:
+            if session.execute(statement, params).rowcount != 1:
+                raise stale
+            return
+        if held != expected_version:
+            raise stale
+        defer(session, statement, params)
+        self._versions[key] = new_version
 
 
 def _pyformat(statement: TextClause, dialect) -> str:

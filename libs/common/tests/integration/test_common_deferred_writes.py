@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from credit_common.deferred_writes import BatchingConnection, BatchingCursor, defer, pending
+from credit_common.deferred_writes import BatchingConnection, BatchingCursor, HeldRows, defer
 
 TABLE = "common_test_deferred"
 INSERT = text(f"INSERT INTO {TABLE} (label, ref, at, kinds) VALUES (:label, :ref, :at, :kinds)")
@@ -69,7 +69,7 @@ def test_begin_travels_with_the_first_statement_and_the_writes_with_commit(engin
         session.execute(text("SELECT 1"))
         for label in ("一", "二", "三"):
             defer(session, INSERT, row(label))
-        assert pending(session) == 3
+        assert len(session.connection().connection.dbapi_connection.waiting) == 3
         session.commit()
     assert len(RecordingCursor.sent) == 2  # two round trips for the whole transaction
     first, last = RecordingCursor.sent
@@ -152,3 +152,27 @@ def test_an_autocommit_connection_runs_each_statement_on_its_own(engine):
         assert RecordingCursor.sent == [f"INSERT INTO {TABLE} (label) VALUES ('自动提交')"]
     # committed without any COMMIT: visible from another connection at once
     assert saved(engine) == ["自动提交"]
+
+
+def test_held_rows_check_the_version_in_python_and_defer_the_update(engine):
+    update = text(f"UPDATE {TABLE} SET label = :label WHERE id = :id AND kinds[1] = :expected")
+    with Session(engine) as session:
+        session.execute(text(f"INSERT INTO {TABLE} (id, label, kinds) VALUES "
+                             "(1, '甲', '{1}'), (2, '乙', '{1}')"))
+        session.commit()
+    stale = RuntimeError("stale")
+    with Session(engine) as session:
+        held = HeldRows()
+        session.execute(text(f"SELECT 1 FROM {TABLE} WHERE id = 1 FOR UPDATE"))
+        held.hold(1, 1)
+        with pytest.raises(RuntimeError):
+            held.update(session, update, {"label": "x", "id": 1, "expected": "2"}, 1, 2, 3,
+                        stale)
+        held.update(session, update, {"label": "甲改", "id": 1, "expected": "1"}, 1, 1, 2, stale)
+        assert len(session.connection().connection.dbapi_connection.waiting) == 1
+        # a row not held is checked by the database at once
+        with pytest.raises(RuntimeError):
+            held.update(session, update, {"label": "y", "id": 2, "expected": "9"}, 2, 9, 10,
+                        stale)
+        session.commit()
+    assert saved(engine) == ["甲改", "乙"]

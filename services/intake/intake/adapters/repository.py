@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from credit_common.deferred_writes import defer
+from credit_common.deferred_writes import HeldRows, defer
 from credit_common.errors import Conflict
 
 from intake.domain.eligibility import RuleVersion
@@ -53,8 +53,7 @@ class ApplicationRepository:
     def __init__(self, session: Session):
         self.session = session
         self.seen: list[Application] = []
-        #: applications read FOR UPDATE in this transaction, with the version read
-        self._locked: dict[uuid.UUID, int] = {}
+        self._held = HeldRows()
 
     def _load(self, row) -> Application:
         application = Application(**row._mapping)
@@ -72,16 +71,9 @@ class ApplicationRepository:
         params = _params(application)
         params["expected"] = (expected_version if expected_version is not None
                               else application.version - 1)
-        locked_version = self._locked.get(application.id)
-        if locked_version is not None:
-            # read FOR UPDATE in this transaction: nobody can have changed the row since, so
-            # the version is checked here and the update needs no answer from the database
-            if locked_version != params["expected"]:
-                raise Conflict("STALE_VERSION", "申请已被其他操作修改，请刷新后重试")
-            defer(self.session, _UPDATE_APPLICATION, params)
-            self._locked[application.id] = application.version
-        elif self.session.execute(_UPDATE_APPLICATION, params).rowcount != 1:
-            raise Conflict("STALE_VERSION", "申请已被其他操作修改，请刷新后重试")
+        self._held.update(self.session, _UPDATE_APPLICATION, params, application.id,
+                          params["expected"], application.version,
+                          Conflict("STALE_VERSION", "申请已被其他操作修改，请刷新后重试"))
         self._write_timeline(application)
         defer(self.session, _SET_RECORDS_OPEN, {"open": application.status in OPEN,
                                                 "id": application.id})
@@ -126,7 +118,7 @@ class ApplicationRepository:
             return None
         application = self._load(row)
         if for_update:
-            self._locked[application.id] = application.version
+            self._held.hold(application.id, application.version)
         return application
 
     def by_idempotency_key(self, key: str) -> Application | None:

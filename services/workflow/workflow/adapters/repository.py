@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from credit_common.deferred_writes import defer
+from credit_common.deferred_writes import HeldRows, defer
 from credit_common.errors import Conflict
 
 from workflow.domain.model import Case, Officer
@@ -54,14 +54,13 @@ class CaseRepository:
         self.session = session
         self.request_id = request_id
         self.seen: list[Case] = []
-        #: cases read FOR UPDATE in this transaction, with the version read
-        self._locked: dict[uuid.UUID, int] = {}
+        self._held = HeldRows()
 
     def _load(self, row, locked: bool = False) -> Case:
         case = Case(**{c: getattr(row, c) for c in _NAMES})
         self.seen.append(case)
         if locked:
-            self._locked[case.id] = case.version
+            self._held.hold(case.id, case.version)
         return case
 
     def add(self, case: Case) -> bool:
@@ -80,16 +79,8 @@ class CaseRepository:
         """Optimistic lock: only if nobody changed the case since ``expected_version``."""
         params = _params(case)
         params["expected"] = expected_version
-        locked_version = self._locked.get(case.id)
-        if locked_version is not None:
-            # read FOR UPDATE in this transaction: nobody can have changed the row since, so
-            # the version is checked here and the update needs no answer from the database
-            if locked_version != expected_version:
-                raise Conflict("STALE_VERSION", "案件已被其他人员处理，请刷新后重试")
-            defer(self.session, _UPDATE_CASE, params)
-            self._locked[case.id] = case.version
-        elif self.session.execute(_UPDATE_CASE, params).rowcount != 1:
-            raise Conflict("STALE_VERSION", "案件已被其他人员处理，请刷新后重试")
+        self._held.update(self.session, _UPDATE_CASE, params, case.id, expected_version,
+                          case.version, Conflict("STALE_VERSION", "案件已被其他人员处理，请刷新后重试"))
         self._write_steps(case)
 
     def _write_steps(self, case: Case) -> None:
