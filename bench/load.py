@@ -23,6 +23,7 @@ import subprocess
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -188,34 +189,36 @@ def _pids(pattern: str, exact: bool = False) -> list[int]:
 @dataclass
 class CpuMeter:
     """CPU time of groups of processes over one window; a group's reaped children count too
-    (a PostgreSQL backend that exits hands its time to the postmaster)."""
-    groups: dict[str, list[int]]
-    before: dict[str, float] = field(default_factory=dict)
+    (a PostgreSQL backend that exits hands its time to the postmaster). Each group is listed
+    again at the end: a process that started during the window (a backend for a connection a
+    pool opened under load) counts with all its time, which it spent inside the window."""
+    groups: dict[str, Callable[[], list[int]]]
+    before: dict[int, int] = field(default_factory=dict)
     generator_before: float = 0.0
 
-    def _ticks(self, pids: list[int]) -> int:
-        total = 0
-        for pid in pids:
-            stat = _stat(pid)
-            if stat is not None:
-                total += stat[0] + stat[1]
-        return total
+    @staticmethod
+    def _ticks(pid: int) -> int:
+        stat = _stat(pid)
+        return 0 if stat is None else stat[0] + stat[1]
 
     def start(self) -> None:
-        self.before = {name: self._ticks(pids) for name, pids in self.groups.items()}
+        self.before = {pid: self._ticks(pid) for find in self.groups.values() for pid in find()}
         self.generator_before = time.process_time()
 
     def stop(self) -> dict[str, float]:
-        spent = {name: (self._ticks(pids) - self.before[name]) * 1000 / CLOCK_TICKS
-                 for name, pids in self.groups.items()}
+        spent = {}
+        for name, find in self.groups.items():
+            ticks = sum(self._ticks(pid) - self.before.get(pid, 0) for pid in find())
+            spent[name] = ticks * 1000 / CLOCK_TICKS
         spent["load generator"] = (time.process_time() - self.generator_before) * 1000
         return spent
 
 
-def platform_groups(processes: dict[str, subprocess.Popen]) -> dict[str, list[int]]:
-    groups = {name: [process.pid] for name, process in processes.items()}
-    groups["rabbitmq"] = _pids("beam.smp")
-    groups["postgresql"] = _pids("postgres", exact=True)
+def platform_groups(processes: dict[str, subprocess.Popen]) -> dict[str, Callable[[], list[int]]]:
+    groups: dict[str, Callable[[], list[int]]] = {
+        name: (lambda pid=process.pid: [pid]) for name, process in processes.items()}
+    groups["rabbitmq"] = lambda: _pids("beam.smp")
+    groups["postgresql"] = lambda: _pids("postgres", exact=True)
     return groups
 
 
