@@ -201,17 +201,19 @@ def measure_nameko_echo(env: dict[str, str], calls: int, warmup: int) -> list[fl
     return json.loads(output.stdout)
 
 
-def measure_gateway_rpc_echo(amqp_uri: str, calls: int, warmup: int) -> list[float]:
+def measure_gateway_rpc(amqp_uri: str, service: str, method: str, kwargs: dict, calls: int,
+                        warmup: int) -> list[float]:
+    """The gateway's own RPC client calling ``service.method(**kwargs)``, without HTTP."""
     async def run() -> list[float]:
         client = RpcClient(amqp_uri, timeout_s=10)
         await client.start(wait_s=5)
         try:
             for _ in range(warmup):
-                await client.call("bench_echo", "echo", args=["warm-up"])
+                await client.call(service, method, kwargs=kwargs)
             latencies = []
-            for i in range(calls):
+            for _ in range(calls):
                 started = time.perf_counter()
-                await client.call("bench_echo", "echo", args=[{"n": i}])
+                await client.call(service, method, kwargs=kwargs)
                 latencies.append((time.perf_counter() - started) * 1000)
             return latencies
         finally:
@@ -298,6 +300,7 @@ LABELS = {
     "fastapi_hello": "FastAPI hello-world over HTTP [anchor]",
     "gateway_rpc_echo": "(b) gateway pika RPC client → echo",
     "gateway_case_read": "(c) HTTP → gateway → workflow.get_case (1 row)",
+    "case_read_rpc": "(c′) gateway pika RPC client → workflow.get_case, without HTTP",
     "search_rpc": "fuzzy name search, disclosure RPC (query mix)",
     "search_http": "fuzzy name search, HTTP → gateway (query mix)",
     "lookup_rpc": "USCC lookup, disclosure RPC",
@@ -444,7 +447,8 @@ def main(argv: list[str] | None = None) -> int:
         helpers.append(hello)
         running.wait_healthy(timeout=60)
         asyncio.run(_wait_for_echo(env["AMQP_URI"]))
-        case_url = f"{running.url}/api/v1/dev/cases/{create_case(running.url)}"
+        case_number = create_case(running.url)
+        case_url = f"{running.url}/api/v1/dev/cases/{case_number}"
         officer_headers = officer.officer_headers(running.url)
 
         figures = {}
@@ -452,9 +456,12 @@ def main(argv: list[str] | None = None) -> int:
             ("nameko_echo", lambda: measure_nameko_echo(env, calls, warmup)),
             ("raw_pika", lambda: measure_raw_pika(env["AMQP_URI"], calls, warmup)),
             ("fastapi_hello", lambda: measure_http_get(hello_url, calls, warmup)),
-            ("gateway_rpc_echo", lambda: measure_gateway_rpc_echo(env["AMQP_URI"], calls,
-                                                                  warmup)),
+            ("gateway_rpc_echo", lambda: measure_gateway_rpc(
+                env["AMQP_URI"], "bench_echo", "echo", {"value": "ping"}, calls, warmup)),
             ("gateway_case_read", lambda: measure_http_get(case_url, calls, warmup)),
+            ("case_read_rpc", lambda: measure_gateway_rpc(
+                env["AMQP_URI"], "workflow", "get_case", {"acceptance_number": case_number},
+                calls, warmup)),
             ("search_rpc", lambda: data_scale.measure_search_rpc(env["AMQP_URI"], calls,
                                                                  warmup)),
             ("search_http", lambda: data_scale.measure_search_http(running.url, calls, warmup)),
