@@ -157,6 +157,30 @@ def test_unknown_route_is_404_and_wrong_method_405(client):
     assert_error(client.delete("/api/v1/dev/applications"), 405, "METHOD_NOT_ALLOWED")
 
 
+def test_each_router_only_considers_paths_under_its_prefix(client, rpc, monkeypatch):
+    from fastapi import APIRouter
+
+    from gateway.api.routes import applicant, dev
+
+    consulted = []
+    route_matching = APIRouter.matches
+    monkeypatch.setattr(APIRouter, "matches", lambda router, scope: (
+        consulted.append(router.prefix), route_matching(router, scope))[1])
+    scope = {"type": "http", "method": "GET", "path": "/api/v1/dev/cases/X1", "root_path": ""}
+    applicant.router.matches(scope)
+    assert consulted == []
+    dev.router.matches(scope)
+    assert consulted == ["/api/v1/dev"]
+    # a prefix that begins like another router's still reaches its routes; the last router
+    # included still answers its routes and their 405s
+    rpc.script[("intake", "signature_request")] = {"application_id": "a"}
+    assert client.get("/api/v1/public/signatures/some-token-of-16").status_code == 200
+    assert rpc.calls[-1]["method"] == "signature_request"
+    assert_error(client.put("/api/v1/dev/cases/X1"), 405, "METHOD_NOT_ALLOWED")
+    assert client.get("/api/v1/dev/cases/X1").status_code == 200
+    assert rpc.calls[-1]["method"] == "get_case"
+
+
 def test_a_body_over_the_limit_is_413_before_any_call(client, rpc):
     response = client.post("/api/v1/dev/applications",
                            json=valid_application(subject_name="大" * 1000))

@@ -13,18 +13,19 @@ import uuid
 from typing import Annotated, Literal
 
 import segno
-from fastapi import APIRouter, File, Form, Header, Path, Query, Request, Response, UploadFile
+from fastapi import File, Form, Header, Path, Query, Request, Response, UploadFile
 from pydantic import Field
 
 from credit_common.contracts.vocabulary import DocumentType, RecordType
 from gateway.api.bodies import Body, CodeRequest, LoginRequest, Phone, RefreshRequest
 from gateway.api.deps import Applicant, Caller, Settings
 from gateway.api.downloads import download
+from gateway.api.routing import PrefixRouter
 from gateway.core.errors import ApiError
 from gateway.core.security import Principal, issue_access_token
 
-router = APIRouter(prefix="/api/v1/applicant", tags=["申请人"])
-signing_router = APIRouter(prefix="/api/v1/public/signatures", tags=["法定代表人签名"])
+router = PrefixRouter(prefix="/api/v1/applicant", tags=["申请人"])
+signing_router = PrefixRouter(prefix="/api/v1/public/signatures", tags=["法定代表人签名"])
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 ApplicationId = Annotated[str, Path(max_length=36)]

@@ -6,12 +6,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query
+from fastapi import Header, Query
 
 from credit_common.contracts.commands import SubmitApplication
 from gateway.api.deps import Caller
+from gateway.api.routing import PrefixRouter
 
-router = APIRouter(prefix="/api/v1/dev", tags=["开发调试"])
+router = PrefixRouter(prefix="/api/v1/dev", tags=["开发调试"])
 
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 

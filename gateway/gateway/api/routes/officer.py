@@ -11,7 +11,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, Response, UploadFile
+from fastapi import File, Form, Path, Query, Request, Response, UploadFile
 from pydantic import Field
 
 from credit_common.contracts.queries import RecordSearch
@@ -20,11 +20,12 @@ from gateway.api.bodies import Body, CodeRequest, LoginRequest, Phone, RefreshRe
 from gateway.api.deps import Administrator, Caller, Officer, Settings
 from gateway.api.downloads import download
 from gateway.api.routes.applicant import subject_snapshot
+from gateway.api.routing import PrefixRouter
 from gateway.core.errors import ApiError
 from gateway.core.security import Principal, issue_access_token
 
-router = APIRouter(prefix="/api/v1/officer", tags=["办理人员"])
-admin_router = APIRouter(prefix="/api/v1/admin", tags=["系统管理"])
+router = PrefixRouter(prefix="/api/v1/officer", tags=["办理人员"])
+admin_router = PrefixRouter(prefix="/api/v1/admin", tags=["系统管理"])
 
 Number = Annotated[str, Path(min_length=10, max_length=40, description="受理编号")]
 

@@ -6,14 +6,15 @@ import hashlib
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, File, Path, Query, UploadFile
+from fastapi import File, Path, Query, UploadFile
 
 from credit_common.contracts.queries import RecordSearch
 from credit_common.contracts.vocabulary import ListingReason, RecordType
 from gateway.api.deps import Caller, Settings
+from gateway.api.routing import PrefixRouter
 from gateway.core.errors import ApiError
 
-router = APIRouter(prefix="/api/v1/public", tags=["信息公示查询"])
+router = PrefixRouter(prefix="/api/v1/public", tags=["信息公示查询"])
 
 
 @router.get("/subjects", summary="检索失信主体及其记录（名称模糊检索、类型、区划、列入原因、列入日期）",
