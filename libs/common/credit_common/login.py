@@ -17,12 +17,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from credit_common.deferred_writes import defer
 from credit_common.errors import TooManyRequests, Unauthenticated, ValidationFailed
 from credit_common.identity import is_mainland_mobile
+from credit_common.sql import text
 
 LOGIN_TABLES_DDL = """
 CREATE TABLE login_codes (

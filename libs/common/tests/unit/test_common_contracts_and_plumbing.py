@@ -128,6 +128,31 @@ def test_log_lines_are_json_and_carry_the_bound_request_id(capsys):
     assert line["process"] == "probe"
 
 
+def test_a_line_below_the_level_is_dropped_before_it_is_stamped(capsys, monkeypatch):
+    stamped = []
+    stamp = structlog.processors.TimeStamper.__call__
+    monkeypatch.setattr(structlog.processors.TimeStamper, "__call__",
+                        lambda self, *args: (stamped.append(args[-1]["event"]), stamp(self, *args))[1])
+    configure_logging("probe", "WARNING", "json")
+    try:
+        get_logger("probe-levels").info("case opened")
+        get_logger("probe-levels").warning("outbox backlog")
+    finally:
+        logging.getLogger().handlers.clear()
+    [line] = [json.loads(out) for out in capsys.readouterr().out.strip().splitlines()]
+    assert line["event"] == "outbox backlog"
+    assert stamped == ["outbox backlog"]
+
+
+def test_the_same_sql_gives_back_the_same_parsed_clause():
+    from credit_common.sql import text
+
+    clause = text("SELECT id FROM cases WHERE acceptance_number = :n")
+    assert clause is text("SELECT id FROM cases WHERE acceptance_number = :n")
+    assert list(clause._bindparams) == ["n"]
+    assert text("SELECT id FROM cases WHERE id = :id") is not clause
+
+
 def test_uuid7_is_a_version_7_uuid_that_grows_with_time():
     import time as _time
 

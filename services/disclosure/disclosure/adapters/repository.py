@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import fields
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from credit_common.errors import Conflict
+from credit_common.sql import text
 from disclosure.domain.model import HistoryEntry, Record, Subject
 from disclosure.domain.search import RecordQuery, like_pattern, tsquery_for
 

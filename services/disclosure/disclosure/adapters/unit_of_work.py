@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import text
-
 from credit_common.contracts.interagency import (OUR_AGENCY, PUBLICITY_CHANGED,
                                                  PublicityChange, PublicityChanged)
 from credit_common.outbox import add_message_to_outbox
+from credit_common.sql import text
 from credit_common.topology import INTERAGENCY_EXCHANGE
 from credit_common.unit_of_work import SqlUnitOfWork
 from disclosure.adapters.repository import RecordRepository, SubjectRepository

@@ -6,8 +6,9 @@ import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from credit_common.sql import text
 
 
 class SmsRepository:

@@ -6,12 +6,12 @@ import json
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from credit_common.deferred_writes import HeldRows, defer
 from credit_common.errors import Conflict
+from credit_common.sql import text
 
 from workflow.domain.model import Case, Officer
 
