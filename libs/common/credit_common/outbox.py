@@ -68,6 +68,12 @@ _CLAIM_MESSAGE = text(
     "ON CONFLICT DO NOTHING RETURNING 1"
 )
 
+_CLAIM_MESSAGE_LATER = text(
+    "INSERT INTO processed_messages (consumer, message_id) VALUES (:consumer, :message_id)")
+
+#: what a second claim of the same message violates
+CLAIM_CONSTRAINT = "processed_messages_pkey"
+
 
 def add_to_outbox(session: Session, event: Event, request_id: str | None = None) -> uuid.UUID:
     """Stage ``event`` for publication; it is published only if the session commits. The row
@@ -111,6 +117,22 @@ def claim_message(session: Session, consumer: str, message_id: uuid.UUID | str) 
         _CLAIM_MESSAGE, {"consumer": consumer, "message_id": str(message_id)}
     ).first()
     return row is not None
+
+
+def claim_message_later(session: Session, consumer: str, message_id: uuid.UUID | str) -> None:
+    """Claim ``message_id`` for ``consumer`` with the transaction's next statement, one round
+    trip fewer than :func:`claim_message`. A message claimed before makes that statement (or
+    the commit) fail with a unique violation of ``processed_messages_pkey``
+    (:func:`is_duplicate_claim`), and nothing of the transaction is saved; the event
+    entrypoint acks such a message as handled. For handlers whose every effect is in this
+    database: anything done elsewhere before the failure would be done again."""
+    defer(session, _CLAIM_MESSAGE_LATER, {"consumer": consumer, "message_id": str(message_id)})
+
+
+def is_duplicate_claim(exc: BaseException) -> bool:
+    """Whether ``exc`` (the driver's error, or SQLAlchemy's wrapping it) is a second claim."""
+    diag = getattr(getattr(exc, "orig", exc), "diag", None)
+    return getattr(diag, "constraint_name", None) == CLAIM_CONSTRAINT
 
 
 def outbox_backlog(session: Session) -> int:

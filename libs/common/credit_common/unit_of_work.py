@@ -13,7 +13,7 @@ import uuid
 from sqlalchemy.orm import Session
 
 from credit_common.contracts.events import Event
-from credit_common.outbox import add_to_outbox, claim_message
+from credit_common.outbox import add_to_outbox, claim_message, claim_message_later
 
 
 #: key in ``Session.info`` of an engine whose connections are in autocommit, for reads
@@ -46,6 +46,11 @@ class SqlUnitOfWork:
 
     def claim(self, consumer: str, message_id: uuid.UUID | str) -> bool:
         return claim_message(self.session, consumer, message_id)
+
+    def claim_later(self, consumer: str, message_id: uuid.UUID | str) -> None:
+        """For event handlers: a duplicate fails the transaction, and the event entrypoint
+        acks it as handled (``credit_common.outbox.claim_message_later``)."""
+        claim_message_later(self.session, consumer, message_id)
 
     def flush(self) -> None:
         self.session.flush()

@@ -62,35 +62,36 @@ def submit_application(command: SubmitApplication, uow: IntakeUnitOfWork,
 
 
 def record_case_opened(envelope: EventEnvelope, uow: IntakeUnitOfWork) -> bool:
-    """Workflow opened the case: the applicant now sees 待受理. Idempotent."""
-    if not uow.claim("intake.record_case_opened", envelope.message_id):
-        return False
+    """Workflow opened the case: the applicant now sees 待受理. Idempotent: a message handled
+    before fails its claim, and nothing is saved twice. True if the application changed."""
+    uow.claim_later("intake.record_case_opened", envelope.message_id)
     event = CaseOpened.model_validate(envelope.data)
     application = uow.applications.get(event.application_id, for_update=True)
     if application is None:
         # the case exists, so the application must: fail loudly and let retry/DLQ keep it
         raise NotFound("APPLICATION_NOT_FOUND", "未找到对应的信用修复申请")
-    if application.case_opened(event.case_id, now()):
-        uow.applications.save(application)
-        for told in application.events:
-            uow.publish(told)
+    if not application.case_opened(event.case_id, now()):
+        return False
+    uow.applications.save(application)
+    for told in application.events:
+        uow.publish(told)
     return True
 
 
 def record_case_status(envelope: EventEnvelope, uow: IntakeUnitOfWork) -> bool:
     """A step of the officer side becomes what the applicant sees. Idempotent, and in order
-    by the case's version."""
-    if not uow.claim("intake.record_case_status", envelope.message_id):
-        return False
+    by the case's version. True if the application changed."""
+    uow.claim_later("intake.record_case_status", envelope.message_id)
     event = CaseStatusChanged.model_validate(envelope.data)
     application = uow.applications.get(event.application_id, for_update=True)
     if application is None:
         raise NotFound("APPLICATION_NOT_FOUND", "未找到对应的信用修复申请")
-    if application.case_status_changed(event.status, event.case_version, event.occurred_at,
-                                       event.note):
-        uow.applications.save(application)
-        for told in application.events:
-            uow.publish(told)
+    if not application.case_status_changed(event.status, event.case_version,
+                                           event.occurred_at, event.note):
+        return False
+    uow.applications.save(application)
+    for told in application.events:
+        uow.publish(told)
     return True
 
 

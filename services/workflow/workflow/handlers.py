@@ -56,9 +56,9 @@ def decide_due(day: date, record_type: str, uow: WorkflowUnitOfWork,
 
 def open_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> Case | None:
     """One case per submitted application, however often the event arrives; a corrected
-    application coming back after a return reopens its case for acceptance."""
-    if not uow.claim("workflow.open_case", envelope.message_id):
-        return None
+    application coming back after a return reopens its case for acceptance. A message
+    handled before fails its claim, and nothing is saved twice."""
+    uow.claim_later("workflow.open_case", envelope.message_id)
     submitted = ApplicationSubmitted.model_validate(envelope.data)
     at = now()
     uow.calendar.prefetch(at.date())
@@ -81,9 +81,8 @@ def open_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> Case | None:
 
 
 def withdraw_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> bool:
-    """The applicant withdrew before a decision. Idempotent."""
-    if not uow.claim("workflow.withdraw_case", envelope.message_id):
-        return False
+    """The applicant withdrew before a decision. Idempotent (the claim, as ``open_case``)."""
+    uow.claim_later("workflow.withdraw_case", envelope.message_id)
     withdrawn = ApplicationWithdrawn.model_validate(envelope.data)
     case = uow.cases.for_application(withdrawn.application_id, for_update=True)
     if case is None:

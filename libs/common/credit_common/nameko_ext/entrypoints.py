@@ -27,6 +27,7 @@ from credit_common.contracts.envelope import EventEnvelope
 from credit_common.errors import Conflict, ServiceError, Unavailable
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import finish_transactions
+from credit_common.outbox import is_duplicate_claim
 from credit_common.topology import find_subscription
 
 log = get_logger(__name__)
@@ -79,7 +80,8 @@ class Timer(nameko.timer.Timer):
 
 class Subscribe(EventHandler):
     """Handle ``event_type`` from ``source_service``; the handler receives an
-    :class:`EventEnvelope` and must be idempotent (``claim_message``)."""
+    :class:`EventEnvelope` and must be idempotent (``claim`` or ``claim_later`` of the unit of
+    work; a message that ``claim_later`` finds claimed before is acked as handled)."""
 
     def __init__(self, source_service, event_type, **kwargs):
         super().__init__(source_service, event_type, requeue_on_error=False, **kwargs)
@@ -134,6 +136,11 @@ class Subscribe(EventHandler):
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         exc_info = finish_transactions(worker_ctx, exc_info)
+        if exc_info is not None and is_duplicate_claim(exc_info[1]):
+            # claimed later (``claim_later``) by a message handled before: nothing to do again
+            log.info("event already handled", queue=self.subscription.queue,
+                     message_id=message.properties.get("message_id"))
+            exc_info = None
         if exc_info is not None:
             self._retry_or_dead_letter(message, exc_info)
         self.queue_consumer.ack_message(message)

@@ -1,6 +1,6 @@
 """The ``subscribe`` entrypoint with the real broker: retries with backoff, dead-lettering,
 listing and replaying dead letters, invalid envelopes, events that wait for a consumer that
-is down, and idempotent effects under duplicate delivery."""
+is down, and idempotent effects under duplicate delivery (claims made at once or later)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from credit_common import dlq, topology
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import subscribe
-from credit_common.outbox import claim_message
+from credit_common.deferred_writes import defer
+from credit_common.outbox import claim_message, claim_message_later
 from credit_common.topology import Subscription, declare_subscription
 from notification.config import NotificationSettings
 
@@ -40,9 +41,17 @@ class ProbeConsumer:
             raise RuntimeError(f"cannot handle {key}")
         if behaviour == "fail_once" and attempts[key] == 1:
             raise RuntimeError(f"first attempt at {key} fails")
+        insert_effect = text(f"INSERT INTO {EFFECTS} (key) VALUES (:k)")
+        if behaviour.startswith("claim_later"):
+            claim_message_later(self.db, "probe_consumer", envelope.message_id)
+            if behaviour == "claim_later_at_commit":
+                defer(self.db, insert_effect, {"k": key})  # claim and effect go with COMMIT
+            else:
+                self.db.execute(insert_effect, {"k": key})
+            return
         if not claim_message(self.db, "probe_consumer", envelope.message_id):
             return
-        self.db.execute(text(f"INSERT INTO {EFFECTS} (key) VALUES (:k)"), {"k": key})
+        self.db.execute(insert_effect, {"k": key})
 
 
 @pytest.fixture(autouse=True)
@@ -154,3 +163,20 @@ def test_the_same_event_delivered_twice_has_one_effect(consumer, amqp_uri, db_en
     wait_until(lambda: attempts.get("k-twice") == 2)
     time.sleep(0.2)  # let the second worker's transaction end
     assert effects(db_engine) == ["k-twice"]
+
+
+@pytest.mark.parametrize("behaviour", ["claim_later", "claim_later_at_commit"])
+def test_a_duplicate_that_fails_its_later_claim_is_acked_as_handled(
+        consumer, amqp_uri, db_engine, behaviour):
+    """The second delivery's claim (sent with its next statement, or with its commit) violates
+    the primary key: nothing of it is saved, and it is neither retried nor dead-lettered."""
+    key = f"k-{behaviour}"
+    body = envelope(key, behaviour)
+    for _ in range(3):
+        publish(amqp_uri, body, body["message_id"])
+    wait_until(lambda: attempts.get(key) == 3)
+    time.sleep(0.5)  # a retry would come back within the delays of [100, 200] ms
+    assert attempts[key] == 3
+    assert effects(db_engine) == [key]
+    assert queue_depth(amqp_uri, PROBE.queue) == 0
+    assert queue_depth(amqp_uri, PROBE.dead_letter_queue) == 0

@@ -11,6 +11,7 @@ from credit_common.contracts.commands import SubmitApplication
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import CaseOpened
 from credit_common.errors import NotFound, ValidationFailed
+from credit_common.testing.claims import DuplicateClaim, FakeClaims
 from intake import handlers
 from intake.domain.model import Application, acceptance_number
 from intake.service import IntakeService
@@ -46,20 +47,14 @@ class FakeApplications:
         return self.sequences[key]
 
 
-class FakeUnitOfWork:
+class FakeUnitOfWork(FakeClaims):
     def __init__(self):
+        super().__init__()
         self.applications = FakeApplications()
         self.published = []
-        self.claimed = set()
 
     def publish(self, event):
         self.published.append(event)
-
-    def claim(self, consumer, message_id):
-        if (consumer, str(message_id)) in self.claimed:
-            return False
-        self.claimed.add((consumer, str(message_id)))
-        return True
 
 
 def command(**changes):
@@ -119,7 +114,12 @@ def test_case_opened_moves_the_application_to_pending_acceptance_once():
         acceptance_number=application.acceptance_number,
         opened_at=datetime.now(timezone.utc)).model_dump(mode="json"))
     assert handlers.record_case_opened(envelope, uow) is True
-    assert handlers.record_case_opened(envelope, uow) is False
+    with pytest.raises(DuplicateClaim):
+        handlers.record_case_opened(envelope, uow)
+    # the same news in another message changes nothing either
+    again = EventEnvelope(event_type="case_opened", source="workflow", data=envelope.data)
+    assert handlers.record_case_opened(again, uow) is False
+    assert [e.event_type for e in uow.published].count("application_status_changed") == 1
     stored = uow.applications.get(application.id)
     assert stored.status == "pending_acceptance"
     assert stored.case_id == case_id

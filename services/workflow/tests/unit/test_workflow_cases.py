@@ -3,8 +3,11 @@
 import uuid
 from datetime import datetime, timezone
 
+import pytest
+
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import ApplicationSubmitted
+from credit_common.testing.claims import DuplicateClaim, FakeClaims
 from workflow import handlers
 from workflow.domain.model import Case
 
@@ -53,19 +56,12 @@ class FakeCalendar:
         return {"accept_working_days": 2, "decide_working_days": {"penalty_publicity": 15}}
 
 
-class FakeUnitOfWork:
+class FakeUnitOfWork(FakeClaims):
     def __init__(self):
+        super().__init__()
         self.cases = FakeCases()
         self.calendar = FakeCalendar()
-        self.claimed = set()
         self.published = []
-
-    def claim(self, consumer, message_id):
-        key = (consumer, str(message_id))
-        if key in self.claimed:
-            return False
-        self.claimed.add(key)
-        return True
 
     def publish(self, event):
         self.published.append(event)
@@ -77,7 +73,8 @@ def test_open_case_is_idempotent_by_message_and_by_application():
     envelope = EventEnvelope(event_type=event.event_type, source=event.source,
                              data=event.model_dump(mode="json"))
     assert handlers.open_case(envelope, uow) is not None
-    assert handlers.open_case(envelope, uow) is None
+    with pytest.raises(DuplicateClaim):
+        handlers.open_case(envelope, uow)
     other_message = EventEnvelope(event_type=event.event_type, source=event.source,
                                   data=event.model_dump(mode="json"))
     assert handlers.open_case(other_message, uow) is None
