@@ -4,20 +4,29 @@ Each ends the worker's database transaction *before* it replies or acks (see
 ``credit_common.nameko_ext.db``). ``subscribe`` also makes a failing event handler safe: the
 message is re-queued through delay queues with growing TTLs and, once the delays are used up,
 dead-lettered into ``<queue>.dlq`` with the error, where an operator lists and replays it
-(``make dlq``). Nameko's own handler would ack and lose it, or requeue it forever.
+(``make dlq``). Nameko's own handler would ack and lose it, or requeue it forever. ``rpc``
+sends its replies through one channel kept open (``ReplyChannel``).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import traceback
 
 import nameko.rpc
 import nameko.timer
-from kombu import Queue
+from amqp.exceptions import AMQPError
+from eventlet.semaphore import Semaphore
+from kombu import Connection, Queue
+from kombu.exceptions import KombuError
 from nameko.amqp.publish import Publisher, get_connection
+from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.events import EventHandler
+from nameko.exceptions import UnserializableValueError, serialize
+from nameko.extensions import SharedExtension
 from nameko.messaging import Consumer
+from nameko.rpc import get_rpc_exchange
 from nameko.standalone.events import get_event_exchange
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -51,20 +60,81 @@ def _as_service_error(exc_info):
     return exc_info
 
 
-class ReplyPublisher(Publisher):
-    """RPC replies without publisher confirms: a confirm would tell the service, not the
-    caller, that the broker took the reply, and costs one more broker round trip on every
-    call. A lost reply is already the caller's timeout, and callers retry idempotently."""
+class ReplyChannel(SharedExtension):
+    """Sends a service's RPC replies over one broker connection of its own.
 
-    use_confirms = False
+    Nameko's responder builds a publisher for every reply, which takes a connection and a
+    producer from kombu's pools, serialises the answer twice and publishes through kombu's
+    retry machinery: 0.45 ms of CPU a reply on this machine, a quarter of a submission's
+    RPC. Here the answer is serialised once and published on a channel kept open, without
+    publisher confirms: a confirm would tell the service, not the caller, that the broker
+    took the reply, and a lost reply is already the caller's timeout (callers retry
+    idempotently). Greenthreads take turns on the channel; a broken connection is replaced
+    and the reply sent once more."""
+
+    def setup(self):
+        self.amqp_uri = self.container.config[AMQP_URI_CONFIG_KEY]
+        self._turn = Semaphore()
+        self._connection: Connection | None = None
+        self._channel = None
+
+    def stop(self):
+        self._close()
+
+    def kill(self):
+        self._close()
+
+    def publish(self, body: bytes, exchange: str, routing_key: str,
+                correlation_id: str | None) -> None:
+        with self._turn:
+            try:
+                self._send(body, exchange, routing_key, correlation_id)
+            except (OSError, AMQPError, KombuError):
+                self._close()
+                self._send(body, exchange, routing_key, correlation_id)
+
+    def _send(self, body, exchange, routing_key, correlation_id) -> None:
+        if self._channel is None:
+            self._connection = Connection(self.amqp_uri, heartbeat=0)
+            self._channel = self._connection.default_channel
+        message = self._channel.prepare_message(
+            body, content_type="application/json", content_encoding="utf-8",
+            properties={"correlation_id": correlation_id})
+        self._channel.basic_publish(message, exchange=exchange, routing_key=routing_key)
+
+    def _close(self) -> None:
+        connection, self._connection, self._channel = self._connection, None, None
+        if connection is not None:
+            try:
+                connection.release()
+            except Exception:  # noqa: BLE001 - it is being dropped anyway
+                pass
 
 
-# Nameko builds its Responder inside the shared RpcConsumer; its publisher class is the
-# one switch it offers
-nameko.rpc.Responder.publisher_cls = ReplyPublisher
+class RpcConsumer(nameko.rpc.RpcConsumer):
+    reply_channel = ReplyChannel()
+
+    def handle_result(self, message, result, exc_info):
+        if message.properties.get("content_type") != "application/json":
+            return super().handle_result(message, result, exc_info)
+        error = None if exc_info is None else serialize(exc_info[1])
+        try:
+            body = json.dumps({"result": result, "error": error}, ensure_ascii=False)
+        except (TypeError, ValueError):
+            # as Nameko does: the caller learns the answer could not be sent as JSON
+            exc_info = (UnserializableValueError, UnserializableValueError(result), None)
+            result = None
+            body = json.dumps({"result": None, "error": serialize(exc_info[1])})
+        self.reply_channel.publish(
+            body.encode(), get_rpc_exchange(self.container.config).name,
+            message.properties["reply_to"], message.properties.get("correlation_id"))
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
 
 
 class Rpc(nameko.rpc.Rpc):
+    rpc_consumer = RpcConsumer()
+
     def handle_result(self, message, worker_ctx, result, exc_info):
         exc_info = _as_service_error(finish_transactions(worker_ctx, exc_info))
         if exc_info is not None:
