@@ -12,9 +12,20 @@ the order the code wrote it, as one simple query a round trip; the first stateme
 fails stops the rest and aborts the transaction, as it would have one by one. A rollback
 drops the writes still waiting. The SQL is bound on the client by psycopg2 (``mogrify``),
 exactly as a plain execute binds it.
+
+Statements made with ``credit_common.sql.prepared`` (the hot path's few) run as server-side prepared
+statements: PostgreSQL parses and plans a statement each time it receives its text, about
+30 µs for these INSERTs and SELECTs here, and a submission sends about fifteen. The first use
+on a connection sends ``PREPARE`` on its own; after that ``EXECUTE name(<values>)`` goes
+wherever the statement would have gone. A prepared statement outlives a rollback and lasts
+as long as its connection.
 """
 
 from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
 
 import psycopg2
 import psycopg2.extensions
@@ -22,6 +33,43 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
 _PYFORMAT_CACHE: dict[str, str] = {}
+
+#: how a statement asks to be prepared; SQLAlchemy passes it on, PostgreSQL would ignore it
+PREPARED_MARK = "/* prepared */ "
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    name: str
+    prepare: bytes
+    execute: str
+
+
+_PREPARED_CACHE: dict[str, _Prepared] = {}
+
+
+def _as_prepared(query: str) -> _Prepared:
+    """``%(name)s`` placeholders become ``$1``, ``$2`` … in order of first appearance; the
+    values go in that order into ``EXECUTE``, bound by psycopg2 as in any statement."""
+    found = _PREPARED_CACHE.get(query)
+    if found is None:
+        names: list[str] = []
+
+        def numbered(match: re.Match) -> str:
+            if match.group(1) is None:
+                return "%"
+            if match.group(1) not in names:
+                names.append(match.group(1))
+            return f"${names.index(match.group(1)) + 1}"
+
+        body = _PLACEHOLDER.sub(numbered, query[len(PREPARED_MARK):])
+        name = "p_" + hashlib.sha1(query.encode()).hexdigest()[:20]
+        arguments = ", ".join(f"%({n})s" for n in names)
+        found = _PREPARED_CACHE[query] = _Prepared(
+            name, f"PREPARE {name} AS {body}".encode(),
+            f"EXECUTE {name}({arguments})" if names else f"EXECUTE {name}")
+    return found
 
 _BEGIN = {
     psycopg2.extensions.ISOLATION_LEVEL_READ_COMMITTED: b"BEGIN",
@@ -34,6 +82,8 @@ _BEGIN = {
 
 class BatchingCursor(psycopg2.extensions.cursor):
     def execute(self, query, vars=None):
+        if isinstance(query, str) and query.startswith(PREPARED_MARK):
+            query = self.connection.prepare(query)
         waiting = self.connection.take_waiting()
         if not waiting:
             return self._send(query, vars)
@@ -60,6 +110,7 @@ class BatchingConnection(psycopg2.extensions.connection):
         self.begin: bytes | None = b"BEGIN"
         self.in_transaction = False
         self.waiting: list[bytes] = []
+        self.prepared: set[str] = set()
 
     # -- what SQLAlchemy and psycopg2 callers use ------------------------------------------
     def set_isolation_level(self, level):
@@ -84,6 +135,16 @@ class BatchingConnection(psycopg2.extensions.connection):
                 self._run([b"ROLLBACK"])
             finally:
                 self.in_transaction = False
+
+    # -- prepared statements -----------------------------------------------------------------
+    def prepare(self, query: str) -> str:
+        """The ``EXECUTE`` that runs ``query`` (a prepared statement's SQL), after
+        preparing it on this connection if it is not yet."""
+        statement = _as_prepared(query)
+        if statement.name not in self.prepared:
+            self._run([statement.prepare])
+            self.prepared.add(statement.name)
+        return statement.execute
 
     # -- batching ----------------------------------------------------------------------------
     def defer(self, sql: bytes) -> None:
@@ -119,8 +180,11 @@ def defer(session: Session, statement: TextClause, params: dict) -> None:
     if not isinstance(raw, BatchingConnection):
         session.execute(statement, params)
         return
+    query = _pyformat(statement, connection.dialect)
+    if query.startswith(PREPARED_MARK):
+        query = raw.prepare(query)
     with psycopg2.extensions.cursor(raw) as cursor:
-        raw.defer(cursor.mogrify(_pyformat(statement, connection.dialect), params))
+        raw.defer(cursor.mogrify(query, params))
 
 
 class HeldRows:

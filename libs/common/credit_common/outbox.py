@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import Event
 from credit_common.deferred_writes import defer
+from credit_common.sql import prepared
 from credit_common.topology import events_exchange
 
 NOTIFY_CHANNEL = "outbox_pending"
@@ -58,7 +59,7 @@ DROP FUNCTION outbox_notify();
 DROP TABLE outbox;
 """
 
-_INSERT_OUTBOX = text(
+_INSERT_OUTBOX = prepared(
     "INSERT INTO outbox (message_id, exchange, routing_key, body, request_id) "
     "VALUES (:message_id, :exchange, :routing_key, CAST(:body AS jsonb), :request_id)"
 )
@@ -68,7 +69,7 @@ _CLAIM_MESSAGE = text(
     "ON CONFLICT DO NOTHING RETURNING 1"
 )
 
-_CLAIM_MESSAGE_LATER = text(
+_CLAIM_MESSAGE_LATER = prepared(
     "INSERT INTO processed_messages (consumer, message_id) VALUES (:consumer, :message_id)")
 
 #: what a second claim of the same message violates

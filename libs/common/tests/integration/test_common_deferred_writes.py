@@ -1,7 +1,8 @@
 """Batched round trips on a real PostgreSQL: BEGIN goes with the first statement, deferred
 writes with the next statement or with COMMIT, in the order written; a failure stops the
 rest and aborts the transaction; a rollback, or a savepoint rolled back, undoes what it
-should and nothing else; values are bound as a plain execute binds them."""
+should and nothing else; values are bound as a plain execute binds them; prepared statements
+are prepared once a connection, run and deferred like any other, and outlive a rollback."""
 
 import uuid
 from datetime import datetime, timezone
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from credit_common.deferred_writes import BatchingConnection, BatchingCursor, HeldRows, defer
+from credit_common.sql import prepared
 
 TABLE = "common_test_deferred"
 INSERT = text(f"INSERT INTO {TABLE} (label, ref, at, kinds) VALUES (:label, :ref, :at, :kinds)")
@@ -176,3 +178,46 @@ def test_held_rows_check_the_version_in_python_and_defer_the_update(engine):
                         stale)
         session.commit()
     assert saved(engine) == ["甲改", "乙"]
+
+
+PREPARED_INSERT = prepared(
+    f"INSERT INTO {TABLE} (label, ref, at, kinds) VALUES (:label, :ref, :at, :kinds) "
+    "RETURNING id")
+PREPARED_FIND = prepared(
+    f"SELECT label FROM {TABLE} WHERE label LIKE '%' || :part || '%' OR label = :part "
+    "ORDER BY id")
+
+
+def test_a_prepared_statement_is_prepared_once_a_connection_and_outlives_a_rollback(engine):
+    ref = uuid.uuid4()
+    at = datetime(2026, 4, 1, 8, 30, tzinfo=timezone.utc)
+    tricky = "100% 完成'; DROP TABLE x; -- :label %(label)s"
+    with Session(engine) as session:
+        session.execute(PREPARED_INSERT, row("回滚"))
+        session.rollback()
+        new_id = session.execute(PREPARED_INSERT, row(tricky, ref=ref, at=at,
+                                                      kinds=["fine"])).scalar_one()
+        defer(session, PREPARED_INSERT, row("延后"))
+        assert session.execute(PREPARED_FIND, {"part": "延"}).scalars().all() == ["延后"]
+        session.commit()
+    prepares = [sql for sql in RecordingCursor.sent if sql.startswith("PREPARE")]
+    assert len(prepares) == 2, prepares  # the INSERT and the SELECT, each once
+    executed = [sql for sql in RecordingCursor.sent if "EXECUTE p_" in sql]
+    assert sum(sql.count("EXECUTE p_") for sql in executed) == 4
+    assert all("INSERT INTO" not in sql for sql in executed)
+    assert saved(engine) == [tricky, "延后"]
+    with engine.connect() as conn:
+        got = conn.execute(text(f"SELECT ref, at, kinds FROM {TABLE} WHERE id = :i"),
+                           {"i": new_id}).one()
+    assert got == (ref, at, ["fine"])
+
+
+def test_a_prepared_statement_that_fails_aborts_its_transaction_like_any_other(engine):
+    with Session(engine) as session:
+        session.execute(PREPARED_INSERT, row("唯一"))
+        with pytest.raises(IntegrityError):
+            session.execute(PREPARED_INSERT, row("唯一"))
+        session.rollback()
+        session.execute(PREPARED_INSERT, row("之后"))
+        session.commit()
+    assert saved(engine) == ["之后"]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from credit_common.deferred_writes import HeldRows, defer
 from credit_common.errors import Conflict
-from credit_common.sql import text
+from credit_common.sql import prepared, text
 
 from intake.domain.eligibility import RuleVersion
 from intake.domain.model import OPEN, Application, TimelineEntry
@@ -22,30 +22,31 @@ _COLUMNS = ("id, acceptance_number, record_type, subject_uscc, subject_name, dis
             "counter_officer_id, counter_unit_code")
 _JSON = ("subject", "records", "form")
 
-_INSERT_APPLICATION = text(
+_INSERT_APPLICATION = prepared(
     f"INSERT INTO applications ({_COLUMNS}) VALUES (:id, :acceptance_number, "
     ":record_type, :subject_uscc, :subject_name, :district_code, :status, "
     ":idempotency_key, :case_id, :submitted_at, :updated_at, :version, :applicant_id, "
     "CAST(:subject AS jsonb), CAST(:records AS jsonb), CAST(:form AS jsonb), "
     ":rule_version, :created_at, :decided_at, :case_version, :counter_officer_id, "
     ":counter_unit_code)")
-_INSERT_TIMELINE_ENTRY = text(
+_INSERT_TIMELINE_ENTRY = prepared(
     "INSERT INTO application_events (application_id, occurred_at, from_status, to_status, "
     "actor, note) VALUES (:a, :at, :f, :t, :actor, :note)")
-_UPDATE_APPLICATION = text(
+_UPDATE_APPLICATION = prepared(
     "UPDATE applications SET acceptance_number = :acceptance_number, status = :status, "
     "case_id = :case_id, submitted_at = :submitted_at, updated_at = :updated_at, "
     "version = :version, records = CAST(:records AS jsonb), form = CAST(:form AS jsonb), "
     "rule_version = :rule_version, decided_at = :decided_at, district_code = :district_code, "
     "idempotency_key = :idempotency_key, case_version = :case_version "
     "WHERE id = :id AND version = :expected")
-_NEXT_SEQUENCE = text(
+_NEXT_SEQUENCE = prepared(
     "INSERT INTO acceptance_sequences (district_code, day, last_value) "
-    "SELECT :district, :day, 1 WHERE CAST(:key AS text) IS NULL OR NOT EXISTS ("
+    "SELECT CAST(:district AS text), CAST(:day AS date), 1 "
+    "WHERE CAST(:key AS text) IS NULL OR NOT EXISTS ("
     "SELECT 1 FROM applications WHERE idempotency_key = :key) "
     "ON CONFLICT (district_code, day) "
     "DO UPDATE SET last_value = acceptance_sequences.last_value + 1 RETURNING last_value")
-_SET_RECORDS_OPEN = text(
+_SET_RECORDS_OPEN = prepared(
     "UPDATE application_records SET open = :open WHERE application_id = :id")
 
 
@@ -112,7 +113,7 @@ class ApplicationRepository:
             ) -> Application | None:
         lock = " FOR UPDATE" if for_update else ""
         row = self.session.execute(
-            text(f"SELECT {_COLUMNS} FROM applications WHERE id = :id{lock}"),
+            prepared(f"SELECT {_COLUMNS} FROM applications WHERE id = :id{lock}"),
             {"id": str(application_id)}).first()
         if row is None:
             return None

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from credit_common.deferred_writes import HeldRows, defer
 from credit_common.errors import Conflict
-from credit_common.sql import text
+from credit_common.sql import prepared, text
 
 from workflow.domain.model import Case, Officer
 
@@ -21,12 +21,12 @@ _COLUMNS = ("id, application_id, acceptance_number, record_type, subject_uscc, s
             "closed_at")
 _NAMES = [c.strip() for c in _COLUMNS.split(",")]
 
-_UPDATE_CASE = text(
+_UPDATE_CASE = prepared(
     "UPDATE cases SET status = :status, version = :version, unit_code = :unit_code, "
     "handler_id = :handler_id, first_reviewer_id = :first_reviewer_id, "
     "accept_due = :accept_due, decide_due = :decide_due, accepted_at = :accepted_at, "
     "decided_at = :decided_at, closed_at = :closed_at WHERE id = :id AND version = :expected")
-_INSERT_STEP = text(
+_INSERT_STEP = prepared(
     "INSERT INTO case_steps (case_id, action, from_status, to_status, officer_id, "
     "officer_name, unit_code, target_unit_code, opinion, request_id, occurred_at) "
     "VALUES (:c, :action, :f, :t, :o, :name, :unit, :target, :opinion, :rid, :at)")
@@ -65,7 +65,7 @@ class CaseRepository:
 
     def add(self, case: Case) -> bool:
         """Insert unless a case for the same application exists; False if it did."""
-        inserted = self.session.execute(text(
+        inserted = self.session.execute(prepared(
             f"INSERT INTO cases ({_COLUMNS}) VALUES ("
             + ", ".join(f"CAST(:{c} AS jsonb)" if c == "record_ids" else f":{c}"
                         for c in _NAMES)
@@ -95,7 +95,7 @@ class CaseRepository:
     def by_acceptance_number(self, number: str, for_update: bool = False) -> Case | None:
         lock = " FOR UPDATE" if for_update else ""
         row = self.session.execute(
-            text(f"SELECT {_COLUMNS} FROM cases WHERE acceptance_number = :n{lock}"),
+            prepared(f"SELECT {_COLUMNS} FROM cases WHERE acceptance_number = :n{lock}"),
             {"n": number}).first()
         return self._load(row, for_update) if row else None
 
@@ -252,7 +252,7 @@ class CalendarRepository:
 
     def prefetch(self, on: date) -> None:
         """The overrides and the deadline rules in force ``on``, in one round trip."""
-        rules, overrides = self.session.execute(text(
+        rules, overrides = self.session.execute(prepared(
             "SELECT (SELECT rules FROM deadline_rules WHERE effective_from <= :d "
             "ORDER BY effective_from DESC LIMIT 1), (SELECT coalesce(jsonb_object_agg("
             "day, is_working), '{}') FROM calendar_overrides)"), {"d": on}).one()
