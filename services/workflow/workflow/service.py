@@ -237,7 +237,8 @@ class WorkflowService:
     def on_application_submitted(self, envelope):
         case = handlers.open_case(envelope, self._uow())
         if case is None:
-            log.info("application_submitted already handled", message_id=str(envelope.message_id))
+            log.info("application_submitted: its case exists and cannot be reopened",
+                     message_id=str(envelope.message_id))
         else:
             log.info("case opened", acceptance_number=case.acceptance_number,
                      message_id=str(envelope.message_id))

@@ -10,6 +10,7 @@ sends its replies through one channel kept open (``ReplyChannel``).
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import traceback
@@ -205,12 +206,14 @@ class Subscribe(EventHandler):
             self.queue_consumer.requeue_message(message)
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
+        if isinstance(result, _AlreadyHandled):
+            exc_info = (type(result.error), result.error, None)  # roll back, not commit
         exc_info = finish_transactions(worker_ctx, exc_info)
         if exc_info is not None and is_duplicate_claim(exc_info[1]):
             # claimed later (``claim_later``) by a message handled before: nothing to do again
             log.info("event already handled", queue=self.subscription.queue,
                      message_id=message.properties.get("message_id"))
-            exc_info = None
+            exc_info = result = None
         if exc_info is not None:
             self._retry_or_dead_letter(message, exc_info)
         self.queue_consumer.ack_message(message)
@@ -246,6 +249,31 @@ class Subscribe(EventHandler):
         )
 
 
+class _AlreadyHandled:
+    """What a handler returns instead of raising when its later claim failed: Nameko would
+    log the duplicate as an error of the worker, where it is the claim working."""
+
+    def __init__(self, error: BaseException):
+        self.error = error
+
+
+def subscribe(source_service: str, event_type: str, **kwargs):
+    register = Subscribe.decorator(source_service, event_type, **kwargs)
+
+    def decorate(handler):
+        @functools.wraps(handler)
+        def handling(*args, **call_kwargs):
+            try:
+                return handler(*args, **call_kwargs)
+            except Exception as exc:  # noqa: BLE001 - anything else is raised again
+                if is_duplicate_claim(exc):
+                    return _AlreadyHandled(exc)
+                raise
+
+        return register(handling)
+
+    return decorate
+
+
 rpc = Rpc.decorator
-subscribe = Subscribe.decorator
 timer = Timer.decorator

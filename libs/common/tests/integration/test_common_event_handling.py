@@ -167,7 +167,7 @@ def test_the_same_event_delivered_twice_has_one_effect(consumer, amqp_uri, db_en
 
 @pytest.mark.parametrize("behaviour", ["claim_later", "claim_later_at_commit"])
 def test_a_duplicate_that_fails_its_later_claim_is_acked_as_handled(
-        consumer, amqp_uri, db_engine, behaviour):
+        consumer, amqp_uri, db_engine, behaviour, caplog):
     """The second delivery's claim (sent with its next statement, or with its commit) violates
     the primary key: nothing of it is saved, and it is neither retried nor dead-lettered."""
     key = f"k-{behaviour}"
@@ -180,3 +180,5 @@ def test_a_duplicate_that_fails_its_later_claim_is_acked_as_handled(
     assert effects(db_engine) == [key]
     assert queue_depth(amqp_uri, PROBE.queue) == 0
     assert queue_depth(amqp_uri, PROBE.dead_letter_queue) == 0
+    # a duplicate is the claim working, not a failing worker
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
