@@ -40,6 +40,8 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 RECORD_TYPES = [t.value for t in RecordType]
 DISTRICT_CODES = sorted(DISTRICTS)
+#: the subject name of every bench submission (the marker makes each run's own)
+SUBMISSION_NAME = "广州压测{marker}商贸有限公司"
 
 
 @dataclass
@@ -112,7 +114,7 @@ async def _submit(connection: _Connection, marker: str, n: int, scheduled_at: fl
     body = json.dumps({
         "record_type": RECORD_TYPES[n % len(RECORD_TYPES)],
         "subject_uscc": _subject_code(),
-        "subject_name": f"广州压测{marker}商贸有限公司",
+        "subject_name": SUBMISSION_NAME.format(marker=marker),
         "district_code": DISTRICT_CODES[n % len(DISTRICT_CODES)]}, ensure_ascii=False).encode()
     try:
         status, answer = await asyncio.wait_for(connection.post(
@@ -252,11 +254,27 @@ class MemorySampler:
 
 # -- accounting ----------------------------------------------------------------------------
 
+def close_submitted_cases(workflow_url: str) -> None:
+    """Close the cases the bench's submissions opened, this run's and any earlier run's, once
+    they are counted: otherwise every run adds thousands of open cases, and the todo list
+    measured on 100,000 of them grows run after run. (Applications stay: their timelines are
+    append-only, and nothing measured reads them.)"""
+    engine = sa.create_engine(workflow_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(
+                "UPDATE cases SET status = 'closed', closed_at = now() "
+                "WHERE subject_name LIKE :p AND status <> 'closed'"),
+                {"p": SUBMISSION_NAME.format(marker="%")})
+    finally:
+        engine.dispose()
+
+
 def account(intake_url: str, workflow_url: str, marker: str, submissions: list[Submission],
             wait_s: float) -> dict:
     """Wait until every saved application has its case and intake knows it (or ``wait_s``
     passes), then count what was lost and what was duplicated."""
-    name = f"广州压测{marker}商贸有限公司"
+    name = SUBMISSION_NAME.format(marker=marker)
     intake, workflow = sa.create_engine(intake_url), sa.create_engine(workflow_url)
     try:
         deadline = time.monotonic() + wait_s
@@ -369,6 +387,7 @@ def run_load(gateway_url: str, database_url_template: str,
         submissions = uvloop.run(_open_loop(gateway_url, marker, rate, seconds))
         result = account(intake_url, workflow_url, marker, submissions, wait_s=60)
         spent = meter.stop()
+    close_submitted_cases(workflow_url)
     done = max(result["cases"], 1)
     result.update({
         "offered_per_s": rate,
