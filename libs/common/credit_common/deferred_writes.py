@@ -13,9 +13,9 @@ fails stops the rest and aborts the transaction, as it would have one by one. A 
 drops the writes still waiting. The SQL is bound on the client by psycopg2 (``mogrify``),
 exactly as a plain execute binds it.
 
-Statements made with ``credit_common.sql.prepared`` (the hot path's few) run as server-side prepared
-statements: PostgreSQL parses and plans a statement each time it receives its text, about
-30 µs for these INSERTs and SELECTs here, and a submission sends about fifteen. The first use
+Statements made with ``credit_common.sql.prepared`` (the hot path's few) run as server-side
+prepared statements: PostgreSQL parses and plans a statement each time it receives its text,
+about 30 µs for these INSERTs and SELECTs here, and a submission sends about fifteen. The first use
 on a connection sends ``PREPARE`` on its own; after that ``EXECUTE name(<values>)`` goes
 wherever the statement would have gone. A prepared statement outlives a rollback and lasts
 as long as its connection.
@@ -70,6 +70,7 @@ def _as_prepared(query: str) -> _Prepared:
             name, f"PREPARE {name} AS {body}".encode(),
             f"EXECUTE {name}({arguments})" if names else f"EXECUTE {name}")
     return found
+
 
 _BEGIN = {
     psycopg2.extensions.ISOLATION_LEVEL_READ_COMMITTED: b"BEGIN",

@@ -131,8 +131,12 @@ def test_log_lines_are_json_and_carry_the_bound_request_id(capsys):
 def test_a_line_below_the_level_is_dropped_before_it_is_stamped(capsys, monkeypatch):
     stamped = []
     stamp = structlog.processors.TimeStamper.__call__
-    monkeypatch.setattr(structlog.processors.TimeStamper, "__call__",
-                        lambda self, *args: (stamped.append(args[-1]["event"]), stamp(self, *args))[1])
+
+    def counting_stamp(self, logger, method, event_dict):
+        stamped.append(event_dict["event"])
+        return stamp(self, logger, method, event_dict)
+
+    monkeypatch.setattr(structlog.processors.TimeStamper, "__call__", counting_stamp)
     configure_logging("probe", "WARNING", "json")
     try:
         get_logger("probe-levels").info("case opened")
