@@ -17,7 +17,9 @@ import csv
 import io
 import json
 import pathlib
+import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 
 import psycopg2
@@ -31,6 +33,12 @@ from credit_common.relay import libpq_dsn
 from disclosure.handlers import RejectedMessage, _check_agency_record
 
 BATCH = 5000
+#: batches written at once, each on its own connection: PostgreSQL spends most of an import
+#: maintaining the records' indexes, and a second batch keeps the second core busy meanwhile.
+#: Batches are independent: a record is written only if its version is newer, whichever
+#: batch comes first, and new subjects are inserted in code order, so two batches wait on
+#: each other's new subjects instead of deadlocking.
+APPLIERS = 2
 
 
 def read_lines(path: pathlib.Path):
@@ -132,11 +140,11 @@ SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM
 
 
 def import_file(database_url: str, path: pathlib.Path, agency: str,
-                progress: bool = True) -> dict:
+                progress: bool = True, batch_size: int = BATCH) -> dict:
     today = now().date()
     counts = {"lines": 0, "created": 0, "updated": 0, "unchanged": 0, "rejected": 0}
     errors_path = path.with_name(path.name + ".errors.jsonl")
-    connection = psycopg2.connect(libpq_dsn(database_url))
+    appliers = _Appliers(database_url, agency, path.name)
     started = time.monotonic()
     try:
         with errors_path.open("w", encoding="utf-8") as errors, \
@@ -152,20 +160,68 @@ def import_file(database_url: str, path: pathlib.Path, agency: str,
                                              "reason": exc.reason}, ensure_ascii=False) + "\n")
                     continue
                 batch.append((number, record, code))
-                if len(batch) >= BATCH:
-                    _apply(connection, batch, agency, path.name, counts)
-                    bar.update(len(batch))
+                if len(batch) >= batch_size:
+                    appliers.submit(batch, counts, bar)
                     batch = []
             if batch:
-                _apply(connection, batch, agency, path.name, counts)
-                bar.update(len(batch))
+                appliers.submit(batch, counts, bar)
+            appliers.finish(counts, bar)
     finally:
-        connection.close()
+        appliers.close()
     counts["seconds"] = round(time.monotonic() - started, 3)
     counts["errors_file"] = str(errors_path) if counts["rejected"] else None
     if not counts["rejected"]:
         errors_path.unlink(missing_ok=True)
     return counts
+
+
+class _Appliers:
+    """Up to ``APPLIERS`` batches in flight; the first failure stops the import (batches
+    already written stay written, as they would one by one, and a rerun skips them)."""
+
+    def __init__(self, database_url: str, agency: str, file_name: str):
+        self.dsn = libpq_dsn(database_url)
+        self.agency = agency
+        self.file_name = file_name
+        self.pool = ThreadPoolExecutor(APPLIERS, thread_name_prefix="import")
+        self.local = threading.local()
+        self.connections: list = []
+        self.lock = threading.Lock()
+        self.in_flight: list[tuple[Future, int]] = []
+
+    def _connection(self):
+        if getattr(self.local, "connection", None) is None:
+            self.local.connection = psycopg2.connect(self.dsn)
+            with self.lock:
+                self.connections.append(self.local.connection)
+        return self.local.connection
+
+    def _apply(self, batch) -> tuple[int, int]:
+        return _apply(self._connection(), batch, self.agency, self.file_name)
+
+    def submit(self, batch, counts: dict, bar) -> None:
+        while len(self.in_flight) >= APPLIERS:
+            self._collect_oldest(counts, bar)
+        self.in_flight.append((self.pool.submit(self._apply, batch), len(batch)))
+
+    def finish(self, counts: dict, bar) -> None:
+        while self.in_flight:
+            self._collect_oldest(counts, bar)
+
+    def _collect_oldest(self, counts: dict, bar) -> None:
+        future, size = self.in_flight.pop(0)
+        created, updated = future.result()
+        counts["created"] += created
+        counts["updated"] += updated
+        counts["unchanged"] += size - created - updated
+        bar.update(size)
+
+    def close(self) -> None:
+        for future, _ in self.in_flight:
+            future.cancel()
+        self.pool.shutdown(wait=True)
+        for connection in self.connections:
+            connection.close()
 
 
 def _copy_value(value):
@@ -176,7 +232,8 @@ def _copy_value(value):
     return value
 
 
-def _apply(connection, batch, agency: str, file_name: str, counts: dict) -> None:
+def _apply(connection, batch, agency: str, file_name: str) -> tuple[int, int]:
+    """Write one batch in one transaction; (records created, records updated)."""
     # time-ordered ids: a batch's rows share the right-hand edge of every index on them
     rows = [(number, str(uuid7()), code, r.subject_name, r.subject_kind.value,
              r.district_code, str(uuid7()), r.source_record_id, r.version,
@@ -195,9 +252,7 @@ def _apply(connection, batch, agency: str, file_name: str, counts: dict) -> None
         cursor.execute(APPLY_SQL, {"agency": agency, "file": f"import:{file_name}",
                                    "now": now().isoformat()})
         created, updated = cursor.fetchall()[-1]
-    counts["created"] += created
-    counts["updated"] += updated
-    counts["unchanged"] += len(batch) - created - updated
+    return created, updated
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agency", default="bulk-import",
                         help="来源单位代码（小写字母、数字、连字符）")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--batch", type=int, default=BATCH, help="每批写入的行数")
     args = parser.parse_args(argv)
     import re
 
@@ -215,8 +271,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--agency 只能包含小写字母、数字和连字符")
     if not args.file.exists():
         parser.error(f"文件不存在：{args.file}")
+    if args.batch < 1:
+        parser.error("--batch 至少为 1")
     counts = import_file(DisclosureSettings().database_url, args.file, args.agency,
-                         progress=not args.quiet)
+                         progress=not args.quiet, batch_size=args.batch)
     print(json.dumps(counts, ensure_ascii=False))
     return 1 if counts["rejected"] and not (counts["created"] or counts["updated"]
                                             or counts["unchanged"]) else 0

@@ -305,10 +305,11 @@ def agency_line(n, code=None, **changes):
     return line
 
 
-def import_file(database_url, path, agency) -> dict:
+def import_file(database_url, path, agency, *options) -> dict:
     """The way ``make import`` runs it: its own process (COPY needs a plain, unpatched one)."""
     done = subprocess.run([sys.executable, "-m", "disclosure", "import", str(path), "--agency",
-                           agency, "--quiet"], capture_output=True, text=True, timeout=120,
+                           agency, "--quiet", *options], capture_output=True, text=True,
+                          timeout=120,
                           env={**os.environ, "DISCLOSURE_DATABASE_URL": database_url})
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -346,6 +347,35 @@ def test_bulk_import_writes_good_lines_reports_bad_ones_and_is_idempotent(engine
     # written by SQL, so checked against the contract the other agencies rely on
     for body in messages:
         PublicityChanged.model_validate(body)
+
+
+def test_batches_written_at_once_agree_on_new_subjects_and_on_the_newest_version(
+        engine, database_urls, tmp_path):
+    """Batches of 3 lines, two in flight: the same new subjects arrive in several batches,
+    and versions of one record arrive out of order across them."""
+    agency = f"gz-env-{uuid.uuid4().hex[:6]}"
+    shared = [new_uscc() for _ in range(4)]
+    lines = [agency_line(n, code=shared[n % 4]) for n in range(24)]
+    for version, n in ((1, 30), (3, 31), (2, 32)):  # one record, in three batches
+        lines.insert(3 * (version + 1), agency_line(n, code=shared[0], version=version,
+                                                    source_record_id="imp-versions"))
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n",
+                    encoding="utf-8")
+    counts = import_file(database_urls["disclosure"], path, agency, "--batch", "3")
+    assert counts["lines"] == 27 and counts["rejected"] == 0
+    assert counts["created"] == 25
+    with engine.connect() as conn:
+        subjects = conn.execute(text(
+            "SELECT count(*) FROM subjects WHERE uscc = ANY(:codes)"),
+            {"codes": shared}).scalar_one()
+        stored = conn.execute(text(
+            "SELECT count(*) FROM records WHERE source_agency = :a"), {"a": agency}).scalar_one()
+        newest = conn.execute(text(
+            "SELECT source_version, decision_number FROM records WHERE source_agency = :a "
+            "AND source_record_id = 'imp-versions'"), {"a": agency}).one()
+    assert subjects == 4 and stored == 25
+    assert tuple(newest) == (3, "穗环罚〔2026〕31号")
 
 
 def run_demo_data(test_run_id, *args) -> str:
