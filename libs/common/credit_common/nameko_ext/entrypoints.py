@@ -71,7 +71,8 @@ class ReplyChannel(SharedExtension):
     publisher confirms: a confirm would tell the service, not the caller, that the broker
     took the reply, and a lost reply is already the caller's timeout (callers retry
     idempotently). Greenthreads take turns on the channel; a broken connection is replaced
-    and the reply sent once more."""
+    and the reply sent once more. The connection has no AMQP heartbeats (nothing would send
+    them between replies); py-amqp's TCP keepalive and user timeout find a dead one."""
 
     def setup(self):
         self.amqp_uri = self.container.config[AMQP_URI_CONFIG_KEY]
