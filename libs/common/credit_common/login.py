@@ -57,6 +57,10 @@ CREATE INDEX sessions_principal ON sessions (principal_id);
 
 DROP_LOGIN_TABLES_DDL = "DROP TABLE IF EXISTS sessions, login_locks, login_codes;"
 
+#: added later to both login databases: how ``issue_code`` finds codes past their retention
+LOGIN_CODES_RETENTION_INDEX_DDL = "CREATE INDEX login_codes_issued ON login_codes (issued_at)"
+DROP_LOGIN_CODES_RETENTION_INDEX_DDL = "DROP INDEX IF EXISTS login_codes_issued"
+
 
 @dataclass(frozen=True)
 class LoginPolicy:

@@ -4,6 +4,9 @@ Revision ID: 0006
 """
 from alembic import op
 
+from credit_common.login import (DROP_LOGIN_CODES_RETENTION_INDEX_DDL,
+                                 LOGIN_CODES_RETENTION_INDEX_DDL)
+
 revision = "0006"
 down_revision = "0005"
 branch_labels = None
@@ -11,8 +14,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.execute("CREATE INDEX login_codes_issued ON login_codes (issued_at)")
+    op.execute(LOGIN_CODES_RETENTION_INDEX_DDL)
 
 
 def downgrade() -> None:
-    op.execute("DROP INDEX IF EXISTS login_codes_issued")
+    op.execute(DROP_LOGIN_CODES_RETENTION_INDEX_DDL)
