@@ -181,6 +181,33 @@ def test_each_router_only_considers_paths_under_its_prefix(client, rpc, monkeypa
     assert rpc.calls[-1]["method"] == "get_case"
 
 
+def test_answers_are_written_by_pydantic_core_as_jsonable_encoder_would(client, rpc,
+                                                                        monkeypatch):
+    import datetime
+    import enum
+    import uuid
+
+    from fastapi import encoders, routing
+
+    class Colour(enum.Enum):
+        RED = "红"
+
+    walked = []
+    monkeypatch.setattr(routing, "jsonable_encoder",
+                        lambda value, **kw: walked.append(value) or encoders.jsonable_encoder(
+                            value, **kw))
+    answer = {"id": uuid.UUID(int=7), "on": datetime.date(2026, 4, 1),
+              "colour": Colour.RED,
+              "items": [{"名称": "天河", "n": 1, "ok": True, "none": None}]}
+    rpc.script[("workflow", "get_case")] = answer
+    response = client.get("/api/v1/dev/cases/X1")
+    assert response.status_code == 200
+    assert response.json() == encoders.jsonable_encoder(answer)
+    assert walked == []
+    # routes that declare their own response class or no body keep FastAPI's own handling
+    assert client.post("/api/v1/applicant/auth/logout").status_code in (204, 401)
+
+
 def test_a_body_over_the_limit_is_413_before_any_call(client, rpc):
     response = client.post("/api/v1/dev/applications",
                            json=valid_application(subject_name="大" * 1000))

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from gateway.api.deps import Caller, Settings
 from gateway.api.errors import error_body
+from gateway.api.routing import PrefixRouter
 from gateway.core.config import SERVICES
 from gateway.rpc.client import RpcError
 
-router = APIRouter(tags=["运行状态"])
+router = PrefixRouter(tags=["运行状态"])
 
 
 @router.get("/healthz", summary="平台健康检查",
