@@ -1,9 +1,11 @@
 """The outbox relay as a real process: rows committed in the outbox are published in a
 broker transaction and marked sent, a commit wakes it without waiting for its poll, and two relays
-running at once publish each row exactly once."""
+running at once publish each row exactly once. In process: a batch keeps its order, bodies and
+ids, and a batch the broker did not commit stays pending."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -151,3 +153,64 @@ def test_the_relay_prunes_rows_sent_before_the_retention_and_keeps_the_rest(
             "SELECT sent_at IS NULL AS pending, extract(day FROM now() - "
             "coalesce(sent_at, created_at))::int AS age FROM outbox ORDER BY 1, 2")).all()
     assert [tuple(r) for r in left] == [(False, 1), (True, 30)]
+
+
+@pytest.fixture
+def relay(db_engine, test_run_id, monkeypatch):
+    for name, value in isolation.environment(test_run_id).items():
+        monkeypatch.setenv(name, value)
+    from notification.config import NotificationSettings
+
+    relay = Relay(NotificationSettings())
+    yield relay
+    relay._close_broker()
+    relay._close_db()
+
+
+def stage_with_request_ids(db_engine, numbers) -> None:
+    with Session(db_engine["notification"]) as session, session.begin():
+        for n in numbers:
+            add_to_outbox(session, RelayProbe(n=n), request_id=f"req-{n}")
+
+
+def test_a_batch_goes_out_in_commit_order_with_bodies_ids_and_request_ids(
+        probe_queue, relay, db_engine):
+    stage_with_request_ids(db_engine, range(30))
+    assert relay.publish_batch() == 30
+    received = []
+    while True:
+        method, properties, body = probe_queue.basic_get(QUEUE, auto_ack=True)
+        if method is None:
+            break
+        received.append((properties, json.loads(body)))
+    assert [b["data"]["n"] for _, b in received] == list(range(30))
+    with db_engine["notification"].connect() as conn:
+        ids = [str(r[0]) for r in conn.execute(text("SELECT message_id FROM outbox ORDER BY id"))]
+    assert [p.message_id for p, _ in received] == ids
+    assert [b["message_id"] for _, b in received] == ids
+    assert all(p.headers == {"nameko.request_id": f"req-{b['data']['n']}"}
+               and p.delivery_mode == 2 and p.content_type == "application/json"
+               for p, b in received)
+    assert pending(db_engine) == 0
+
+
+def test_a_batch_the_broker_did_not_commit_stays_pending_and_goes_out_once_later(
+        probe_queue, relay, db_engine, monkeypatch):
+    stage(db_engine, range(10))
+    relay._connect_broker()
+    channel = relay._channel
+
+    def connection_lost_before_commit_ok():
+        relay._amqp.close()
+        raise pika.exceptions.AMQPConnectionError("connection lost")
+
+    monkeypatch.setattr(channel, "tx_commit", connection_lost_before_commit_ok)
+    with pytest.raises(pika.exceptions.AMQPConnectionError):
+        relay.publish_batch()
+    assert pending(db_engine) == 10
+    assert drain(probe_queue) == []
+    relay._close_broker()
+    assert relay.publish_batch() == 10
+    message_ids = [m for m, _ in collect(probe_queue, 10, timeout=5)]
+    assert len(message_ids) == len(set(message_ids)) == 10
+    assert pending(db_engine) == 0
