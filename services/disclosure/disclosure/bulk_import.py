@@ -255,6 +255,17 @@ def _apply(connection, batch, agency: str, file_name: str) -> tuple[int, int]:
     return created, updated
 
 
+def _batch_size(value: str) -> int:
+    # argparse's own message for a bad int is English; the operator reads Chinese
+    try:
+        size = int(value)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"每批行数须为正整数，收到 {value!r}")
+    return size
+
+
 def main(argv: list[str] | None = None) -> int:
     from disclosure.config import DisclosureSettings
 
@@ -263,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agency", default="bulk-import",
                         help="来源单位代码（小写字母、数字、连字符）")
     parser.add_argument("--quiet", action="store_true")
-    parser.add_argument("--batch", type=int, default=BATCH, help="每批写入的行数")
+    parser.add_argument("--batch", type=_batch_size, default=BATCH, help="每批写入的行数（正整数）")
     args = parser.parse_args(argv)
     import re
 
@@ -271,8 +282,6 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--agency 只能包含小写字母、数字和连字符")
     if not args.file.exists():
         parser.error(f"文件不存在：{args.file}")
-    if args.batch < 1:
-        parser.error("--batch 至少为 1")
     counts = import_file(DisclosureSettings().database_url, args.file, args.agency,
                          progress=not args.quiet, batch_size=args.batch)
     print(json.dumps(counts, ensure_ascii=False))

@@ -116,3 +116,15 @@ def test_record_views_are_plain_json_with_labels():
     assert view["decision_date"] == "2025-01-01"
     assert view["record_type_label"] == "行政处罚信息公示"
     assert view["publicity_state_label"] == "公示中"
+
+
+@pytest.mark.parametrize("batch", ["abc", "0", "-5", "1.5"])
+def test_bulk_import_refuses_a_batch_size_that_is_not_a_positive_integer_in_chinese(
+        batch, tmp_path, capsys):
+    from disclosure import bulk_import
+
+    with pytest.raises(SystemExit) as stopped:
+        bulk_import.main([str(tmp_path / "none.jsonl"), "--batch", batch])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert "每批行数须为正整数" in error and "invalid" not in error
