@@ -8,7 +8,8 @@ to their durable queues) before the rows are marked sent, at one round trip a ba
 pika's blocking publisher confirms cost one a message. A connection lost before commit-ok
 discards the batch on the broker and the rows stay pending; a crash between commit-ok and
 the mark publishes them again, and consumers dedupe by message id. The relay wakes on NOTIFY
-from the outbox trigger and polls as a fallback.
+from the outbox trigger and polls as a fallback. Once an hour it deletes the sent rows and the
+consumers' message ids (``processed_messages``) past their retention.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ _PRUNE_SENT = (
     "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NOT NULL "
     "AND sent_at < now() - make_interval(secs => %s) ORDER BY id LIMIT %s "
     "FOR UPDATE SKIP LOCKED)"
+)
+# consumers' claims past their retention, the same way (no index on processed_at: a claim is
+# inserted by every event handled, and this runs once an hour)
+_PRUNE_PROCESSED = (
+    "DELETE FROM processed_messages WHERE ctid = ANY(ARRAY(SELECT ctid FROM processed_messages "
+    "WHERE processed_at < now() - make_interval(secs => %s) LIMIT %s FOR UPDATE SKIP LOCKED))"
 )
 PRUNE_BATCH = 5000
 PRUNE_EVERY_S = 3600.0
@@ -151,25 +158,39 @@ class Relay:
         """Delete the rows sent longer ago than the retention (``OUTBOX_RETENTION_DAYS``):
         once the broker has a message its row is not needed, and an outbox that only grows
         slows every claim. Returns how many rows went."""
+        removed = self._prune(_PRUNE_SENT, self.settings.outbox_retention_days)
+        if removed:
+            log.info("relay pruned sent outbox rows", count=removed,
+                     retention_days=self.settings.outbox_retention_days)
+        return removed
+
+    def prune_processed(self) -> int:
+        """Delete the consumers' claims older than ``PROCESSED_MESSAGES_RETENTION_DAYS``: a
+        message comes again within minutes if at all, and the table would otherwise keep a
+        row for every event ever handled. Returns how many rows went."""
+        days = self.settings.processed_messages_retention_days
+        removed = self._prune(_PRUNE_PROCESSED, days)
+        if removed:
+            log.info("relay pruned processed message ids", count=removed, retention_days=days)
+        return removed
+
+    def _prune(self, statement: str, retention_days: float) -> int:
         self._connect_db()
-        seconds = self.settings.outbox_retention_days * 86400
         removed = 0
         while not self._stopping:
             with self._db, self._db.cursor() as cur:
-                cur.execute(_PRUNE_SENT, (seconds, PRUNE_BATCH))
+                cur.execute(statement, (retention_days * 86400, PRUNE_BATCH))
                 batch = cur.rowcount
             removed += batch
             if batch < PRUNE_BATCH:
                 break
-        if removed:
-            log.info("relay pruned sent outbox rows", count=removed,
-                     retention_days=self.settings.outbox_retention_days)
         return removed
 
     def _prune_when_due(self):
         if time.monotonic() >= self._next_prune:
             self._next_prune = time.monotonic() + PRUNE_EVERY_S
             self.prune_sent()
+            self.prune_processed()
 
     def _wait_for_notify(self):
         ready, _, _ = select.select([self._listener], [], [], self.settings.relay_poll_interval_s)

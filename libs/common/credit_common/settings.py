@@ -47,6 +47,10 @@ class ServiceSettings(CommonSettings):
     relay_poll_interval_s: float = Field(1.0, validation_alias="RELAY_POLL_INTERVAL_S")
     relay_linger_s: float = Field(0.01, ge=0, le=1, validation_alias="RELAY_LINGER_S")
     outbox_retention_days: float = Field(7.0, gt=0, validation_alias="OUTBOX_RETENTION_DAYS")
+    # a redelivery comes within minutes (relay restart, retry queues); a dead-lettered
+    # message was never claimed, so a replay long after is handled as new
+    processed_messages_retention_days: float = Field(
+        30.0, gt=0, validation_alias="PROCESSED_MESSAGES_RETENTION_DAYS")
 
     @property
     def database_url(self) -> str:

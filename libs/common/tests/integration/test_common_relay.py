@@ -214,3 +214,21 @@ def test_a_batch_the_broker_did_not_commit_stays_pending_and_goes_out_once_later
     message_ids = [m for m, _ in collect(probe_queue, 10, timeout=5)]
     assert len(message_ids) == len(set(message_ids)) == 10
     assert pending(db_engine) == 0
+
+
+def test_the_relay_prunes_processed_message_ids_past_their_retention(
+        relay, db_engine, monkeypatch):
+    monkeypatch.setattr(relay.settings, "processed_messages_retention_days", 30.0)
+    with db_engine["notification"].begin() as conn:
+        conn.execute(text("DELETE FROM processed_messages"))
+        conn.execute(text(
+            "INSERT INTO processed_messages (consumer, message_id, processed_at) "
+            "SELECT 'relay.probe', gen_random_uuid(), now() - make_interval(days => d) "
+            "FROM unnest(ARRAY[90, 31, 29, 1, 0]) AS d"))
+    assert relay.prune_processed() == 2
+    assert relay.prune_processed() == 0
+    with db_engine["notification"].connect() as conn:
+        ages = conn.execute(text(
+            "SELECT extract(day FROM now() - processed_at)::int FROM processed_messages "
+            "ORDER BY 1")).scalars().all()
+    assert ages == [0, 1, 29]
