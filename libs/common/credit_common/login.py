@@ -60,6 +60,9 @@ DROP_LOGIN_TABLES_DDL = "DROP TABLE IF EXISTS sessions, login_locks, login_codes
 #: added later to both login databases: how ``issue_code`` finds codes past their retention
 LOGIN_CODES_RETENTION_INDEX_DDL = "CREATE INDEX login_codes_issued ON login_codes (issued_at)"
 DROP_LOGIN_CODES_RETENTION_INDEX_DDL = "DROP INDEX IF EXISTS login_codes_issued"
+#: added later to both login databases: how ``open_session`` finds sessions past their retention
+SESSIONS_RETENTION_INDEX_DDL = "CREATE INDEX sessions_expires ON sessions (expires_at)"
+DROP_SESSIONS_RETENTION_INDEX_DDL = "DROP INDEX IF EXISTS sessions_expires"
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,14 @@ class OpenedSession:
     expires_at: datetime
 
 
+#: an ended session is kept a month past its expiry (who was logged in when, for an enquiry)
+SESSION_RETENTION = timedelta(days=30)
+PRUNE_PER_SESSION = 20
+_PRUNE_ENDED_SESSIONS = text(
+    "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < :cutoff "
+    "ORDER BY expires_at LIMIT :limit FOR UPDATE SKIP LOCKED)")
+
+
 def open_session(session: Session, policy: LoginPolicy, principal_id: uuid.UUID, phone: str,
                  now: datetime) -> OpenedSession:
     session_id, refresh_token = uuid.uuid4(), secrets.token_urlsafe(32)
@@ -205,6 +216,9 @@ def open_session(session: Session, policy: LoginPolicy, principal_id: uuid.UUID,
         "expires_at) VALUES (:id, :principal, :phone, :h, :now, :now, :exp)"),
         {"id": session_id, "principal": principal_id, "phone": phone,
          "h": _digest(policy.secret, "refresh", refresh_token), "now": now, "exp": expires_at})
+    # as with codes: each new session takes a few long-ended ones away, with the commit
+    defer(session, _PRUNE_ENDED_SESSIONS, {"cutoff": now - SESSION_RETENTION,
+                                           "limit": PRUNE_PER_SESSION})
     return OpenedSession(session_id, refresh_token, expires_at)
 
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
 from intake.service import IntakeService
 
@@ -82,6 +82,25 @@ def test_codes_older_than_two_days_are_deleted_as_new_ones_are_issued(intake, db
             "SELECT phone, count(*) FROM login_codes WHERE phone IN (:a, :b) GROUP BY phone"),
             {"a": old_phone, "b": recent_phone}).all()
     assert dict(left) == {recent_phone: 1}
+
+
+def test_sessions_a_month_past_their_expiry_are_deleted_as_new_ones_open(intake, db_engine):
+    ended = {}
+    with db_engine["intake"].begin() as conn:
+        for age in ("31 days", "40 days", "29 days"):
+            ended[age] = uuid.uuid4()
+            conn.execute(text(
+                "INSERT INTO sessions (id, principal_id, phone, refresh_hash, created_at, "
+                "refreshed_at, expires_at) VALUES (:id, :id, :p, :h, now() - interval '60 days', "
+                "now() - interval '60 days', now() - CAST(:age AS interval))"),
+                {"id": ended[age], "p": phone(), "h": uuid.uuid4().hex, "age": age})
+    number = phone()
+    opened = intake.log_in(number, intake.request_login_code(number)["code"])
+    with db_engine["intake"].connect() as conn:
+        left = set(conn.execute(text("SELECT id FROM sessions WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True)), {"ids": list(ended.values())}).scalars())
+    assert left == {ended["29 days"]}
+    assert intake.session_active(opened["session_id"]) is True
 
 
 def test_an_expired_code_is_refused_and_a_good_one_opens_a_session(intake, db_engine):
