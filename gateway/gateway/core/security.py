@@ -33,6 +33,15 @@ def issue_access_token(secret: str, ttl_s: int, principal: Principal) -> str:
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
+def login_answer(secret: str, ttl_s: int, principal: Principal, session: dict) -> dict:
+    """What a login or a refresh answers: a fresh access token and the session's refresh
+    token, from the service's ``session`` (``refresh_token``, ``refresh_expires_at``)."""
+    return {"access_token": issue_access_token(secret, ttl_s, principal),
+            "token_type": "bearer", "expires_in": ttl_s,
+            "refresh_token": session["refresh_token"],
+            "refresh_expires_at": session["refresh_expires_at"]}
+
+
 def read_access_token(secret: str, token: str) -> Principal | None:
     """The principal of a valid, unexpired token; None for anything else."""
     try:

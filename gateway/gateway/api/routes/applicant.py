@@ -22,7 +22,7 @@ from gateway.api.deps import Applicant, Caller, Settings
 from gateway.api.downloads import download
 from gateway.api.routing import PrefixRouter
 from gateway.core.errors import ApiError
-from gateway.core.security import Principal, issue_access_token
+from gateway.core.security import Principal, login_answer
 
 router = PrefixRouter(prefix="/api/v1/applicant", tags=["申请人"])
 signing_router = PrefixRouter(prefix="/api/v1/public/signatures", tags=["法定代表人签名"])
@@ -77,11 +77,7 @@ class Signing(Body):
 def _tokens(settings, session: dict) -> dict:
     principal = Principal(id=session["applicant_id"], role="applicant",
                           session_id=session["session_id"], phone=session["phone"])
-    return {"access_token": issue_access_token(settings.jwt_secret,
-                                               settings.access_token_ttl_s, principal),
-            "token_type": "bearer", "expires_in": settings.access_token_ttl_s,
-            "refresh_token": session["refresh_token"],
-            "refresh_expires_at": session["refresh_expires_at"]}
+    return login_answer(settings.jwt_secret, settings.access_token_ttl_s, principal, session)
 
 
 async def _send_code(call: Caller, request: Request, phone: str, purpose: str,

@@ -22,7 +22,7 @@ from gateway.api.downloads import download
 from gateway.api.routes.applicant import subject_snapshot
 from gateway.api.routing import PrefixRouter
 from gateway.core.errors import ApiError
-from gateway.core.security import Principal, issue_access_token
+from gateway.core.security import Principal, login_answer
 
 router = PrefixRouter(prefix="/api/v1/officer", tags=["办理人员"])
 admin_router = PrefixRouter(prefix="/api/v1/admin", tags=["系统管理"])
@@ -71,11 +71,8 @@ def _tokens(settings, session: dict) -> dict:
     principal = Principal(id=officer["id"], role="officer", session_id=session["session_id"],
                           phone=officer["phone"], unit_code=officer["unit_code"],
                           roles=tuple(officer["roles"]))
-    return {"access_token": issue_access_token(settings.jwt_secret,
-                                               settings.access_token_ttl_s, principal),
-            "token_type": "bearer", "expires_in": settings.access_token_ttl_s,
-            "refresh_token": session["refresh_token"],
-            "refresh_expires_at": session["refresh_expires_at"], "officer": officer}
+    return {**login_answer(settings.jwt_secret, settings.access_token_ttl_s, principal, session),
+            "officer": officer}
 
 
 # -- login ------------------------------------------------------------------------------------
