@@ -5,7 +5,6 @@ timed (disclosure's records, then intake's rules, composed by the gateway)."""
 from __future__ import annotations
 
 import random
-import re
 import time
 import uuid
 from datetime import date, timedelta
@@ -14,7 +13,7 @@ import httpx
 import sqlalchemy as sa
 from stdnum.cn import ric, uscc
 
-from credit_common.testing.platform import wait_until
+from credit_common.testing.platform import latest_login_code
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
@@ -60,15 +59,8 @@ def add_subject_with_records(database_url: str, records: int = 20) -> tuple[str,
 def logged_in_applicant(gateway_url: str, code: str, phone: str) -> dict:
     with httpx.Client(base_url=gateway_url, timeout=10) as client:
         client.post("/api/v1/applicant/auth/code", json={"phone": phone}).raise_for_status()
-
-        def sms():
-            items = client.get("/api/v1/dev/sms", params={"phone": phone}).json()["items"]
-            return items or None
-
-        body = wait_until(sms, 10, interval=0.1, message="the login SMS")[0]["body"]
-        sent = re.search(r"验证码为 (\d{6})", body).group(1)
-        tokens = client.post("/api/v1/applicant/auth/login",
-                             json={"phone": phone, "code": sent}).json()
+        tokens = client.post("/api/v1/applicant/auth/login", json={
+            "phone": phone, "code": latest_login_code(client, phone)}).json()
         headers = {"Authorization": f"Bearer {tokens['access_token']}"}
         client.post("/api/v1/applicant/subjects", headers=headers, json={
             "subject_code": code, "legal_notice_version": 1}).raise_for_status()

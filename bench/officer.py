@@ -13,7 +13,7 @@ import httpx
 import sqlalchemy as sa
 
 from credit_common.reference.organisation import DISTRICTS, offices_of
-from credit_common.testing.platform import wait_until
+from credit_common.testing.platform import latest_login_code, wait_until
 from gateway.rpc.client import RpcClient
 
 BENCH_UNIT = "44010601"
@@ -106,15 +106,8 @@ def mirror_applications(workflow_url: str, intake_url: str) -> int:
 def officer_headers(gateway_url: str) -> dict:
     with httpx.Client(base_url=gateway_url, timeout=10) as client:
         client.post("/api/v1/officer/auth/code", json={"phone": BENCH_PHONE}).raise_for_status()
-
-        def sms():
-            items = client.get("/api/v1/dev/sms", params={"phone": BENCH_PHONE}).json()["items"]
-            return items or None
-
-        body = wait_until(sms, 10, interval=0.1, message="the officer's SMS")[0]["body"]
-        code = re.search(r"验证码为 (\d{6})", body).group(1)
-        tokens = client.post("/api/v1/officer/auth/login",
-                             json={"phone": BENCH_PHONE, "code": code})
+        tokens = client.post("/api/v1/officer/auth/login", json={
+            "phone": BENCH_PHONE, "code": latest_login_code(client, BENCH_PHONE)})
         tokens.raise_for_status()
     return {"Authorization": f"Bearer {tokens.json()['access_token']}"}
 

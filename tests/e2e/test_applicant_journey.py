@@ -7,19 +7,21 @@ from __future__ import annotations
 import asyncio
 import re
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 from sqlalchemy import text
 
-from credit_common.testing.platform import wait_until
+from credit_common.clock import now
+from credit_common.testing.platform import latest_login_code, wait_until
 from tests.e2e import registry
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EXE = b"MZ\x90\x00" + b"\x00" * 200
-TODAY = date.today()
+#: the platform's business day (Asia/Shanghai), not the machine's: they differ 8 hours a day
+TODAY = now().date()
 
 
 @pytest.fixture
@@ -27,19 +29,10 @@ def disclosure_db(db_engine):
     return db_engine["disclosure"]
 
 
-def latest_code(http, phone: str) -> str:
-    def arrived():
-        items = http.get("/api/v1/dev/sms", params={"phone": phone}).json()["items"]
-        return items or None
-
-    body = wait_until(arrived, 10, interval=0.1, message="the SMS")[0]["body"]
-    return re.search(r"验证码为 (\d{6})", body).group(1)
-
-
 def log_in(http, phone: str) -> dict:
     assert http.post("/api/v1/applicant/auth/code", json={"phone": phone}).status_code == 202
     response = http.post("/api/v1/applicant/auth/login",
-                         json={"phone": phone, "code": latest_code(http, phone)})
+                         json={"phone": phone, "code": latest_login_code(http, phone)})
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -84,7 +77,7 @@ def test_login_by_sms_code_refresh_and_logout(http):
 def test_bad_codes_are_refused_and_the_sixth_try_is_locked(http):
     phone = registry.new_phone()
     assert http.post("/api/v1/applicant/auth/code", json={"phone": phone}).status_code == 202
-    code = latest_code(http, phone)
+    code = latest_login_code(http, phone)
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     for attempt in range(1, 6):
         body = assert_error(http.post("/api/v1/applicant/auth/login",
@@ -98,7 +91,7 @@ def test_bad_codes_are_refused_and_the_sixth_try_is_locked(http):
 def test_a_code_is_single_use_and_requests_are_rate_limited(http):
     phone = registry.new_phone()
     log_in(http, phone)
-    used = latest_code(http, phone)
+    used = latest_login_code(http, phone)
     assert_error(http.post("/api/v1/applicant/auth/login", json={"phone": phone, "code": used}),
                  401, "CODE_ALREADY_USED")
     assert_error(http.post("/api/v1/applicant/auth/code", json={"phone": phone}), 429,
@@ -416,7 +409,7 @@ def test_applications_of_an_earlier_phone_join_mine_after_proving_it(http, discl
                           "WHERE phone = :p"), {"p": old_phone})
     assert http.post("/api/v1/applicant/phones/code", headers=new_headers,
                      json={"phone": old_phone}).status_code == 202
-    code = latest_code(http, old_phone)
+    code = latest_login_code(http, old_phone)
     assert_error(http.post("/api/v1/applicant/phones", headers=new_headers,
                            json={"phone": old_phone, "code": "000000" if code != "000000"
                                  else "111111"}), 401, "WRONG_CODE")

@@ -7,19 +7,21 @@ from __future__ import annotations
 
 import concurrent.futures
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from credit_common.testing.platform import wait_until
+from credit_common.clock import now
+from credit_common.testing.platform import latest_login_code, wait_until
 from tests.e2e import registry
-from tests.e2e.test_applicant_journey import (PDF, assert_error, auth, latest_code, log_in,
+from tests.e2e.test_applicant_journey import (PDF, assert_error, auth, log_in,
                                               prepare, upload)
 
-TODAY = date.today()
+#: the platform's business day (Asia/Shanghai), not the machine's: they differ 8 hours a day
+TODAY = now().date()
 
 
 def add_officer(db_engine, unit: str, roles: list[str], name: str = "测试人员") -> str:
@@ -34,7 +36,7 @@ def add_officer(db_engine, unit: str, roles: list[str], name: str = "测试人�
 def officer_login(http, phone: str) -> dict:
     assert http.post("/api/v1/officer/auth/code", json={"phone": phone}).status_code == 202
     response = http.post("/api/v1/officer/auth/login",
-                         json={"phone": phone, "code": latest_code(http, phone)})
+                         json={"phone": phone, "code": latest_login_code(http, phone)})
     assert response.status_code == 200, response.text
     return auth(response.json())
 
@@ -49,6 +51,7 @@ def submitted_list_application(http, disclosure_db, listing_unit="44010601"):
     draft = http.post("/api/v1/applicant/applications", headers=headers, json={
         "subject_code": subject["uscc"], "record_type": "abnormal_operation_list",
         "record_ids": [record], "contact_name": "陈大文", "contact_phone": phone}).json()
+    assert "id" in draft, draft
     for kind in ("application_form", "commitment", "correction_proof"):
         assert upload(http, headers, draft["id"], kind, PDF).status_code == 201
     submitted = http.post(f"/api/v1/applicant/applications/{draft['id']}/submit", headers=headers)

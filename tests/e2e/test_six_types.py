@@ -10,19 +10,21 @@ from __future__ import annotations
 import io
 import json
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pika
 import pytest
 from pypdf import PdfReader
 
+from credit_common.clock import now
 from credit_common.testing.platform import wait_until
 from tests.e2e import registry
 from tests.e2e.test_applicant_journey import PDF, assert_error, auth, log_in, upload
 from tests.e2e.test_officer_journey import act, add_officer, case_in_todo, officer_login
 
-TODAY = date.today()
+#: the platform's business day (Asia/Shanghai), not the machine's: they differ 8 hours a day
+TODAY = now().date()
 
 #: record type -> (subject kind, how to make the record, materials, signed, public state after)
 TYPES = {

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import pathlib
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -68,6 +69,17 @@ def wait_until(predicate, timeout: float, interval: float = 0.05, message: str =
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout} s waiting for {message}")
         time.sleep(interval)
+
+
+def latest_login_code(http: httpx.Client, phone: str, timeout: float = 10) -> str:
+    """The code in the newest text the development SMS sink holds for ``phone`` (the gateway
+    in ``DEV_MODE``; ``http`` has the gateway as its base URL)."""
+    def arrived():
+        items = http.get("/api/v1/dev/sms", params={"phone": phone}).json()["items"]
+        return items or None
+
+    body = wait_until(arrived, timeout, interval=0.1, message=f"an SMS to {phone}")[0]["body"]
+    return re.search(r"验证码为 (\d{6})", body).group(1)
 
 
 @dataclass

@@ -7,13 +7,14 @@ from __future__ import annotations
 import concurrent.futures
 import random
 import uuid
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import bindparam, text
 
+from credit_common.clock import now
 from intake.service import IntakeService
 
 
@@ -122,18 +123,21 @@ def test_an_expired_code_is_refused_and_a_good_one_opens_a_session(intake, db_en
 
 
 def test_an_administrator_adds_a_rule_version_for_a_future_date(intake):
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    # the business day is Shanghai's; and a version this test adds must never come into force
+    # while the run's later suites share these databases (a day ahead did, at midnight)
+    today = now().date()
+    later = (today + timedelta(days=3650)).isoformat()
     rules = {"record_types": {"penalty_publicity": {"article": "新规", "min_publicity_months": 3,
                                                     "materials": ["application_form"]}}}
     version = f"t-{uuid.uuid4().hex[:6]}"
-    added = intake.add_rule_version(version, tomorrow, "测试规则", rules, "admin-1")
-    assert added == {"version": version, "effective_from": tomorrow, "source": "测试规则"}
+    added = intake.add_rule_version(version, later, "测试规则", rules, "admin-1")
+    assert added == {"version": version, "effective_from": later, "source": "测试规则"}
     listed = {v["version"]: v for v in intake.rule_versions()}
     assert listed["2021.1"]["effective_from"] == "2021-07-30"
     assert listed[version]["created_by"] == "admin-1"
     for bad, expected in (
-        ((version + "x", date.today().isoformat(), "s", rules), "EFFECTIVE_DATE_NOT_IN_FUTURE"),
-        ((version, (date.today() + timedelta(days=9)).isoformat(), "s", rules),
+        ((version + "x", today.isoformat(), "s", rules), "EFFECTIVE_DATE_NOT_IN_FUTURE"),
+        ((version, (today + timedelta(days=9)).isoformat(), "s", rules),
          "RULE_VERSION_EXISTS"),
         ((version + "y", "2099-13-01", "s", rules), "INVALID_DATE"),
         ((version + "z", "2099-01-01", "s", {"record_types": {"nope": {}}}), "INVALID_RULES"),
