@@ -124,13 +124,21 @@ def test_two_relays_publish_each_row_exactly_once(probe_queue, start_relay, db_e
     assert pending(db_engine) == 0
 
 
-def test_the_relay_prunes_rows_sent_before_the_retention_and_keeps_the_rest(
-        db_engine, test_run_id, monkeypatch):
+@pytest.fixture
+def relay(db_engine, test_run_id, monkeypatch):
     for name, value in isolation.environment(test_run_id).items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setenv("OUTBOX_RETENTION_DAYS", "7")
     from notification.config import NotificationSettings
 
+    relay = Relay(NotificationSettings())
+    yield relay
+    relay._close_broker()
+    relay._close_db()
+
+
+def test_the_relay_prunes_rows_sent_before_the_retention_and_keeps_the_rest(
+        relay, db_engine, monkeypatch):
+    monkeypatch.setattr(relay.settings, "outbox_retention_days", 7.0)
     with db_engine["notification"].begin() as conn:
         conn.execute(text("DELETE FROM outbox"))
         conn.execute(text(
@@ -142,29 +150,13 @@ def test_the_relay_prunes_rows_sent_before_the_retention_and_keeps_the_rest(
             "INSERT INTO outbox (message_id, exchange, routing_key, body, created_at) "
             "VALUES (gen_random_uuid(), 'notification.events', 'relay_probe', '{}', "
             "now() - interval '30 days')"))
-    relay = Relay(NotificationSettings())
-    try:
-        assert relay.prune_sent() == 2
-        assert relay.prune_sent() == 0
-    finally:
-        relay._close_db()
+    assert relay.prune_sent() == 2
+    assert relay.prune_sent() == 0
     with db_engine["notification"].connect() as conn:
         left = conn.execute(text(
             "SELECT sent_at IS NULL AS pending, extract(day FROM now() - "
             "coalesce(sent_at, created_at))::int AS age FROM outbox ORDER BY 1, 2")).all()
     assert [tuple(r) for r in left] == [(False, 1), (True, 30)]
-
-
-@pytest.fixture
-def relay(db_engine, test_run_id, monkeypatch):
-    for name, value in isolation.environment(test_run_id).items():
-        monkeypatch.setenv(name, value)
-    from notification.config import NotificationSettings
-
-    relay = Relay(NotificationSettings())
-    yield relay
-    relay._close_broker()
-    relay._close_db()
 
 
 def stage_with_request_ids(db_engine, numbers) -> None:
