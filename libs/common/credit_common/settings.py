@@ -42,6 +42,8 @@ class ServiceSettings(CommonSettings):
     event_retry_delays_ms: list[int] = Field(
         default_factory=lambda: [1000, 5000, 30000], validation_alias="EVENT_RETRY_DELAYS_MS"
     )
+    # events of one queue that arrived together, handled in one transaction (1: one by one)
+    event_batch_limit: int = Field(20, ge=1, le=500, validation_alias="EVENT_BATCH_LIMIT")
     metrics_port: int = Field(0, validation_alias="METRICS_PORT")  # 0: no metrics endpoint
     relay_batch_size: int = Field(200, validation_alias="RELAY_BATCH_SIZE")
     relay_poll_interval_s: float = Field(1.0, validation_alias="RELAY_POLL_INTERVAL_S")

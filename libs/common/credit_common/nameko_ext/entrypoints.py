@@ -4,8 +4,10 @@ Each ends the worker's database transaction *before* it replies or acks (see
 ``credit_common.nameko_ext.db``). ``subscribe`` also makes a failing event handler safe: the
 message is re-queued through delay queues with growing TTLs and, once the delays are used up,
 dead-lettered into ``<queue>.dlq`` with the error, where an operator lists and replays it
-(``make dlq``). Nameko's own handler would ack and lose it, or requeue it forever. ``rpc``
-sends its replies through one channel kept open (``ReplyChannel``).
+(``make dlq``). Nameko's own handler would ack and lose it, or requeue it forever. Events of
+one queue that arrive together are handled by one worker in one transaction (``EventBatch``);
+if anything in it fails, each is handled again on its own. ``rpc`` sends its replies through
+one channel kept open (``ReplyChannel``).
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import functools
 import json
 import sys
 import traceback
+from dataclasses import dataclass
 
 import nameko.rpc
 import nameko.timer
+import structlog
 from amqp.exceptions import AMQPError
 from eventlet.semaphore import Semaphore
 from kombu import Connection, Queue
@@ -44,6 +48,7 @@ log = get_logger(__name__)
 
 RETRY_COUNT_HEADER = "x-retry-count"
 RETRY_DELAYS_CONFIG_KEY = "EVENT_RETRY_DELAYS_MS"
+BATCH_LIMIT_CONFIG_KEY = "EVENT_BATCH_LIMIT"
 
 
 def _as_service_error(exc_info):
@@ -174,6 +179,9 @@ class Subscribe(EventHandler):
                 queue.maybe_bind(connection)
                 queue.declare()
         self.publisher = Publisher(amqp_uri, use_confirms=True)
+        self.batch_limit = max(1, int(self.container.config.get(BATCH_LIMIT_CONFIG_KEY) or 1))
+        self._arrived: list[_Arrival] = []
+        self._dispatch_scheduled = False
         Consumer.setup(self)
 
     def _retry_queue(self, delay_ms: int) -> Queue:
@@ -198,13 +206,62 @@ class Subscribe(EventHandler):
         context_data = self.unpack_message_headers(message)
         if envelope.request_id and "request_id" not in context_data:
             context_data["request_id"] = envelope.request_id
+        self._arrived.append(_Arrival(envelope, message, context_data))
+        if not self._dispatch_scheduled:
+            # runs once the messages delivered with this one have been appended too
+            self._dispatch_scheduled = True
+            self.container.spawn_managed_thread(
+                self._dispatch, identifier=f"Subscribe.dispatch[{self.subscription.queue}]")
+
+    def _dispatch(self):
+        self._dispatch_scheduled = False
+        while self._arrived:
+            batch = self._arrived[:self.batch_limit]
+            del self._arrived[:self.batch_limit]
+            if len(batch) == 1:
+                self._spawn_one(batch[0])
+            else:
+                self._spawn_batch(batch)
+
+    def _spawn_one(self, arrival: _Arrival):
         handle_result = lambda worker_ctx, result=None, exc_info=None: self.handle_result(  # noqa: E731
-            message, worker_ctx, result, exc_info)
+            arrival.message, worker_ctx, result, exc_info)
         try:
-            self.container.spawn_worker(self, (envelope,), {}, context_data=context_data,
+            self.container.spawn_worker(self, (arrival.envelope,), {},
+                                        context_data=arrival.context_data,
                                         handle_result=handle_result)
         except Exception:  # noqa: BLE001 - container being killed: the broker redelivers
-            self.queue_consumer.requeue_message(message)
+            self.queue_consumer.requeue_message(arrival.message)
+
+    def _spawn_batch(self, batch: list[_Arrival]):
+        context_data = dict(batch[0].context_data)
+        events = EventBatch([arrival.envelope for arrival in batch], context_data)
+        handle_result = lambda worker_ctx, result=None, exc_info=None: (  # noqa: E731
+            self.handle_batch_result(batch, worker_ctx, result, exc_info))
+        try:
+            self.container.spawn_worker(self, (events,), {}, context_data=context_data,
+                                        handle_result=handle_result)
+        except Exception:  # noqa: BLE001 - container being killed: the broker redelivers
+            for arrival in batch:
+                self.queue_consumer.requeue_message(arrival.message)
+
+    def handle_batch_result(self, batch: list[_Arrival], worker_ctx, result=None,
+                            exc_info=None):
+        exc_info = finish_transactions(worker_ctx, exc_info)
+        if exc_info is None:
+            for arrival in batch:
+                self.queue_consumer.ack_message(arrival.message)
+            return result, None
+        # rolled back as a whole: each event is handled again on its own, and only the one
+        # that fails is retried or dead-lettered (and a duplicate is acked as handled)
+        log.info("event batch failed; handling its events one by one",
+                 queue=self.subscription.queue, events=len(batch),
+                 error=type(exc_info[1]).__name__)
+        # from a thread of its own: this worker must give back its place in the pool first
+        self.container.spawn_managed_thread(
+            lambda: [self._spawn_one(arrival) for arrival in batch],
+            identifier=f"Subscribe.one_by_one[{self.subscription.queue}]")
+        return None, exc_info
 
     def handle_result(self, message, worker_ctx, result=None, exc_info=None):
         if isinstance(result, _AlreadyHandled):
@@ -250,6 +307,29 @@ class Subscribe(EventHandler):
         )
 
 
+@dataclass(frozen=True)
+class _Arrival:
+    envelope: EventEnvelope
+    message: object
+    context_data: dict
+
+
+class EventBatch:
+    """Events of one queue handed to one worker: the handler runs for each in turn, in one
+    transaction, with the worker's request id switched to each event's (``context_data`` is
+    the worker's own, which ``RequestContext`` reads)."""
+
+    def __init__(self, envelopes: list[EventEnvelope], context_data: dict):
+        self.envelopes = envelopes
+        self.context_data = context_data
+
+    def __iter__(self):
+        for envelope in self.envelopes:
+            self.context_data["request_id"] = envelope.request_id
+            structlog.contextvars.bind_contextvars(request_id=envelope.request_id)
+            yield envelope
+
+
 class _AlreadyHandled:
     """What a handler returns instead of raising when its later claim failed: Nameko would
     log the duplicate as an error of the worker, where it is the claim working."""
@@ -263,9 +343,14 @@ def subscribe(source_service: str, event_type: str, **kwargs):
 
     def decorate(handler):
         @functools.wraps(handler)
-        def handling(*args, **call_kwargs):
+        def handling(service, *args, **call_kwargs):
+            if args and isinstance(args[0], EventBatch):
+                # anything failing fails the batch, which is then handled event by event
+                for envelope in args[0]:
+                    handler(service, envelope, *args[1:], **call_kwargs)
+                return None
             try:
-                return handler(*args, **call_kwargs)
+                return handler(service, *args, **call_kwargs)
             except Exception as exc:  # noqa: BLE001 - anything else is raised again
                 if is_duplicate_claim(exc):
                     return _AlreadyHandled(exc)

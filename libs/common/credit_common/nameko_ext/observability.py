@@ -31,8 +31,15 @@ ENTRYPOINT_LATENCY = Histogram(
 
 
 class WorkerContext:
-    def __init__(self, request_id: str | None):
-        self.request_id = request_id
+    """Read from the worker's own context data each time: a batch of events switches the
+    request id to each event's in turn (``credit_common.nameko_ext.entrypoints.EventBatch``)."""
+
+    def __init__(self, data: dict):
+        self._data = data
+
+    @property
+    def request_id(self) -> str | None:
+        return self._data.get("request_id")
 
 
 class RequestContext(DependencyProvider):
@@ -40,7 +47,7 @@ class RequestContext(DependencyProvider):
         self.started: dict = {}
 
     def get_dependency(self, worker_ctx):
-        return WorkerContext(worker_ctx.context_data.get("request_id"))
+        return WorkerContext(worker_ctx.data)
 
     def worker_setup(self, worker_ctx):
         structlog.contextvars.bind_contextvars(

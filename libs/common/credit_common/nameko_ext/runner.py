@@ -4,7 +4,8 @@ second configuration file to keep in step)."""
 from __future__ import annotations
 
 from credit_common.logging import configure_logging, get_logger
-from credit_common.nameko_ext.entrypoints import RETRY_DELAYS_CONFIG_KEY
+from credit_common.nameko_ext.entrypoints import (BATCH_LIMIT_CONFIG_KEY,
+                                                   RETRY_DELAYS_CONFIG_KEY)
 from credit_common.settings import ServiceSettings
 
 
@@ -15,6 +16,7 @@ def nameko_config(settings: ServiceSettings) -> dict:
         "parent_calls_tracked": 10,
         "serializer": "json",
         RETRY_DELAYS_CONFIG_KEY: settings.event_retry_delays_ms,
+        BATCH_LIMIT_CONFIG_KEY: settings.event_batch_limit,
         "HEARTBEAT": 30,
     }
 

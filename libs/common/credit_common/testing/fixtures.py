@@ -64,7 +64,7 @@ def monkeypatch_session():
 @pytest.fixture
 def nameko_config(run_environment, amqp_uri):
     return {"AMQP_URI": amqp_uri, "max_workers": 10, "serializer": "json",
-            "EVENT_RETRY_DELAYS_MS": [100, 200]}
+            "EVENT_RETRY_DELAYS_MS": [100, 200], "EVENT_BATCH_LIMIT": 20}
 
 
 def _purge(amqp_uri: str, queues: list[str]) -> None:
