@@ -30,10 +30,10 @@ def checked_subject_code(code: str, field: str = "subject_code") -> str:
 # -- queries -----------------------------------------------------------------------------------
 
 def lookup_subject(code: str, uow: DisclosureUnitOfWork) -> tuple[Subject, list[Record]]:
-    subject = uow.subjects.by_code(checked_subject_code(code, "code"))
+    subject, records = uow.subjects.by_code_with_records(checked_subject_code(code, "code"))
     if subject is None:
         raise NotFound("SUBJECT_NOT_FOUND", "未找到该市场主体")
-    return subject, uow.records.of_subject(subject.id)
+    return subject, records
 
 
 def search_records(query: RecordQuery, uow: DisclosureUnitOfWork):

@@ -21,9 +21,18 @@ def _subject(row) -> Subject:
 
 
 def _record(row) -> Record:
-    values = {c: getattr(row, c) for c in RECORD_COLUMNS}
+    return _record_from(row, "")
+
+
+def _record_from(row, prefix: str) -> Record:
+    values = {c: getattr(row, prefix + c) for c in RECORD_COLUMNS}
     values["penalty_kinds"] = list(values["penalty_kinds"] or [])
     return Record(**values)
+
+
+# a subject joined with its records: both have ``id``, ``district_code`` …, hence the prefixes
+_SUBJECT_SELECT = ", ".join(f"s.{c} AS s_{c}" for c in SUBJECT_COLUMNS)
+_RECORD_SELECT = ", ".join(f"r.{c} AS r_{c}" for c in RECORD_COLUMNS)
 
 
 class SubjectRepository:
@@ -55,6 +64,21 @@ class SubjectRepository:
             f"SELECT {', '.join(SUBJECT_COLUMNS)} FROM subjects WHERE {column} = :code"),
             {"code": code}).first()
         return _subject(row) if row else None
+
+    def by_code_with_records(self, code: str) -> tuple[Subject | None, list[Record]]:
+        """``by_code`` and the subject's records, latest listed or decided first, in one round
+        trip: the public lookup's whole read."""
+        column = "uscc" if len(code) == 18 else "registration_number"
+        rows = self.session.execute(text(
+            f"SELECT {_SUBJECT_SELECT}, {_RECORD_SELECT} FROM subjects s "
+            f"LEFT JOIN records r ON r.subject_id = s.id WHERE s.{column} = :code "
+            "ORDER BY coalesce(r.listing_date, r.decision_date) DESC, r.id"),
+            {"code": code}).all()
+        if not rows:
+            return None, []
+        subject = Subject(**{c: getattr(rows[0], "s_" + c) for c in SUBJECT_COLUMNS})
+        records = [_record_from(row, "r_") for row in rows if row.r_id is not None]
+        return subject, records
 
     def by_phone(self, phone: str, limit: int = 50) -> list[Subject]:
         """Subjects whose legal representative's or liaison's phone this is."""
@@ -126,12 +150,6 @@ class RecordRepository:
             f"WHERE source_agency = :agency AND source_record_id = :ref{lock}"),
             {"agency": source_agency, "ref": source_record_id}).first()
         return _record(row) if row else None
-
-    def of_subject(self, subject_id: uuid.UUID) -> list[Record]:
-        rows = self.session.execute(text(
-            f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE subject_id = :s "
-            "ORDER BY coalesce(listing_date, decision_date) DESC, id"), {"s": str(subject_id)})
-        return [_record(r) for r in rows]
 
     def active_listed_before(self, record_type: str, cutoff, batch: int):
         """Active records of a list type listed on or before ``cutoff``, streamed in id order

@@ -167,6 +167,24 @@ def test_lookup_accepts_the_uscc_or_the_registration_number(disclosure, engine):
     assert raised.value.exc_type == "NotFound"
 
 
+def test_lookup_gives_every_record_of_the_subject_latest_first_and_none_for_none(
+        disclosure, engine):
+    bare = add_subject(engine, "广州查询丙有限公司", records=0)
+    found = disclosure.lookup_subject(bare["code"])
+    assert found["subject"]["name"] == "广州查询丙有限公司"
+    assert found["records"] == []
+
+    listed = add_subject(engine, "广州查询丁有限公司", records=3)
+    days = [date(2024, 3, 1), date(2025, 9, 1), date(2025, 1, 1)]
+    with engine.begin() as conn:
+        for record_id, day in zip(listed["records"], days):
+            conn.execute(text("UPDATE records SET listing_date = :day WHERE id = :id"),
+                         {"day": day, "id": record_id})
+    records = disclosure.lookup_subject(listed["code"])["records"]
+    assert [r["id"] for r in records] == [str(listed["records"][i]) for i in (1, 2, 0)]
+    assert {r["subject_id"] for r in records} == {str(listed["id"])}
+
+
 def test_pages_follow_each_other_without_overlap(disclosure, engine):
     marker = "翀翎"
     for n in range(5):
