@@ -366,6 +366,11 @@ def report(figures: dict[str, dict], rates: dict[str, dict], loads: dict[str, di
     }
 
 
+def loss_check_failed(result: dict) -> bool:
+    """One lost or one duplicated submission in any load phase fails the bench (exit 1)."""
+    return any(c["lost"] or c["duplicated"] for c in result["loss_check"].values())
+
+
 def load_tables(loads: dict[str, dict]) -> list[str]:
     lines = ["", "| submissions | offered/s | cases/s | answer p99 ms | until case median / p95 "
              "/ p99 ms | errors | lost | duplicated |", "|---|---:|---:|---:|---:|---:|---:|---:|"]
@@ -541,7 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS / f"{stem}.md").write_text(table + "\n")
     print("\n" + table + f"\n\n{time.monotonic() - begun:.0f} s in all")
     print(f"\nwritten: {RESULTS / stem}.json, .md  (logs: {log_dir})")
-    if any(c["lost"] or c["duplicated"] for c in result["loss_check"].values()):
+    if loss_check_failed(result):
         print("\nLOSS CHECK FAILED: submissions were lost or duplicated (see 'submissions')",
               file=sys.stderr)
         return 1
