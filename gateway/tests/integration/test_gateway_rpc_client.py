@@ -46,6 +46,21 @@ def test_concurrent_calls_each_get_their_own_reply(probe, amqp_uri):
     assert run(scenario, amqp_uri) == list(range(200))
 
 
+def test_a_request_goes_to_the_broker_in_one_write_even_past_the_frame_size(probe, amqp_uri):
+    big = "信" * 200_000  # 600 KB of UTF-8: several body frames at the broker's frame size
+
+    async def scenario(client):
+        writes = []
+        emit = client._connection._adapter_emit_data
+        client._connection._adapter_emit_data = lambda data: (writes.append(len(data)),
+                                                              emit(data))[1]
+        return await client.call(PROBE, "echo", args=[big]), writes
+
+    result, writes = run(scenario, amqp_uri)
+    assert result == big
+    assert max(writes) > len(big.encode()), "method, header and body frames in one write"
+
+
 def test_an_unknown_service_fails_at_once_instead_of_waiting_for_the_timeout(probe, amqp_uri):
     async def scenario(client):
         started = time.monotonic()
