@@ -196,9 +196,12 @@ def measure_pdf_generation(calls: int) -> list[float]:
     return latencies
 
 
-def cases_awaiting_approval(workflow_url: str, disclosure_url: str, count: int) -> None:
+def cases_awaiting_approval(workflow_url: str, disclosure_url: str,
+                            count: int) -> list[dict]:
     """``count`` cases at the approval step in the bench office, each for a fresh active
-    record in the registry, and an approver to approve them."""
+    record in the registry, and an approver to approve them: the cases' numbers, records and
+    versions. Only these are approved by the measurement: a case an interrupted run left
+    waiting may name a record of a registry generated since."""
     disclosure = sa.create_engine(disclosure_url)
     workflow = sa.create_engine(workflow_url)
     try:
@@ -229,14 +232,17 @@ def cases_awaiting_approval(workflow_url: str, disclosure_url: str, count: int) 
                     "now(), now(), :u, CAST(:records AS jsonb), current_date + 5, 4)"),
                     {"n": f"XF-A{record_id.hex[:20]}", "u": BENCH_UNIT,
                      "records": f'["{record_id}"]'})
+        return [{"acceptance_number": f"XF-A{record_id.hex[:20]}",
+                 "record_id": str(record_id), "version": 4} for record_id in records]
     finally:
         disclosure.dispose()
         workflow.dispose()
 
 
-def measure_approve_to_public(gateway_url: str, calls: int) -> list[float]:
+def measure_approve_to_public(gateway_url: str, waiting: list[dict]) -> list[float]:
     """From the approve request at the gateway until the public query no longer shows the
-    record as active (outbox → relay → disclosure → public read), per case."""
+    record as active (outbox → relay → disclosure → public read), per case of ``waiting``
+    (from ``cases_awaiting_approval``)."""
     global BENCH_PHONE
     phone, BENCH_PHONE = BENCH_PHONE, APPROVER_PHONE
     try:
@@ -245,20 +251,17 @@ def measure_approve_to_public(gateway_url: str, calls: int) -> list[float]:
         BENCH_PHONE = phone
     latencies = []
     with httpx.Client(base_url=gateway_url, timeout=10, headers=headers) as client:
-        waiting = client.get("/api/v1/officer/cases", params={
-            "status": "under_approval", "limit": 100}).json()["items"]
-        waiting = [c for c in waiting if c["acceptance_number"].startswith("XF-A")][:calls]
         for case in waiting:
-            record_id = case["record_ids"][0]
+            record_id = case["record_id"]
             started = time.perf_counter()
             client.post(f"/api/v1/officer/cases/{case['acceptance_number']}/actions",
                         json={"action": "approve", "version": case["version"],
                               "opinion": "准予"}).raise_for_status()
             deadline = started + 10
             while True:
-                state = client.get(f"/api/v1/public/records/{record_id}").json()["record"][
-                    "publicity_state"]
-                if state != "active":
+                answer = client.get(f"/api/v1/public/records/{record_id}")
+                answer.raise_for_status()
+                if answer.json()["record"]["publicity_state"] != "active":
                     break
                 if time.perf_counter() > deadline:
                     raise RuntimeError(f"record {record_id} still active after 10 s")

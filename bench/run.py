@@ -453,8 +453,8 @@ def main(argv: list[str] | None = None) -> int:
     workload = officer.ensure_open_cases(env["DATABASE_URL_TEMPLATE"].format(service="workflow"),
                                          pending_in_bench_unit=2 * TRANSITIONS[mode] + 50)
     registry["open_cases"] = workload["open_cases"]
-    officer.cases_awaiting_approval(env["DATABASE_URL_TEMPLATE"].format(service="workflow"),
-                                    disclosure_url, APPROVALS[mode])
+    awaiting_approval = officer.cases_awaiting_approval(
+        env["DATABASE_URL_TEMPLATE"].format(service="workflow"), disclosure_url, APPROVALS[mode])
     officer.mirror_applications(env["DATABASE_URL_TEMPLATE"].format(service="workflow"),
                                 env["DATABASE_URL_TEMPLATE"].format(service="intake"))
     vacuum_databases(env["DATABASE_URL_TEMPLATE"])
@@ -502,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
             ("transition_back_to_back", lambda: officer.measure_transition_http(
                 running.url, officer_headers, TRANSITIONS[mode])),
             ("approve_to_public", lambda: officer.measure_approve_to_public(
-                running.url, APPROVALS[mode])),
+                running.url, awaiting_approval)),
             # after the renderer has caught up with the decisions above: one core each
             ("pdf_generation", lambda: (load.settle(env["DATABASE_URL_TEMPLATE"]),
                                         officer.measure_pdf_generation(calls // 3))[1]),
