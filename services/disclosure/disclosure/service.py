@@ -99,7 +99,7 @@ class DisclosureService:
         return handlers.apply_repair_outcome(str(decision_id), str(record_id), str(outcome),
                                              self._uow())
 
-    @timer(interval=DisclosureSettings().jobs_interval_s)
+    @timer(interval=lambda: DisclosureSettings().jobs_interval_s)
     def daily_jobs(self):
         results = handlers.run_daily_jobs(now().date(), self._uow())
         log.info("daily jobs", **{k: v for k, v in results.items()})

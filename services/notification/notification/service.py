@@ -87,7 +87,7 @@ class NotificationService:
     def on_application_status_changed(self, envelope):
         handlers.record_application_status(envelope, _settings().sms_provider, self._uow())
 
-    @timer(interval=NotificationSettings().sms_send_interval_s)
+    @timer(interval=lambda: NotificationSettings().sms_send_interval_s)
     def send_pending_sms(self):
         self._deliver()
 

@@ -247,7 +247,7 @@ class WorkflowService:
     def on_application_withdrawn(self, envelope):
         handlers.withdraw_case(envelope, self._uow())
 
-    @timer(interval=WorkflowSettings().deadline_check_interval_s)
+    @timer(interval=lambda: WorkflowSettings().deadline_check_interval_s)
     def deadlines(self):
         """Safe with several instances: each notice is claimed by one UPDATE."""
         sent = handlers.check_deadlines(now().date(), self._uow())

@@ -150,6 +150,16 @@ class Rpc(nameko.rpc.Rpc):
 
 
 class Timer(nameko.timer.Timer):
+    """Nameko's timer, ending the worker's transactions like the other entrypoints. Its
+    ``interval`` may be a callable, read when the service starts (e.g. ``lambda:
+    WorkflowSettings().deadline_check_interval_s``): importing a service then needs no
+    settings, and the interval is the running process's."""
+
+    def setup(self):
+        if callable(self.interval):
+            self.interval = float(self.interval())
+        super().setup()
+
     def handle_result(self, worker_ctx, result, exc_info):
         exc_info = finish_transactions(worker_ctx, exc_info)
         return super().handle_result(worker_ctx, result, exc_info)

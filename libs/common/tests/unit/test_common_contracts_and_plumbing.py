@@ -3,6 +3,7 @@ settings, identifier checks and the organisation reference data."""
 
 import json
 import logging
+import os
 import uuid
 
 import pytest
@@ -16,6 +17,7 @@ from credit_common.errors import Conflict, NotFound, ServiceError
 from credit_common.identity import (is_valid_document, mask_document, mask_phone,
                                     subject_code_kind)
 from credit_common.logging import configure_logging, get_logger
+from credit_common.nameko_ext.entrypoints import Timer
 from credit_common.reference import organisation
 from credit_common.relay import libpq_dsn
 from intake.config import IntakeSettings
@@ -170,3 +172,14 @@ def test_uuid7_is_a_version_7_uuid_that_grows_with_time():
     assert len(set(later)) == 1000
     # the first 48 bits are the creation time in milliseconds
     assert abs((first.int >> 80) - _time.time_ns() // 1_000_000) < 5000
+
+
+def test_a_timer_interval_given_as_a_callable_is_read_when_the_service_starts(monkeypatch):
+    monkeypatch.setenv("PROBE_INTERVAL_S", "3600")
+    entrypoint = Timer(interval=lambda: float(os.environ["PROBE_INTERVAL_S"]))
+    monkeypatch.setenv("PROBE_INTERVAL_S", "0.5")  # the process's own, set after import
+    entrypoint.setup()
+    assert entrypoint.interval == 0.5
+    fixed = Timer(interval=30)
+    fixed.setup()
+    assert fixed.interval == 30
