@@ -1,6 +1,7 @@
 """The application as a PDF, laid out the way the officer will read it (preview before
 submission). Chinese text uses reportlab's built-in CID font STSong-Light, so nothing has to
-be installed or embedded from the machine."""
+be installed or embedded from the machine. The font is registered on the first preview, not
+at import."""
 
 from __future__ import annotations
 
@@ -18,7 +19,12 @@ from credit_common.contracts.vocabulary import (APPLICATION_STATUS_LABELS,
                                                 LISTING_REASON_LABELS, RECORD_TYPE_LABELS)
 
 FONT = "STSong-Light"
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
+
+def _register_font() -> None:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+
 
 TITLE = ParagraphStyle("title", fontName=FONT, fontSize=16, leading=22, alignment=1)
 HEADING = ParagraphStyle("heading", fontName=FONT, fontSize=11.5, leading=16, spaceBefore=6)
@@ -43,6 +49,7 @@ def _table(rows, widths) -> Table:
 
 def render(detail: dict) -> bytes:
     """``detail`` is intake's application detail view (plain JSON)."""
+    _register_font()
     subject = detail.get("subject") or {}
     form = detail.get("form") or {}
     story = [Paragraph("信用修复申请书", TITLE),
