@@ -16,15 +16,11 @@ SUBJECT_COLUMNS = [f.name for f in fields(Subject)]
 RECORD_COLUMNS = [f.name for f in fields(Record) if f.name not in ("history", "events")]
 
 
-def _subject(row) -> Subject:
-    return Subject(**{c: getattr(row, c) for c in SUBJECT_COLUMNS})
+def _subject(row, prefix: str = "") -> Subject:
+    return Subject(**{c: getattr(row, prefix + c) for c in SUBJECT_COLUMNS})
 
 
-def _record(row) -> Record:
-    return _record_from(row, "")
-
-
-def _record_from(row, prefix: str) -> Record:
+def _record(row, prefix: str = "") -> Record:
     values = {c: getattr(row, prefix + c) for c in RECORD_COLUMNS}
     values["penalty_kinds"] = list(values["penalty_kinds"] or [])
     return Record(**values)
@@ -33,6 +29,11 @@ def _record_from(row, prefix: str) -> Record:
 # a subject joined with its records: both have ``id``, ``district_code`` …, hence the prefixes
 _SUBJECT_SELECT = ", ".join(f"s.{c} AS s_{c}" for c in SUBJECT_COLUMNS)
 _RECORD_SELECT = ", ".join(f"r.{c} AS r_{c}" for c in RECORD_COLUMNS)
+
+
+def _code_column(code: str) -> str:
+    """Every lookup accepts a USCC (18 characters) or a registration number."""
+    return "uscc" if len(code) == 18 else "registration_number"
 
 
 class SubjectRepository:
@@ -58,27 +59,25 @@ class SubjectRepository:
         return _subject(row) if row else None
 
     def by_code(self, code: str) -> Subject | None:
-        """By USCC or registration number: every lookup accepts either."""
-        column = "uscc" if len(code) == 18 else "registration_number"
+        """By USCC or registration number."""
         row = self.session.execute(text(
-            f"SELECT {', '.join(SUBJECT_COLUMNS)} FROM subjects WHERE {column} = :code"),
+            f"SELECT {', '.join(SUBJECT_COLUMNS)} FROM subjects "
+            f"WHERE {_code_column(code)} = :code"),
             {"code": code}).first()
         return _subject(row) if row else None
 
     def by_code_with_records(self, code: str) -> tuple[Subject | None, list[Record]]:
         """``by_code`` and the subject's records, latest listed or decided first, in one round
         trip: the public lookup's whole read."""
-        column = "uscc" if len(code) == 18 else "registration_number"
         rows = self.session.execute(text(
             f"SELECT {_SUBJECT_SELECT}, {_RECORD_SELECT} FROM subjects s "
-            f"LEFT JOIN records r ON r.subject_id = s.id WHERE s.{column} = :code "
+            f"LEFT JOIN records r ON r.subject_id = s.id WHERE s.{_code_column(code)} = :code "
             "ORDER BY coalesce(r.listing_date, r.decision_date) DESC, r.id"),
             {"code": code}).all()
         if not rows:
             return None, []
-        subject = Subject(**{c: getattr(rows[0], "s_" + c) for c in SUBJECT_COLUMNS})
-        records = [_record_from(row, "r_") for row in rows if row.r_id is not None]
-        return subject, records
+        return _subject(rows[0], "s_"), [_record(row, "r_") for row in rows
+                                         if row.r_id is not None]
 
     def by_phone(self, phone: str, limit: int = 50) -> list[Subject]:
         """Subjects whose legal representative's or liaison's phone this is."""
