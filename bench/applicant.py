@@ -15,6 +15,8 @@ from stdnum.cn import ric, uscc
 
 from credit_common.testing.platform import latest_login_code
 
+from bench import http as bench_http
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
@@ -73,7 +75,7 @@ def measure_eligibility(gateway_url: str, database_url: str, calls: int,
     headers = logged_in_applicant(gateway_url, code, phone)
     url = f"{gateway_url}/api/v1/applicant/subjects/{code}/records"
     latencies = []
-    with httpx.Client(timeout=10, headers=headers) as client:
+    with bench_http.Client(gateway_url, headers=headers) as client:
         for i in range(warmup + calls):
             started = time.perf_counter()
             response = client.get(url)

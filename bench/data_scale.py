@@ -20,10 +20,11 @@ import time
 import uuid
 from urllib.parse import quote
 
-import httpx
 import sqlalchemy as sa
 
 from gateway.rpc.client import RpcClient
+
+from bench import http as bench_http
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -107,7 +108,7 @@ async def _time_rpc(amqp_uri: str, calls: list[tuple[str, list]], warmup: int) -
 
 def _time_http(urls: list[str], warmup: int) -> list[float]:
     latencies = []
-    with httpx.Client(timeout=10) as client:
+    with bench_http.Client(urls[0]) as client:
         for i, url in enumerate(urls):
             started = time.perf_counter()
             client.get(url).raise_for_status()

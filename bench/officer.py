@@ -16,6 +16,8 @@ from credit_common.reference.organisation import DISTRICTS, offices_of
 from credit_common.testing.platform import latest_login_code, wait_until
 from gateway.rpc.client import RpcClient
 
+from bench import http as bench_http
+
 BENCH_UNIT = "44010601"
 BENCH_PHONE = "13999990001"
 OPEN_CASES = 100_000
@@ -133,7 +135,7 @@ def measure_todo_rpc(amqp_uri: str, officer_id: str, calls: int, warmup: int) ->
 
 def measure_todo_http(gateway_url: str, headers: dict, calls: int, warmup: int) -> list[float]:
     latencies = []
-    with httpx.Client(timeout=10, headers=headers) as client:
+    with bench_http.Client(gateway_url, headers=headers) as client:
         for i in range(warmup + calls):
             started = time.perf_counter()
             client.get(f"{gateway_url}/api/v1/officer/cases", params={"limit": 20}
@@ -149,7 +151,7 @@ def measure_transition_http(gateway_url: str, headers: dict, calls: int,
     between two accepts lets the previous one's events (relay, intake, disclosure,
     notification) finish first, as they do between an officer's clicks."""
     latencies = []
-    with httpx.Client(base_url=gateway_url, timeout=10, headers=headers) as client:
+    with bench_http.Client(gateway_url, headers=headers) as client:
         pending = []
         cursor = None
         while len(pending) < calls:
@@ -250,7 +252,7 @@ def measure_approve_to_public(gateway_url: str, waiting: list[dict]) -> list[flo
     finally:
         BENCH_PHONE = phone
     latencies = []
-    with httpx.Client(base_url=gateway_url, timeout=10, headers=headers) as client:
+    with bench_http.Client(gateway_url, headers=headers) as client:
         for case in waiting:
             record_id = case["record_id"]
             started = time.perf_counter()

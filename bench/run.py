@@ -1,13 +1,17 @@
 """``make bench``: the platform's speed, each figure next to anchors measured in the same run.
 
 Figures on a 2-core machine are noisy, so every path is reported as a ratio to the bare
-Nameko echo RPC (a) measured minutes earlier on the same machine:
+Nameko echo RPC (a); the anchors, (b) and (c) are taken in alternating rounds, so that each
+sees the same moments of the machine (``measure_in_rounds``):
 
   (a) nameko_echo         Nameko echo RPC through ``ClusterRpcProxy``           (anchor)
       raw_pika            a pika request/reply round trip, no framework          (anchor)
       fastapi_hello       HTTP GET of a FastAPI hello-world under uvicorn         (anchor)
   (b) gateway_rpc_echo    the gateway's pika RPC client calling the same echo
   (c) gateway_case_read   HTTP through the gateway to workflow.get_case (one row)
+
+HTTP is timed with the bench's own lean client (``bench.http``); (c) is also read with httpx,
+for comparison.
 
 and then the data-scale figures on the registry of 1,000,000 subjects (``bench.data_scale``):
 fuzzy name search and USCC lookup (RPC and HTTP), bulk inter-agency import.
@@ -45,6 +49,7 @@ from credit_common.testing.platform import Platform, free_port, service_processe
 from gateway.rpc.client import RpcClient, RpcError
 
 from bench import applicant, data_scale, load, officer
+from bench import http as bench_http
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -80,6 +85,8 @@ LOAD_SECONDS = {"full": 15, "quick": 3}
 SCALED = ("intake", "workflow")
 ANCHORS = ("nameko_echo", "raw_pika", "fastapi_hello", "gateway_rpc_echo")
 TRANSITIONS = {"full": 300, "quick": 30}
+#: the anchors, (b) and (c) are taken in this many alternating blocks (see measure_in_rounds)
+ROUNDS = {"full": 10, "quick": 5}
 #: an officer's clicks are seconds apart; 0.2 s lets one accept's events settle before the next
 TRANSITION_PAUSE_S = 0.2
 APPROVALS = {"full": 100, "quick": 20}
@@ -218,91 +225,161 @@ def scale_out(running: Platform) -> None:
 
 # -- measurements -----------------------------------------------------------------------------
 
-def measure_nameko_echo(env: dict[str, str], calls: int, warmup: int) -> list[float]:
-    output = subprocess.run([sys.executable, "-m", "bench.nameko_client", str(calls),
-                             str(warmup)], cwd=ROOT, env={**os.environ, **env},
-                            capture_output=True, text=True, check=True, timeout=600)
-    return json.loads(output.stdout)
+class NamekoEchoProbe:
+    """(a): ``bench.nameko_client`` in a process of its own, asked for one block at a time."""
 
+    def __init__(self, env: dict[str, str]):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.nameko_client"], cwd=ROOT, env={**os.environ, **env},
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-def measure_gateway_rpc(amqp_uri: str, service: str, method: str, kwargs: dict, calls: int,
-                        warmup: int) -> list[float]:
-    """The gateway's own RPC client calling ``service.method(**kwargs)``, without HTTP."""
-    async def run() -> list[float]:
-        client = RpcClient(amqp_uri, timeout_s=10)
-        await client.start(wait_s=5)
+    def block(self, calls: int) -> list[float]:
+        self.process.stdin.write(f"{calls}\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the Nameko echo client exited ({self.process.wait(10)})")
+        return json.loads(line)
+
+    def close(self) -> None:
+        self.process.stdin.close()
         try:
-            for _ in range(warmup):
-                await client.call(service, method, kwargs=kwargs)
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+class GatewayRpcProbe:
+    """The gateway's own RPC client calling ``service.method(**kwargs)``, without HTTP, on an
+    event loop of its own that lives across blocks."""
+
+    def __init__(self, amqp_uri: str, service: str, method: str, kwargs: dict):
+        self.loop = asyncio.new_event_loop()
+        self.client = RpcClient(amqp_uri, timeout_s=10)
+        self.call = (service, method, kwargs)
+        if not self.loop.run_until_complete(self.client.start(wait_s=5)):
+            raise RuntimeError("the gateway's RPC client did not connect within 5 s")
+
+    def block(self, calls: int) -> list[float]:
+        service, method, kwargs = self.call
+
+        async def run() -> list[float]:
             latencies = []
             for _ in range(calls):
                 started = time.perf_counter()
-                await client.call(service, method, kwargs=kwargs)
+                await self.client.call(service, method, kwargs=kwargs)
                 latencies.append((time.perf_counter() - started) * 1000)
             return latencies
-        finally:
-            await client.close()
 
-    return asyncio.run(run())
+        return self.loop.run_until_complete(run())
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.client.close())
+        self.loop.close()
 
 
-def measure_raw_pika(amqp_uri: str, calls: int, warmup: int) -> list[float]:
+class RawPikaProbe:
     """Request/reply with nothing but pika: the floor any RPC over this broker stands on."""
-    queue = f"bench.raw-echo-{uuid.uuid4().hex[:8]}"
-    ready = threading.Event()
-    stop = threading.Event()
 
-    def responder():
-        connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
-        channel = connection.channel()
-        channel.queue_declare(queue, exclusive=True)
+    def __init__(self, amqp_uri: str):
+        self.queue = f"bench.raw-echo-{uuid.uuid4().hex[:8]}"
+        ready = threading.Event()
+        self.stop = threading.Event()
 
-        def reply(ch, method, properties, body):
-            ch.basic_publish("", properties.reply_to, body, pika.BasicProperties(
-                correlation_id=properties.correlation_id))
+        def responder():
+            connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+            channel = connection.channel()
+            channel.queue_declare(self.queue, exclusive=True)
 
-        channel.basic_consume(queue, reply, auto_ack=True)
-        ready.set()
-        while not stop.is_set():
-            connection.process_data_events(time_limit=0.1)
-        connection.close()
+            def reply(ch, method, properties, body):
+                ch.basic_publish("", properties.reply_to, body, pika.BasicProperties(
+                    correlation_id=properties.correlation_id))
 
-    thread = threading.Thread(target=responder, daemon=True)
-    thread.start()
-    ready.wait(10)
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
-    channel = connection.channel()
-    reply_queue = channel.queue_declare("", exclusive=True).method.queue
-    replies = channel.consume(reply_queue, auto_ack=True, inactivity_timeout=10)
-    latencies = []
-    try:
-        for i in range(warmup + calls):
+            channel.basic_consume(self.queue, reply, auto_ack=True)
+            ready.set()
+            while not self.stop.is_set():
+                connection.process_data_events(time_limit=0.1)
+            connection.close()
+
+        self.thread = threading.Thread(target=responder, daemon=True)
+        self.thread.start()
+        if not ready.wait(10):
+            raise RuntimeError("the raw pika responder did not start within 10 s")
+        self.connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+        self.channel = self.connection.channel()
+        self.reply_queue = self.channel.queue_declare("", exclusive=True).method.queue
+        self.replies = self.channel.consume(self.reply_queue, auto_ack=True,
+                                            inactivity_timeout=10)
+        self.sent = 0
+
+    def block(self, calls: int) -> list[float]:
+        latencies = []
+        for _ in range(calls):
+            self.sent += 1
             started = time.perf_counter()
-            channel.basic_publish("", queue, json.dumps({"n": i}).encode(),
-                                  pika.BasicProperties(reply_to=reply_queue,
-                                                       correlation_id=str(i)))
-            method, _properties, _body = next(replies)
-            assert method is not None, "no reply within 10 s"
-            if i >= warmup:
-                latencies.append((time.perf_counter() - started) * 1000)
-    finally:
-        channel.cancel()
-        connection.close()
-        stop.set()
-        thread.join(5)
-    return latencies
+            self.channel.basic_publish("", self.queue, json.dumps({"n": self.sent}).encode(),
+                                       pika.BasicProperties(reply_to=self.reply_queue,
+                                                            correlation_id=str(self.sent)))
+            method, _properties, _body = next(self.replies)
+            if method is None:
+                raise RuntimeError("no raw pika reply within 10 s")
+            latencies.append((time.perf_counter() - started) * 1000)
+        return latencies
+
+    def close(self) -> None:
+        self.channel.cancel()
+        self.connection.close()
+        self.stop.set()
+        self.thread.join(5)
 
 
-def measure_http_get(url: str, calls: int, warmup: int) -> list[float]:
-    with httpx.Client(timeout=10) as client:  # one keep-alive connection, like a browser
-        for _ in range(warmup):
-            client.get(url).raise_for_status()
+class HttpGetProbe:
+    """Sequential GETs of one URL over one keep-alive connection (like a browser), with the
+    bench's lean client or, for comparison, with httpx."""
+
+    def __init__(self, url: str, *, with_httpx: bool = False):
+        self.url = url
+        self.client = httpx.Client(timeout=10) if with_httpx else bench_http.Client(url)
+
+    def block(self, calls: int) -> list[float]:
         latencies = []
         for _ in range(calls):
             started = time.perf_counter()
-            client.get(url).raise_for_status()
+            self.client.get(self.url).raise_for_status()
             latencies.append((time.perf_counter() - started) * 1000)
-    return latencies
+        return latencies
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def measure_in_rounds(probes: dict, rounds: int, calls: int, warmup: int,
+                      progress=lambda message: None) -> dict[str, list[float]]:
+    """Each probe's latencies, taken in ``rounds`` alternating blocks of ``calls // rounds``.
+
+    This machine's speed drifts within seconds (every process, the unchanged client included,
+    spent up to 40 % more CPU on the same request in one block of 300 than in the next), so
+    an anchor measured before a path, rather than beside it, made their ratio swing with the
+    drift. Here every round takes a block of each, starting each round at the next probe, so
+    that the anchors and the paths see the same machine. ``probes`` maps a name to a factory;
+    each probe is opened once and warmed up before the first round."""
+    opened = {}
+    try:
+        for name, factory in probes.items():
+            opened[name] = factory()
+            opened[name].block(warmup)
+        latencies = {name: [] for name in opened}
+        names = list(opened)
+        per_round = max(1, calls // rounds)
+        for round_ in range(rounds):
+            progress(f"round {round_ + 1} of {rounds}")
+            start = round_ % len(names)
+            for name in names[start:] + names[:start]:
+                latencies[name] += opened[name].block(per_round)
+        return latencies
+    finally:
+        for probe in opened.values():
+            probe.close()
 
 
 # -- report -----------------------------------------------------------------------------------
@@ -325,6 +402,7 @@ LABELS = {
     "gateway_rpc_echo": "(b) gateway pika RPC client → echo",
     "gateway_case_read": "(c) HTTP → gateway → workflow.get_case (1 row)",
     "case_read_rpc": "(c′) gateway pika RPC client → workflow.get_case, without HTTP",
+    "gateway_case_read_httpx": "(c) read with httpx as the client, for comparison",
     "search_rpc": "fuzzy name search, disclosure RPC (query mix)",
     "search_http": "fuzzy name search, HTTP → gateway (query mix)",
     "lookup_rpc": "USCC lookup, disclosure RPC",
@@ -481,17 +559,23 @@ def main(argv: list[str] | None = None) -> int:
         case_url = f"{running.url}/api/v1/dev/cases/{case_number}"
         officer_headers = officer.officer_headers(running.url)
 
-        figures = {}
+        interleaved = {
+            "nameko_echo": lambda: NamekoEchoProbe(env),
+            "raw_pika": lambda: RawPikaProbe(env["AMQP_URI"]),
+            "fastapi_hello": lambda: HttpGetProbe(hello_url),
+            "gateway_rpc_echo": lambda: GatewayRpcProbe(env["AMQP_URI"], "bench_echo", "echo",
+                                                        {"value": "ping"}),
+            "gateway_case_read": lambda: HttpGetProbe(case_url),
+            "case_read_rpc": lambda: GatewayRpcProbe(env["AMQP_URI"], "workflow", "get_case",
+                                                     {"acceptance_number": case_number}),
+            "gateway_case_read_httpx": lambda: HttpGetProbe(case_url, with_httpx=True),
+        }
+        interleaved = {name: factory for name, factory in interleaved.items() if wanted(name)}
+        print(f"[{time.monotonic() - begun:5.0f} s] measuring the anchors, (b) and (c) in "
+              f"{ROUNDS[mode]} alternating rounds ...", flush=True)
+        figures = {name: summarise(latencies) for name, latencies in measure_in_rounds(
+            interleaved, ROUNDS[mode], calls, warmup).items()}
         for name, measure in (
-            ("nameko_echo", lambda: measure_nameko_echo(env, calls, warmup)),
-            ("raw_pika", lambda: measure_raw_pika(env["AMQP_URI"], calls, warmup)),
-            ("fastapi_hello", lambda: measure_http_get(hello_url, calls, warmup)),
-            ("gateway_rpc_echo", lambda: measure_gateway_rpc(
-                env["AMQP_URI"], "bench_echo", "echo", {"value": "ping"}, calls, warmup)),
-            ("gateway_case_read", lambda: measure_http_get(case_url, calls, warmup)),
-            ("case_read_rpc", lambda: measure_gateway_rpc(
-                env["AMQP_URI"], "workflow", "get_case", {"acceptance_number": case_number},
-                calls, warmup)),
             ("search_rpc", lambda: data_scale.measure_search_rpc(env["AMQP_URI"], calls,
                                                                  warmup)),
             ("search_http", lambda: data_scale.measure_search_http(running.url, calls, warmup)),
