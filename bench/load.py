@@ -16,6 +16,7 @@ and the resident memory of the services and the gateway is sampled.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import statistics
@@ -383,6 +384,37 @@ def settle(database_url_template: str, timeout_s: float = 120) -> None:
             engine.dispose()
 
 
+def reference_work_ms() -> float:
+    """The CPU time of a fixed piece of single-threaded Python (JSON and hashing), median of
+    five: the same code every run, so a higher figure means the machine itself is running
+    slower just then (its speed was seen to move by a factor of two within an hour)."""
+    document = {"items": [{"n": i, "name": "广州基准商贸有限公司", "codes": list(range(20))}
+                          for i in range(200)]}
+    times = []
+    for _ in range(5):
+        started = time.process_time()
+        for _ in range(5):
+            text = json.dumps(document, ensure_ascii=False)
+            json.loads(text)
+            hashlib.sha256(text.encode() * 20).digest()
+        times.append((time.process_time() - started) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def machine_cpu_ticks() -> tuple[int, int]:
+    """(all, stolen): the machine's CPU ticks so far, from the first line of ``/proc/stat``
+    (user, nice, system, idle, iowait, irq, softirq, steal; guest time is inside user)."""
+    with open("/proc/stat") as stat:
+        fields = [int(value) for value in stat.readline().split()[1:9]]
+    return sum(fields), fields[7]
+
+
+def stolen_percent(before: tuple[int, int], after: tuple[int, int]) -> float:
+    """The share of the machine's CPU time the hypervisor gave to others in between."""
+    total = after[0] - before[0]
+    return round(100 * (after[1] - before[1]) / total, 1) if total > 0 else 0.0
+
+
 def run_load(gateway_url: str, database_url_template: str,
              processes: dict[str, subprocess.Popen], rate: float, seconds: float) -> dict:
     """One load phase at ``rate`` submissions/s for ``seconds``; the figures and the check."""
@@ -393,9 +425,12 @@ def run_load(gateway_url: str, database_url_template: str,
     meter = CpuMeter(platform_groups(processes))
     sampler = MemorySampler(processes)
     at_rest = sampler.at_rest()
+    reference_ms = reference_work_ms()
     with sampler:
         meter.start()
+        ticks_before = machine_cpu_ticks()
         submissions = uvloop.run(_open_loop(gateway_url, marker, rate, seconds))
+        ticks_after = machine_cpu_ticks()
         result = account(intake_url, workflow_url, marker, submissions, wait_s=60)
         spent = meter.stop()
     close_submitted_cases(workflow_url)
@@ -403,6 +438,8 @@ def run_load(gateway_url: str, database_url_template: str,
     result.update({
         "offered_per_s": rate,
         "seconds": seconds,
+        "cpu_stolen_pct": stolen_percent(ticks_before, ticks_after),
+        "reference_work_ms": [reference_ms, reference_work_ms()],  # before, after
         "cpu_ms_per_submission": {name: round(ms / done, 2) for name, ms in spent.items()},
         "cpu_ms_per_submission_total": round(sum(spent.values()) / done, 2),
         "memory_mb": {name: {"at_rest": at_rest[name], "under_load": round(peak, 1)}

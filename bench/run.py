@@ -419,7 +419,8 @@ LABELS = {
 
 
 def report(figures: dict[str, dict], rates: dict[str, dict], loads: dict[str, dict],
-           registry: dict, quick: bool) -> dict:
+           registry: dict, quick: bool, stolen_pct: float | None = None,
+           reference_ms: float | None = None) -> dict:
     anchor = figures["nameko_echo"]["median_ms"]
     for figure in figures.values():
         figure["ratio_to_a"] = round(figure["median_ms"] / anchor, 3)
@@ -440,7 +441,8 @@ def report(figures: dict[str, dict], rates: dict[str, dict], loads: dict[str, di
         "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "quick": quick,
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
-                    "platform": host.platform()},
+                    "platform": host.platform(), "cpu_stolen_pct": stolen_pct,
+                    "reference_work_ms": reference_ms},
         "registry": registry,
         "figures": figures,
         "rates": rates,
@@ -508,6 +510,17 @@ def markdown(result: dict) -> str:
             "**LOSS CHECK FAILED**"
         lines.append(f"- loss check {name}: {check['lost']} lost, {check['duplicated']} "
                      f"duplicated — {verdict}")
+    machine = result["machine"]
+    if machine.get("reference_work_ms") is not None:
+        before = "".join(f", {run['reference_work_ms'][0]} before and "
+                         f"{run['reference_work_ms'][1]} after {name}" for name, run in
+                         result["submissions"].items() if "reference_work_ms" in run)
+        during = "".join(f", {run['cpu_stolen_pct']} % during {name}" for name, run in
+                         result["submissions"].items() if "cpu_stolen_pct" in run)
+        lines.append(f"- the machine's speed: the reference work took "
+                     f"{machine['reference_work_ms']} ms of CPU at the start{before} (the same "
+                     f"code each time: higher is slower); CPU stolen by the hypervisor "
+                     f"{machine['cpu_stolen_pct']} % of the run{during}")
     mode = "quick" if result["quick"] else "full"
     lines.append(f"\n{mode} run at {result['when']} on {result['machine']['cpus']} CPUs, "
                  f"Python {result['machine']['python']}")
@@ -558,6 +571,8 @@ def main(argv: list[str] | None = None) -> int:
         case_number = create_case(running.url)
         case_url = f"{running.url}/api/v1/dev/cases/{case_number}"
         officer_headers = officer.officer_headers(running.url)
+        ticks_before = load.machine_cpu_ticks()
+        reference_ms = load.reference_work_ms()
 
         interleaved = {
             "nameko_echo": lambda: NamekoEchoProbe(env),
@@ -619,6 +634,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"instance(s): {LOAD_RATE}/s for {LOAD_SECONDS[mode]} s ...", flush=True)
             loads[name] = load.run_load(running.url, env["DATABASE_URL_TEMPLATE"],
                                         dict(running.processes), LOAD_RATE, LOAD_SECONDS[mode])
+        stolen = load.stolen_percent(ticks_before, load.machine_cpu_ticks())
     finally:
         running.stop_all()
         for process in helpers:
@@ -629,7 +645,7 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 process.kill()
 
-    result = report(figures, rates, loads, registry, args.quick)
+    result = report(figures, rates, loads, registry, args.quick, stolen, reference_ms)
     RESULTS.mkdir(parents=True, exist_ok=True)
     # a partial run (--only) never overwrites the full picture in latest.*
     stem = "partial" if args.only else "latest"

@@ -64,3 +64,27 @@ def test_one_lost_or_duplicated_submission_fails_the_loss_check_whatever_the_spe
         assert failed["targets"]["submission_rate"]["met"] is True
         assert "**LOSS CHECK FAILED**" in markdown(failed)
         assert loss_check_failed(failed) is True  # make bench exits 1
+
+
+def test_the_machines_speed_is_reported_for_the_run_and_before_each_load():
+    loads = {"submissions_1_instance": {**load_run(), "cpu_stolen_pct": 12.5,
+                                        "reference_work_ms": [31.0, 33.5]}}
+    result = report({"nameko_echo": figure(2.0)}, {}, loads, {"subjects": 1}, quick=False,
+                    stolen_pct=4.0, reference_ms=24.0)
+    assert result["machine"]["cpu_stolen_pct"] == 4.0
+    assert result["machine"]["reference_work_ms"] == 24.0
+    line = next(line for line in markdown(result).splitlines() if "machine's speed" in line)
+    assert ("24.0 ms of CPU at the start, 31.0 before and 33.5 after submissions_1_instance"
+            in line)
+    assert "stolen by the hypervisor 4.0 % of the run, 12.5 % during submissions_1_instance" \
+        in line
+
+
+def test_stolen_time_is_the_steal_share_of_all_ticks_in_between():
+    from bench.load import machine_cpu_ticks, reference_work_ms, stolen_percent
+
+    assert stolen_percent((1000, 10), (1400, 110)) == 25.0
+    assert stolen_percent((1000, 10), (1000, 10)) == 0.0
+    total, stolen = machine_cpu_ticks()
+    assert total > stolen >= 0
+    assert reference_work_ms() > 0
