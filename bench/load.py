@@ -386,8 +386,10 @@ def settle(database_url_template: str, timeout_s: float = 120) -> None:
 
 def reference_work_ms() -> float:
     """The CPU time of a fixed piece of single-threaded Python (JSON and hashing), median of
-    five: the same code every run, so a higher figure means the machine itself is running
-    slower just then (its speed was seen to move by a factor of two within an hour)."""
+    five, taken while the platform idles: the same code every run, so a higher figure means
+    the machine itself runs slower just then. Not meaningful while anything else runs: the
+    two cores slow each other down (13.4 ms with the other core idle, 24.3 ms with a busy
+    loop on it)."""
     document = {"items": [{"n": i, "name": "广州基准商贸有限公司", "codes": list(range(20))}
                           for i in range(200)]}
     times = []
@@ -439,7 +441,7 @@ def run_load(gateway_url: str, database_url_template: str,
         "offered_per_s": rate,
         "seconds": seconds,
         "cpu_stolen_pct": stolen_percent(ticks_before, ticks_after),
-        "reference_work_ms": [reference_ms, reference_work_ms()],  # before, after
+        "reference_work_ms": reference_ms,
         "cpu_ms_per_submission": {name: round(ms / done, 2) for name, ms in spent.items()},
         "cpu_ms_per_submission_total": round(sum(spent.values()) / done, 2),
         "memory_mb": {name: {"at_rest": at_rest[name], "under_load": round(peak, 1)}

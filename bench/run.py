@@ -512,8 +512,7 @@ def markdown(result: dict) -> str:
                      f"duplicated — {verdict}")
     machine = result["machine"]
     if machine.get("reference_work_ms") is not None:
-        before = "".join(f", {run['reference_work_ms'][0]} before and "
-                         f"{run['reference_work_ms'][1]} after {name}" for name, run in
+        before = "".join(f", {run['reference_work_ms']} before {name}" for name, run in
                          result["submissions"].items() if "reference_work_ms" in run)
         during = "".join(f", {run['cpu_stolen_pct']} % during {name}" for name, run in
                          result["submissions"].items() if "cpu_stolen_pct" in run)

@@ -68,14 +68,13 @@ def test_one_lost_or_duplicated_submission_fails_the_loss_check_whatever_the_spe
 
 def test_the_machines_speed_is_reported_for_the_run_and_before_each_load():
     loads = {"submissions_1_instance": {**load_run(), "cpu_stolen_pct": 12.5,
-                                        "reference_work_ms": [31.0, 33.5]}}
+                                        "reference_work_ms": 31.0}}
     result = report({"nameko_echo": figure(2.0)}, {}, loads, {"subjects": 1}, quick=False,
                     stolen_pct=4.0, reference_ms=24.0)
     assert result["machine"]["cpu_stolen_pct"] == 4.0
     assert result["machine"]["reference_work_ms"] == 24.0
     line = next(line for line in markdown(result).splitlines() if "machine's speed" in line)
-    assert ("24.0 ms of CPU at the start, 31.0 before and 33.5 after submissions_1_instance"
-            in line)
+    assert "24.0 ms of CPU at the start, 31.0 before submissions_1_instance" in line
     assert "stolen by the hypervisor 4.0 % of the run, 12.5 % during submissions_1_instance" \
         in line
 
