@@ -37,8 +37,8 @@ class Response:
         return self
 
 
-class _Answer:
-    """httptools' callbacks for one response."""
+class Answer:
+    """httptools' callbacks for one response (the load generator's connections use it too)."""
 
     def __init__(self):
         self.body = bytearray()
@@ -116,7 +116,7 @@ class Client:
 
     def _exchange(self, message: bytes, what: str) -> Response:
         self._sock.sendall(message)
-        answer = _Answer()
+        answer = Answer()
         parser = httptools.HttpResponseParser(answer)
         while not answer.complete:
             data = self._sock.recv(65536)

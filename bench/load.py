@@ -36,6 +36,8 @@ from stdnum.cn import uscc
 from credit_common.contracts.vocabulary import RecordType
 from credit_common.reference.organisation import DISTRICTS
 
+from bench.http import Answer
+
 CLIENTS = 64
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
@@ -60,20 +62,6 @@ def _subject_code() -> str:
     return body + uscc.calc_check_digit(body)
 
 
-class _Answer:
-    """httptools' callbacks for one response."""
-
-    def __init__(self):
-        self.body = bytearray()
-        self.complete = False
-
-    def on_body(self, chunk: bytes) -> None:
-        self.body += chunk
-
-    def on_message_complete(self) -> None:
-        self.complete = True
-
-
 class _Connection:
     """One keep-alive HTTP/1.1 connection that posts JSON and reads the answer.
 
@@ -93,7 +81,7 @@ class _Connection:
         self.writer.write(
             f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n{head}\r\n".encode() + body)
-        answer = _Answer()
+        answer = Answer()
         parser = httptools.HttpResponseParser(answer)
         while not answer.complete:
             data = await self.reader.read(65536)
