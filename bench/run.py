@@ -570,6 +570,7 @@ def main(argv: list[str] | None = None) -> int:
         case_number = create_case(running.url)
         case_url = f"{running.url}/api/v1/dev/cases/{case_number}"
         officer_headers = officer.officer_headers(running.url)
+        load.wait_until_quiet()
         ticks_before = load.machine_cpu_ticks()
         reference_ms = load.reference_work_ms()
 

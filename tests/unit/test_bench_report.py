@@ -1,8 +1,14 @@
 """How ``make bench`` judges what it measured: a target is met or MISSED by its figure, ratios
 are to the echo anchor (a), and a single lost or duplicated submission fails the loss check
-however fast the run was."""
+however fast the run was; and the readings of the machine's own speed beside them."""
+
+import os
+import subprocess
+import sys
 
 from bench.run import loss_check_failed, markdown, report
+
+SPIN_FOR_3_S = "import time\nend = time.time() + 3\nwhile time.time() < end:\n    pass\n"
 
 
 def figure(median_ms: float, p95_ms: float | None = None) -> dict:
@@ -87,3 +93,16 @@ def test_stolen_time_is_the_steal_share_of_all_ticks_in_between():
     total, stolen = machine_cpu_ticks()
     assert total > stolen >= 0
     assert reference_work_ms() > 0
+
+
+def test_a_core_kept_busy_shows_in_the_machines_busy_share():
+    from bench.load import machine_busy_percent
+
+    spinning = subprocess.Popen([sys.executable, "-c", SPIN_FOR_3_S])
+    try:
+        # one core of os.cpu_count() spinning is at least that share of the machine, less a
+        # margin for the moment it takes to start
+        assert machine_busy_percent(1.0) > 0.8 * 100 / os.cpu_count()
+    finally:
+        spinning.kill()
+        spinning.wait()
