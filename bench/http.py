@@ -100,21 +100,27 @@ class Client:
         if body or method != "GET":
             head.append(f"Content-Length: {len(body)}")
         message = ("\r\n".join(head) + "\r\n\r\n").encode() + body
-        for attempt in (1, 2):
-            fresh = self._sock is None
-            if fresh:
-                self._sock = socket.create_connection((self.host, self.port), self.timeout)
-                self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            try:
-                return self._exchange(message, f"{method} {path}")
-            except ConnectionError:
-                self.close()
-                # a kept-alive connection the server closed meanwhile: once more, afresh
-                if fresh or attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        what = f"{method} {path}"
+        kept_alive = self._sock is not None
+        try:
+            return self._exchange(message, what)
+        except ConnectionError:
+            if not kept_alive:
+                raise
+            # the server closed the kept-alive connection meanwhile: once more, afresh
+            return self._exchange(message, what)
 
     def _exchange(self, message: bytes, what: str) -> Response:
+        if self._sock is None:
+            self._sock = socket.create_connection((self.host, self.port), self.timeout)
+            self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        try:
+            return self._send_and_read(message, what)
+        except ConnectionError:
+            self.close()
+            raise
+
+    def _send_and_read(self, message: bytes, what: str) -> Response:
         self._sock.sendall(message)
         answer = Answer()
         parser = httptools.HttpResponseParser(answer)

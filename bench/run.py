@@ -353,8 +353,8 @@ class HttpGetProbe:
         self.client.close()
 
 
-def measure_in_rounds(probes: dict, rounds: int, calls: int, warmup: int,
-                      progress=lambda message: None) -> dict[str, list[float]]:
+def measure_in_rounds(probes: dict, rounds: int, calls: int, warmup: int
+                      ) -> dict[str, list[float]]:
     """Each probe's latencies, taken in ``rounds`` alternating blocks of ``calls // rounds``.
 
     This machine's speed drifts within seconds (every process, the unchanged client included,
@@ -372,7 +372,6 @@ def measure_in_rounds(probes: dict, rounds: int, calls: int, warmup: int,
         names = list(opened)
         per_round = max(1, calls // rounds)
         for round_ in range(rounds):
-            progress(f"round {round_ + 1} of {rounds}")
             start = round_ % len(names)
             for name in names[start:] + names[:start]:
                 latencies[name] += opened[name].block(per_round)
