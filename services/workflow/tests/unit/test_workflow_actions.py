@@ -150,3 +150,15 @@ def test_working_days_follow_the_calendar_overrides_and_fall_back_for_unknown_ye
     assert later.add_working_days(date(2026, 12, 31), 2) == date(2027, 1, 4)
     assert later.fallback_days and later.source(date(2027, 1, 4)) == "fallback"
     assert later.working_days_between(date(2026, 11, 23), date(2026, 11, 30)) == 5
+
+
+def test_every_calendar_notes_its_fallback_days_though_the_library_answers_are_remembered():
+    first, second = WorkingCalendar(), WorkingCalendar()
+    assert first.add_working_days(date(2027, 3, 5), 1) == date(2027, 3, 8)
+    # the same days asked again by another unit of work still warn, and still count the same
+    assert second.add_working_days(date(2027, 3, 5), 1) == date(2027, 3, 8)
+    assert second.fallback_days == first.fallback_days == {date(2027, 3, 6), date(2027, 3, 7),
+                                                             date(2027, 3, 8)}
+    # an override still wins over a remembered answer of the library
+    assert WorkingCalendar(overrides={date(2027, 3, 8): False}).add_working_days(
+        date(2027, 3, 5), 1) == date(2027, 3, 9)

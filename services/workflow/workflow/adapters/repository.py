@@ -242,30 +242,51 @@ class OfficerRepository:
         return [self._officer(r) for r in rows]
 
 
+class _CalendarRead:
+    """What one transaction read of the calendar data."""
+
+    def __init__(self):
+        self.rules: dict[date, dict] = {}
+        self.overrides: dict[date, bool] | None = None
+
+
 class CalendarRepository:
-    """Lives for one unit of work: what it read once it does not read again in it."""
+    """What it read once it does not read again in the same session: a session lives for one
+    worker, and a batch of events handled by one worker (one unit of work per event, one
+    transaction for all) reads the calendar once."""
+
+    _KEY = "workflow.calendar_read"
 
     def __init__(self, session: Session):
         self.session = session
-        self._rules: dict[date, dict] = {}
-        self._overrides: dict[date, bool] | None = None
+
+    @property
+    def _read(self) -> _CalendarRead:
+        read = self.session.info.get(self._KEY)
+        if read is None:
+            read = self.session.info[self._KEY] = _CalendarRead()
+        return read
 
     def prefetch(self, on: date) -> None:
         """The overrides and the deadline rules in force ``on``, in one round trip."""
+        read = self._read
+        if read.overrides is not None and on in read.rules:
+            return
         rules, overrides = self.session.execute(prepared(
             "SELECT (SELECT rules FROM deadline_rules WHERE effective_from <= :d "
             "ORDER BY effective_from DESC LIMIT 1), (SELECT coalesce(jsonb_object_agg("
             "day, is_working), '{}') FROM calendar_overrides)"), {"d": on}).one()
         if rules is not None:
-            self._rules[on] = rules
-        self._overrides = {date.fromisoformat(day): working
-                           for day, working in overrides.items()}
+            read.rules[on] = rules
+        read.overrides = {date.fromisoformat(day): working
+                          for day, working in overrides.items()}
 
     def overrides(self) -> dict[date, bool]:
-        if self._overrides is None:
-            self._overrides = dict(self.session.execute(text(
+        read = self._read
+        if read.overrides is None:
+            read.overrides = dict(self.session.execute(text(
                 "SELECT day, is_working FROM calendar_overrides")).all())
-        return dict(self._overrides)
+        return dict(read.overrides)
 
     def listing(self) -> list[dict]:
         rows = self.session.execute(text(
@@ -273,18 +294,19 @@ class CalendarRepository:
         return [dict(r._mapping) for r in rows]
 
     def set_override(self, day: date, is_working: bool, note: str) -> None:
-        self._overrides = None
+        self._read.overrides = None
         self.session.execute(text(
             "INSERT INTO calendar_overrides (day, is_working, note) VALUES (:d, :w, :n) "
             "ON CONFLICT (day) DO UPDATE SET is_working = EXCLUDED.is_working, "
             "note = EXCLUDED.note"), {"d": day, "w": is_working, "n": note})
 
     def deadline_rules(self, on: date) -> dict:
-        if on not in self._rules:
-            self._rules[on] = self.session.execute(text(
+        read = self._read
+        if on not in read.rules:
+            read.rules[on] = self.session.execute(text(
                 "SELECT rules FROM deadline_rules WHERE effective_from <= :d "
                 "ORDER BY effective_from DESC LIMIT 1"), {"d": on}).scalar_one()
-        return self._rules[on]
+        return read.rules[on]
 
 
 class DocumentRepository:
