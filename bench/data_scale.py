@@ -8,7 +8,6 @@ which the targets judge) and as HTTP through the gateway (what a browser sees).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import pathlib
@@ -22,9 +21,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 
-from gateway.rpc.client import RpcClient
-
-from bench import http as bench_http
+from bench import timing
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -91,59 +88,34 @@ def sample_codes(database_url: str, n: int, seed: int = 7, percent: float = 1) -
     return list(codes)
 
 
-async def _time_rpc(amqp_uri: str, calls: list[tuple[str, list]], warmup: int) -> list[float]:
-    client = RpcClient(amqp_uri, timeout_s=10)
-    await client.start(wait_s=5)
-    try:
-        latencies = []
-        for i, (method, args) in enumerate(calls):
-            started = time.perf_counter()
-            await client.call("disclosure", method, args=args)
-            if i >= warmup:
-                latencies.append((time.perf_counter() - started) * 1000)
-        return latencies
-    finally:
-        await client.close()
-
-
-def _time_http(urls: list[str], warmup: int) -> list[float]:
-    latencies = []
-    with bench_http.Client(urls[0]) as client:
-        for i, url in enumerate(urls):
-            started = time.perf_counter()
-            client.get(url).raise_for_status()
-            if i >= warmup:
-                latencies.append((time.perf_counter() - started) * 1000)
-    return latencies
-
-
 def search_calls(calls: int) -> list[dict]:
     return [SEARCH_MIX[i % len(SEARCH_MIX)] for i in range(calls)]
 
 
 def measure_search_rpc(amqp_uri: str, calls: int, warmup: int) -> list[float]:
-    queries = search_calls(warmup + calls)
-    return asyncio.run(_time_rpc(amqp_uri, [("search_records", [q]) for q in queries], warmup))
+    return timing.time_rpc(amqp_uri, "disclosure", [
+        ("search_records", {"query": q}) for q in search_calls(warmup + calls)], warmup)
 
 
 def measure_search_http(gateway_url: str, calls: int, warmup: int) -> list[float]:
     urls = [f"{gateway_url}/api/v1/public/records?"
             + "&".join(f"{k}={quote(v)}" for k, v in q.items())
             for q in search_calls(warmup + calls)]
-    return _time_http(urls, warmup)
+    return timing.time_http(urls, warmup)
 
 
 def measure_lookup_rpc(amqp_uri: str, codes: list[str], calls: int,
                        warmup: int) -> list[float]:
     rng = random.Random(11)
     chosen = [rng.choice(codes) for _ in range(warmup + calls)]
-    return asyncio.run(_time_rpc(amqp_uri, [("lookup_subject", [c]) for c in chosen], warmup))
+    return timing.time_rpc(amqp_uri, "disclosure", [
+        ("lookup_subject", {"code": c}) for c in chosen], warmup)
 
 
 def measure_lookup_http(gateway_url: str, codes: list[str], calls: int,
                         warmup: int) -> list[float]:
     rng = random.Random(13)
-    return _time_http([f"{gateway_url}/api/v1/public/subjects/{rng.choice(codes)}"
+    return timing.time_http([f"{gateway_url}/api/v1/public/subjects/{rng.choice(codes)}"
                        for _ in range(warmup + calls)], warmup)
 
 

@@ -4,7 +4,6 @@ through the gateway."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 import uuid
@@ -14,9 +13,9 @@ import sqlalchemy as sa
 
 from credit_common.reference.organisation import DISTRICTS, offices_of
 from credit_common.testing.platform import latest_login_code, wait_until
-from gateway.rpc.client import RpcClient
 
 from bench import http as bench_http
+from bench import timing
 
 BENCH_UNIT = "44010601"
 BENCH_PHONE = "13999990001"
@@ -115,34 +114,13 @@ def officer_headers(gateway_url: str) -> dict:
 
 
 def measure_todo_rpc(amqp_uri: str, officer_id: str, calls: int, warmup: int) -> list[float]:
-    async def run():
-        client = RpcClient(amqp_uri, timeout_s=10)
-        await client.start(wait_s=5)
-        try:
-            latencies = []
-            for i in range(warmup + calls):
-                started = time.perf_counter()
-                await client.call("workflow", "todo", kwargs={"officer_id": officer_id,
-                                                              "limit": 20})
-                if i >= warmup:
-                    latencies.append((time.perf_counter() - started) * 1000)
-            return latencies
-        finally:
-            await client.close()
-
-    return asyncio.run(run())
+    return timing.time_rpc(amqp_uri, "workflow", [
+        ("todo", {"officer_id": officer_id, "limit": 20})] * (warmup + calls), warmup)
 
 
 def measure_todo_http(gateway_url: str, headers: dict, calls: int, warmup: int) -> list[float]:
-    latencies = []
-    with bench_http.Client(gateway_url, headers=headers) as client:
-        for i in range(warmup + calls):
-            started = time.perf_counter()
-            client.get(f"{gateway_url}/api/v1/officer/cases", params={"limit": 20}
-                       ).raise_for_status()
-            if i >= warmup:
-                latencies.append((time.perf_counter() - started) * 1000)
-    return latencies
+    return timing.time_http([f"{gateway_url}/api/v1/officer/cases?limit=20"] * (warmup + calls),
+                            warmup, headers=headers)
 
 
 def measure_transition_http(gateway_url: str, headers: dict, calls: int,

@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bench import http as bench_http
+from bench import timing
 from bench.run import measure_in_rounds
 
 
@@ -123,3 +124,23 @@ def test_the_lean_client_reconnects_after_the_server_closed_and_raises_on_an_err
         with pytest.raises(bench_http.HttpStatusError, match="404"):
             missing.raise_for_status()
     assert len(_Handler.connections) == 2
+
+
+def test_timed_calls_leave_out_the_warmup_send_the_headers_and_stop_at_an_error(server):
+    seen = []
+    original = _Handler.do_GET
+
+    def recording(handler):
+        seen.append((handler.path, handler.headers["Authorization"]))
+        original(handler)
+
+    _Handler.do_GET = recording
+    try:
+        latencies = timing.time_http([f"{server}/cases?n={i}" for i in range(5)], warmup=2,
+                                     headers={"Authorization": "Bearer t"})
+        with pytest.raises(bench_http.HttpStatusError, match="404"):
+            timing.time_http([f"{server}/cases", f"{server}/missing"], warmup=0)
+    finally:
+        _Handler.do_GET = original
+    assert len(latencies) == 3 and all(ms > 0 for ms in latencies)
+    assert seen[:5] == [(f"/cases?n={i}", "Bearer t") for i in range(5)]
