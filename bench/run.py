@@ -89,6 +89,9 @@ TRANSITIONS = {"full": 300, "quick": 30}
 ROUNDS = {"full": 10, "quick": 5}
 #: an officer's clicks are seconds apart; 0.2 s lets one accept's events settle before the next
 TRANSITION_PAUSE_S = 0.2
+#: readings of the reference work this far apart (slowest / fastest) mark a run whose
+#: figures were taken at different speeds (steady runs here stayed within 1.05)
+UNSTEADY_SPEED_CHANGE = 1.3
 APPROVALS = {"full": 100, "quick": 20}
 REGISTRY_SUBJECTS = {"full": 1_000_000, "quick": 50_000}
 IMPORT_LINES = {"full": 50_000, "quick": 5_000}
@@ -436,12 +439,16 @@ def report(figures: dict[str, dict], rates: dict[str, dict], loads: dict[str, di
         value = everything[figure][statistic]
         met = value <= limit if sense == "max" else value >= limit
         targets[name] = {"what": what, f"target_{sense}": limit, "value": value, "met": met}
+    readings = [ms for ms in [reference_ms] + [run.get("reference_work_ms")
+                                               for run in loads.values()] if ms]
     return {
         "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "quick": quick,
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                     "platform": host.platform(), "cpu_stolen_pct": stolen_pct,
-                    "reference_work_ms": reference_ms},
+                    "reference_work_ms": reference_ms,
+                    "speed_change": round(max(readings) / min(readings), 2) if readings
+                    else None},
         "registry": registry,
         "figures": figures,
         "rates": rates,
@@ -519,6 +526,10 @@ def markdown(result: dict) -> str:
                      f"{machine['reference_work_ms']} ms of CPU at the start{before} (the same "
                      f"code each time: higher is slower); CPU stolen by the hypervisor "
                      f"{machine['cpu_stolen_pct']} % of the run{during}")
+        if (machine.get("speed_change") or 1) >= UNSTEADY_SPEED_CHANGE:
+            lines.append(f"- **the machine's speed changed {machine['speed_change']}× within "
+                         f"this run**: its figures compare with another run's only where the "
+                         f"reference work took about as long")
     mode = "quick" if result["quick"] else "full"
     lines.append(f"\n{mode} run at {result['when']} on {result['machine']['cpus']} CPUs, "
                  f"Python {result['machine']['python']}")

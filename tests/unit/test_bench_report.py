@@ -83,6 +83,13 @@ def test_the_machines_speed_is_reported_for_the_run_and_before_each_load():
     assert "24.0 ms of CPU at the start, 31.0 before submissions_1_instance" in line
     assert "stolen by the hypervisor 4.0 % of the run, 12.5 % during submissions_1_instance" \
         in line
+    # 31 / 24: the load ran at another speed than the anchors, and the report says so
+    assert result["machine"]["speed_change"] == 1.29
+    assert "speed changed" not in markdown(result)
+    loads["submissions_1_instance"]["reference_work_ms"] = 48.0
+    slowed = report({"nameko_echo": figure(2.0)}, {}, loads, {"subjects": 1}, quick=False,
+                    stolen_pct=4.0, reference_ms=24.0)
+    assert "**the machine's speed changed 2.0× within this run**" in markdown(slowed)
 
 
 def test_stolen_time_is_the_steal_share_of_all_ticks_in_between():
