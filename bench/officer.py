@@ -4,7 +4,6 @@ through the gateway."""
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 
@@ -12,7 +11,7 @@ import httpx
 import sqlalchemy as sa
 
 from credit_common.reference.organisation import DISTRICTS, offices_of
-from credit_common.testing.platform import latest_login_code, wait_until
+from credit_common.testing.platform import latest_login_code
 
 from bench import http as bench_http
 from bench import timing

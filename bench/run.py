@@ -49,7 +49,7 @@ from credit_common.testing.platform import Platform, free_port, service_processe
 from gateway.rpc.client import RpcClient, RpcError
 
 from bench import applicant, data_scale, load, officer
-from bench import http as bench_http
+from bench.timing import GatewayRpcProbe, HttpGetProbe
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -252,35 +252,6 @@ class NamekoEchoProbe:
             self.process.kill()
 
 
-class GatewayRpcProbe:
-    """The gateway's own RPC client calling ``service.method(**kwargs)``, without HTTP, on an
-    event loop of its own that lives across blocks."""
-
-    def __init__(self, amqp_uri: str, service: str, method: str, kwargs: dict):
-        self.loop = asyncio.new_event_loop()
-        self.client = RpcClient(amqp_uri, timeout_s=10)
-        self.call = (service, method, kwargs)
-        if not self.loop.run_until_complete(self.client.start(wait_s=5)):
-            raise RuntimeError("the gateway's RPC client did not connect within 5 s")
-
-    def block(self, calls: int) -> list[float]:
-        service, method, kwargs = self.call
-
-        async def run() -> list[float]:
-            latencies = []
-            for _ in range(calls):
-                started = time.perf_counter()
-                await self.client.call(service, method, kwargs=kwargs)
-                latencies.append((time.perf_counter() - started) * 1000)
-            return latencies
-
-        return self.loop.run_until_complete(run())
-
-    def close(self) -> None:
-        self.loop.run_until_complete(self.client.close())
-        self.loop.close()
-
-
 class RawPikaProbe:
     """Request/reply with nothing but pika: the floor any RPC over this broker stands on."""
 
@@ -334,26 +305,6 @@ class RawPikaProbe:
         self.connection.close()
         self.stop.set()
         self.thread.join(5)
-
-
-class HttpGetProbe:
-    """Sequential GETs of one URL over one keep-alive connection (like a browser), with the
-    bench's lean client or, for comparison, with httpx."""
-
-    def __init__(self, url: str, *, with_httpx: bool = False):
-        self.url = url
-        self.client = httpx.Client(timeout=10) if with_httpx else bench_http.Client(url)
-
-    def block(self, calls: int) -> list[float]:
-        latencies = []
-        for _ in range(calls):
-            started = time.perf_counter()
-            self.client.get(self.url).raise_for_status()
-            latencies.append((time.perf_counter() - started) * 1000)
-        return latencies
-
-    def close(self) -> None:
-        self.client.close()
 
 
 def measure_in_rounds(probes: dict, rounds: int, calls: int, warmup: int
@@ -587,13 +538,13 @@ def main(argv: list[str] | None = None) -> int:
         interleaved = {
             "nameko_echo": lambda: NamekoEchoProbe(env),
             "raw_pika": lambda: RawPikaProbe(env["AMQP_URI"]),
-            "fastapi_hello": lambda: HttpGetProbe(hello_url),
-            "gateway_rpc_echo": lambda: GatewayRpcProbe(env["AMQP_URI"], "bench_echo", "echo",
-                                                        {"value": "ping"}),
-            "gateway_case_read": lambda: HttpGetProbe(case_url),
-            "case_read_rpc": lambda: GatewayRpcProbe(env["AMQP_URI"], "workflow", "get_case",
-                                                     {"acceptance_number": case_number}),
-            "gateway_case_read_httpx": lambda: HttpGetProbe(case_url, with_httpx=True),
+            "fastapi_hello": lambda: HttpGetProbe([hello_url]),
+            "gateway_rpc_echo": lambda: GatewayRpcProbe(env["AMQP_URI"], "bench_echo",
+                                                        [("echo", {"value": "ping"})]),
+            "gateway_case_read": lambda: HttpGetProbe([case_url]),
+            "case_read_rpc": lambda: GatewayRpcProbe(env["AMQP_URI"], "workflow", [
+                ("get_case", {"acceptance_number": case_number})]),
+            "gateway_case_read_httpx": lambda: HttpGetProbe([case_url], with_httpx=True),
         }
         interleaved = {name: factory for name, factory in interleaved.items() if wanted(name)}
         print(f"[{time.monotonic() - begun:5.0f} s] measuring the anchors, (b) and (c) in "
