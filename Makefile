@@ -18,7 +18,7 @@ GATEWAY_PORT ?= 8000
 METRICS_BASE_PORT ?= 9100
 export GATEWAY_PORT
 
-.PHONY: help run test venv infra databases migrate demo-data demo-data-large import dlq dlq-replay bench lock clean
+.PHONY: help run test venv infra pages browser openapi databases migrate demo-data demo-data-large import dlq dlq-replay bench lock clean
 
 help:
 	@echo "make run    start the whole platform (gateway on 127.0.0.1:$(GATEWAY_PORT))"
@@ -38,6 +38,19 @@ venv: $(STAMP)
 
 infra:
 	@scripts/ensure-infra.sh
+
+# The applicant H5 and the officer workbench, built when their sources changed.
+pages:
+	@scripts/build-pages.sh
+
+# Debian's chromium for the browser tests.
+browser:
+	@scripts/ensure-browser.sh
+
+# After changing a gateway route: the OpenAPI document and the pages' generated API types.
+openapi: venv
+	@$(PY) -m gateway.openapi_document
+	@cd web && npm run --silent gen:api
 
 databases: venv infra
 	@$(PY) -m credit_common.db_admin create
@@ -59,13 +72,16 @@ import: migrate
 	@test -n "$(FILE)" || { echo "usage: make import FILE=records.jsonl [AGENCY=agency-code]"; exit 2; }
 	@$(PY) -m disclosure import "$(FILE)" $(if $(AGENCY),--agency $(AGENCY))
 
-run: migrate demo-data
+run: migrate demo-data pages
 	@echo ""
-	@echo "  信用修复平台  gateway  http://127.0.0.1:$(GATEWAY_PORT)"
+	@echo "  信用修复平台  申请人服务 http://127.0.0.1:$(GATEWAY_PORT)/          (手机浏览器或窄窗口)"
+	@echo "               办理工作台 http://127.0.0.1:$(GATEWAY_PORT)/workbench/"
+	@echo "               信用查询   http://127.0.0.1:$(GATEWAY_PORT)/public/search"
 	@echo "               API docs http://127.0.0.1:$(GATEWAY_PORT)/docs"
 	@echo "               health   http://127.0.0.1:$(GATEWAY_PORT)/healthz"
 	@echo "               metrics  intake :$$(($(METRICS_BASE_PORT)+0))  workflow :$$(($(METRICS_BASE_PORT)+200))  notification :$$(($(METRICS_BASE_PORT)+400))  disclosure :$$(($(METRICS_BASE_PORT)+600))  (gateway: /metrics)"
-	@echo "  demo subjects (their legal representatives' phones will be the demo applicant logins):"
+	@echo "  demo subjects (their legal representatives' phones are the demo applicant logins;"
+	@echo "  the SMS code is in the development SMS box: http://127.0.0.1:$(GATEWAY_PORT)/api/v1/dev/sms?phone=13800000001):"
 	@echo "    13800000001 广州天河示范科技有限公司 (行政处罚)   13800000002 广州越秀示范贸易有限公司 (经营异常名录)"
 	@echo "    13800000003 白云区示范便利店 (个体户异常状态)      13800000004 从化区示范荔枝专业合作社 (合作社异常名录)"
 	@echo "    13800000005 广州番禺示范食品有限公司 (严重违法失信名单)"
@@ -76,10 +92,10 @@ run: migrate demo-data
 	@echo "  try: curl -sG 'http://127.0.0.1:$(GATEWAY_PORT)/api/v1/public/subjects' --data-urlencode 'q=示范'"
 	@echo "  Ctrl-C stops every process started here."
 	@echo ""
-	DEV_MODE=$${DEV_MODE:-true} PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start -f deploy/Procfile -d . \
+	DEV_MODE=$${DEV_MODE:-true} PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(GATEWAY_PORT)} PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start -f deploy/Procfile -d . \
 	  -p $(METRICS_BASE_PORT) -c intake=$(INTAKE_INSTANCES),workflow=$(WORKFLOW_INSTANCES),notification=$(NOTIFICATION_INSTANCES),disclosure=$(DISCLOSURE_INSTANCES),intake_relay=$(RELAY_INSTANCES),workflow_relay=$(RELAY_INSTANCES),notification_relay=$(RELAY_INSTANCES),disclosure_relay=$(RELAY_INSTANCES),disclosure_inbound=1,gateway=1
 
-test: venv infra
+test: venv infra pages browser
 	@$(PY) -m tests.run
 
 dlq: venv

@@ -8,6 +8,7 @@ everything it made, whatever happened. It fails if any suite fails or runs no te
 
 from __future__ import annotations
 
+import argparse
 import os
 import pathlib
 import shutil
@@ -31,12 +32,32 @@ SUITES = [
     ("gateway integration", ["gateway/tests/integration"],
      ["-p", "no:pytest_nameko", "-p", "credit_common.testing.fixtures"]),
     ("end-to-end", ["tests/e2e"], ["-p", "no:pytest_nameko", "-p", "credit_common.testing.fixtures"]),
+    ("browser", ["tests/browser"], ["-p", "no:pytest_nameko", "-p", "credit_common.testing.fixtures"]),
 ]
+#: the pages' own unit tests (Vitest), run before the browser suite
+WEB_UNIT = "web unit"
 
 
-def main() -> int:
+def run_web_unit_tests() -> int:
+    return subprocess.call(["npm", "test", "--silent"], cwd=ROOT / "web")
+
+
+def parse_arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tests.run",
+                                     description="make test: every suite, isolated per run")
+    parser.add_argument("--suite", action="append", choices=[WEB_UNIT, *(n for n, *_ in SUITES)],
+                        help="run only this suite (repeatable)")
+    parser.add_argument("pytest_args", nargs="*", help="passed on to pytest (e.g. -k name)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(sys.argv[1:] if argv is None else argv)
+    chosen = set(arguments.suite or [WEB_UNIT, *(n for n, *_ in SUITES)])
     rid = isolation.run_id()
-    env = {**os.environ, **isolation.environment(rid), "PYTHONWARNINGS": "ignore"}
+    output = ROOT / "var" / "test-output" / rid
+    env = {**os.environ, **isolation.environment(rid), "PYTHONWARNINGS": "ignore",
+           "TEST_OUTPUT_DIR": str(output)}
     print(f"test run {rid}: vhost {isolation.vhost_name(rid)}, databases credit_t{rid}_*",
           flush=True)
     started = time.monotonic()
@@ -45,13 +66,20 @@ def main() -> int:
         isolation.create_vhost(rid)
         for service, url in isolation.create_databases(rid).items():
             isolation.migrate(service, url, str(ROOT))
+        if WEB_UNIT in chosen:
+            print(f"\n=== {WEB_UNIT} ===", flush=True)
+            if run_web_unit_tests() != 0:
+                failures.append(f"{WEB_UNIT}: vitest failed")
         for name, paths, options in SUITES:
+            if name not in chosen:
+                continue
             paths = [p for p in paths if (ROOT / p).exists()]
             if not paths:
                 failures.append(f"{name}: no test directory")
                 continue
             print(f"\n=== {name} ===", flush=True)
-            code = subprocess.call([PY, "-m", "pytest", "-q", *options, *paths], cwd=ROOT, env=env)
+            code = subprocess.call([PY, "-m", "pytest", "-q", *options, *paths,
+                                    *arguments.pytest_args], cwd=ROOT, env=env)
             if code == 5:
                 failures.append(f"{name}: ran no test")
             elif code != 0:
@@ -64,6 +92,8 @@ def main() -> int:
     if failures:
         print(f"\nFAILED after {elapsed:.0f} s: " + "; ".join(failures), flush=True)
         return 1
+    if output.exists():
+        print(f"test output (screenshots): {output}", flush=True)
     print(f"\nall suites passed in {elapsed:.0f} s", flush=True)
     return 0
 

@@ -11,6 +11,7 @@ from gateway import __version__
 from gateway.api.deps import SessionCache
 from gateway.api.errors import install_error_handlers
 from gateway.api.middleware import GatewayMiddleware
+from gateway.api.pages import install_pages
 from gateway.api.routes import applicant, dev, health, officer, public
 from gateway.core.config import GatewaySettings, get_settings
 from gateway.rpc.client import RpcClient
@@ -45,4 +46,5 @@ def create_app(settings: GatewaySettings | None = None, rpc: RpcClient | None = 
     app.include_router(officer.admin_router)
     if settings.dev_mode:
         app.include_router(dev.router)
+    install_pages(app, settings.web_root)
     return app

@@ -29,6 +29,8 @@ def platform(test_run_id, amqp_uri, database_urls, tmp_path_factory):
     log_dir = pathlib.Path(tmp_path_factory.mktemp("logs"))
     env = {**isolation.environment(test_run_id), **E2E_SETTINGS}
     running = Platform(env=env, log_dir=log_dir)
+    # signing links and the documents' QR codes point at this run's gateway
+    running.env["PUBLIC_BASE_URL"] = running.url
     try:
         for name in service_processes():
             running.start(name)

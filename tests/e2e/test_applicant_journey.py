@@ -177,6 +177,7 @@ def test_a_penalty_application_from_login_to_acceptance_number(http, disclosure_
     assert downloaded.status_code == 200 and downloaded.content == PDF
 
     submit_url = f"{app_url}/submit"
+    assert http.get(app_url, headers=headers).json()["facts_and_reasons_required"] is True
     assert_error(http.post(submit_url, headers=headers), 422, "FORM_INCOMPLETE")
     version = http.get(app_url, headers=headers).json()["version"]
     patched = http.patch(app_url, headers=headers, json={
@@ -195,7 +196,9 @@ def test_a_penalty_application_from_login_to_acceptance_number(http, disclosure_
     assert http.post(f"{app_url}/seal", headers=headers).json()["e_seal"] is True
     link = http.post(f"{app_url}/signature-link", headers=headers).json()
     assert link["qr_svg"].lstrip().startswith("<?xml") or "<svg" in link["qr_svg"]
-    path = httpx.URL(link["url"]).path
+    path = httpx.URL(link["api_url"]).path
+    token = path.rsplit("/", 1)[-1]
+    assert httpx.URL(link["url"]).path == f"/sign/{token}"  # the QR code opens the signing page
     shown = http.get(path).json()
     assert shown["subject_name"] == subject["name"] and shown["legal_rep_name"] == "陈大文"
     assert_error(http.post(path, json={"signer_name": "张三", "agree": True}), 422,
@@ -226,6 +229,10 @@ def test_a_penalty_application_from_login_to_acceptance_number(http, disclosure_
         "draft", "submitted", "pending_acceptance"]
     case = http.get(f"/api/v1/dev/cases/{number}")
     assert case.status_code == 200 and case.json()["application_id"] == application["id"]
+    # the working-day deadlines the case was opened with are the applicant's to see
+    assert detail["deadlines"] == {"accept_due": case.json()["accept_due"],
+                                   "decide_due": case.json()["decide_due"]}
+    assert detail["deadlines"]["accept_due"] >= TODAY.isoformat()
 
     # another applicant cannot see or touch it, and learns nothing about it
     stranger = auth(log_in(http, registry.new_phone()))
@@ -253,6 +260,8 @@ def test_a_list_application_needs_no_signature(http, disclosure_db):
     draft = http.post("/api/v1/applicant/applications", headers=headers, json={
         "subject_code": subject["uscc"], "record_type": "abnormal_operation_list",
         "record_ids": [record], "contact_name": "陈大文", "contact_phone": phone}).json()
+    detail = http.get(f"/api/v1/applicant/applications/{draft['id']}", headers=headers).json()
+    assert detail["facts_and_reasons_required"] is False and detail["deadlines"] is None
     for kind in ("application_form", "commitment", "correction_proof"):
         assert upload(http, headers, draft["id"], kind, PDF).status_code == 201
     submitted = http.post(f"/api/v1/applicant/applications/{draft['id']}/submit",
@@ -321,7 +330,7 @@ def test_fifty_concurrent_submissions_get_fifty_distinct_numbers(http, disclosur
 def sign_off(http, headers, app_url, signer="陈大文"):
     assert http.post(f"{app_url}/seal", headers=headers).status_code == 200
     link = http.post(f"{app_url}/signature-link", headers=headers).json()
-    path = httpx.URL(link["url"]).path
+    path = httpx.URL(link["api_url"]).path
     assert http.post(path, json={"signer_name": signer, "agree": True}).status_code == 200
 
 

@@ -106,7 +106,7 @@ def applicant_with_draft(http, disclosure_db, record_type):
     if signed:
         assert http.post(f"{app_url}/seal", headers=headers).status_code == 200
         link = http.post(f"{app_url}/signature-link", headers=headers).json()
-        http.post(httpx.URL(link["url"]).path,
+        http.post(httpx.URL(link["api_url"]).path,
                   json={"signer_name": "陈大文", "agree": True}).raise_for_status()
     return headers, subject, record, application, app_url
 

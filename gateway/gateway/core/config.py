@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pathlib
 from functools import lru_cache
 
 from pydantic import Field
@@ -9,6 +10,8 @@ from pydantic import Field
 from credit_common.settings import CommonSettings
 
 SERVICES = ("intake", "workflow", "notification", "disclosure")
+#: the repository's web/ folder (an image puts the built pages elsewhere: WEB_ROOT)
+DEFAULT_WEB_ROOT = pathlib.Path(__file__).resolve().parents[3] / "web"
 
 
 class GatewaySettings(CommonSettings):
@@ -32,6 +35,8 @@ class GatewaySettings(CommonSettings):
     session_check_cache_s: float = Field(10.0, ge=0, validation_alias="SESSION_CHECK_CACHE_S")
     #: the public address the legal representative's signing link and QR code point to
     public_base_url: str = Field("http://127.0.0.1:8000", validation_alias="PUBLIC_BASE_URL")
+    #: holds applicant/dist and officer/dist, the built pages served at / and /workbench/
+    web_root: pathlib.Path = Field(DEFAULT_WEB_ROOT, validation_alias="WEB_ROOT")
 
 
 @lru_cache

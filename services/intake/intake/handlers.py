@@ -602,6 +602,7 @@ def application_detail(applicant_id: str, application_id: str, uow: IntakeUnitOf
         "timeline": uow.applications.timeline(application.id),
         "editable": application.status in ("draft", "returned"),
         "open": application.status in OPEN,
+        "facts_and_reasons_required": eligibility.facts_required(rules, application.record_type),
     }
 
 
@@ -625,6 +626,7 @@ def application_for_officer(application_id: str, uow: IntakeUnitOfWork) -> dict:
         "signing": signing_state(application, uow),
         "timeline": uow.applications.timeline(application.id),
         "editable": False,
+        "facts_and_reasons_required": eligibility.facts_required(rules, application.record_type),
     }
 
 

@@ -61,6 +61,7 @@ def detail_view(detail: dict) -> dict:
         "signing": detail["signing"],
         "timeline": timeline_view(detail["timeline"]),
         "editable": detail["editable"],
+        "facts_and_reasons_required": detail["facts_and_reasons_required"],
     }
 
 

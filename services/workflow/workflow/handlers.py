@@ -275,7 +275,7 @@ def issue_document(case: Case, kind: str, opinion: str | None, today: date,
         "paragraphs": documents.paragraphs(kind, view, opinion, decide_days),
         "steps": [step_view(s) for s in uow.cases.steps(case.id)]
         if kind == "approval_form" else [],
-        "verify_url": f"{public_base_url.rstrip('/')}/api/v1/public/documents/verify?code={code}",
+        "verify_url": f"{public_base_url.rstrip('/')}/verify?code={code}",
     }
     document = {"id": uuid.uuid4(), "case_id": case.id, "application_id": case.application_id,
                 "kind": kind, "number": number, "verification_code": code,

@@ -23,6 +23,7 @@ from gateway.api.downloads import download
 from gateway.api.routing import PrefixRouter
 from gateway.core.errors import ApiError
 from gateway.core.security import Principal, login_answer
+from gateway.rpc.client import RemoteError
 
 router = PrefixRouter(prefix="/api/v1/applicant", tags=["申请人"])
 signing_router = PrefixRouter(prefix="/api/v1/public/signatures", tags=["法定代表人签名"])
@@ -231,11 +232,29 @@ async def my_applications(applicant: Applicant, call: Caller,
                       cursor=cursor)
 
 
-@router.get("/applications/{application_id}", summary="申请详情、所需材料、签名状态与办理进度")
+@router.get("/applications/{application_id}", summary="申请详情、所需材料、签名状态与办理进度",
+            description="已提交的申请另有 `deadlines`：受理时限 `accept_due` 与办理时限 "
+                        "`decide_due`（工作日计算；案件建立前为 null）。")
 async def application_detail(application_id: ApplicationId, applicant: Applicant,
                              call: Caller):
-    return await call("intake", "application_detail", applicant_id=applicant.id,
-                      application_id=application_id)
+    detail = await call("intake", "application_detail", applicant_id=applicant.id,
+                        application_id=application_id)
+    detail["deadlines"] = await _deadlines(call, detail.get("acceptance_number"))
+    return detail
+
+
+async def _deadlines(call: Caller, acceptance_number: str | None) -> dict | None:
+    """The working-day deadlines workflow set when it opened the case; the case is opened
+    just after submission, so for a moment there is none yet."""
+    if not acceptance_number:
+        return None
+    try:
+        case = await call("workflow", "get_case", acceptance_number=acceptance_number)
+    except RemoteError as error:
+        if error.exc_path == "credit_common.errors.NotFound":
+            return None
+        raise
+    return {"accept_due": case.get("accept_due"), "decide_due": case.get("decide_due")}
 
 
 @router.get("/applications/{application_id}/preview", summary="预览（办理人员将看到的申请内容）")
@@ -307,10 +326,13 @@ async def signature_link(application_id: ApplicationId, applicant: Applicant, ca
                          settings: Settings):
     link = await call("intake", "signature_link", applicant_id=applicant.id,
                       application_id=application_id)
-    url = f"{settings.public_base_url.rstrip('/')}/api/v1/public/signatures/{link['token']}"
+    base = settings.public_base_url.rstrip("/")
+    # the QR code opens the signing page; the page reads and signs through api_url
+    url = f"{base}/sign/{link['token']}"
     svg = io.BytesIO()
     segno.make(url, error="m").save(svg, kind="svg", scale=4)
-    return {"url": url, "expires_at": link["expires_at"], "qr_svg": svg.getvalue().decode()}
+    return {"url": url, "api_url": f"{base}/api/v1/public/signatures/{link['token']}",
+            "expires_at": link["expires_at"], "qr_svg": svg.getvalue().decode()}
 
 
 @router.post("/applications/{application_id}/submit", summary="提交申请，取得受理编号")

@@ -1,0 +1,28 @@
+"""``python -m gateway.openapi_document [FILE]``: the gateway's OpenAPI document as production
+serves it (no development routes), written where the web pages generate their API types from."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import sys
+
+from gateway.core.config import GatewaySettings
+from gateway.main import create_app
+
+TYPES_SOURCE = pathlib.Path(__file__).resolve().parents[2] / "web/shared/src/api/openapi.json"
+
+
+def document() -> str:
+    app = create_app(GatewaySettings(DEV_MODE=False))
+    return json.dumps(app.openapi(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def main() -> None:
+    target = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else TYPES_SOURCE
+    target.write_text(document(), encoding="utf-8")
+    print(f"OpenAPI document written to {target}")
+
+
+if __name__ == "__main__":
+    main()

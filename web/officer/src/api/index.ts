@@ -1,0 +1,5 @@
+// The officer's session and the one typed client every api module uses.
+import { createApi, createTokenStore } from '@credit/shared'
+
+export const tokens = createTokenStore('officer')
+export const api = createApi(tokens)

@@ -1,0 +1,6 @@
+export * from './api/client'
+export * from './auth'
+export * from './errors'
+export * from './format'
+export * from './identity'
+export * from './vocabulary'

@@ -1,0 +1,61 @@
+// The Chinese words for the platform's shared codes (libs/common/credit_common/contracts/
+// vocabulary.py and reference/organisation.py), for both apps: the six record types, the
+// identity documents and the districts of the demo city.
+import type { components } from './api/schema'
+
+export type RecordType = components['schemas']['RecordType']
+export type DocumentType = components['schemas']['DocumentType']
+
+export const RECORD_TYPE_LABELS: Record<RecordType, string> = {
+  serious_illegal_list: '严重违法失信名单',
+  abnormal_operation_list: '经营异常名录',
+  individual_abnormal_status: '个体工商户经营异常状态',
+  cooperative_abnormal_list: '农民专业合作社经营异常名录',
+  penalty_publicity: '行政处罚信息公示',
+  other_department_penalty: '其他部门行政处罚',
+}
+
+/** The six types in the order the manuals list them, for a picker. */
+export const RECORD_TYPES: { value: RecordType; label: string }[] = (
+  Object.keys(RECORD_TYPE_LABELS) as RecordType[]
+).map((value) => ({ value, label: RECORD_TYPE_LABELS[value] }))
+
+export function isRecordType(value: unknown): value is RecordType {
+  return typeof value === 'string' && value in RECORD_TYPE_LABELS
+}
+
+/** Penalties carry a decision; the other types are lists a subject is put on. */
+export const PENALTY_RECORD_TYPES: readonly RecordType[] = ['penalty_publicity', 'other_department_penalty']
+
+/** DocumentType of the vocabulary with its Chinese label (resident ID first, then non-mainland). */
+export const DOCUMENT_TYPES: ReadonlyArray<{ code: DocumentType; label: string }> = [
+  { code: 'resident_id', label: '居民身份证' },
+  { code: 'passport', label: '护照' },
+  { code: 'hk_macao_permit', label: '港澳居民来往内地通行证' },
+  { code: 'taiwan_permit', label: '台湾居民来往大陆通行证' },
+  { code: 'hk_macao_taiwan_residence_permit', label: '港澳台居民居住证' },
+  { code: 'foreign_permanent_residence', label: '外国人永久居留身份证' },
+]
+
+export function documentTypeLabel(code: string | null | undefined): string {
+  return DOCUMENT_TYPES.find((d) => d.code === code)?.label ?? code ?? ''
+}
+
+/** Guangzhou's 11 districts by division code. */
+export const DISTRICTS: { code: string; name: string }[] = [
+  { code: '440103', name: '荔湾区' },
+  { code: '440104', name: '越秀区' },
+  { code: '440105', name: '海珠区' },
+  { code: '440106', name: '天河区' },
+  { code: '440111', name: '白云区' },
+  { code: '440112', name: '黄埔区' },
+  { code: '440113', name: '番禺区' },
+  { code: '440114', name: '花都区' },
+  { code: '440115', name: '南沙区' },
+  { code: '440117', name: '从化区' },
+  { code: '440118', name: '增城区' },
+]
+
+export function districtName(code: string | null | undefined): string {
+  return DISTRICTS.find((d) => d.code === code)?.name ?? ''
+}
