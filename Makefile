@@ -17,6 +17,9 @@ RELAY_INSTANCES ?= 1
 GATEWAY_PORT ?= 8000
 METRICS_BASE_PORT ?= 9100
 export GATEWAY_PORT
+# what make starts is a development platform; production sets APP_ENV=production (README)
+APP_ENV ?= development
+export APP_ENV
 
 .PHONY: help run test venv infra pages browser openapi databases migrate demo-data demo-data-large import dlq dlq-replay bench lock clean
 

@@ -120,12 +120,17 @@ def prepare_broker_and_databases() -> dict[str, str]:
     return {
         "AMQP_URI": f"amqp://guest:guest@{isolation.RABBIT_HOST}/{VHOST}",
         "DATABASE_URL_TEMPLATE": template,
+        "APP_ENV": "development",
         "DEV_MODE": "true",
         "LOG_LEVEL": "WARNING",
         "RELAY_POLL_INTERVAL_S": "1",
         # the bench's officer logs in on every run
         "LOGIN_RESEND_INTERVAL_S": "0",
         "LOGIN_DAILY_LIMIT": "100000",
+        # the load comes from one address: the per-IP limits would measure themselves
+        "RATE_LIMIT_PUBLIC": "100000000/minute",
+        "RATE_LIMIT_LOGIN": "100000000/minute",
+        "RATE_LIMIT_PREFIX": "credit-bench",
     }
 
 

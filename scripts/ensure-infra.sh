@@ -39,6 +39,23 @@ if ! rabbit_up; then
   wait_for rabbit_up || { echo "RabbitMQ did not come up on 127.0.0.1:5672" >&2; exit 1; }
 fi
 
+# The gateway's rate limits count in Redis.
+redis_up() { timeout 2 bash -c '</dev/tcp/127.0.0.1/6379' 2>/dev/null; }
+if ! redis_up; then
+  if ! command -v redis-server >/dev/null; then
+    if can_install; then
+      echo "Redis is not installed: installing it with apt-get"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    else
+      echo "Redis is missing: install redis-server (Debian: apt-get install redis-server)" >&2
+      exit 1
+    fi
+  fi
+  echo "starting Redis"
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 >/dev/null || true
+  wait_for redis_up || { echo "Redis did not come up on 127.0.0.1:6379" >&2; exit 1; }
+fi
+
 # Official documents embed a Chinese Song typeface (services/workflow/.../documents_pdf.py).
 DOCUMENT_FONT=/usr/share/fonts/truetype/arphic/uming.ttc
 if [ ! -f "$DOCUMENT_FONT" ]; then
@@ -56,4 +73,4 @@ if ! psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1;
   echo "PostgreSQL answers but user postgres cannot log in over 127.0.0.1 without a password: allow trust (or set DATABASE_URL_TEMPLATE with credentials)" >&2
   exit 1
 fi
-echo "PostgreSQL and RabbitMQ are up; the documents' font is installed"
+echo "PostgreSQL, RabbitMQ and Redis are up; the documents' font is installed"

@@ -14,7 +14,8 @@ TYPES_SOURCE = pathlib.Path(__file__).resolve().parents[2] / "web/shared/src/api
 
 
 def document() -> str:
-    app = create_app(GatewaySettings(DEV_MODE=False))
+    # the routes production serves; development settings only spare it a real secret
+    app = create_app(GatewaySettings(APP_ENV="development", DEV_MODE=False))
     return json.dumps(app.openapi(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 

@@ -14,11 +14,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from credit_common.clock import now
+from credit_common.testing.files import minimal_pdf, minimal_png
 from credit_common.testing.platform import latest_login_code, wait_until
 from tests.e2e import registry
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+#: real files: intake parses every upload (a few magic bytes no longer pass)
+PDF = minimal_pdf()
+PNG = minimal_png()
 EXE = b"MZ\x90\x00" + b"\x00" * 200
 #: the platform's business day (Asia/Shanghai)
 TODAY = now().date()
@@ -329,7 +331,7 @@ def test_manual_subject_entry_checks_the_code_before_sending(
     phone.get_by_label("统一社会信用代码/注册号").fill(uscc)
     expect(phone.get_by_text("统一社会信用代码或注册号校验位错误，请核对")).to_have_count(0)
     phone.get_by_role("button", name="确认身份，下一步").click()
-    expect(phone.get_by_role("main").get_by_role("alert")).to_contain_text("以下信息与登记信息不一致：法定代表人（负责人）姓名")
+    expect(phone.get_by_role("main").get_by_role("alert")).to_contain_text("填写的信息与登记信息不一致")
     assert len(posted) == 1
     shot(phone, "02-mismatch")
     phone.get_by_label("法定代表人姓名").fill("陈大文")

@@ -6,6 +6,7 @@ import pytest
 from stdnum.cn import uscc
 
 from credit_common.testing import isolation
+from credit_common.testing.log_scan import scan_logs
 from credit_common.testing.platform import Platform, service_processes
 
 
@@ -21,6 +22,9 @@ E2E_SETTINGS = {
     "LOGIN_IP_HOURLY_LIMIT": "100000",
     # the deadline timer, often enough for a test to see its notices
     "DEADLINE_CHECK_INTERVAL_S": "1",
+    # every test calls from 127.0.0.1; the limits have their own test with their own gateway
+    "RATE_LIMIT_PUBLIC": "1000000/minute",
+    "RATE_LIMIT_LOGIN": "1000000/minute",
 }
 
 
@@ -40,6 +44,11 @@ def platform(test_run_id, amqp_uri, database_urls, tmp_path_factory):
     finally:
         running.stop_all()
         print(f"\nprocess logs: {log_dir}")
+    # every line every process wrote in this run, once all have stopped (ASVS 7.1.1)
+    scan = scan_logs(log_dir)
+    print(scan.summary())
+    assert scan.files and scan.lines, f"no log lines under {log_dir}"
+    assert not scan.leaks, f"{scan.summary()}: {scan.leaks[:5]}"
 
 
 @pytest.fixture

@@ -14,11 +14,13 @@ import pytest
 from sqlalchemy import text
 
 from credit_common.clock import now
+from credit_common.testing.files import minimal_pdf, minimal_png
 from credit_common.testing.platform import latest_login_code, wait_until
 from tests.e2e import registry
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+#: real files: intake parses every upload (a few magic bytes no longer pass)
+PDF = minimal_pdf()
+PNG = minimal_png()
 EXE = b"MZ\x90\x00" + b"\x00" * 200
 #: the platform's business day (Asia/Shanghai), not the machine's: they differ 8 hours a day
 TODAY = now().date()
@@ -272,7 +274,8 @@ def test_a_list_application_needs_no_signature(http, disclosure_db):
     assert [a["acceptance_number"] for a in listed] == [submitted.json()["acceptance_number"]]
 
 
-def test_manual_identity_names_the_wrong_field_without_the_registry_value(http, disclosure_db):
+def test_manual_identity_says_only_that_it_differs_and_pauses_after_repeated_failures(
+        http, disclosure_db, db_engine):
     other = registry.add_subject(disclosure_db, phone=registry.new_phone())
     headers = auth(log_in(http, registry.new_phone()))
     notice = http.get("/api/v1/applicant/legal-notice", headers=headers).json()["version"]
@@ -284,7 +287,8 @@ def test_manual_identity_names_the_wrong_field_without_the_registry_value(http, 
               "document_number": other["legal_rep_document_number"]}
     body = assert_error(http.post("/api/v1/applicant/subjects", headers=headers, json=manual),
                         422, "IDENTITY_MISMATCH")
-    assert body["details"]["fields"] == ["legal_rep_name"]
+    # which field differs is not said: a masked ID number cannot be completed by trying
+    assert "details" not in body and "姓名" not in body["message"]
     assert "陈大文" not in str(body)
     bad_code = other["uscc"][:-1] + ("0" if other["uscc"][-1] != "0" else "1")
     assert_error(http.post("/api/v1/applicant/subjects", headers=headers,
@@ -296,10 +300,29 @@ def test_manual_identity_names_the_wrong_field_without_the_registry_value(http, 
     right = http.post("/api/v1/applicant/subjects", headers=headers,
                       json={**manual, "legal_rep_name": "陈大文"})
     assert right.status_code == 201 and right.json()["method"] == "manual"
-    # records of a subject never confirmed are not shown
-    stranger = registry.add_subject(disclosure_db, phone=registry.new_phone())
-    assert_error(http.get(f"/api/v1/applicant/subjects/{stranger['uscc']}/records",
-                          headers=headers), 403, "SUBJECT_NOT_CONFIRMED")
+
+    # five mismatches against one subject (by any applicants) pause every further try on it,
+    # the right answer included; each attempt is written to the audit table
+    target = registry.add_subject(disclosure_db, phone=registry.new_phone())
+    wrong_id = registry.new_resident_id()
+    while wrong_id == target["legal_rep_document_number"]:
+        wrong_id = registry.new_resident_id()
+    guess = {**choice, "subject_code": target["uscc"], "name": target["name"],
+             "legal_rep_name": "陈大文", "document_type": "resident_id",
+             "document_number": wrong_id}
+    for _ in range(5):
+        assert_error(http.post("/api/v1/applicant/subjects",
+                               headers=auth(log_in(http, registry.new_phone())), json=guess),
+                     422, "IDENTITY_MISMATCH")
+    locked = http.post("/api/v1/applicant/subjects", headers=headers, json={
+        **guess, "document_number": target["legal_rep_document_number"]})
+    body = assert_error(locked, 429, "IDENTITY_CHECK_LOCKED")
+    assert int(locked.headers["retry-after"]) == body["details"]["retry_after_s"] > 0
+    with disclosure_db.connect() as conn:
+        outcomes = conn.execute(text(
+            "SELECT outcome FROM identity_checks WHERE subject_code = :s ORDER BY id"),
+            {"s": target["uscc"]}).scalars().all()
+    assert outcomes == ["mismatch"] * 5 + ["locked"]
 
 
 def test_fifty_concurrent_submissions_get_fifty_distinct_numbers(http, disclosure_db, platform):

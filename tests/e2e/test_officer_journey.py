@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from credit_common.clock import now
+from credit_common.reference.organisation import DISTRICTS
 from credit_common.testing.platform import latest_login_code, wait_until
 from tests.e2e import registry
 from tests.e2e.test_applicant_journey import (PDF, assert_error, auth, log_in,
@@ -270,10 +271,24 @@ def test_counts_statistics_and_administration(http, db_engine):
     admin = officer_login(http, admin_phone)
     handler = officer_login(http, add_officer(db_engine, "44010601", ["handler"]))
     counts = http.get("/api/v1/officer/cases/counts", headers=handler).json()
-    assert set(counts) == {"by_status", "overdue"}
+    assert set(counts) == {"by_status", "overdue", "due_soon"}
+    # the city sees every case; each breakdown adds up to the totals, and only running cases
+    # can be overdue (exact figures of known cases: test_statistics.py)
     stats = http.get("/api/v1/officer/statistics", headers=admin).json()
-    assert {"by_record_type", "by_status", "by_district", "overdue",
-            "average_handling_working_days"} <= set(stats)
+    # every district of the city is listed, zeros included (cases of other districts'
+    # codes, such as the development route's, are listed beside them)
+    assert stats["scope"]["level"] == "city"
+    assert {d["district_code"] for d in stats["by_district"]} >= set(DISTRICTS)
+    assert stats["period"] == {"from": f"{TODAY.year}-01-01", "to": f"{TODAY.year}-12-31"}
+    for breakdown in ("by_unit", "by_district", "by_record_type"):
+        for figure in ("cases", "decided", "overdue", "decided_late"):
+            assert sum(row[figure] for row in stats[breakdown]) == stats[figure], breakdown
+    assert sum(s["cases"] for s in stats["by_status"]) == stats["cases"]
+    assert sum(m["submitted"] for m in stats["monthly"]) == stats["cases"]
+    running = {"pending_acceptance", "accepted", "under_review", "second_review",
+               "under_approval"}
+    assert stats["overdue"] <= sum(s["cases"] for s in stats["by_status"]
+                                   if s["status"] in running)
 
     assert_error(http.post("/api/v1/admin/officers", headers=handler, json={
         "phone": registry.new_phone(), "name": "新人", "unit_code": "44010601",

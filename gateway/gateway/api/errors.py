@@ -104,6 +104,8 @@ def install_error_handlers(app: FastAPI) -> None:
         response = error_response(exc.status, exc.code, exc.message, exc.details)
         if exc.status == 401:
             response.headers["WWW-Authenticate"] = "Bearer"
+        if exc.status == 429 and exc.details and "retry_after_s" in exc.details:
+            response.headers["Retry-After"] = str(exc.details["retry_after_s"])
         return response
 
     @app.exception_handler(RemoteError)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 from functools import lru_cache
+from typing import ClassVar
 
 from pydantic import Field
 
@@ -15,6 +16,8 @@ DEFAULT_WEB_ROOT = pathlib.Path(__file__).resolve().parents[3] / "web"
 
 
 class GatewaySettings(CommonSettings):
+    secret_fields: ClassVar[dict[str, str]] = {"jwt_secret": "JWT_SECRET"}
+
     gateway_host: str = Field("127.0.0.1", validation_alias="GATEWAY_HOST")
     gateway_port: int = Field(8000, validation_alias="GATEWAY_PORT")
     #: how long an RPC call may take before the caller gets 504
@@ -35,6 +38,15 @@ class GatewaySettings(CommonSettings):
     session_check_cache_s: float = Field(10.0, ge=0, validation_alias="SESSION_CHECK_CACHE_S")
     #: the public address the legal representative's signing link and QR code point to
     public_base_url: str = Field("http://127.0.0.1:8000", validation_alias="PUBLIC_BASE_URL")
+    #: the proxies whose X-Forwarded-For names the client (uvicorn's forwarded_allow_ips)
+    forwarded_allow_ips: str = Field("127.0.0.1", validation_alias="FORWARDED_ALLOW_IPS")
+    #: where the rate limits count (shared by every gateway process)
+    rate_limit_storage_uri: str = Field("async+redis://127.0.0.1:6379/0",
+                                        validation_alias="RATE_LIMIT_STORAGE_URI")
+    rate_limit_prefix: str = Field("credit-gateway", validation_alias="RATE_LIMIT_PREFIX")
+    #: per client IP: public queries and document verification; login and code routes
+    rate_limit_public: str = Field("120/minute", validation_alias="RATE_LIMIT_PUBLIC")
+    rate_limit_login: str = Field("20/minute", validation_alias="RATE_LIMIT_LOGIN")
     #: holds applicant/dist and officer/dist, the built pages served at / and /workbench/
     web_root: pathlib.Path = Field(DEFAULT_WEB_ROOT, validation_alias="WEB_ROOT")
 

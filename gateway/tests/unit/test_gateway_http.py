@@ -17,7 +17,7 @@ CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 @pytest.fixture
 def client(rpc):
-    settings = GatewaySettings(DEV_MODE=True, MAX_BODY_BYTES=2000, RPC_TIMEOUT_S=3,
+    settings = GatewaySettings(APP_ENV="development", DEV_MODE=True, MAX_BODY_BYTES=2000, RPC_TIMEOUT_S=3,
                                HEALTH_TIMEOUT_S=0.5)
     with TestClient(create_app(settings, rpc=rpc), raise_server_exceptions=False) as test_client:
         yield test_client
@@ -215,10 +215,24 @@ def test_healthz_is_503_naming_what_is_down(client, rpc):
     assert "workflow" in body["message"] and "disclosure" in body["message"]
 
 
-def test_dev_routes_are_absent_outside_dev_mode(rpc):
-    settings = GatewaySettings(DEV_MODE=False)
-    with TestClient(create_app(settings, rpc=rpc)) as test_client:
+@pytest.mark.parametrize("settings", [
+    {"APP_ENV": "development", "DEV_MODE": False},
+    {"APP_ENV": "development", "DEV_MODE": True, "GATEWAY_HOST": "0.0.0.0"},
+    {"APP_ENV": "development", "DEV_MODE": True, "GATEWAY_HOST": "10.1.2.3"},
+    {"APP_ENV": "production", "JWT_SECRET": "s" * 40},
+], ids=["dev-mode-off", "all-interfaces", "private-address", "production"])
+def test_dev_routes_exist_only_in_development_on_a_loopback_listener(rpc, settings):
+    with TestClient(create_app(GatewaySettings(**settings), rpc=rpc)) as test_client:
         assert test_client.get("/api/v1/dev/cases/x").status_code == 404
+        assert test_client.get("/api/v1/dev/sms", params={"phone": "13800000001"}
+                               ).status_code == 404
+        assert "/api/v1/dev/sms" not in test_client.get("/openapi.json").json()["paths"]
+
+
+def test_dev_routes_exist_in_development_on_loopback(rpc):
+    settings = GatewaySettings(APP_ENV="development", DEV_MODE=True, GATEWAY_HOST="127.0.0.1")
+    with TestClient(create_app(settings, rpc=rpc)) as test_client:
+        assert "/api/v1/dev/sms" in test_client.get("/openapi.json").json()["paths"]
 
 
 def test_an_unexpected_crash_is_a_500_with_code_and_message(client, rpc):

@@ -26,7 +26,7 @@ def web_root(tmp_path):
 
 @pytest.fixture
 def client(web_root, rpc):
-    settings = GatewaySettings(DEV_MODE=False, WEB_ROOT=str(web_root))
+    settings = GatewaySettings(APP_ENV="development", DEV_MODE=False, WEB_ROOT=str(web_root))
     with TestClient(create_app(settings, rpc=rpc),
                     raise_server_exceptions=False) as test_client:
         yield test_client
@@ -76,7 +76,7 @@ def test_what_is_not_a_page_stays_a_json_404(client):
 
 
 def test_without_built_pages_the_api_still_answers(tmp_path, rpc):
-    settings = GatewaySettings(DEV_MODE=False, WEB_ROOT=str(tmp_path / "nothing"))
+    settings = GatewaySettings(APP_ENV="development", DEV_MODE=False, WEB_ROOT=str(tmp_path / "nothing"))
     with TestClient(create_app(settings, rpc=rpc),
                     raise_server_exceptions=False) as client:
         assert client.get("/").status_code == 404

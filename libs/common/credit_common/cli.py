@@ -27,6 +27,7 @@ def main(service: str, settings_path: str, service_path: str, argv: list[str] | 
         from credit_common.logging import configure_logging
 
         settings = _load(settings_path)()
+        settings.refuse_unsafe_production()
         configure_logging(f"{service}-{command}", settings.log_level, settings.log_format)
         sys.exit(_load(commands[command])(argv[1:]))
     if command == "serve":
@@ -35,12 +36,15 @@ def main(service: str, settings_path: str, service_path: str, argv: list[str] | 
         eventlet.monkey_patch()
         from credit_common.nameko_ext.runner import run_service
 
-        run_service(_load(service_path), _load(settings_path)())
+        settings = _load(settings_path)()
+        settings.refuse_unsafe_production()
+        run_service(_load(service_path), settings)
     elif command == "relay":
         from credit_common.logging import configure_logging
         from credit_common.relay import Relay
 
         settings = _load(settings_path)()
+        settings.refuse_unsafe_production()
         configure_logging(f"{service}-relay", settings.log_level, settings.log_format)
         Relay(settings).run()
     else:

@@ -72,3 +72,40 @@ _MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 def is_mainland_mobile(phone: str) -> bool:
     return bool(_MAINLAND_MOBILE.match(phone or ""))
+
+
+# -- personal data inside free text (log lines, error details, dead-letter headers) ----------
+
+#: a resident ID (GB 11643): region, birth date, sequence, check character; not inside a longer
+#: run of digits (an epoch in nanoseconds is 19 digits)
+_RESIDENT_ID_IN_TEXT = (r"(?<![0-9])[1-9][0-9]{5}[0-9]{4}(?:0[1-9]|1[0-2])"
+                        r"(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx](?![0-9])")
+#: a mainland mobile, with or without +86 / 0086 / 86 before it
+_MOBILE_IN_TEXT = r"(?<![0-9])(?:(?:\+|00)?86[ -]?)?1[3-9][0-9]{9}(?![0-9])"
+#: a UUID (request and message ids) is kept whole: a digit run inside one is not a person's
+_UUID_IN_TEXT = (r"(?<![0-9a-zA-Z])[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                r"[0-9a-fA-F]{12}(?![0-9a-zA-Z])")
+_PERSONAL_DATA = re.compile(
+    f"(?P<uuid>{_UUID_IN_TEXT})|(?P<id>{_RESIDENT_ID_IN_TEXT})|(?P<mobile>{_MOBILE_IN_TEXT})")
+#: every match above holds at least 11 digits in a row: most text is passed over at once
+_LONG_DIGIT_RUN = re.compile(r"[0-9]{11}")
+
+
+def _masked(match: re.Match) -> str:
+    found = match.group(0)
+    if match.lastgroup == "id":
+        return mask_document(found)
+    if match.lastgroup == "mobile":
+        # the prefix (+86) stays; of the number itself the first 3 and last 4 digits
+        return found[:-11] + mask_phone(found[-11:])
+    return found
+
+
+def mask_personal_data(text: str) -> str:
+    """``text`` with every resident ID number and mainland mobile number in it masked the way
+    public views mask them (``mask_document``: first 4 and last 2; ``mask_phone``: first 3
+    and last 4). For log lines, error details and dead-letter headers: none of their readers
+    needs the full number."""
+    if not _LONG_DIGIT_RUN.search(text):
+        return text
+    return _PERSONAL_DATA.sub(_masked, text)

@@ -3,11 +3,16 @@
 Each service subclasses :class:`ServiceSettings`, names itself and declares its own
 ``<SERVICE>_DATABASE_URL``; when that is unset the URL is derived from
 ``DATABASE_URL_TEMPLATE``, so a test run can move all four databases at once.
+
+``APP_ENV`` (default ``production``) decides how careful a process is: in production every
+process refuses to start (``refuse_unsafe_production``, naming the variable) with a missing,
+placeholder or short secret or ``DEV_MODE``; development (``make``, the tests, the bench)
+allows both. Reading settings never refuses: a migration needs no secret.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,13 +21,58 @@ DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_DATABASE_URL_TEMPLATE = "postgresql+psycopg2://postgres@127.0.0.1:5432/credit_{service}"
 
 
+#: a secret shorter than this (in UTF-8 bytes) is refused in production
+MIN_SECRET_BYTES = 32
+#: the defaults and .env.example's values: public, so never a production secret
+PLACEHOLDER_MARKERS = ("development-only", "change-me", "changeme", "placeholder", "example")
+
+
+def unsafe_secret(value: str | None) -> str | None:
+    """Why ``value`` cannot be a production secret, or None when it can."""
+    if not value:
+        return "未设置"
+    if any(marker in value.lower() for marker in PLACEHOLDER_MARKERS):
+        return "仍是示例值"
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        return f"长度不足 {MIN_SECRET_BYTES} 字节"
+    return None
+
+
 class CommonSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
+    #: field name -> its variable, for the secrets a subclass reads
+    secret_fields: ClassVar[dict[str, str]] = {}
+
+    app_env: Literal["development", "production"] = Field("production",
+                                                          validation_alias="APP_ENV")
     amqp_uri: str = Field(DEFAULT_AMQP_URI, validation_alias="AMQP_URI")
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     log_format: str = Field("json", validation_alias="LOG_FORMAT")  # json | console
     dev_mode: bool = Field(False, validation_alias="DEV_MODE")
+
+    @property
+    def development(self) -> bool:
+        return self.app_env == "development"
+
+    def unsafe_in_production(self) -> list[str]:
+        """Every reason this configuration must not serve in production, naming its variable."""
+        if self.development:
+            return []
+        problems = [f"{variable} {why}" for field, variable in self.secret_fields.items()
+                    if (why := unsafe_secret(getattr(self, field)))]
+        if self.dev_mode:
+            problems.append("DEV_MODE=true 只允许在开发环境（APP_ENV=development）使用")
+        return problems + self.production_problems()
+
+    def refuse_unsafe_production(self) -> None:
+        """Called as a process starts: exits with the reasons rather than serve unsafely."""
+        if problems := self.unsafe_in_production():
+            raise SystemExit("生产环境（APP_ENV=production）配置不安全，拒绝启动：" + "；".join(problems))
+
+    def production_problems(self) -> list[str]:
+        """What else a subclass refuses in production (each naming its variable)."""
+        return []
 
 
 class ServiceSettings(CommonSettings):
@@ -62,6 +112,8 @@ class ServiceSettings(CommonSettings):
 
 class LoginSettings(ServiceSettings):
     """What a service that logs people in by SMS code reads (intake, workflow)."""
+
+    secret_fields: ClassVar[dict[str, str]] = {"login_secret": "LOGIN_SECRET"}
 
     #: HMAC key for login codes and refresh tokens: set a long random value in production
     login_secret: str = Field("development-only-login-secret", validation_alias="LOGIN_SECRET")

@@ -12,3 +12,6 @@ class DisclosureSettings(ServiceSettings):
     jobs_interval_s: float = Field(600.0, gt=0, validation_alias="DISCLOSURE_JOBS_INTERVAL_S")
     #: inbound inter-agency consumer (python -m disclosure inbound)
     inbound_prefetch: int = Field(50, ge=1, validation_alias="DISCLOSURE_INBOUND_PREFETCH")
+    #: failed manual identity checks before a pause, per applicant and per subject; the pause
+    identity_max_failures: int = Field(5, ge=1, validation_alias="IDENTITY_MAX_FAILURES")
+    identity_lock_s: int = Field(1800, ge=1, validation_alias="IDENTITY_LOCK_S")

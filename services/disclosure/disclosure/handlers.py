@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from credit_common.clock import now
 from credit_common.contracts.interagency import (AgencyRecord, RecordUpserted,
@@ -63,30 +64,43 @@ def subjects_by_phone(phone: str, uow: DisclosureUnitOfWork) -> list[Subject]:
     return uow.subjects.by_phone(phone)
 
 
-def verify_identity(code: str, name: str, legal_rep_name: str, document_type: str,
-                    document_number: str, uow: DisclosureUnitOfWork) -> Subject:
-    """Manual identity: checksums first, then each field against the registry. A mismatch
-    names the fields that differ and never shows what the registry holds."""
+@dataclass(frozen=True)
+class IdentityAttempts:
+    """How many failed manual checks pause further tries, and for how long."""
+    max_failures: int
+    lock_s: int
+
+
+def verify_identity(applicant_id: str, code: str, name: str, legal_rep_name: str,
+                    document_type: str, document_number: str, attempts: IdentityAttempts,
+                    uow: DisclosureUnitOfWork) -> dict:
+    """Manual identity: checksums first, then the registry. Every attempt is recorded; a
+    mismatch says only that something differs (naming the field would let a masked ID be
+    completed by trying), and after ``max_failures`` mismatches by the applicant or against
+    the subject within ``lock_s`` further tries wait. The answer is returned, not raised,
+    so the attempt is committed either way."""
     code = checked_subject_code(code, "subject_code")
     document_number = (document_number or "").strip().upper()
     if not is_valid_document(document_type, document_number):
         raise ValidationFailed("INVALID_DOCUMENT_NUMBER", "证件号码格式或校验位错误",
                                {"field": "document_number"})
+    at = now()
+    by_applicant, on_subject, latest = uow.identity_failures_since(
+        at - timedelta(seconds=attempts.lock_s), applicant_id, code)
+    if max(by_applicant, on_subject) >= attempts.max_failures:
+        uow.record_identity_check(applicant_id, code, "locked", at)
+        wait_s = attempts.lock_s - int((at - latest).total_seconds())
+        return {"outcome": "locked", "retry_after_s": max(1, wait_s)}
     subject = uow.subjects.by_code(code)
-    if subject is None:
-        raise NotFound("SUBJECT_NOT_FOUND", "登记信息中没有该统一社会信用代码或注册号")
-    wrong = [field for field, given, held in (
-        ("name", name, subject.name),
-        ("legal_rep_name", legal_rep_name, subject.legal_rep_name),
-        ("document_type", document_type, subject.legal_rep_document_type),
-        ("document_number", document_number, (subject.legal_rep_document_number or "").upper()),
-    ) if (given or "").strip() != (held or "").strip()]
-    if wrong:
-        labels = {"name": "市场主体名称", "legal_rep_name": "法定代表人（负责人）姓名",
-                  "document_type": "证件类型", "document_number": "证件号码"}
-        raise ValidationFailed("IDENTITY_MISMATCH", "以下信息与登记信息不一致："
-                               + "、".join(labels[f] for f in wrong), {"fields": wrong})
-    return subject
+    matched = subject is not None and all(
+        (given or "").strip() == (held or "").strip() for given, held in (
+            (name, subject.name), (legal_rep_name, subject.legal_rep_name),
+            (document_type, subject.legal_rep_document_type),
+            (document_number, (subject.legal_rep_document_number or "").upper())))
+    uow.record_identity_check(applicant_id, code, "matched" if matched else "mismatch", at)
+    if not matched:
+        return {"outcome": "mismatch"}
+    return {"outcome": "matched", "subject": subject}
 
 
 def set_proof_material_mode(code: str, enabled: bool, uow: DisclosureUnitOfWork) -> Subject:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from credit_common.clock import now
 from credit_common.contracts.interagency import INBOUND_MESSAGES
+from credit_common.identity import mask_personal_data
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import build_engine
 from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
@@ -135,6 +136,7 @@ class InboundConsumer:
         channel.basic_nack(method.delivery_tag, requeue=True)
 
     def _dead_letter(self, channel, method, properties, body, code: str, reason: str) -> None:
+        reason = mask_personal_data(reason)  # headers are read by whoever reads the queue
         headers = dict(properties.headers or {})
         headers.update({"x-dead-letter-reason": f"{code}: {reason}",
                         "x-original-queue": INTERAGENCY_INBOUND_QUEUE,

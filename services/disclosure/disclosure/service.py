@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from nameko.dependency_providers import Config
 from pydantic import ValidationError
 
@@ -21,6 +23,12 @@ from disclosure.domain.search import RecordQuery, name_terms
 from disclosure.views import history_view, record_view, sees_personal_data, subject_view
 
 log = get_logger(__name__)
+
+
+@lru_cache
+def _settings() -> DisclosureSettings:
+    """Read when first needed, not at import (the module is imported to build the service)."""
+    return DisclosureSettings()
 
 
 def validation_error(exc: ValidationError) -> ValidationFailed:
@@ -82,12 +90,19 @@ class DisclosureService:
         return [subject_view(s, full=True) for s in subjects]
 
     @rpc(expected_exceptions=EXPECTED)
-    def verify_identity(self, subject_code: str, name: str, legal_rep_name: str,
-                        document_type: str, document_number: str):
-        subject = handlers.verify_identity(str(subject_code), str(name or ""),
-                                           str(legal_rep_name or ""), str(document_type or ""),
-                                           str(document_number or ""), self._uow(read_only=True))
-        return subject_view(subject, full=True)
+    def verify_identity(self, applicant_id: str, subject_code: str, name: str,
+                        legal_rep_name: str, document_type: str, document_number: str):
+        settings = _settings()
+        attempts = handlers.IdentityAttempts(settings.identity_max_failures,
+                                             settings.identity_lock_s)
+        answer = handlers.verify_identity(
+            str(applicant_id), str(subject_code), str(name or ""), str(legal_rep_name or ""),
+            str(document_type or ""), str(document_number or ""), attempts, self._uow())
+        log.info("manual identity check", applicant_id=str(applicant_id),
+                 outcome=answer["outcome"])
+        if answer["outcome"] == "matched":
+            return {"outcome": "matched", "subject": subject_view(answer["subject"], full=True)}
+        return answer
 
     @rpc(expected_exceptions=EXPECTED)
     def set_proof_material_mode(self, code: str, enabled: bool):

@@ -21,7 +21,7 @@ from credit_common.identity import normalise_subject_code
 from intake.adapters.unit_of_work import IntakeUnitOfWork
 from intake.domain import eligibility
 from intake.domain.identity import is_valid_subject_code
-from intake.domain.materials import MATERIAL_KINDS, safe_file_name, sniff_content_type
+from intake.domain.materials import MATERIAL_KINDS, check_upload, safe_file_name
 from intake.domain.model import OPEN, Application, acceptance_number, content_hash
 from intake.file_store import FileStore
 
@@ -384,26 +384,30 @@ def update_draft(applicant_id: str, application_id: str, form: dict, expected_ve
 
 def add_material(applicant_id: str, application_id: str, kind: str, file_name: str,
                  content: bytes, max_bytes: int, store: FileStore,
-                 uow: IntakeUnitOfWork) -> dict:
+                 uow: IntakeUnitOfWork, max_per_application: int = 20,
+                 max_per_applicant: int = 200, offload=lambda work, *args: work(*args)) -> dict:
+    """Store one material: the file judged by parsing it (``check_upload``, run through
+    ``offload``: the service runs it off its event loop), within the per-application and
+    per-applicant quotas; what is stored (a re-encoded image) is what hash and size describe."""
     application = own_application(applicant_id, application_id, uow, for_update=True)
     application.require_editable()
     if kind not in MATERIAL_KINDS:
         raise ValidationFailed("UNKNOWN_MATERIAL_KIND", "未知的材料类型", {"field": "kind"})
-    if len(content) > max_bytes:
-        raise ValidationFailed("FILE_TOO_LARGE",
-                               f"单个文件不能超过 {max_bytes // (1024 * 1024)} MB",
-                               {"max_bytes": max_bytes})
-    if not content:
-        raise ValidationFailed("EMPTY_FILE", "文件内容为空", {"field": "file"})
-    content_type = sniff_content_type(content[:16])
-    if content_type is None:
-        raise ValidationFailed("UNSUPPORTED_FILE_TYPE", "仅支持 PDF、JPEG、PNG 格式的文件（按文件内容判断）",
-                               {"field": "file"})
-    sha256 = store.put(content)
+    in_application, of_owner = uow.materials.counts(application)
+    if in_application >= max_per_application:
+        raise Conflict("TOO_MANY_MATERIALS",
+                       f"每件申请最多上传 {max_per_application} 份材料，请先删除不需要的材料",
+                       {"limit": max_per_application, "scope": "application"})
+    if of_owner is not None and of_owner >= max_per_applicant:
+        raise Conflict("MATERIAL_QUOTA_EXCEEDED",
+                       f"您办理中的申请已共有 {max_per_applicant} 份材料，已达上限",
+                       {"limit": max_per_applicant, "scope": "applicant"})
+    checked = offload(check_upload, content, max_bytes)
+    sha256 = store.put(checked.content)
     material = {"id": uuid.uuid4(), "application_id": application.id, "kind": kind,
-                "file_name": safe_file_name(file_name, content_type),
-                "content_type": content_type, "size_bytes": len(content), "sha256": sha256,
-                "uploaded_at": now()}
+                "file_name": safe_file_name(file_name, checked.content_type),
+                "content_type": checked.content_type, "size_bytes": len(checked.content),
+                "sha256": sha256, "uploaded_at": now()}
     uow.materials.add(material)
     return material
 

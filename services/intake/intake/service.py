@@ -9,6 +9,8 @@ import base64
 import functools
 from datetime import date, datetime
 
+from eventlet import tpool
+from eventlet.semaphore import Semaphore
 from nameko.dependency_providers import Config
 from pydantic import ValidationError
 
@@ -39,6 +41,16 @@ def _date(value, field: str) -> date:
         return date.fromisoformat(str(value))
     except ValueError:
         raise ValidationFailed("INVALID_DATE", "日期格式应为 YYYY-MM-DD", {"field": field}) from None
+
+
+#: uploads are parsed in a real thread (Pillow and zlib release the GIL), two at a time: a
+#: large photo neither stalls this process's other calls nor multiplies its memory
+_PARSING = Semaphore(2)
+
+
+def _parse_off_the_hub(work, *args):
+    with _PARSING:
+        return tpool.execute(work, *args)
 
 
 @functools.lru_cache(maxsize=1)
@@ -221,9 +233,12 @@ class IntakeService:
             content = base64.b64decode(content_b64, validate=True)
         except ValueError:
             raise ValidationFailed("INVALID_FILE", "文件内容编码错误", {"field": "file"}) from None
-        material = handlers.add_material(applicant_id, str(application_id), str(kind),
-                                         str(file_name or ""), content,
-                                         self.settings.max_upload_bytes, self.files, self._uow())
+        material = handlers.add_material(
+            applicant_id, str(application_id), str(kind), str(file_name or ""), content,
+            self.settings.max_upload_bytes, self.files, self._uow(),
+            max_per_application=self.settings.max_materials_per_application,
+            max_per_applicant=self.settings.max_materials_per_applicant,
+            offload=_parse_off_the_hub)
         return material_view(material)
 
     @rpc(expected_exceptions=EXPECTED)

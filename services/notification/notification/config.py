@@ -18,3 +18,10 @@ class NotificationSettings(ServiceSettings):
     #: how often pending messages are tried; the longest wait between two tries
     sms_send_interval_s: float = Field(1.0, gt=0, validation_alias="SMS_SEND_INTERVAL_S")
     sms_retry_cap_s: float = Field(300.0, gt=0, validation_alias="SMS_RETRY_CAP_S")
+
+    def production_problems(self) -> list[str]:
+        if self.sms_provider != "http":
+            return ["SMS_PROVIDER 须为 http（开发短信箱只用于开发环境）"]
+        return [f"{variable} 未设置" for variable, value in (
+            ("SMS_PROVIDER_URL", self.sms_provider_url),
+            ("SMS_PROVIDER_KEY", self.sms_provider_key)) if not value]

@@ -6,23 +6,24 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from prometheus_client import Counter
 
 from credit_common import login
-from credit_common.clock import now
+from credit_common.clock import SHANGHAI, now
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import (ApplicationSubmitted, ApplicationWithdrawn,
                                             CaseDeadline)
 from credit_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from credit_common.logging import get_logger
-from credit_common.reference.organisation import UnitKind, unit
+from credit_common.reference.organisation import DISTRICTS, UNITS, UnitKind, unit
 
 from workflow.adapters import documents_pdf
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
-from workflow.domain import documents
-from workflow.domain.model import (OPEN_STATUSES, ROLE_STATUSES, Case, Officer,
+from workflow.domain import documents, model
+from workflow.domain import statistics as stats
+from workflow.domain.model import (ACTIONS, OPEN_STATUSES, ROLE_STATUSES, Case, Officer,
                                    can_act, can_see)
 from workflow.domain.working_days import WorkingCalendar
 from workflow.views import case_view, step_view
@@ -145,6 +146,7 @@ def add_officer(admin: Officer, phone: str, name: str, unit_code: str, roles: li
     require_admin(admin)
     new = Officer(id=uuid.uuid4(), name=_name(name), unit_code=_unit(unit_code).code,
                   roles=_roles(roles), phone=login.checked_phone(phone))
+    _require_in_scope(admin, new.unit_code)
     uow.officers.add(new)
     return new
 
@@ -156,13 +158,43 @@ def change_officer(admin: Officer, officer_id: str, uow: WorkflowUnitOfWork, *,
     found = uow.officers.get(officer_id)
     if found is None:
         raise NotFound("OFFICER_NOT_FOUND", "未找到该办理人员")
+    _require_in_scope(admin, found.unit_code)
     changed = Officer(id=found.id, phone=found.phone,
                       name=_name(name) if name is not None else found.name,
                       unit_code=_unit(unit_code).code if unit_code else found.unit_code,
                       roles=_roles(roles) if roles is not None else found.roles,
                       active=found.active if active is None else bool(active))
+    _require_in_scope(admin, changed.unit_code)
     uow.officers.update(changed)
     return changed
+
+
+def officers_in_scope(admin: Officer, search: str | None, limit: int, after: tuple | None,
+                      uow: WorkflowUnitOfWork) -> list[Officer]:
+    """The officers an administrator manages, as ``scope`` bounds the cases they see: an
+    office's own, a district bureau's (or credit section's) whole district, the city's all."""
+    require_admin(admin)
+    units, districts = scope(admin)
+    return uow.officers.in_scope(units, districts, (search or "").strip() or None, limit,
+                                 after)
+
+
+def units_in_scope(admin: Officer) -> list:
+    """The units an administrator may put an officer in (the same bounds)."""
+    require_admin(admin)
+    units, districts = scope(admin)
+    return [u for u in UNITS.values()
+            if (units is None or u.code in units)
+            and (districts is None or u.district_code in districts)]
+
+
+def _require_in_scope(admin: Officer, unit_code: str) -> None:
+    units, districts = scope(admin)
+    target = unit(unit_code or "")
+    if (units is not None and unit_code not in units) or (
+            districts is not None and (target is None or target.district_code not in districts)):
+        raise Forbidden("OFFICER_OUTSIDE_SCOPE", "只能管理本单位（本辖区）范围内的办理人员",
+                        {"unit_code": unit_code})
 
 
 def require_admin(someone: Officer) -> None:
@@ -219,14 +251,43 @@ def visible_case(someone: Officer, acceptance_number: str, uow: WorkflowUnitOfWo
 def todo(someone: Officer, filters: dict, limit: int, after: tuple | None,
          uow: WorkflowUnitOfWork) -> list[Case]:
     units, districts = scope(someone)
-    wanted = set()
+    wanted = todo_statuses(someone)
+    if filters.get("status"):  # one status, or several separated by commas
+        wanted &= {s.strip() for s in str(filters["status"]).split(",")}
+    today = now().date()
+    if filters.get("due_soon"):
+        wanted &= set(RUNNING)
+        filters = {**filters, "due_soon_until": due_soon_until(today, uow)}
+    return uow.cases.todo(units, districts, sorted(wanted), filters, today, limit, after)
+
+
+def todo_statuses(someone: Officer) -> set[str]:
+    """The steps the officer's todo list holds: those of the officer's roles; every open one
+    for an administrator and for district and city officers."""
+    wanted: set[str] = set()
     for role in someone.roles:
         wanted |= ROLE_STATUSES.get(role, set())
-    if "administrator" in someone.roles or units is None:
+    if "administrator" in someone.roles or scope(someone)[0] is None:
         wanted |= OPEN_STATUSES
-    if filters.get("status"):
-        wanted &= {filters["status"]}
-    return uow.cases.todo(units, districts, sorted(wanted), filters, now().date(), limit, after)
+    return wanted
+
+
+def due_soon_until(today: date, uow: WorkflowUnitOfWork) -> date:
+    """A running case due between today and this day is 即将超期: the day the deadline check
+    reminds its unit (one working day ahead)."""
+    return calendar(uow).add_working_days(today, 1)
+
+
+def counts(someone: Officer, uow: WorkflowUnitOfWork) -> dict:
+    """The officer's todo list in figures: per status, overdue and due soon, counted over
+    the cases the list holds (so each figure matches the list filtered the same way)."""
+    units, districts = scope(someone)
+    today = now().date()
+    wanted = sorted(todo_statuses(someone))
+    return {**uow.cases.counts(units, districts, today, wanted),
+            "due_soon": uow.cases.due_soon(units, districts,
+                                           sorted(set(wanted) & set(RUNNING)), today,
+                                           due_soon_until(today, uow))}
 
 
 # -- actions -----------------------------------------------------------------------------------
@@ -299,6 +360,26 @@ def render_documents(uow: WorkflowUnitOfWork, limit: int = 10) -> int:
     return done
 
 
+def allowed_actions(someone: Officer, case: Case, steps: list[dict],
+                    approver_may_handle: bool) -> list[str]:
+    """The actions the officer may take on the case now, by the rules ``act`` enforces."""
+    if not can_act(someone, case.unit_code):
+        return []
+    approved = any(s["action"] == "approve" for s in steps)
+    return [name for name in ACTIONS
+            if case.refusal(name, someone, approver_may_handle) is None
+            and (name != "revoke" or approved)]
+
+
+def transfer_targets(someone: Officer, acceptance_number: str, uow: WorkflowUnitOfWork
+                     ) -> list:
+    """The units the officer may transfer the case to (its own unit's only)."""
+    case = visible_case(someone, acceptance_number, uow)
+    if not can_act(someone, case.unit_code):
+        raise Forbidden("CASE_NOT_OF_MY_UNIT", "只能办理本单位的案件", {"unit_code": case.unit_code})
+    return model.transfer_targets(case.unit_code)
+
+
 def _stale(case: Case) -> Conflict:
     return Conflict("STALE_VERSION", "案件已被其他人员处理，请刷新后重试",
                     {"current_version": case.version, "current_status": case.status})
@@ -306,28 +387,45 @@ def _stale(case: Case) -> Conflict:
 
 # -- statistics --------------------------------------------------------------------------------
 
-def statistics(someone: Officer, uow: WorkflowUnitOfWork) -> dict:
-    units, districts = scope(someone)
+def statistics(someone: Officer, asked: dict, uow: WorkflowUnitOfWork) -> dict:
+    """The figures of ``domain.statistics`` over the cases the officer may see: an office its
+    own, a district bureau or credit section its district, the city bureau everything."""
     today = now().date()
-    rows = uow.cases.statistics(units, districts, today)
+    query = stats.statistics_query(asked.get("from"), asked.get("to"),
+                                   asked.get("district_code"), asked.get("record_type"), today)
+    units, districts = scope(someone)
+    mine = unit(someone.unit_code)
+    if query.district_code:
+        outside = mine is None \
+            or (districts is not None and query.district_code not in districts) \
+            or (units is not None and mine.district_code != query.district_code)
+        if outside:
+            raise Forbidden("DISTRICT_NOT_IN_SCOPE", "只能统计本单位或本辖区的案件",
+                            {"field": "district"})
+        districts = [query.district_code]
+    if districts is not None:
+        shown = list(districts)
+    elif units is None:
+        shown = sorted(DISTRICTS)
+    else:
+        shown = [mine.district_code] if mine and mine.district_code else []
+    start_at = datetime.combine(query.start, time(), SHANGHAI)
+    end_at = datetime.combine(query.end + timedelta(days=1), time(), SHANGHAI)
+    rows = uow.cases.statistics(units, districts, query.record_type, start_at, end_at, today,
+                                RUNNING)
+    spans = uow.cases.handling_spans(units, districts, query.record_type, start_at, end_at)
+    decided = uow.cases.decided_by_month(units, districts, query.record_type, start_at, end_at)
     days = calendar(uow)
-    spans = [days.working_days_between(a.date(), d.date())
-             for a, d in uow.cases.decided(units, districts)]
-    totals: dict[str, dict] = {"by_record_type": {}, "by_status": {}, "by_district": {}}
-    for row in rows:
-        for key, field in (("by_record_type", "record_type"), ("by_status", "status"),
-                           ("by_district", "district_code")):
-            bucket = totals[key].setdefault(row[field], {"cases": 0, "overdue": 0})
-            bucket["cases"] += row["cases"]
-            bucket["overdue"] += row["overdue"]
-    return {
-        **totals,
-        "overdue": sum(r["overdue"] for r in rows),
-        "cases": sum(r["cases"] for r in rows),
-        "average_handling_working_days": round(sum(spans) / len(spans), 2) if spans else None,
-        "decided_cases": len(spans),
-        "as_of": today.isoformat(),
-    }
+    figures = stats.figures(query, rows, spans, decided, days, shown)
+    if days.fallback_days:
+        log.warning("statistics: working days beyond chinese_calendar, Monday to Friday assumed",
+                    days=sorted(d.isoformat() for d in days.fallback_days))
+        FALLBACK_DAYS.inc(len(days.fallback_days))
+    level = "city" if mine and mine.kind == UnitKind.city_bureau else \
+        "unit" if units is not None else "district"
+    return {**figures, "as_of": today.isoformat(),
+            "scope": {"level": level, "unit_code": someone.unit_code,
+                      "district_code": mine.district_code if mine else None}}
 
 
 def day_after_working_days(start: date, days: int, uow: WorkflowUnitOfWork) -> dict:
@@ -356,8 +454,7 @@ def officer_name_of(officer_id, uow: WorkflowUnitOfWork) -> str | None:
 
 # -- deadlines ---------------------------------------------------------------------------------
 
-#: statuses with a running deadline (returned waits for the applicant)
-RUNNING = ["pending_acceptance", "accepted", "under_review", "second_review", "under_approval"]
+RUNNING = list(model.RUNNING_STATUSES)
 
 
 def check_deadlines(today: date, uow: WorkflowUnitOfWork) -> dict[str, int]:

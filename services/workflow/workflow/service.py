@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import base64
 import functools
+import json
+import uuid
 from datetime import date
 
 from nameko.dependency_providers import Config
@@ -21,9 +23,11 @@ from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
 from workflow import __version__, handlers
+from workflow.adapters import statistics_export
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.config import WorkflowSettings
-from workflow.views import case_view, document_view, officer_view, step_view
+from workflow.views import (action_view, case_view, document_view, officer_view,
+                            statistics_view, step_view, unit_view)
 
 log = get_logger(__name__)
 
@@ -39,6 +43,14 @@ def _date(value, field: str) -> date:
         return date.fromisoformat(str(value))
     except ValueError:
         raise ValidationFailed("INVALID_DATE", "日期格式应为 YYYY-MM-DD", {"field": field}) from None
+
+
+def _officer_cursor(cursor: str) -> tuple[str, str, str]:
+    try:
+        unit_code, name, officer_id = json.loads(base64.urlsafe_b64decode(str(cursor)))
+        return str(unit_code), str(name), str(uuid.UUID(str(officer_id)))
+    except (ValueError, TypeError):
+        raise ValidationFailed("INVALID_CURSOR", "翻页游标无效", {"field": "cursor"}) from None
 
 
 def _session_view(result: handlers.OfficerLogin) -> dict:
@@ -124,6 +136,29 @@ class WorkflowService:
         return officer_view(handlers.change_officer(handlers.officer(admin_id, uow),
                                                     str(officer_id), uow, **allowed))
 
+    @rpc(expected_exceptions=EXPECTED)
+    def officers(self, admin_id: str, search: str | None = None, limit: int = 20,
+                 cursor: str | None = None):
+        """The officers within the administrator's scope, by unit and name, a page at a time."""
+        uow = self._uow(read_only=True)
+        admin = handlers.officer(admin_id, uow)
+        limit = max(1, min(int(limit), 100))
+        found = handlers.officers_in_scope(admin, str(search) if search else None, limit,
+                                           _officer_cursor(cursor) if cursor else None, uow)
+        next_cursor = None
+        if len(found) == limit:
+            last = found[-1]
+            next_cursor = base64.urlsafe_b64encode(json.dumps(
+                [last.unit_code, last.name, str(last.id)], ensure_ascii=False).encode()).decode()
+        return {"items": [officer_view(o) for o in found], "next_cursor": next_cursor}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def units_for_officers(self, admin_id: str):
+        """The units the administrator may put an officer in."""
+        admin = handlers.officer(admin_id, self._uow(read_only=True))
+        return {"items": [unit_view(u) for u in handlers.units_in_scope(admin)],
+                "next_cursor": None}
+
     # -- cases ------------------------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED)
@@ -142,7 +177,8 @@ class WorkflowService:
         limit = max(1, min(int(limit), 100))
         cases = handlers.todo(someone, dict(filters or {}), limit, after, uow)
         today = now().date()
-        items = [case_view(c, today) for c in cases]
+        soon = handlers.due_soon_until(today, uow)
+        items = [case_view(c, today, soon) for c in cases]
         next_cursor = None
         if len(items) == limit:
             last = cases[-1]
@@ -153,19 +189,29 @@ class WorkflowService:
     @rpc(expected_exceptions=EXPECTED)
     def counts(self, officer_id: str):
         uow = self._uow(read_only=True)
-        units, districts = handlers.scope(handlers.officer(officer_id, uow))
-        return uow.cases.counts(units, districts, now().date())
+        return handlers.counts(handlers.officer(officer_id, uow), uow)
 
     @rpc(expected_exceptions=EXPECTED)
     def case_page(self, officer_id: str, acceptance_number: str):
         uow = self._uow(read_only=True)
         someone = handlers.officer(officer_id, uow)
         case = handlers.visible_case(someone, str(acceptance_number), uow)
-        return {"case": case_view(case, now().date()),
-                "approval_form": [step_view(s) for s in uow.cases.steps(case.id)],
+        steps = uow.cases.steps(case.id)
+        today = now().date()
+        return {"case": case_view(case, today, handlers.due_soon_until(today, uow)),
+                "approval_form": [step_view(s) for s in steps],
                 "documents": [document_view(d) for d in uow.documents.of_case(case.id)],
                 "can_act": someone.unit_code == case.unit_code,
+                "allowed_actions": [action_view(a) for a in handlers.allowed_actions(
+                    someone, case, steps, self.settings.approver_may_handle)],
                 "handler_name": handlers.officer_name_of(case.handler_id, uow)}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def transfer_targets(self, officer_id: str, acceptance_number: str):
+        uow = self._uow(read_only=True)
+        found = handlers.transfer_targets(handlers.officer(officer_id, uow),
+                                          str(acceptance_number), uow)
+        return {"items": [unit_view(u) for u in found], "next_cursor": None}
 
     @rpc(expected_exceptions=EXPECTED)
     def act(self, officer_id: str, acceptance_number: str, action: str, version: int,
@@ -178,9 +224,24 @@ class WorkflowService:
         return case_view(case, now().date())
 
     @rpc(expected_exceptions=EXPECTED)
-    def statistics(self, officer_id: str):
+    def statistics(self, officer_id: str, filters: dict | None = None):
+        """``filters``: ``from``/``to`` (YYYY-MM-DD, default this year), ``district_code``,
+        ``record_type``; see ``workflow.domain.statistics`` for what each figure counts."""
         uow = self._uow(read_only=True)
-        return handlers.statistics(handlers.officer(officer_id, uow), uow)
+        return statistics_view(handlers.statistics(handlers.officer(officer_id, uow),
+                                                   dict(filters or {}), uow))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def statistics_export(self, officer_id: str, filters: dict | None = None,
+                          file_format: str = "csv"):
+        """The same figures as a CSV or Excel file (``content_b64``, ``file_name``)."""
+        if file_format not in statistics_export.MEDIA_TYPES:
+            raise ValidationFailed("INVALID_EXPORT_FORMAT", "导出格式应为 csv 或 xlsx",
+                                   {"field": "format"})
+        view = self.statistics(officer_id, filters)
+        content, media_type = statistics_export.render(view, file_format)
+        return {"file_name": statistics_export.file_name(view, file_format),
+                "content_type": media_type, "content_b64": base64.b64encode(content).decode()}
 
     # -- documents --------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from credit_common.contracts.vocabulary import RECORD_TYPE_LABELS
 from credit_common.reference.organisation import unit
 
 from workflow.domain.documents import TITLES
-from workflow.domain.model import ACTIONS, Case, Officer
+from workflow.domain.model import ACTIONS, RUNNING_STATUSES, Case, Officer
 
 CASE_STATUS_LABELS = {
     "pending_acceptance": "待受理", "accepted": "已受理（核实中）", "returned": "已退回补正",
@@ -25,7 +25,8 @@ def _unit_name(code):
     return found.name if found else None
 
 
-def case_view(case: Case | dict, today=None) -> dict:
+def case_view(case: Case | dict, today=None, soon=None) -> dict:
+    """``soon``: the last day a running case counts as 即将超期 (without it, never)."""
     get = case.get if isinstance(case, dict) else lambda k, d=None: getattr(case, k, d)
     due = get("decide_due") or get("accept_due")
     return {
@@ -49,6 +50,8 @@ def case_view(case: Case | dict, today=None) -> dict:
         "due": _iso(due),
         "overdue": bool(today and due and due < today and get("status") not in (
             "closed", "withdrawn", "returned")),
+        "due_soon": bool(today and soon and due and today <= due <= soon
+                         and get("status") in RUNNING_STATUSES),
         "handler_id": str(get("handler_id")) if get("handler_id") else None,
         "accepted_at": _iso(get("accepted_at")),
         "decided_at": _iso(get("decided_at")),
@@ -73,6 +76,15 @@ def step_view(step: dict) -> dict:
     }
 
 
+def action_view(name: str) -> dict:
+    action = ACTIONS[name]
+    return {"action": name, "label": action.label, "needs_opinion": action.needs_opinion}
+
+
+def unit_view(found) -> dict:
+    return {"code": found.code, "name": found.name}
+
+
 def officer_view(officer: Officer) -> dict:
     return {"id": str(officer.id), "name": officer.name, "phone": officer.phone,
             "unit_code": officer.unit_code, "unit_name": _unit_name(officer.unit_code),
@@ -86,3 +98,29 @@ def document_view(document: dict) -> dict:
             "subject_name": document["subject_name"], "subject_code": document["subject_code"],
             "issued_on": _iso(document["issued_on"]), "sha256": document["sha256"],
             "file_name": f"{TITLES.get(document['kind'], '文书')}-{document['number']}.pdf"}
+
+
+def _district_name(code):
+    found = unit(code) if code else None
+    return found.name.removeprefix("广州市").removesuffix("市场监督管理局") if found else None
+
+
+def statistics_view(figures: dict) -> dict:
+    """The figures with the Chinese names a chart or a table shows beside each code."""
+    scope = figures["scope"]
+    return {
+        **figures,
+        "average_basis": "accepted_to_decided",
+        "scope": {**scope, "unit_name": _unit_name(scope["unit_code"]),
+                  "district_name": _district_name(scope["district_code"])},
+        "by_unit": [{**row, "unit_name": _unit_name(row["unit_code"]) or row["unit_code"]}
+                    for row in figures["by_unit"]],
+        "by_district": [{**row, "district_name": _district_name(row["district_code"])
+                         or row["district_code"]} for row in figures["by_district"]],
+        "by_record_type": [{**row, "record_type_label": RECORD_TYPE_LABELS.get(
+            row["record_type"], row["record_type"])} for row in figures["by_record_type"]],
+        "by_status": [{"status": status, "status_label": label,
+                       "cases": figures["by_status"][status]}
+                      for status, label in CASE_STATUS_LABELS.items()
+                      if figures["by_status"].get(status)],
+    }

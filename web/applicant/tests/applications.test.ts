@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import type { SigningState } from '@credit/shared'
 import { api } from '../src/api'
 
 import {
@@ -8,7 +9,6 @@ import {
   submissionKey,
   submitApplication,
   type ApplicationDetail,
-  type SigningState,
 } from '../src/api/applications'
 
 const unsigned: SigningState = {

@@ -10,7 +10,7 @@ import {
   statusLabel,
   statusTone,
 } from '../src/views/progress/statuses'
-import type { TimelineEntry } from '../src/api/applications'
+import type { TimelineEntry } from '@credit/shared'
 
 const step = (to_status: string, note: string | null = null): TimelineEntry => ({
   occurred_at: '2026-11-23T02:00:00+00:00', from_status: null, to_status, to_status_label: '', actor: 'officer', note,

@@ -2,8 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter, type Router } from 'vue-router'
 import Vant from 'vant'
-import { ApiFailure } from '@credit/shared'
-import type { RegistryRecord, RegistrySubject, SearchItem } from '../src/api/public'
+import { ApiFailure, type RecordHit, type RegistryRecord, type RegistrySubject } from '@credit/shared'
 
 // the pages against a replaced api module: what a person sees for each answer
 const calls = vi.hoisted(() => ({
@@ -46,7 +45,7 @@ function record(overrides: Partial<RegistryRecord> = {}): RegistryRecord {
   }
 }
 
-function item(id: string): SearchItem {
+function item(id: string): RecordHit {
   return { record: record({ id }), subject: subject() }
 }
 

@@ -183,10 +183,18 @@ async def choose_subject(body: SubjectChoice, applicant: Applicant, call: Caller
                            "该主体不在您的名下，请填写主体名称、法定代表人姓名、证件类型和证件号码",
                            {"fields": ["name", "legal_rep_name", "document_type",
                                        "document_number"]})
-        subject = await call("disclosure", "verify_identity", subject_code=code, name=body.name,
+        checked = await call("disclosure", "verify_identity", applicant_id=applicant.id,
+                             subject_code=code, name=body.name,
                              legal_rep_name=body.legal_rep_name,
                              document_type=body.document_type.value,
                              document_number=body.document_number)
+        if checked["outcome"] == "locked":
+            raise ApiError(429, "IDENTITY_CHECK_LOCKED",
+                           f"核对失败次数过多，请 {-(-checked['retry_after_s'] // 60)} 分钟后再试",
+                           {"retry_after_s": checked["retry_after_s"]})
+        if checked["outcome"] != "matched":
+            raise ApiError(422, "IDENTITY_MISMATCH", "填写的信息与登记信息不一致，请核对后重试")
+        subject = checked["subject"]
         method = "manual"
     bound = await call("intake", "bind_subject", applicant_id=applicant.id,
                        subject=subject_snapshot(subject), method=method,

@@ -117,20 +117,24 @@ async def todo(officer: Officer, call: Caller,
                acceptance_number: Annotated[str | None, Query(max_length=40)] = None,
                subject_name: Annotated[str | None, Query(max_length=100)] = None,
                record_type: RecordType | None = None,
-               status: Annotated[str | None, Query(max_length=30)] = None,
+               status: Annotated[str | None, Query(max_length=60,
+                                                   description="案件状态，多个以英文逗号分隔")] = None,
                uscc: Annotated[str | None, Query(min_length=15, max_length=18)] = None,
                overdue: bool = False,
+               due_soon: Annotated[bool, Query(
+                   description="仅看即将超期（今日或下一个工作日到期）")] = False,
                limit: Annotated[int, Query(ge=1, le=100)] = 20,
                cursor: Annotated[str | None, Query(max_length=60)] = None):
     filters = {"acceptance_number": acceptance_number, "subject_name": subject_name,
                "record_type": record_type.value if record_type else None, "status": status,
-               "uscc": uscc.upper() if uscc else None, "overdue": overdue}
+               "uscc": uscc.upper() if uscc else None, "overdue": overdue,
+               "due_soon": due_soon}
     return await call("workflow", "todo", officer_id=officer.id,
                       filters={k: v for k, v in filters.items() if v}, limit=limit,
                       cursor=cursor)
 
 
-@router.get("/cases/counts", summary="各状态案件数及超期数")
+@router.get("/cases/counts", summary="我的待办的案件数：各状态、已超期、即将超期")
 async def counts(officer: Officer, call: Caller):
     return await call("workflow", "counts", officer_id=officer.id)
 
@@ -142,6 +146,13 @@ async def case_page(acceptance_number: Number, officer: Officer, call: Caller):
     page["application"] = await call("intake", "application_for_officer",
                                      application_id=page["case"]["application_id"])
     return page
+
+
+@router.get("/cases/{acceptance_number}/transfer-targets",
+            summary="转办可选的接收单位：同一区局的其他监管所")
+async def transfer_targets(acceptance_number: Number, officer: Officer, call: Caller):
+    return await call("workflow", "transfer_targets", officer_id=officer.id,
+                      acceptance_number=acceptance_number)
 
 
 @router.post("/cases/{acceptance_number}/actions", summary="办理操作：受理、不予受理、退回、转办、"
@@ -227,6 +238,23 @@ async def counter_application(application_id: Annotated[str, Path(max_length=36)
                       application_id=application_id)
 
 
+class CounterForm(Body):
+    contact_name: str | None = Field(None, max_length=50, description="联系人")
+    contact_phone: Phone | None = Field(None, description="联系电话")
+    facts_and_reasons: str | None = Field(None, max_length=5000, description="事实和理由")
+    version: int = Field(ge=1, description="当前申请版本号（乐观锁）")
+
+
+@router.patch("/counter-applications/{application_id}",
+              summary="窗口代办：修改联系人、联系电话、事实和理由（草稿）")
+async def change_counter_application(application_id: Annotated[str, Path(max_length=36)],
+                                     body: CounterForm, officer: Officer, call: Caller):
+    return await call("intake", "update_draft", applicant_id=_as_officer(officer),
+                      application_id=application_id,
+                      form=body.model_dump(mode="json", exclude={"version"}),
+                      version=body.version)
+
+
 @router.post("/counter-applications/{application_id}/materials", status_code=201,
              summary="窗口代办：上传申请人提交的材料")
 async def counter_material(application_id: Annotated[str, Path(max_length=36)],
@@ -253,9 +281,63 @@ async def submit_counter_application(application_id: Annotated[str, Path(max_len
                       application_id=application_id, records=found["records"], timeout_s=15)
 
 
-@router.get("/statistics", summary="统计：按类型、状态、区划、超期及平均办理工作日")
-async def statistics(officer: Officer, call: Caller):
-    return await call("workflow", "statistics", officer_id=officer.id)
+STATISTICS_DESCRIPTION = """\
+The cases the officer may see (an office: its own; a district bureau or its credit section:
+the district; the city bureau: everything) that were **submitted** within the period
+(Asia/Shanghai dates, both ends included; the default is this calendar year), optionally of one
+district and one record type.
+
+Per office (`by_unit`), district (`by_district`), record type (`by_record_type`) and in total:
+`cases`; `decided` (不予受理, 准予修复 or 不予修复, even if closed or revoked since); `overdue`
+(still running — 待受理 to 审批中 — past its due date; a decided case is never overdue, a
+returned one waits for the applicant); `decided_late` (decided after its due date);
+`average_working_days` (`average_handling_working_days` in total): working days **from
+acceptance to decision** — after the acceptance day, up to and including the decision day, on
+the working-day calendar (statutory holidays, 调休 and the override table) — over the accepted
+and decided cases (`averaged_cases`); null when there are none. `by_status`: cases per current
+status. `monthly`: per month of the period, cases `submitted` and decisions made (`decided`,
+counted in the month of the decision whatever the submission date).
+
+Errors (422): `INVALID_DATE`, `INVALID_PERIOD` (from after to), `PERIOD_TOO_LONG` (over three
+years), `UNKNOWN_DISTRICT`, `VALIDATION_FAILED` (unknown record type); 403
+`DISTRICT_NOT_IN_SCOPE` for a district outside the officer's."""
+
+PeriodFrom = Annotated[str | None, Query(alias="from", max_length=10,
+                                         description="统计期间开始日期 YYYY-MM-DD（默认今年 1 月 1 日）")]
+PeriodTo = Annotated[str | None, Query(alias="to", max_length=10,
+                                       description="统计期间结束日期 YYYY-MM-DD（默认今年 12 月 31 日）")]
+District = Annotated[str | None, Query(max_length=6, description="区划代码，如 440106")]
+
+
+def _statistics_filters(period_from, period_to, district, record_type) -> dict:
+    return {"from": period_from, "to": period_to, "district_code": district,
+            "record_type": record_type.value if record_type else None}
+
+
+@router.get("/statistics", summary="统计：按单位、区划、类型、状态、超期、平均办理工作日及按月趋势",
+            description=STATISTICS_DESCRIPTION)
+async def statistics(officer: Officer, call: Caller, period_from: PeriodFrom = None,
+                     period_to: PeriodTo = None, district: District = None,
+                     record_type: RecordType | None = None):
+    return await call("workflow", "statistics", officer_id=officer.id,
+                      filters=_statistics_filters(period_from, period_to, district, record_type))
+
+
+@router.get("/statistics/export", summary="导出统计（CSV 或 Excel），筛选条件同统计",
+            response_class=Response,
+            description="The figures of `GET /statistics` as a download with a Chinese file "
+                        "name: `format=csv` (UTF-8 with BOM, one table after another under its "
+                        "title) or `format=xlsx` (one sheet per table).")
+async def export_statistics(officer: Officer, call: Caller, period_from: PeriodFrom = None,
+                            period_to: PeriodTo = None, district: District = None,
+                            record_type: RecordType | None = None,
+                            file_format: Annotated[Literal["csv", "xlsx"], Query(
+                                alias="format", description="csv 或 xlsx")] = "csv"):
+    found = await call("workflow", "statistics_export", officer_id=officer.id,
+                       filters=_statistics_filters(period_from, period_to, district,
+                                                   record_type),
+                       file_format=file_format, timeout_s=30)
+    return download(found, found["content_type"])
 
 
 @router.get("/inbox", summary="站内消息：到期提醒、超期督办（本人及本单位）")
@@ -273,6 +355,21 @@ async def mark_read(message_id: Annotated[str, Path(max_length=36)], officer: Of
 
 
 # -- administration ----------------------------------------------------------------------------
+
+@admin_router.get("/officers", summary="管理范围内的办理人员（本所、本区或全市），按单位、姓名排序")
+async def officers(admin: Administrator, call: Caller,
+                   q: Annotated[str | None, Query(max_length=50,
+                                                  description="姓名或手机号的一部分")] = None,
+                   limit: Annotated[int, Query(ge=1, le=100)] = 20,
+                   cursor: Annotated[str | None, Query(max_length=200)] = None):
+    return await call("workflow", "officers", admin_id=admin.id, search=q, limit=limit,
+                      cursor=cursor)
+
+
+@admin_router.get("/units", summary="管理范围内可分配办理人员的单位")
+async def units(admin: Administrator, call: Caller):
+    return await call("workflow", "units_for_officers", admin_id=admin.id)
+
 
 @admin_router.post("/officers", status_code=201, summary="新增办理人员")
 async def add_officer(body: NewOfficer, admin: Administrator, call: Caller):

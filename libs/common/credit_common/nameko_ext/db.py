@@ -39,6 +39,8 @@ def build_engine(settings: ServiceSettings, autocommit: bool = False) -> Engine:
         # fails one call (503 DATABASE_UNAVAILABLE) and the pool is invalidated instead
         pool_pre_ping=False,
         pool_recycle=1800,
+        # an error's text names the statement, never its values (phones, ID numbers) to a log
+        hide_parameters=True,
         connect_args={
             "connect_timeout": settings.db_connect_timeout_s,
             # timestamps come back as Asia/Shanghai, as the API conventions show them

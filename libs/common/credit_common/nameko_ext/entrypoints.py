@@ -39,6 +39,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from credit_common.clock import now
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.errors import Conflict, ServiceError, Unavailable
+from credit_common.identity import mask_personal_data
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import finish_transactions
 from credit_common.outbox import is_duplicate_claim
@@ -289,7 +290,9 @@ class Subscribe(EventHandler):
 
     def _retry_or_dead_letter(self, message, exc_info):
         attempt = int((message.headers or {}).get(RETRY_COUNT_HEADER, 0))
-        error = "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip()
+        # the error's text travels in headers anyone reading the queues sees: numbers masked
+        error = mask_personal_data(
+            "".join(traceback.format_exception_only(exc_info[0], exc_info[1])).strip())
         if attempt < len(self.retry_queues):
             queue = self.retry_queues[attempt]
             log.warning("event handler failed; retrying later", queue=self.subscription.queue,
@@ -300,6 +303,7 @@ class Subscribe(EventHandler):
             self._dead_letter(message.payload, message, error)
 
     def _dead_letter(self, body, message, reason):
+        reason = mask_personal_data(reason)  # a pydantic error quotes the values it refused
         log.error("event dead-lettered", queue=self.subscription.queue, reason=reason)
         self._republish(body, message, self.dead_letter_queue, {
             "x-dead-letter-reason": reason[:2000],

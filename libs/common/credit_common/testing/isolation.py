@@ -87,7 +87,10 @@ def environment(rid: str) -> dict[str, str]:
         "TEST_RUN_ID": rid,
         "AMQP_URI": amqp_uri(rid),
         "DATABASE_URL_TEMPLATE": database_url_template(rid),
+        "APP_ENV": "development",
         "DEV_MODE": "true",
+        # this run's rate-limit counters in Redis, apart from every other run's
+        "RATE_LIMIT_PREFIX": f"credit-test-{rid}",
         # uploaded files of this run, apart from every other run's
         "INTAKE_FILES_DIR": str(pathlib.Path(tempfile.gettempdir()) / f"credit-test-{rid}"
                                 / "intake-files"),

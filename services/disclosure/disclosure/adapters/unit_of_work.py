@@ -36,6 +36,25 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
                                   message.model_dump(mode="json"), message_id, self.request_id)
         record.events = []
 
+    def record_identity_check(self, applicant_id: str, subject_code: str, outcome: str,
+                              at) -> None:
+        self.session.execute(text(
+            "INSERT INTO identity_checks (checked_at, applicant_id, subject_code, outcome) "
+            "VALUES (:at, :a, :s, :o)"), {"at": at, "a": applicant_id, "s": subject_code,
+                                         "o": outcome})
+
+    def identity_failures_since(self, since, applicant_id: str, subject_code: str
+                                ) -> tuple[int, int, object]:
+        """Mismatches since ``since`` by this applicant, against this subject, and the
+        latest of them."""
+        row = self.session.execute(text(
+            "SELECT count(*) FILTER (WHERE applicant_id = :a), "
+            "count(*) FILTER (WHERE subject_code = :s), max(checked_at) "
+            "FROM identity_checks WHERE outcome = 'mismatch' AND checked_at > :since "
+            "AND (applicant_id = :a OR subject_code = :s)"),
+            {"a": applicant_id, "s": subject_code, "since": since}).one()
+        return row[0], row[1], row[2]
+
     def outcome_applied(self, decision_id: str) -> dict | None:
         row = self.session.execute(text(
             "SELECT decision_id, record_id, outcome, applied_at FROM repair_outcomes "

@@ -255,8 +255,8 @@ class RuleRepository:
 
     def listing(self) -> list[dict]:
         rows = self.session.execute(text(
-            "SELECT version, effective_from, source, created_at, created_by FROM rule_versions "
-            "ORDER BY effective_from"))
+            "SELECT version, effective_from, source, rules, created_at, created_by "
+            "FROM rule_versions ORDER BY effective_from"))
         return [dict(r._mapping) for r in rows]
 
     def add(self, version: str, effective_from: date, source: str, rules: dict,
@@ -305,6 +305,24 @@ class MaterialRepository:
             "UPDATE materials SET removed_at = :at WHERE application_id = :a AND id = :m "
             "AND removed_at IS NULL"),
             {"a": application_id, "m": str(material_id), "at": at}).rowcount == 1
+
+    def counts(self, application: Application) -> tuple[int, int | None]:
+        """Materials held by ``application`` (locked by the caller), and by every open
+        application of its applicant; None for a counter application, where an officer files
+        for many subjects. Uploads of one applicant queue here until their transaction ends,
+        so two at once cannot both take the last place."""
+        if application.applicant_id is None:
+            return self.session.execute(text(
+                "SELECT count(*) FROM materials WHERE application_id = :a AND removed_at IS NULL"),
+                {"a": application.id}).scalar_one(), None
+        self.session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:k, 0))"),
+                             {"k": f"materials:{application.applicant_id}"})
+        row = self.session.execute(text(
+            "SELECT count(*) FILTER (WHERE m.application_id = :a), count(*) "
+            "FROM materials m JOIN applications p ON p.id = m.application_id "
+            "WHERE m.removed_at IS NULL AND p.applicant_id = :o AND p.status = ANY(:open)"),
+            {"a": application.id, "o": application.applicant_id, "open": sorted(OPEN)}).one()
+        return int(row[0]), int(row[1])
 
 
 class SignatureRepository:

@@ -15,6 +15,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import bindparam, text
 
 from credit_common.clock import now
+from credit_common.testing.files import minimal_pdf, minimal_png
 from intake.service import IntakeService
 
 
@@ -135,6 +136,7 @@ def test_an_administrator_adds_a_rule_version_for_a_future_date(intake):
     listed = {v["version"]: v for v in intake.rule_versions()}
     assert listed["2021.1"]["effective_from"] == "2021-07-30"
     assert listed[version]["created_by"] == "admin-1"
+    assert listed[version]["rules"] == rules   # the administrator reads what each version says
     for bad, expected in (
         ((version + "x", today.isoformat(), "s", rules), "EFFECTIVE_DATE_NOT_IN_FUTURE"),
         ((version, (today + timedelta(days=9)).isoformat(), "s", rules),
@@ -180,7 +182,7 @@ def test_two_drafts_racing_for_one_record_leave_it_in_exactly_one(intake, nameko
     assert outcomes == ["RECORD_IN_OPEN_APPLICATION"] * 3 + ["draft"], outcomes
 
 
-PDF = b"%PDF-1.4\n%%EOF\n"
+PDF = minimal_pdf()
 
 
 def publish_case_status(amqp_uri, application, case_version, status, note=None):
@@ -252,7 +254,7 @@ def test_returned_for_correction_then_resubmitted_under_the_same_number(intake, 
     changed = intake.update_draft(applicant, draft["id"], {
         "contact_name": "陈某", "contact_phone": number}, detail["version"])
     intake.add_material(applicant, draft["id"], "other", "截图.png",
-                        base64.b64encode(b"\x89PNG\r\n\x1a\n0000").decode())
+                        base64.b64encode(minimal_png()).decode())
     again = intake.submit(applicant, draft["id"], [record])
     assert again["acceptance_number"] == submitted["acceptance_number"]
     assert again["status"] == "submitted" and again["version"] > changed["version"]

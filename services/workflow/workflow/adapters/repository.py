@@ -150,6 +150,9 @@ class CaseRepository:
             params["name"] = f"%{escaped}%"
         if filters.get("overdue"):
             conditions.append("coalesce(decide_due, accept_due) < :today")
+        if filters.get("due_soon_until"):
+            conditions.append("coalesce(decide_due, accept_due) BETWEEN :today AND :soon")
+            params["soon"] = filters["due_soon_until"]
         due = "coalesce(decide_due, accept_due, DATE '9999-12-31')"
         if after is not None:
             conditions.append(f"({due}, id) > (:after_due, :after_id)")
@@ -160,9 +163,13 @@ class CaseRepository:
         return [self._load(r) for r in rows]
 
     def counts(self, units: list[str] | None, districts: list[str] | None,
-               today: date) -> dict:
+               today: date, statuses: list[str] | None = None) -> dict:
+        """Per status and overdue; ``statuses`` limits both to those statuses."""
         conditions, params = ["true"], {"today": today}
         _scope(conditions, params, units, districts)
+        if statuses is not None:
+            conditions.append("status = ANY(:statuses)")
+            params["statuses"] = statuses
         where = " AND ".join(conditions)
         by_status = dict(self.session.execute(text(
             f"SELECT status, count(*) FROM cases WHERE {where} GROUP BY status"), params).all())
@@ -172,23 +179,66 @@ class CaseRepository:
             params).scalar_one()
         return {"by_status": by_status, "overdue": overdue}
 
-    def statistics(self, units, districts, today: date) -> list[dict]:
-        conditions, params = ["true"], {"today": today}
+    def due_soon(self, units: list[str] | None, districts: list[str] | None,
+                 statuses: list[str], today: date, until: date) -> int:
+        conditions, params = ["status = ANY(:statuses)"], {"statuses": statuses, "today": today,
+                                                           "until": until}
         _scope(conditions, params, units, districts)
+        return self.session.execute(text(
+            f"SELECT count(*) FROM cases WHERE {' AND '.join(conditions)} "
+            "AND coalesce(decide_due, accept_due) BETWEEN :today AND :until"),
+            params).scalar_one()
+
+    def _period(self, column: str, units, districts, record_type: str | None,
+                start_at: datetime, end_at: datetime) -> tuple[str, dict]:
+        conditions = [f"{column} >= :start_at", f"{column} < :end_at"]
+        params = {"start_at": start_at, "end_at": end_at}
+        _scope(conditions, params, units, districts)
+        if record_type:
+            conditions.append("record_type = :record_type")
+            params["record_type"] = record_type
+        return " AND ".join(conditions), params
+
+    def statistics(self, units, districts, record_type: str | None, start_at: datetime,
+                   end_at: datetime, today: date, running: list[str]) -> list[dict]:
+        """Cases submitted in [start_at, end_at), per unit, district, type, status and
+        submission month (Asia/Shanghai): how many, decided, overdue (still running past the
+        due date) and decided after the due date."""
+        where, params = self._period("submitted_at", units, districts, record_type, start_at,
+                                     end_at)
+        due = "coalesce(decide_due, accept_due)"
         rows = self.session.execute(text(
-            "SELECT record_type, status, district_code, count(*) AS cases, "
-            "count(*) FILTER (WHERE closed_at IS NULL AND status NOT IN ('withdrawn', "
-            "'returned') AND coalesce(decide_due, accept_due) < :today) AS overdue "
-            f"FROM cases WHERE {' AND '.join(conditions)} "
-            "GROUP BY record_type, status, district_code ORDER BY 1, 2, 3"), params)
+            "SELECT unit_code, district_code, record_type, status, "
+            "to_char(submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, "
+            "count(*) AS cases, count(decided_at) AS decided, "
+            f"count(*) FILTER (WHERE status = ANY(:running) AND {due} < :today) AS overdue, "
+            "count(*) FILTER (WHERE (decided_at AT TIME ZONE 'Asia/Shanghai')::date > "
+            f"{due}) AS decided_late FROM cases WHERE {where} GROUP BY 1, 2, 3, 4, 5"),
+            {**params, "today": today, "running": running})
         return [dict(r._mapping) for r in rows]
 
-    def decided(self, units, districts) -> list[tuple[datetime, datetime]]:
-        conditions, params = ["accepted_at IS NOT NULL AND decided_at IS NOT NULL"], {}
-        _scope(conditions, params, units, districts)
-        return [tuple(r) for r in self.session.execute(text(
-            f"SELECT accepted_at, decided_at FROM cases WHERE {' AND '.join(conditions)} "
-            "ORDER BY decided_at DESC LIMIT 5000"), params)]
+    def handling_spans(self, units, districts, record_type: str | None, start_at: datetime,
+                       end_at: datetime) -> list[dict]:
+        """Of the cases submitted in the period that were accepted and decided: the
+        acceptance and decision days (Asia/Shanghai) and how many share them."""
+        where, params = self._period("submitted_at", units, districts, record_type, start_at,
+                                     end_at)
+        rows = self.session.execute(text(
+            "SELECT unit_code, district_code, record_type, "
+            "(accepted_at AT TIME ZONE 'Asia/Shanghai')::date AS accepted_on, "
+            "(decided_at AT TIME ZONE 'Asia/Shanghai')::date AS decided_on, count(*) AS cases "
+            f"FROM cases WHERE {where} AND accepted_at IS NOT NULL AND decided_at IS NOT NULL "
+            "GROUP BY 1, 2, 3, 4, 5"), params)
+        return [dict(r._mapping) for r in rows]
+
+    def decided_by_month(self, units, districts, record_type: str | None,
+                         start_at: datetime, end_at: datetime) -> dict[str, int]:
+        """Decisions made in [start_at, end_at) per month (Asia/Shanghai)."""
+        where, params = self._period("decided_at", units, districts, record_type, start_at,
+                                     end_at)
+        return dict(self.session.execute(text(
+            "SELECT to_char(decided_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM'), count(*) "
+            f"FROM cases WHERE {where} GROUP BY 1"), params).all())
 
 
 class OfficerRepository:
@@ -234,6 +284,33 @@ class OfficerRepository:
             "active = :active, updated_at = now() WHERE id = :id"),
             {"id": officer.id, "name": officer.name, "unit": officer.unit_code,
              "roles": list(officer.roles), "active": officer.active})
+
+    def in_scope(self, units: list[str] | None, districts: list[str] | None,
+                 search: str | None, limit: int, after: tuple | None) -> list[Officer]:
+        """Officers of these units or districts (None: no limit on that axis), by unit, name
+        and id, after the keyset ``after`` = (unit_code, name, id); ``search`` finds a part
+        of the name or of the phone."""
+        conditions, params = [], {"limit": limit}
+        if units is not None:
+            conditions.append("unit_code = ANY(:units)")
+            params["units"] = list(units)
+        if districts is not None:
+            # a unit's code starts with its district's (reference.organisation)
+            conditions.append("left(unit_code, 6) = ANY(:districts)")
+            params["districts"] = list(districts)
+        if search:
+            escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            conditions.append("(name LIKE :search OR phone LIKE :search)")
+            params["search"] = f"%{escaped}%"
+        if after:
+            conditions.append("(unit_code, name, id) > (:after_unit, :after_name, "
+                              "CAST(:after_id AS uuid))")
+            params.update(after_unit=after[0], after_name=after[1], after_id=str(after[2]))
+        rows = self.session.execute(text(
+            "SELECT id, phone, name, unit_code, roles, active FROM officers "
+            f"WHERE {' AND '.join(conditions) or 'true'} "
+            "ORDER BY unit_code, name, id LIMIT :limit"), params)
+        return [self._officer(r) for r in rows]
 
     def of_unit(self, unit_code: str) -> list[Officer]:
         rows = self.session.execute(text(

@@ -15,7 +15,8 @@ from datetime import date, datetime
 from credit_common.contracts.events import (ApplicationSubmitted, CaseOpened,
                                             CaseStatusChanged, Event)
 from credit_common.errors import Conflict, Forbidden, ValidationFailed
-from credit_common.reference.organisation import UnitKind, same_district_bureau, unit
+from credit_common.reference.organisation import (UnitKind, offices_of, same_district_bureau,
+                                                  unit)
 
 OTHER_DEPARTMENT = "other_department_penalty"
 
@@ -57,6 +58,9 @@ ROLE_STATUSES = {
     "reviewer": {"under_review", "second_review"},
     "approver": {"under_approval"},
 }
+#: statuses with a running deadline (returned waits for the applicant)
+RUNNING_STATUSES = ("pending_acceptance", "accepted", "under_review", "second_review",
+                    "under_approval")
 OPEN_STATUSES = {"pending_acceptance", "accepted", "under_review", "second_review",
                  "under_approval", "approved", "rejected", "not_accepted", "returned"}
 
@@ -152,27 +156,13 @@ class Case:
         action = ACTIONS.get(action_name)
         if action is None:
             raise ValidationFailed("UNKNOWN_ACTION", "未知的办理操作", {"action": action_name})
-        if self.status not in action.from_statuses:
-            raise Conflict("ILLEGAL_TRANSITION", f"案件当前状态不能执行“{action.label}”",
-                           {"status": self.status, "action": action_name})
-        if action.role not in officer.roles:
-            raise Forbidden("ROLE_REQUIRED", f"“{action.label}”需要{ROLE_LABELS[action.role]}角色",
-                            {"role": action.role})
+        refused = self.refusal(action_name, officer, approver_may_handle)
+        if refused is not None:
+            raise refused
         opinion = (opinion or "").strip() or None
         if action.needs_opinion and not opinion:
             raise ValidationFailed("OPINION_REQUIRED", f"“{action.label}”须填写意见或理由",
                                    {"field": "opinion"})
-        if self.record_type == OTHER_DEPARTMENT and action_name == "review":
-            raise Conflict("TWO_REVIEWS_REQUIRED", "其他部门行政处罚须经初审、复审",
-                           {"actions": ["first_review", "second_review"]})
-        if self.record_type != OTHER_DEPARTMENT and action_name in ("first_review",
-                                                                    "second_review"):
-            raise Conflict("ILLEGAL_TRANSITION", "该类型案件不设初审、复审", {"action": action_name})
-        if action_name == "second_review" and officer.id == self.first_reviewer_id:
-            raise Forbidden("SAME_OFFICER", "复审须由初审以外的人员办理")
-        if action_name in ("approve", "reject") and officer.id == self.handler_id \
-                and not approver_may_handle:
-            raise Forbidden("APPROVER_IS_HANDLER", "审批人不能是本案的承办人")
         if action_name == "transfer":
             return self._transfer(officer, opinion, target_unit_code, at)
         target = action.to_status
@@ -188,6 +178,34 @@ class Case:
             self.closed_at = at
         return self._record(action_name, target, officer.id, officer.name, officer.unit_code,
                             opinion, at)
+
+    def refusal(self, action_name: str, officer: Officer,
+                approver_may_handle: bool = False) -> Exception | None:
+        """Why the officer may not take the action on the case as it is now, as the error to
+        raise, or None. The one place of these rules: acting checks them, and the case page
+        offers only the actions they allow (the opinion and a transfer's target are checked
+        when acting)."""
+        action = ACTIONS.get(action_name)
+        if action is None:
+            return ValidationFailed("UNKNOWN_ACTION", "未知的办理操作", {"action": action_name})
+        if self.status not in action.from_statuses:
+            return Conflict("ILLEGAL_TRANSITION", f"案件当前状态不能执行“{action.label}”",
+                            {"status": self.status, "action": action_name})
+        if action.role not in officer.roles:
+            return Forbidden("ROLE_REQUIRED", f"“{action.label}”需要{ROLE_LABELS[action.role]}角色",
+                             {"role": action.role})
+        if self.record_type == OTHER_DEPARTMENT and action_name == "review":
+            return Conflict("TWO_REVIEWS_REQUIRED", "其他部门行政处罚须经初审、复审",
+                            {"actions": ["first_review", "second_review"]})
+        if self.record_type != OTHER_DEPARTMENT and action_name in ("first_review",
+                                                                    "second_review"):
+            return Conflict("ILLEGAL_TRANSITION", "该类型案件不设初审、复审", {"action": action_name})
+        if action_name == "second_review" and officer.id == self.first_reviewer_id:
+            return Forbidden("SAME_OFFICER", "复审须由初审以外的人员办理")
+        if action_name in ("approve", "reject") and officer.id == self.handler_id \
+                and not approver_may_handle:
+            return Forbidden("APPROVER_IS_HANDLER", "审批人不能是本案的承办人")
+        return None
 
     def _transfer(self, officer: Officer, reason: str, target_unit_code: str | None,
                   at: datetime) -> Step:
@@ -262,3 +280,12 @@ def can_see(officer: Officer, case_unit: str | None) -> bool:
 def can_act(officer: Officer, case_unit: str | None) -> bool:
     """Acting needs the case to be the officer's own unit's (the city reads only)."""
     return officer.unit_code == case_unit
+
+
+def transfer_targets(case_unit: str | None) -> list:
+    """Where a case of ``case_unit`` may be transferred: the other offices of the same
+    district bureau (never the credit section, the bureau itself or another district)."""
+    mine = unit(case_unit or "")
+    if mine is None or not mine.district_code:
+        return []
+    return [u for u in offices_of(mine.district_code) if u.code != mine.code]

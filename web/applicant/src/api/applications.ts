@@ -1,92 +1,16 @@
 // The applicant's application from draft to submission: create, read, change the form,
 // materials, preview, e-seal, the legal representative's signing link, submit.
-import { fetchBlob, newRequestId, unwrap, uploadWithProgress } from '@credit/shared'
+import {
+  fetchBlob, MATERIAL_KIND_LABELS, newRequestId, unwrap, uploadMaterialFile,
+  type ApplicationDetail as IntakeApplicationDetail, type ApplicationForm, type ApplicationSummary,
+  type Material, type Paths, type SigningState,
+} from '@credit/shared'
 import { api, tokens } from './index'
-import type { RecordType } from '../labels'
-import type { RegistryRecord } from './public'
-import type { ConfirmedSubject } from './subjects'
 
 const BASE = '/api/v1/applicant/applications'
 
-/** intake `application_view`. */
-export interface ApplicationSummary {
-  id: string
-  acceptance_number: string | null
-  record_type: RecordType
-  record_type_label: string
-  subject_uscc: string
-  subject_name: string
-  district_code: string
-  status: string
-  status_label: string
-  case_id: string | null
-  submitted_at: string | null
-  created_at: string | null
-  updated_at: string | null
-  decided_at: string | null
-  version: number
-  record_ids: string[]
-}
-
-/** intake `material_view`. */
-export interface Material {
-  id: string
-  kind: string
-  kind_label: string
-  file_name: string
-  content_type: string
-  size_bytes: number
-  sha256: string
-  uploaded_at: string | null
-}
-
-export interface RequiredMaterial {
-  kind: string
-  label: string
-  provided: boolean
-}
-
-/** What uploads stand in for the legal representative's own signature (intake `signing_state`). */
-export type SignatureAlternative = 'special_circumstances_proof' | 'legal_rep_document'
-
-/** intake `signing_state`: e-seal and signature, each valid only for the content as it is now. */
-export interface SigningState {
-  required: boolean
-  content_hash: string
-  e_seal: boolean
-  legal_rep_signature: boolean
-  signature_alternative: SignatureAlternative | null
-  complete: boolean
-}
-
-export interface ApplicationForm {
-  contact_name?: string | null
-  contact_phone?: string | null
-  facts_and_reasons?: string | null
-}
-
-export interface TimelineEntry {
-  occurred_at: string | null
-  from_status: string | null
-  to_status: string
-  to_status_label: string
-  actor: string
-  note: string | null
-}
-
-/** intake `detail_view`. */
-export interface ApplicationDetail extends ApplicationSummary {
-  subject: ConfirmedSubject | null
-  records: RegistryRecord[]
-  form: ApplicationForm
-  rule_version: string | null
-  materials: Material[]
-  required_materials: RequiredMaterial[]
-  signing: SigningState
-  timeline: TimelineEntry[]
-  editable: boolean
-  /** whether this type's rule version asks for 事实和理由 */
-  facts_and_reasons_required: boolean
+/** intake `detail_view` as the applicant's route answers it: with the case's deadlines. */
+export interface ApplicationDetail extends IntakeApplicationDetail {
   /** the working-day deadlines of the case (null until workflow has opened it) */
   deadlines: Deadlines | null
 }
@@ -105,23 +29,7 @@ export interface SignatureLink {
   qr_svg: string
 }
 
-/** intake MATERIAL_KINDS: the Chinese name of every kind of material. */
-export const MATERIAL_KIND_LABELS: Readonly<Record<string, string>> = {
-  application_form: '信用修复申请书',
-  commitment: '信用承诺书',
-  fulfilment_proof: '履行法定义务、纠正违法行为的证明材料',
-  correction_proof: '已补报年报、更正信息或住所可联系的证明材料',
-  other_department_repair_decision: '作出处罚的其他部门出具的信用修复决定',
-  legal_rep_document: '法定代表人（负责人）身份证件',
-  special_circumstances_proof: '法定代表人无法签名的特殊情况证明材料',
-  other: '其他材料',
-}
-
-export interface NewApplication {
-  subject_code: string
-  record_type: RecordType
-  record_ids: string[]
-}
+export type NewApplication = Paths['/api/v1/applicant/applications']['post']['requestBody']['content']['application/json']
 
 export async function createApplication(body: NewApplication): Promise<ApplicationSummary> {
   return (await unwrap(api.POST(BASE, { body }))) as ApplicationSummary
@@ -152,15 +60,7 @@ export async function uploadMaterial(
   file: File,
   onProgress: (percent: number) => void,
 ): Promise<Material> {
-  const form = new FormData()
-  form.append('kind', kind)
-  form.append('file', file, file.name)
-  return (await uploadWithProgress(
-    `${BASE}/${encodeURIComponent(id)}/materials`,
-    form,
-    tokens,
-    onProgress,
-  )) as Material
+  return uploadMaterialFile(`${BASE}/${encodeURIComponent(id)}/materials`, kind, file, tokens, onProgress)
 }
 
 export async function removeMaterial(id: string, materialId: string): Promise<void> {

@@ -3,13 +3,9 @@
 // application's detail and timeline is `getApplication` of ./applications. Shapes read from
 // intake (views.py application_view/detail_view) and workflow (views.py document_view), which
 // the gateway passes through unchanged.
-import { fetchBlob, unwrap } from '@credit/shared'
-import { api, tokens, type Page } from './index'
+import { fetchBlob, unwrap, type ApplicationSummary, type Page } from '@credit/shared'
+import { api, tokens } from './index'
 import type { CodeSent } from './auth'
-import type { ApplicationSummary } from './applications'
-
-// one definition of intake's application shapes, shared with the application pages
-export type { ApplicationDetail, ApplicationSummary, Material, RequiredMaterial, TimelineEntry } from './applications'
 
 /** workflow `document_view`: an official document issued for the application. */
 export interface OfficialDocument {

@@ -1,83 +1,12 @@
 // Public disclosure queries and document verification: no login; personal data arrives masked.
-// Shapes from services/disclosure/disclosure/views.py (subject_view, record_view, history_view),
-// which the applicant's own subjects and records share, and services/workflow/workflow/service.py
+// The registry's subjects and records are shaped in @credit/shared; here a record's history
+// (services/disclosure/disclosure/views.py history_view) and services/workflow/workflow/service.py
 // (verify_document).
-import { unwrap, uploadWithProgress } from '@credit/shared'
-import { api, tokens, type Page } from './index'
-import type { DocumentType, RecordType } from '../labels'
-
-/**
- * disclosure `subject_view`: for the public the personal data arrives masked (ID: first 4 and
- * last 2 characters, phones 138****1234); for the applicant's own subjects it comes in full.
- */
-export interface RegistrySubject {
-  id: string
-  uscc: string | null
-  registration_number: string | null
-  name: string
-  kind: string
-  kind_label: string
-  district_code: string
-  registration_unit_code: string
-  registration_unit_name: string | null
-  address: string
-  registration_status: string
-  registration_status_label: string
-  legal_representative: {
-    name: string
-    document_type: DocumentType
-    document_type_label: string | null
-    document_number: string
-    phone: string
-  }
-  liaison_phone: string
-  proof_material_mode: boolean
-  /** whether the personal data above is masked */
-  personal_data_masked: boolean
-}
-
-/** disclosure `record_view`: one listing or penalty publicity entry. */
-export interface RegistryRecord {
-  id: string
-  subject_id: string
-  record_type: RecordType
-  record_type_label: string
-  publicity_state: string
-  publicity_state_label: string | null
-  district_code: string
-  listing_reason: string | null
-  listing_reason_label: string | null
-  listing_date: string | null
-  listing_unit_code: string | null
-  listing_unit_name: string | null
-  listing_document_number: string | null
-  decision_number: string | null
-  decision_date: string | null
-  publicity_start_date: string | null
-  publicity_end_date: string | null
-  penalty_domain: string | null
-  penalty_domain_label: string | null
-  penalty_kinds: string[]
-  penalty_kind_labels: string[]
-  /** yuan, decimal string */
-  fine_amount: string | null
-  severe: boolean
-  deciding_unit_code: string | null
-  deciding_unit_name: string | null
-  obligations_fulfilled_on: string | null
-  source_agency: string | null
-  version: number
-}
-
-export interface SearchItem {
-  record: RegistryRecord
-  subject: RegistrySubject
-}
-
-export interface SubjectWithRecords {
-  subject: RegistrySubject
-  records: RegistryRecord[]
-}
+import {
+  unwrap, uploadWithProgress, type Page, type RecordHit, type SubjectWithRecords,
+} from '@credit/shared'
+import { api, tokens } from './index'
+import type { RecordType } from '../labels'
 
 export interface RecordHistoryEntry {
   from_state: string | null
@@ -88,9 +17,7 @@ export interface RecordHistoryEntry {
   occurred_at: string
 }
 
-export interface RecordWithHistory {
-  record: RegistryRecord
-  subject: RegistrySubject
+export interface RecordWithHistory extends RecordHit {
   history: RecordHistoryEntry[]
 }
 
@@ -121,8 +48,8 @@ async function answer<T>(call: Promise<{ data?: unknown; error?: unknown; respon
 }
 
 /** One page of records matching the filters, in the API's stable order; `cursor` continues. */
-export function searchRecords(filters: SearchFilters, cursor?: string | null): Promise<Page<SearchItem>> {
-  return answer<Page<SearchItem>>(
+export function searchRecords(filters: SearchFilters, cursor?: string | null): Promise<Page<RecordHit>> {
+  return answer<Page<RecordHit>>(
     api.GET('/api/v1/public/subjects', {
       params: {
         query: {

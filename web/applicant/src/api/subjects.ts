@@ -1,40 +1,14 @@
 // 我的市场主体, confirming the subject to act for, and its records with eligibility answers.
-import { isResidentId, isSubjectCode, unwrap } from '@credit/shared'
-import { api, type Page } from './index'
+import {
+  isResidentId, isSubjectCode, unwrap,
+  type ApplicationSubject, type Eligibility, type Page, type RegistryRecord, type RegistrySubject,
+} from '@credit/shared'
+import { api } from './index'
 import type { DocumentType, RecordType } from '../labels'
-import type { RegistryRecord, RegistrySubject } from './public'
-
-/** gateway `subject_snapshot`: what intake keeps of the confirmed subject. */
-export interface ConfirmedSubject {
-  code: string
-  id: string
-  uscc: string | null
-  registration_number: string | null
-  name: string
-  kind: string
-  district_code: string
-  registration_unit_code: string | null
-  address: string | null
-  legal_rep_name: string
-  legal_rep_document_type: DocumentType
-  legal_rep_document_number: string
-  proof_material_mode: boolean
-}
 
 export interface SubjectConfirmation {
-  subject: ConfirmedSubject
+  subject: ApplicationSubject
   method: 'phone' | 'manual'
-}
-
-/** intake eligibility `Answer.as_dict`: whether a record may be repaired, and under which rule. */
-export interface Eligibility {
-  record_id: string
-  eligible: boolean
-  reason_code: string | null
-  reason: string
-  rule_version: string
-  article: string
-  earliest_eligible_date: string | null
 }
 
 export interface AssessedRecord {

@@ -64,7 +64,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 管理范围内的办理人员（本所、本区或全市），按单位、姓名排序 */
+        get: operations["officers_api_v1_admin_officers_get"];
         put?: never;
         /** 新增办理人员 */
         post: operations["add_officer_api_v1_admin_officers_post"];
@@ -102,6 +103,23 @@ export interface paths {
         put?: never;
         /** 设置主体“证明材料”模式 */
         post: operations["proof_material_mode_api_v1_admin_subjects__code__proof_material_mode_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 管理范围内可分配办理人员的单位 */
+        get: operations["units_api_v1_admin_units_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -632,7 +650,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 各状态案件数及超期数 */
+        /** 我的待办的案件数：各状态、已超期、即将超期 */
         get: operations["counts_api_v1_officer_cases_counts_get"];
         put?: never;
         post?: never;
@@ -710,6 +728,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/officer/cases/{acceptance_number}/transfer-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 转办可选的接收单位：同一区局的其他监管所 */
+        get: operations["transfer_targets_api_v1_officer_cases__acceptance_number__transfer_targets_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/officer/counter-applications": {
         parameters: {
             query?: never;
@@ -741,7 +776,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** 窗口代办：修改联系人、联系电话、事实和理由（草稿） */
+        patch: operations["change_counter_application_api_v1_officer_counter_applications__application_id__patch"];
         trace?: never;
     };
     "/api/v1/officer/counter-applications/{application_id}/materials": {
@@ -853,8 +889,49 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 统计：按类型、状态、区划、超期及平均办理工作日 */
+        /**
+         * 统计：按单位、区划、类型、状态、超期、平均办理工作日及按月趋势
+         * @description The cases the officer may see (an office: its own; a district bureau or its credit section:
+         *     the district; the city bureau: everything) that were **submitted** within the period
+         *     (Asia/Shanghai dates, both ends included; the default is this calendar year), optionally of one
+         *     district and one record type.
+         *
+         *     Per office (`by_unit`), district (`by_district`), record type (`by_record_type`) and in total:
+         *     `cases`; `decided` (不予受理, 准予修复 or 不予修复, even if closed or revoked since); `overdue`
+         *     (still running — 待受理 to 审批中 — past its due date; a decided case is never overdue, a
+         *     returned one waits for the applicant); `decided_late` (decided after its due date);
+         *     `average_working_days` (`average_handling_working_days` in total): working days **from
+         *     acceptance to decision** — after the acceptance day, up to and including the decision day, on
+         *     the working-day calendar (statutory holidays, 调休 and the override table) — over the accepted
+         *     and decided cases (`averaged_cases`); null when there are none. `by_status`: cases per current
+         *     status. `monthly`: per month of the period, cases `submitted` and decisions made (`decided`,
+         *     counted in the month of the decision whatever the submission date).
+         *
+         *     Errors (422): `INVALID_DATE`, `INVALID_PERIOD` (from after to), `PERIOD_TOO_LONG` (over three
+         *     years), `UNKNOWN_DISTRICT`, `VALIDATION_FAILED` (unknown record type); 403
+         *     `DISTRICT_NOT_IN_SCOPE` for a district outside the officer's.
+         */
         get: operations["statistics_api_v1_officer_statistics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer/statistics/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出统计（CSV 或 Excel），筛选条件同统计
+         * @description The figures of `GET /statistics` as a download with a Chinese file name: `format=csv` (UTF-8 with BOM, one table after another under its title) or `format=xlsx` (one sheet per table).
+         */
+        get: operations["export_statistics_api_v1_officer_statistics_export_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1091,6 +1168,29 @@ export interface components {
             record_type: components["schemas"]["RecordType"];
             /** Subject Code */
             subject_code: string;
+        };
+        /** CounterForm */
+        CounterForm: {
+            /**
+             * Contact Name
+             * @description 联系人
+             */
+            contact_name?: string | null;
+            /**
+             * Contact Phone
+             * @description 联系电话
+             */
+            contact_phone?: string | null;
+            /**
+             * Facts And Reasons
+             * @description 事实和理由
+             */
+            facts_and_reasons?: string | null;
+            /**
+             * Version
+             * @description 当前申请版本号（乐观锁）
+             */
+            version: number;
         };
         /**
          * DocumentType
@@ -1422,6 +1522,40 @@ export interface operations {
             };
         };
     };
+    officers_api_v1_admin_officers_get: {
+        parameters: {
+            query?: {
+                /** @description 姓名或手机号的一部分 */
+                q?: string | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     add_officer_api_v1_admin_officers_post: {
         parameters: {
             query?: never;
@@ -1519,6 +1653,26 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    units_api_v1_admin_units_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
         };
@@ -2544,9 +2698,12 @@ export interface operations {
                 acceptance_number?: string | null;
                 subject_name?: string | null;
                 record_type?: components["schemas"]["RecordType"] | null;
+                /** @description 案件状态，多个以英文逗号分隔 */
                 status?: string | null;
                 uscc?: string | null;
                 overdue?: boolean;
+                /** @description 仅看即将超期（今日或下一个工作日到期） */
+                due_soon?: boolean;
                 limit?: number;
                 cursor?: string | null;
             };
@@ -2728,6 +2885,38 @@ export interface operations {
             };
         };
     };
+    transfer_targets_api_v1_officer_cases__acceptance_number__transfer_targets_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 受理编号 */
+                acceptance_number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     create_counter_application_api_v1_officer_counter_applications_post: {
         parameters: {
             query?: never;
@@ -2771,6 +2960,41 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_counter_application_api_v1_officer_counter_applications__application_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CounterForm"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -2988,7 +3212,15 @@ export interface operations {
     };
     statistics_api_v1_officer_statistics_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 统计期间开始日期 YYYY-MM-DD（默认今年 1 月 1 日） */
+                from?: string | null;
+                /** @description 统计期间结束日期 YYYY-MM-DD（默认今年 12 月 31 日） */
+                to?: string | null;
+                /** @description 区划代码，如 440106 */
+                district?: string | null;
+                record_type?: components["schemas"]["RecordType"] | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3002,6 +3234,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    export_statistics_api_v1_officer_statistics_export_get: {
+        parameters: {
+            query?: {
+                /** @description 统计期间开始日期 YYYY-MM-DD（默认今年 1 月 1 日） */
+                from?: string | null;
+                /** @description 统计期间结束日期 YYYY-MM-DD（默认今年 12 月 31 日） */
+                to?: string | null;
+                /** @description 区划代码，如 440106 */
+                district?: string | null;
+                record_type?: components["schemas"]["RecordType"] | null;
+                /** @description csv 或 xlsx */
+                format?: "csv" | "xlsx";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
         };

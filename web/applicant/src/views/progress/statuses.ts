@@ -2,7 +2,7 @@
 // DOMAIN.md 'States', the tag colour of each, which states still allow withdrawal or editing,
 // and the small readings of API answers the pages need (the officer's reason for a return,
 // the page an inbox message points to, the file name of an official document).
-import type { TimelineEntry } from '../../api/applications'
+import type { TimelineEntry } from '@credit/shared'
 
 export type ApplicationStatus =
   | 'draft'

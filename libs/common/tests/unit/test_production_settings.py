@@ -1,0 +1,54 @@
+"""In production (APP_ENV's default) a process refuses to start, naming the variable, with
+what would let anyone in: a missing, placeholder or short secret, and DEV_MODE. Development
+allows both."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+import pytest
+from credit_common.settings import LoginSettings
+
+STRONG = "k" * 40
+
+
+class ExampleLoginSettings(LoginSettings):
+    service_name: ClassVar[str] = "example"
+
+
+def refusal(**values) -> str:
+    with pytest.raises(SystemExit) as raised:
+        ExampleLoginSettings(**{"APP_ENV": "production", "DEV_MODE": False, **values}
+                             ).refuse_unsafe_production()
+    return str(raised.value)
+
+
+@pytest.mark.parametrize("secret, why", [
+    ("", "未设置"),
+    ("development-only-login-secret", "仍是示例值"),
+    ("please-change-me-" + "x" * 40, "仍是示例值"),
+    ("short-but-random-7f3a", "长度不足 32 字节"),
+])
+def test_an_unsafe_secret_is_refused_naming_its_variable(secret, why):
+    message = refusal(LOGIN_SECRET=secret)
+    assert f"LOGIN_SECRET {why}" in message and "APP_ENV=production" in message
+
+
+def test_production_is_the_default_and_refuses_the_shipped_placeholder(monkeypatch):
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.delenv("LOGIN_SECRET", raising=False)
+    monkeypatch.delenv("DEV_MODE", raising=False)
+    with pytest.raises(SystemExit, match="LOGIN_SECRET 仍是示例值"):
+        ExampleLoginSettings(_env_file=None).refuse_unsafe_production()
+
+
+def test_dev_mode_is_refused_in_production_with_every_problem_named_at_once():
+    message = refusal(LOGIN_SECRET="short", DEV_MODE=True)
+    assert "DEV_MODE=true" in message and "LOGIN_SECRET 长度不足" in message
+
+
+def test_a_strong_secret_starts_in_production_and_development_takes_the_placeholder():
+    ExampleLoginSettings(APP_ENV="production", DEV_MODE=False,
+                         LOGIN_SECRET=STRONG).refuse_unsafe_production()
+    relaxed = ExampleLoginSettings(APP_ENV="development", DEV_MODE=True)
+    assert relaxed.development and relaxed.dev_mode and not relaxed.unsafe_in_production()

@@ -1,0 +1,82 @@
+"""The statistics' period and filters, and how grouped rows become figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from credit_common.errors import ValidationFailed
+from workflow.domain.statistics import figures, months, statistics_query
+from workflow.domain.working_days import WorkingCalendar
+
+TODAY = date(2026, 12, 7)
+
+
+def test_the_period_defaults_to_the_year_of_the_end_given_else_this_year():
+    assert statistics_query(None, None, None, None, TODAY)[:2] == (date(2026, 1, 1),
+                                                                   date(2026, 12, 31))
+    assert statistics_query("2025-03-01", None, None, None, TODAY)[:2] == (
+        date(2025, 3, 1), date(2025, 12, 31))
+    assert statistics_query(None, "2025-04-30", None, None, TODAY)[:2] == (
+        date(2025, 1, 1), date(2025, 4, 30))
+    assert statistics_query("2026-02-01", "2026-02-01", "440106", "penalty_publicity",
+                            TODAY) == (date(2026, 2, 1), date(2026, 2, 1), "440106",
+                                       "penalty_publicity")
+
+
+@pytest.mark.parametrize("args, code", [
+    (("2026-05-01", "2026-04-30", None, None), "INVALID_PERIOD"),
+    (("2026-13-01", None, None, None), "INVALID_DATE"),
+    (("20260401", None, None, None), "INVALID_DATE"),
+    ((None, "2026-W14", None, None), "INVALID_DATE"),
+    (("1999-12-31", None, None, None), "INVALID_DATE"),
+    (("2020-01-01", "2023-12-31", None, None), "PERIOD_TOO_LONG"),
+    ((None, None, "449999", None), "UNKNOWN_DISTRICT"),
+    ((None, None, None, "parking_ticket"), "INVALID_RECORD_TYPE"),
+])
+def test_bad_filters_get_a_code_and_a_chinese_message(args, code):
+    with pytest.raises(ValidationFailed) as raised:
+        statistics_query(*args, TODAY)
+    assert raised.value.code == code
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in raised.value.message)
+
+
+def test_months_of_a_period_across_a_new_year():
+    assert months(date(2025, 11, 30), date(2026, 2, 1)) == ["2025-11", "2025-12", "2026-01",
+                                                            "2026-02"]
+
+
+def row(unit, status, month, cases=1, decided=0, overdue=0, late=0, kind="penalty_publicity"):
+    return {"unit_code": unit, "district_code": unit[:6], "record_type": kind,
+            "status": status, "month": month, "cases": cases, "decided": decided,
+            "overdue": overdue, "decided_late": late}
+
+
+def test_figures_add_up_per_unit_district_type_status_and_month():
+    query = statistics_query("2025-03-01", "2025-04-30", None, None, TODAY)
+    rows = [row("44011301", "closed", "2025-03", 2, decided=2, late=1),
+            row("44011301", "under_review", "2025-04", 1, overdue=1),
+            row("44011801", "rejected", "2025-04", 1, decided=1,
+                kind="abnormal_operation_list")]
+    spans = [{"unit_code": "44011301", "district_code": "440113",
+              "record_type": "penalty_publicity", "accepted_on": date(2025, 3, 4),
+              "decided_on": date(2025, 3, 14), "cases": 2},          # 8 working days
+             {"unit_code": "44011801", "district_code": "440118",
+              "record_type": "abnormal_operation_list", "accepted_on": date(2025, 4, 2),
+              "decided_on": date(2025, 4, 28), "cases": 1}]          # 18: 清明 off, 27 April on
+    result = figures(query, rows, spans, {"2025-03": 1, "2025-04": 2}, WorkingCalendar(),
+                     ["440113", "440118"])
+    assert (result["cases"], result["decided"], result["overdue"], result["decided_late"],
+            result["average_handling_working_days"], result["averaged_cases"]) == (
+        4, 3, 1, 1, round((8 * 2 + 18) / 3, 2), 3)
+    assert result["by_unit"] == [
+        {"unit_code": "44011301", "cases": 3, "decided": 2, "overdue": 1, "decided_late": 1,
+         "average_working_days": 8.0},
+        {"unit_code": "44011801", "cases": 1, "decided": 1, "overdue": 0, "decided_late": 0,
+         "average_working_days": 18.0}]
+    assert [d["district_code"] for d in result["by_district"]] == ["440113", "440118"]
+    assert len(result["by_record_type"]) == 6
+    assert result["by_status"] == {"closed": 2, "under_review": 1, "rejected": 1}
+    assert result["monthly"] == [{"month": "2025-03", "submitted": 2, "decided": 1},
+                                 {"month": "2025-04", "submitted": 2, "decided": 2}]

@@ -1,0 +1,99 @@
+// The per-type menus (信用修复办理 → one type): the listed subjects of that type in the officer's
+// jurisdiction, and one subject with its records. The registry's shapes are disclosure's (in
+// @credit/shared; an officer of the subject's district sees personal data in full); the search
+// is services/disclosure/disclosure/service.py `search_records`.
+import {
+  unwrap, type ListingReason, type Page, type Paths, type RecordHit, type RecordType, type RegistryRecord,
+  type RegistrySubject, type SubjectWithRecords,
+} from '@credit/shared'
+import { api } from './index'
+
+type SearchQuery = NonNullable<Paths['/api/v1/officer/records']['get']['parameters']['query']>
+
+/** vocabulary.py LISTING_REASON_LABELS. */
+export const LISTING_REASON_LABELS: Readonly<Record<ListingReason, string>> = {
+  annual_report_overdue: '未按照规定的期限公示年度报告',
+  instant_info_not_published: '未在责令的期限内公示有关企业信息',
+  false_information: '公示企业信息隐瞒真实情况、弄虚作假',
+  unreachable_address: '通过登记的住所或者经营场所无法联系',
+  serious_violation: '实施严重违法失信行为',
+  abnormal_three_years: '被列入经营异常名录届满3年仍未履行相关义务',
+}
+
+/** The reasons a subject is put on each list for (DOMAIN.md); penalties have none. */
+export const LISTING_REASONS_FOR_TYPE: Readonly<Partial<Record<RecordType, ListingReason[]>>> = {
+  serious_illegal_list: ['serious_violation', 'abnormal_three_years'],
+  abnormal_operation_list: ['annual_report_overdue', 'instant_info_not_published', 'false_information', 'unreachable_address'],
+  individual_abnormal_status: ['annual_report_overdue', 'unreachable_address'],
+  cooperative_abnormal_list: ['annual_report_overdue', 'false_information', 'unreachable_address'],
+}
+
+export function listingReasonsFor(type: RecordType): { value: ListingReason; label: string }[] {
+  return (LISTING_REASONS_FOR_TYPE[type] ?? []).map((value) => ({ value, label: LISTING_REASON_LABELS[value] }))
+}
+
+/** What the search bar of a per-type menu asks; empty fields are left out. */
+export interface RecordFilters {
+  subject_code?: string
+  name?: string
+  listing_reason?: ListingReason | ''
+  date_from?: string
+  date_to?: string
+}
+
+const CITY_BUREAU = '440100'
+
+/** The district an officer's lists cover: their unit's, or none for the city bureau (all). */
+export function jurisdictionDistrict(unitCode: string | null | undefined): string | undefined {
+  if (!unitCode || unitCode === CITY_BUREAU) return undefined
+  return unitCode.slice(0, 6)
+}
+
+/** The search as the API takes it: trimmed, upper-case codes, nothing empty. */
+export function recordQuery(
+  type: RecordType,
+  filters: RecordFilters,
+  district: string | undefined,
+  cursor: string | null,
+  limit = 20,
+): SearchQuery {
+  const query: SearchQuery = { record_type: type, limit }
+  const code = filters.subject_code?.trim().toUpperCase()
+  const name = filters.name?.trim()
+  if (code) query.subject_code = code
+  if (name) query.name = name
+  if (filters.listing_reason) query.listing_reason = filters.listing_reason
+  if (filters.date_from) query.date_from = filters.date_from
+  if (filters.date_to) query.date_to = filters.date_to
+  if (district) query.district_code = district
+  if (cursor) query.cursor = cursor
+  return query
+}
+
+export async function searchRecords(query: SearchQuery): Promise<Page<RecordHit>> {
+  return (await unwrap(api.GET('/api/v1/officer/records', { params: { query } }))) as Page<RecordHit>
+}
+
+/** One subject with its records (personal data in full within the officer's district). */
+export async function lookupSubject(code: string): Promise<SubjectWithRecords> {
+  return (await unwrap(
+    api.GET('/api/v1/officer/subjects/{code}', { params: { path: { code: code.trim().toUpperCase() } } }),
+  )) as SubjectWithRecords
+}
+
+/**
+ * The unit a counter application for this record is filed by (intake `create_counter_draft`):
+ * the unit that listed it or decided the penalty; another department's penalty goes to the
+ * credit section of the subject's district.
+ */
+export function unitOfRecord(record: RegistryRecord, subject: Pick<RegistrySubject, 'district_code'>): string {
+  if (record.record_type === 'other_department_penalty') {
+    return `${subject.district_code || record.district_code}90`
+  }
+  return record.listing_unit_code || record.deciding_unit_code || `${record.district_code}90`
+}
+
+/** The code a person reads for a subject: the USCC, else the old registration number. */
+export function subjectCode(subject: Pick<RegistrySubject, 'uscc' | 'registration_number'>): string {
+  return subject.uscc || subject.registration_number || ''
+}
