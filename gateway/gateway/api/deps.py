@@ -48,20 +48,23 @@ Settings = Annotated[GatewaySettings, Depends(get_gateway_settings)]
 
 
 class SessionCache:
-    """"This session is not revoked", remembered for a few seconds per gateway process so a
-    request does not pay an extra RPC; a logout through this process forgets at once."""
+    """"This session is live and this principal's", remembered for a few seconds per gateway
+    process so a request does not pay an extra RPC; a logout through this process forgets at
+    once. Kept per session id with the principal it was checked for: a token naming another
+    principal with the same session id is checked again (and refused)."""
 
     def __init__(self, ttl_s: float):
         self.ttl_s = ttl_s
-        self.checked: dict[str, float] = {}
+        self.checked: dict[str, tuple[float, str]] = {}
 
-    def fresh(self, session_id: str) -> bool:
-        return time.monotonic() - self.checked.get(session_id, -1e9) < self.ttl_s
+    def fresh(self, session_id: str, principal: str) -> bool:
+        at, checked_for = self.checked.get(session_id, (-1e9, ""))
+        return checked_for == principal and time.monotonic() - at < self.ttl_s
 
-    def remember(self, session_id: str) -> None:
+    def remember(self, session_id: str, principal: str) -> None:
         if len(self.checked) > 100_000:
             self.checked.clear()
-        self.checked[session_id] = time.monotonic()
+        self.checked[session_id] = (time.monotonic(), principal)
 
     def forget(self, session_id: str) -> None:
         self.checked.pop(session_id, None)
@@ -84,14 +87,17 @@ async def current_principal(
     if principal is None:
         raise ApiError(401, "INVALID_TOKEN", "登录已失效，请重新登录")
     cache: SessionCache = request.app.state.sessions
-    if not cache.fresh(principal.session_id):
+    # the session must be live and the token's subject's own
+    owned_by = f"{principal.role}:{principal.id}"
+    if not cache.fresh(principal.session_id, owned_by):
         owner = SESSION_OWNER.get(principal.role)
         active = owner is not None and await request.app.state.rpc.call(
-            owner, "session_active", kwargs={"session_id": principal.session_id},
+            owner, "session_active", kwargs={"session_id": principal.session_id,
+                                             "principal_id": principal.id},
             request_id=current_request_id())
         if not active:
             raise ApiError(401, "SESSION_REVOKED", "登录已失效，请重新登录")
-        cache.remember(principal.session_id)
+        cache.remember(principal.session_id, owned_by)
     request.state.principal = principal
     return principal
 

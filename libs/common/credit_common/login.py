@@ -248,11 +248,23 @@ def revoke_session(session: Session, session_id: uuid.UUID | str, now: datetime)
         {"now": now, "id": str(session_id)})
 
 
-def session_active(session: Session, session_id: uuid.UUID | str, now: datetime) -> bool:
+def revoke_sessions_of(session: Session, principal_id: uuid.UUID | str, now: datetime) -> None:
+    """Ends every session of one person at once (an officer deactivated or given other
+    roles must log in again)."""
+    session.execute(text(
+        "UPDATE sessions SET revoked_at = :now WHERE principal_id = :p AND revoked_at IS NULL"),
+        {"now": now, "p": str(principal_id)})
+
+
+def session_active(session: Session, session_id: uuid.UUID | str,
+                   principal_id: uuid.UUID | str, now: datetime) -> bool:
+    """Whether the session is live *and belongs to* ``principal_id``: a token naming someone
+    else with a live session id of another person's is refused."""
     try:
         uuid.UUID(str(session_id))
     except ValueError:
         return False
     return session.execute(text(
-        "SELECT 1 FROM sessions WHERE id = :id AND revoked_at IS NULL AND expires_at > :now"),
-        {"id": str(session_id), "now": now}).first() is not None
+        "SELECT 1 FROM sessions WHERE id = :id AND principal_id = :p AND revoked_at IS NULL "
+        "AND expires_at > :now"),
+        {"id": str(session_id), "p": str(principal_id), "now": now}).first() is not None

@@ -141,8 +141,8 @@ def log_out(session_id: str, uow: IntakeUnitOfWork) -> None:
     login.revoke_session(uow.session, session_id, now())
 
 
-def session_active(session_id: str, uow: IntakeUnitOfWork) -> bool:
-    return login.session_active(uow.session, session_id, now())
+def session_active(session_id: str, principal_id: str, uow: IntakeUnitOfWork) -> bool:
+    return login.session_active(uow.session, session_id, principal_id, now())
 
 
 def prove_phone(applicant_id: str, phone: str, code: str, policy: login.LoginPolicy,

@@ -129,8 +129,9 @@ class IntakeService:
         return {"logged_out": True}
 
     @rpc(expected_exceptions=EXPECTED)
-    def session_active(self, session_id: str):
-        return handlers.session_active(str(session_id), self._uow(read_only=True))
+    def session_active(self, session_id: str, principal_id: str):
+        return handlers.session_active(str(session_id), str(principal_id),
+                                       self._uow(read_only=True))
 
     @rpc(expected_exceptions=EXPECTED)
     def prove_phone(self, applicant_id: str, phone: str, code: str):

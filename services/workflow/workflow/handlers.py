@@ -165,7 +165,16 @@ def change_officer(admin: Officer, officer_id: str, uow: WorkflowUnitOfWork, *,
                       roles=_roles(roles) if roles is not None else found.roles,
                       active=found.active if active is None else bool(active))
     _require_in_scope(admin, changed.unit_code)
+    powers_changed = (set(changed.roles) != set(found.roles)
+                      or changed.unit_code != found.unit_code
+                      or (found.active and not changed.active))
+    if powers_changed and str(found.id) == str(admin.id):
+        raise Forbidden("OWN_ACCOUNT_NOT_CHANGEABLE",
+                        "不能修改本人的角色、单位或启用状态，请由其他管理员办理")
     uow.officers.update(changed)
+    if powers_changed:
+        # the tokens carry unit and roles: every session of the officer ends now
+        login.revoke_sessions_of(uow.session, found.id, now())
     return changed
 
 

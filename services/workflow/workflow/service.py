@@ -113,8 +113,8 @@ class WorkflowService:
         return {"logged_out": True}
 
     @rpc(expected_exceptions=EXPECTED)
-    def session_active(self, session_id: str):
-        return login.session_active(self.db, str(session_id), now())
+    def session_active(self, session_id: str, principal_id: str):
+        return login.session_active(self.db, str(session_id), str(principal_id), now())
 
     # -- officers ---------------------------------------------------------------------------
 

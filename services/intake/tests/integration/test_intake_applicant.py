@@ -102,7 +102,7 @@ def test_sessions_a_month_past_their_expiry_are_deleted_as_new_ones_open(intake,
         left = set(conn.execute(text("SELECT id FROM sessions WHERE id IN :ids").bindparams(
             bindparam("ids", expanding=True)), {"ids": list(ended.values())}).scalars())
     assert left == {ended["29 days"]}
-    assert intake.session_active(opened["session_id"]) is True
+    assert intake.session_active(opened["session_id"], opened["applicant_id"]) is True
 
 
 def test_an_expired_code_is_refused_and_a_good_one_opens_a_session(intake, db_engine):
@@ -117,10 +117,13 @@ def test_an_expired_code_is_refused_and_a_good_one_opens_a_session(intake, db_en
     assert code_of(raised.value) == "CODE_EXPIRED"
     second = intake.request_login_code(number)["code"]
     session = intake.log_in(number, second)
-    assert intake.session_active(session["session_id"]) is True
+    mine = session["applicant_id"]
+    assert intake.session_active(session["session_id"], mine) is True
+    # a live session is nobody else's: a token naming another applicant is refused
+    assert intake.session_active(session["session_id"], str(uuid.uuid4())) is False
     intake.log_out(session["session_id"])
-    assert intake.session_active(session["session_id"]) is False
-    assert intake.session_active("not-a-uuid") is False
+    assert intake.session_active(session["session_id"], mine) is False
+    assert intake.session_active("not-a-uuid", mine) is False
 
 
 def test_an_administrator_adds_a_rule_version_for_a_future_date(intake):
