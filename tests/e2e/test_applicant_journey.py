@@ -63,11 +63,24 @@ def test_login_by_sms_code_refresh_and_logout(http):
     refreshed = http.post("/api/v1/applicant/auth/refresh",
                           json={"refresh_token": tokens["refresh_token"]})
     assert refreshed.status_code == 200
+    new = refreshed.json()
+    assert http.get("/api/v1/applicant/applications", headers=auth(new)).status_code == 200
+    # rotated: the old one is spent, and using it again (a stolen copy racing its owner)
+    # ends the whole session, the newest tokens included
     assert_error(http.post("/api/v1/applicant/auth/refresh",
                            json={"refresh_token": tokens["refresh_token"]}),
-                 401, "INVALID_REFRESH_TOKEN")  # rotated: the old one is spent
+                 401, "INVALID_REFRESH_TOKEN")
+    wait_until(lambda: http.get("/api/v1/applicant/applications",
+                                headers=auth(new)).status_code == 401, 15, interval=0.3,
+               message="the session of a reused refresh token to end")
+    assert_error(http.post("/api/v1/applicant/auth/refresh",
+                           json={"refresh_token": new["refresh_token"]}),
+                 401, "INVALID_REFRESH_TOKEN")
 
-    new = refreshed.json()
+    # a session that was never compromised: refresh, then log out
+    tokens = log_in(http, registry.new_phone())
+    new = http.post("/api/v1/applicant/auth/refresh",
+                    json={"refresh_token": tokens["refresh_token"]}).json()
     assert http.post("/api/v1/applicant/auth/logout", headers=auth(new)).status_code == 204
     assert_error(http.get("/api/v1/applicant/applications", headers=auth(new)), 401,
                  "SESSION_REVOKED")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 import jwt
 
-from credit_common.testing.platform import wait_until
+from credit_common.testing.platform import latest_login_code, wait_until
 from gateway.core.config import GatewaySettings
 from gateway.core.security import Principal, issue_access_token, read_access_token
 from tests.e2e import registry
@@ -78,3 +78,21 @@ def test_a_changed_or_deactivated_officer_is_logged_out_and_admins_keep_their_ow
         assert_error(http.patch(f"/api/v1/admin/officers/{me['id']}", headers=admin,
                                 json=change), 403, "OWN_ACCOUNT_NOT_CHANGEABLE")
     assert still_in(http, admin)
+
+
+def test_an_officers_reused_refresh_token_ends_the_session(http, db_engine):
+    phone = add_officer(db_engine, "44010601", ["handler"], "黄承办")
+    assert http.post("/api/v1/officer/auth/code", json={"phone": phone}).status_code == 202
+    first = http.post("/api/v1/officer/auth/login", json={
+        "phone": phone, "code": latest_login_code(http, phone)}).json()
+    second = http.post("/api/v1/officer/auth/refresh",
+                       json={"refresh_token": first["refresh_token"]}).json()
+    assert still_in(http, auth(second))
+    assert_error(http.post("/api/v1/officer/auth/refresh",
+                           json={"refresh_token": first["refresh_token"]}),
+                 401, "INVALID_REFRESH_TOKEN")
+    wait_until(lambda: not still_in(http, auth(second)), 15, interval=0.3,
+               message="the officer's session to end")
+    assert_error(http.post("/api/v1/officer/auth/refresh",
+                           json={"refresh_token": second["refresh_token"]}),
+                 401, "INVALID_REFRESH_TOKEN")

@@ -57,6 +57,18 @@ CREATE INDEX sessions_principal ON sessions (principal_id);
 
 DROP_LOGIN_TABLES_DDL = "DROP TABLE IF EXISTS sessions, login_locks, login_codes;"
 
+#: added later to both login databases: every refresh token a rotation replaced, so that one
+#: used again (stolen and raced with its owner) ends the whole session
+SPENT_REFRESH_TOKENS_DDL = """
+CREATE TABLE spent_refresh_tokens (
+    refresh_hash TEXT PRIMARY KEY,
+    session_id   UUID NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    spent_at     TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX spent_refresh_tokens_session ON spent_refresh_tokens (session_id);
+"""
+DROP_SPENT_REFRESH_TOKENS_DDL = "DROP TABLE IF EXISTS spent_refresh_tokens"
+
 #: added later to both login databases: how ``issue_code`` finds codes past their retention
 LOGIN_CODES_RETENTION_INDEX_DDL = "CREATE INDEX login_codes_issued ON login_codes (issued_at)"
 DROP_LOGIN_CODES_RETENTION_INDEX_DDL = "DROP INDEX IF EXISTS login_codes_issued"
@@ -144,6 +156,11 @@ class CodeRejected(Exception):
         self.error = error
 
 
+class RefreshReused(CodeRejected):
+    """A refresh token used a second time: the session it belonged to is revoked, and that
+    revocation is kept although the caller gets an error."""
+
+
 def verify_code(session: Session, policy: LoginPolicy, phone: str, purpose: str, code: str,
                 now: datetime) -> None:
     """Consume the phone's latest unused code for ``purpose`` if ``code`` matches.
@@ -226,10 +243,19 @@ def refresh_session(session: Session, policy: LoginPolicy, refresh_token: str,
                     now: datetime) -> tuple[uuid.UUID, uuid.UUID, str, OpenedSession]:
     """Rotate the refresh token: the old one stops working. Returns (session id, principal,
     phone, the session with its new refresh token)."""
+    spent = _digest(policy.secret, "refresh", refresh_token or "")
     row = session.execute(text(
         "SELECT id, principal_id, phone, expires_at, revoked_at FROM sessions "
-        "WHERE refresh_hash = :h FOR UPDATE"),
-        {"h": _digest(policy.secret, "refresh", refresh_token or "")}).first()
+        "WHERE refresh_hash = :h FOR UPDATE"), {"h": spent}).first()
+    if row is None:
+        reused = session.execute(text(
+            "SELECT session_id FROM spent_refresh_tokens WHERE refresh_hash = :h"),
+            {"h": spent}).scalar()
+        if reused is not None:
+            # two holders of one token: whoever it is, the session ends for both
+            revoke_session(session, reused, now)
+            raise RefreshReused(Unauthenticated("INVALID_REFRESH_TOKEN",
+                                                "登录已失效，请重新登录"))
     if row is None or row.revoked_at is not None or row.expires_at <= now:
         raise Unauthenticated("INVALID_REFRESH_TOKEN", "登录已失效，请重新登录")
     new_token = secrets.token_urlsafe(32)
@@ -239,6 +265,9 @@ def refresh_session(session: Session, policy: LoginPolicy, refresh_token: str,
         "WHERE id = :id"),
         {"h": _digest(policy.secret, "refresh", new_token), "now": now, "exp": expires_at,
          "id": row.id})
+    session.execute(text(
+        "INSERT INTO spent_refresh_tokens (refresh_hash, session_id, spent_at) "
+        "VALUES (:h, :id, :now)"), {"h": spent, "id": row.id, "now": now})
     return row.id, row.principal_id, row.phone, OpenedSession(row.id, new_token, expires_at)
 
 

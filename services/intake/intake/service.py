@@ -121,7 +121,8 @@ class IntakeService:
 
     @rpc(expected_exceptions=EXPECTED)
     def refresh_session(self, refresh_token: str):
-        return session_view(handlers.refresh(str(refresh_token), self.policy, self._uow()))
+        return session_view(self._keeping_failures(
+            lambda: handlers.refresh(str(refresh_token), self.policy, self._uow())))
 
     @rpc(expected_exceptions=EXPECTED)
     def log_out(self, session_id: str):

@@ -105,7 +105,12 @@ class WorkflowService:
 
     @rpc(expected_exceptions=EXPECTED)
     def refresh_session(self, refresh_token: str):
-        return _session_view(handlers.refresh(str(refresh_token), self.policy, self._uow()))
+        try:
+            return _session_view(handlers.refresh(str(refresh_token), self.policy,
+                                                  self._uow()))
+        except login.CodeRejected as rejected:
+            self.db.commit()  # a reused token's session stays revoked
+            raise rejected.error from None
 
     @rpc(expected_exceptions=EXPECTED)
     def log_out(self, session_id: str):
