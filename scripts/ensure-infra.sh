@@ -47,7 +47,8 @@ fi
 if ! redis_up; then
   command -v redis-server >/dev/null || install_or_explain Redis redis-server \
     "install redis-server (Debian: apt-get install redis-server)"
-  start_server Redis redis_up redis-server --daemonize yes --bind 127.0.0.1 --port 6379
+  start_server Redis redis_up redis-server --daemonize yes --bind 127.0.0.1 --port 6379 \
+    --save '' --dir "${TMPDIR:-/tmp}"
 fi
 
 # Official documents embed a Chinese Song typeface (services/workflow/.../documents_pdf.py).

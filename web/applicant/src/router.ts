@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { tokens } from './api'
+import { clearDone } from './composables/useNotice'
 
 // One route per screen of the manuals' applicant journey; `public` pages need no login.
 const routes: RouteRecordRaw[] = [
@@ -30,5 +31,6 @@ router.beforeEach((to) => {
 })
 
 router.afterEach((to) => {
+  clearDone()
   document.title = to.meta.title ? `${to.meta.title as string} - 信用修复` : '信用修复'
 })

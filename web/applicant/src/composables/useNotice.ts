@@ -32,3 +32,9 @@ export function showDone(message: string, seconds = 3): void {
   clearTimeout(doneTimer)
   doneTimer = setTimeout(() => (notice.done = ''), seconds * 1000)
 }
+
+/** A new page starts without the previous page's confirmation covering its title. */
+export function clearDone(): void {
+  notice.done = ''
+  clearTimeout(doneTimer)
+}
