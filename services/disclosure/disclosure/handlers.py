@@ -166,6 +166,9 @@ def apply_case_decision(envelope, uow: DisclosureUnitOfWork) -> list[dict]:
     event = CaseStatusChanged.model_validate(envelope.data)
     if event.status not in ("approved", "revoked") or not event.decision_id:
         return []
+    if not uow.advance_case(event.case_id, event.case_version):
+        # a revocation overtook the approval it revokes: the approval is not applied after it
+        return []
     results = []
     for record_id in event.record_ids:
         record = uow.records.get(record_id)

@@ -67,6 +67,9 @@ def open_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> Case | None:
     case = Case.open_for(submitted, at, due)
     # the first submission is the common case: insert, and look for a case only if one exists
     if uow.cases.add(case):
+        withdrawn_at = uow.cases.take_early_withdrawal(submitted.application_id)
+        if withdrawn_at is not None and case.withdrawn(withdrawn_at):
+            uow.cases.save(case, case.version - 1)
         for event in case.events:
             uow.publish(event)
         return case
@@ -87,6 +90,8 @@ def withdraw_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> bool:
     withdrawn = ApplicationWithdrawn.model_validate(envelope.data)
     case = uow.cases.for_application(withdrawn.application_id, for_update=True)
     if case is None:
+        # the withdrawal overtook the submission (another queue): the case opens withdrawn
+        uow.cases.remember_early_withdrawal(withdrawn.application_id, withdrawn.withdrawn_at)
         return False
     version = case.version
     if case.withdrawn(now()):

@@ -99,12 +99,20 @@ class ReplyChannel(SharedExtension):
                 self._send(body, exchange, routing_key, correlation_id)
             except (OSError, AMQPError, KombuError):
                 self._close()
-                self._send(body, exchange, routing_key, correlation_id)
+                try:
+                    self._send(body, exchange, routing_key, correlation_id)
+                except (OSError, AMQPError, KombuError) as exc:
+                    # the broker is out of reach: the caller's timeout covers the lost
+                    # answer, and raising here would kill the whole service
+                    self._close()
+                    log.warning("rpc reply lost: broker unreachable", error=str(exc)[:200])
 
     def _send(self, body, exchange, routing_key, correlation_id) -> None:
         if self._channel is None:
-            self._connection = Connection(self.amqp_uri, heartbeat=0)
-            self._channel = self._connection.default_channel
+            self._connection = Connection(self.amqp_uri, heartbeat=0, connect_timeout=5)
+            # one attempt: the caller's timeout runs, and kombu's retries sleep for seconds
+            self._connection.ensure_connection(max_retries=0)
+            self._channel = self._connection.channel()
         message = self._channel.prepare_message(
             body, content_type="application/json", content_encoding="utf-8",
             properties={"correlation_id": correlation_id})
@@ -211,7 +219,10 @@ class Subscribe(EventHandler):
         try:
             envelope = EventEnvelope.model_validate(body)
         except ValidationError as exc:
-            self._dead_letter(body, message, "invalid envelope: " + str(exc)[:500])
+            try:
+                self._dead_letter(body, message, "invalid envelope: " + str(exc)[:500])
+            except (OSError, AMQPError, KombuError):
+                return  # not acked: given again once the broker can be reached
             self.queue_consumer.ack_message(message)
             return
         context_data = self.unpack_message_headers(message)
@@ -284,7 +295,14 @@ class Subscribe(EventHandler):
                      message_id=message.properties.get("message_id"))
             exc_info = result = None
         if exc_info is not None:
-            self._retry_or_dead_letter(message, exc_info)
+            try:
+                self._retry_or_dead_letter(message, exc_info)
+            except (OSError, AMQPError, KombuError) as exc:
+                # not acked: the broker gives the message again once it can be reached, and
+                # raising here would kill the whole service
+                log.warning("event left for redelivery: broker unreachable",
+                            queue=self.subscription.queue, error=str(exc)[:200])
+                return result, exc_info
         self.queue_consumer.ack_message(message)
         return result, exc_info
 

@@ -69,6 +69,15 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
             "VALUES (:d, :r, :o) ON CONFLICT DO NOTHING RETURNING 1"),
             {"d": decision_id, "r": str(record_id), "o": outcome}).first() is not None
 
+    def advance_case(self, case_id: uuid.UUID, case_version: int) -> bool:
+        """True if ``case_version`` is newer than every step of the case applied before;
+        the row stays locked, so two steps of one case are applied one after the other."""
+        return self.session.execute(text(
+            "INSERT INTO case_progress (case_id, case_version) VALUES (:c, :v) "
+            "ON CONFLICT (case_id) DO UPDATE SET case_version = EXCLUDED.case_version, "
+            "updated_at = now() WHERE case_progress.case_version < EXCLUDED.case_version "
+            "RETURNING 1"), {"c": case_id, "v": case_version}).first() is not None
+
     def start_job_run(self, job: str, run_key: str) -> bool:
         return self.session.execute(text(
             "INSERT INTO job_runs (job, run_key) VALUES (:j, :k) "

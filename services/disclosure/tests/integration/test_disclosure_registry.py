@@ -427,3 +427,58 @@ def test_demo_data_is_deterministic_spread_and_idempotent(engine, test_run_id):
     assert len(types) == 6
     assert kinds >= {"enterprise", "individual_business", "cooperative"}
     assert invalid == []
+
+
+def publish_case_decision(amqp_uri, case_id, case_version, status, record_id):
+    import pika
+
+    from credit_common.contracts.envelope import EventEnvelope
+    from credit_common.contracts.events import CaseStatusChanged
+    from credit_common.topology import declare_subscription, find_subscription
+
+    event = CaseStatusChanged(
+        case_id=case_id, application_id=uuid.uuid4(), acceptance_number="XF-440106-20261207-000001",
+        case_version=case_version, status=status, occurred_at="2026-12-07T08:00:00+08:00",
+        decision_id=f"{case_id}:{case_version}", record_type="abnormal_operation_list",
+        record_ids=[record_id])
+    envelope = EventEnvelope(event_type=event.event_type, source=event.source,
+                             data=event.model_dump(mode="json"))
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = connection.channel()
+    declare_subscription(channel, find_subscription("workflow", "case_status_changed",
+                                                    "disclosure"))
+    channel.basic_publish("workflow.events", "case_status_changed",
+                          json.dumps(envelope.model_dump(mode="json")).encode(),
+                          pika.BasicProperties(content_type="application/json",
+                                               message_id=str(envelope.message_id)))
+    connection.close()
+    return envelope.message_id
+
+
+def wait_until_handled(engine, message_id, timeout=10):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        with engine.connect() as conn:
+            if conn.execute(text("SELECT 1 FROM processed_messages WHERE message_id = :m"),
+                            {"m": str(message_id)}).first():
+                return
+        assert time.monotonic() < deadline, "the case decision was not handled in time"
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("revocation_first", [True, False], ids=["revoked-first",
+                                                                 "approved-first"])
+def test_an_approval_and_its_revocation_in_either_order_leave_the_record_listed(
+        disclosure, engine, amqp_uri, revocation_first):
+    record_id = add_subject(engine, "广州撤销顺序测试有限公司")["records"][0]
+    case_id = uuid.uuid4()
+    steps = [(4, "approved"), (6, "revoked")]
+    for version, status in (reversed(steps) if revocation_first else steps):
+        wait_until_handled(engine, publish_case_decision(amqp_uri, case_id, version, status,
+                                                         record_id))
+    detail = disclosure.get_record(str(record_id))
+    assert detail["record"]["publicity_state"] == "active"
+    expected = [] if revocation_first else [f"{case_id}:4/{record_id}", f"{case_id}:6/{record_id}"]
+    assert [h["cause_ref"] for h in detail["history"]] == expected

@@ -188,31 +188,48 @@ def test_two_drafts_racing_for_one_record_leave_it_in_exactly_one(intake, nameko
 PDF = minimal_pdf()
 
 
-def publish_case_status(amqp_uri, application, case_version, status, note=None):
+def publish_from_workflow(amqp_uri, event):
     import json
 
     import pika
 
     from credit_common.contracts.envelope import EventEnvelope
-    from credit_common.contracts.events import CaseStatusChanged
     from credit_common.topology import declare_subscription, find_subscription
-    from datetime import datetime, timezone
 
-    event = EventEnvelope(event_type="case_status_changed", source="workflow",
-                          data=CaseStatusChanged(
-                              case_id=uuid.uuid4(), application_id=application["id"],
-                              acceptance_number=application["acceptance_number"],
-                              case_version=case_version, status=status, note=note,
-                              occurred_at=datetime.now(timezone.utc)).model_dump(mode="json"))
+    envelope = EventEnvelope(event_type=event.event_type, source="workflow",
+                             data=event.model_dump(mode="json"))
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     channel = connection.channel()
-    declare_subscription(channel, find_subscription("workflow", "case_status_changed", "intake"))
-    channel.basic_publish("workflow.events", "case_status_changed",
-                          json.dumps(event.model_dump(mode="json")).encode(),
+    declare_subscription(channel, find_subscription("workflow", event.event_type, "intake"))
+    channel.basic_publish("workflow.events", event.event_type,
+                          json.dumps(envelope.model_dump(mode="json")).encode(),
                           pika.BasicProperties(content_type="application/json",
-                                               message_id=str(event.message_id)))
+                                               message_id=str(envelope.message_id)))
     connection.close()
-    return event
+    return envelope
+
+
+def publish_case_status(amqp_uri, application, case_version, status, note=None,
+                        case_id=None):
+    from datetime import datetime, timezone
+
+    from credit_common.contracts.events import CaseStatusChanged
+
+    return publish_from_workflow(amqp_uri, CaseStatusChanged(
+        case_id=case_id or uuid.uuid4(), application_id=application["id"],
+        acceptance_number=application["acceptance_number"], case_version=case_version,
+        status=status, note=note, occurred_at=datetime.now(timezone.utc)))
+
+
+def publish_case_opened(amqp_uri, application, case_id):
+    from datetime import datetime, timezone
+
+    from credit_common.contracts.events import CaseOpened
+
+    return publish_from_workflow(amqp_uri, CaseOpened(
+        case_id=case_id, application_id=application["id"],
+        acceptance_number=application["acceptance_number"],
+        opened_at=datetime.now(timezone.utc)))
 
 
 def wait_for_status(intake, applicant, application_id, status, timeout=10):
@@ -227,7 +244,9 @@ def wait_for_status(intake, applicant, application_id, status, timeout=10):
         time.sleep(0.05)
 
 
-def test_returned_for_correction_then_resubmitted_under_the_same_number(intake, amqp_uri):
+def submitted_application(intake):
+    """A logged-in applicant's list-removal application, submitted: (applicant, number,
+    record, application)."""
     import base64
 
     number = phone()
@@ -244,8 +263,44 @@ def test_returned_for_correction_then_resubmitted_under_the_same_number(intake, 
     for kind in ("application_form", "commitment", "correction_proof"):
         intake.add_material(applicant, draft["id"], kind, "a.pdf",
                             base64.b64encode(PDF).decode())
-    submitted = intake.submit(applicant, draft["id"], [record])
+    return applicant, number, record, intake.submit(applicant, draft["id"], [record])
 
+
+@pytest.mark.parametrize("opened_first", [True, False], ids=["opened-first", "accepted-first"])
+def test_the_case_opening_and_its_acceptance_in_either_order_leave_it_accepted(
+        intake, amqp_uri, opened_first):
+    applicant, _, _, submitted = submitted_application(intake)
+    case_id = uuid.uuid4()
+    if opened_first:
+        publish_case_opened(amqp_uri, submitted, case_id)
+        wait_for_status(intake, applicant, submitted["id"], "pending_acceptance")
+        publish_case_status(amqp_uri, submitted, 2, "accepted", case_id=case_id)
+        detail = wait_for_status(intake, applicant, submitted["id"], "accepted")
+    else:
+        publish_case_status(amqp_uri, submitted, 2, "accepted", case_id=case_id)
+        wait_for_status(intake, applicant, submitted["id"], "accepted")
+        publish_case_opened(amqp_uri, submitted, case_id)
+        detail = wait_for_case(intake, applicant, submitted["id"], case_id)
+    assert detail["status"] == "accepted" and detail["case_id"] == str(case_id)
+
+
+def wait_for_case(intake, applicant, application_id, case_id, timeout=10):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        detail = intake.application_detail(applicant, application_id)
+        if detail["case_id"] == str(case_id):
+            return detail
+        assert time.monotonic() < deadline, detail["case_id"]
+        time.sleep(0.05)
+
+
+def test_returned_for_correction_then_resubmitted_under_the_same_number(intake, amqp_uri):
+    import base64
+
+    applicant, number, record, submitted = submitted_application(intake)
+    draft = submitted
     publish_case_status(amqp_uri, submitted, 1, "accepted")
     wait_for_status(intake, applicant, draft["id"], "accepted")
     publish_case_status(amqp_uri, submitted, 2, "returned", "请补充 2025 年度报告的公示截图")

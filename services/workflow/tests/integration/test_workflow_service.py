@@ -12,7 +12,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import text
 
 from credit_common.contracts.envelope import EventEnvelope
-from credit_common.contracts.events import ApplicationSubmitted
+from credit_common.contracts.events import ApplicationSubmitted, ApplicationWithdrawn
 from credit_common.topology import declare_subscription, find_subscription
 from workflow.service import WorkflowService
 
@@ -35,13 +35,22 @@ def submitted_envelope(application_id=None, number=None) -> EventEnvelope:
                          data=event.model_dump(mode="json"))
 
 
+def withdrawn_envelope(submitted: EventEnvelope) -> EventEnvelope:
+    event = ApplicationWithdrawn(
+        application_id=submitted.data["application_id"],
+        acceptance_number=submitted.data["acceptance_number"],
+        withdrawn_at=datetime.now(timezone.utc), reason="不再申请")
+    return EventEnvelope(event_type=event.event_type, source=event.source,
+                         data=event.model_dump(mode="json"))
+
+
 def deliver(amqp_uri, *envelopes):
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     channel = connection.channel()
-    declare_subscription(channel, find_subscription("intake", "application_submitted",
-                                                    "workflow"))
+    for event_type in ("application_submitted", "application_withdrawn"):
+        declare_subscription(channel, find_subscription("intake", event_type, "workflow"))
     for envelope in envelopes:
-        channel.basic_publish("intake.events", "application_submitted",
+        channel.basic_publish("intake.events", envelope.event_type,
                               json.dumps(envelope.model_dump(mode="json")).encode(),
                               pika.BasicProperties(content_type="application/json",
                                                    message_id=str(envelope.message_id)))
@@ -103,3 +112,41 @@ def test_an_unknown_case_is_not_found(workflow, nameko_config):
         with pytest.raises(RemoteError) as raised:
             proxy.workflow.get_case("XF-000000-20260101-000000")
     assert raised.value.exc_type == "NotFound"
+
+
+def wait_for_case_status(nameko_config, number, status, timeout=10):
+    deadline = time.monotonic() + timeout
+    while True:
+        with ClusterRpcProxy(nameko_config) as proxy:
+            try:
+                case = proxy.workflow.get_case(number)
+            except RemoteError:
+                case = None
+        if case is not None and case["status"] == status:
+            return case
+        assert time.monotonic() < deadline, case and case["status"]
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("withdrawal_first", [True, False], ids=["withdrawn-first",
+                                                                 "submitted-first"])
+def test_a_withdrawal_and_its_submission_in_either_order_leave_the_case_withdrawn(
+        workflow, amqp_uri, db_engine, nameko_config, withdrawal_first):
+    submitted = submitted_envelope()
+    withdrawn = withdrawn_envelope(submitted)
+    if withdrawal_first:
+        deliver(amqp_uri, withdrawn)
+        wait_handled(db_engine, [withdrawn.message_id])
+        deliver(amqp_uri, submitted)
+    else:
+        deliver(amqp_uri, submitted)
+        wait_for_case_status(nameko_config, submitted.data["acceptance_number"],
+                             "pending_acceptance")
+        deliver(amqp_uri, withdrawn)
+    wait_for_case_status(nameko_config, submitted.data["acceptance_number"], "withdrawn")
+    assert counts(db_engine, submitted.data["application_id"]) == (1, 1)
+    with db_engine["workflow"].connect() as conn:
+        left = conn.execute(text("SELECT count(*) FROM early_withdrawals WHERE "
+                                 "application_id = :a"),
+                            {"a": submitted.data["application_id"]}).scalar_one()
+    assert left == 0

@@ -107,6 +107,17 @@ class CaseRepository:
             {"id": application_id}).first()
         return self._load(row, for_update) if row else None
 
+    def remember_early_withdrawal(self, application_id: uuid.UUID, at: datetime) -> None:
+        """A withdrawal that overtook its submission: applied when the case opens."""
+        self.session.execute(text(
+            "INSERT INTO early_withdrawals (application_id, withdrawn_at) VALUES (:a, :at) "
+            "ON CONFLICT (application_id) DO NOTHING"), {"a": application_id, "at": at})
+
+    def take_early_withdrawal(self, application_id: uuid.UUID) -> datetime | None:
+        return self.session.execute(text(
+            "DELETE FROM early_withdrawals WHERE application_id = :a RETURNING withdrawn_at"),
+            {"a": application_id}).scalar()
+
     def claim_deadline_notices(self, kind: str, statuses: list[str], due_from: date,
                                due_to: date, limit: int = 500) -> list[Case]:
         """Cases whose due date lies in [due_from, due_to] and that were not yet noticed for
