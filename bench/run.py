@@ -43,7 +43,8 @@ import pika
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
-from credit_common.db_admin import SERVICES, ensure_database
+from credit_common.db_admin import SERVICES, prepare_database
+from credit_common.settings import ServiceSettings
 from credit_common.testing import isolation
 from credit_common.testing.platform import Platform, free_port, service_processes, wait_until
 from gateway.rpc.client import RpcClient, RpcError
@@ -54,6 +55,8 @@ from bench.timing import GatewayRpcProbe, HttpGetProbe
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 VHOST = "credit-bench"
+#: the bench's own arranging, checks and VACUUM connect as the superuser
+ADMIN_TEMPLATE = f"{isolation.PG_BASE}/credit_bench_{{service}}"
 
 #: name: (what, figure, statistic, "max" or "min", limit)
 TARGETS = {
@@ -112,14 +115,21 @@ def prepare_broker_and_databases() -> dict[str, str]:
         pass
     _rabbitmqctl("add_vhost", VHOST)
     _rabbitmqctl("set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*")
-    template = f"{isolation.PG_BASE}/credit_bench_{{service}}"
+    app = isolation.role_url_template("credit_bench_{service}", "app")
+    owner = isolation.role_url_template("credit_bench_{service}", "owner")
+    settings = ServiceSettings()
     for service in SERVICES:
-        url = template.format(service=service)
-        ensure_database(url)
+        url = app.format(service=service)
+        prepare_database(
+            isolation.admin_url(), url, owner.format(service=service),
+            statement_timeout_ms=settings.db_statement_timeout_ms,
+            idle_in_transaction_timeout_ms=settings.db_idle_in_transaction_timeout_ms)
         isolation.migrate(service, url, str(ROOT))
     return {
         "AMQP_URI": f"amqp://guest:guest@{isolation.RABBIT_HOST}/{VHOST}",
-        "DATABASE_URL_TEMPLATE": template,
+        # the platform runs as the services' application roles, as in production
+        "DATABASE_URL_TEMPLATE": app,
+        "MIGRATION_DATABASE_URL_TEMPLATE": owner,
         "APP_ENV": "development",
         "DEV_MODE": "true",
         "LOG_LEVEL": "WARNING",
@@ -511,17 +521,17 @@ def main(argv: list[str] | None = None) -> int:
     mode = "quick" if args.quick else "full"
     begun = time.monotonic()
     env = prepare_broker_and_databases()
-    disclosure_url = env["DATABASE_URL_TEMPLATE"].format(service="disclosure")
+    disclosure_url = ADMIN_TEMPLATE.format(service="disclosure")
     registry = data_scale.ensure_registry(disclosure_url, REGISTRY_SUBJECTS[mode])
     codes = data_scale.sample_codes(disclosure_url, 2000)
-    workload = officer.ensure_open_cases(env["DATABASE_URL_TEMPLATE"].format(service="workflow"),
+    workload = officer.ensure_open_cases(ADMIN_TEMPLATE.format(service="workflow"),
                                          pending_in_bench_unit=2 * TRANSITIONS[mode] + 50)
     registry["open_cases"] = workload["open_cases"]
     awaiting_approval = officer.cases_awaiting_approval(
-        env["DATABASE_URL_TEMPLATE"].format(service="workflow"), disclosure_url, APPROVALS[mode])
-    officer.mirror_applications(env["DATABASE_URL_TEMPLATE"].format(service="workflow"),
-                                env["DATABASE_URL_TEMPLATE"].format(service="intake"))
-    vacuum_databases(env["DATABASE_URL_TEMPLATE"])
+        ADMIN_TEMPLATE.format(service="workflow"), disclosure_url, APPROVALS[mode])
+    officer.mirror_applications(ADMIN_TEMPLATE.format(service="workflow"),
+                                ADMIN_TEMPLATE.format(service="intake"))
+    vacuum_databases(ADMIN_TEMPLATE)
     log_dir = pathlib.Path(tempfile.mkdtemp(prefix="credit-bench-"))
     running = Platform(env=env, log_dir=log_dir)
     helpers: list[subprocess.Popen] = []
@@ -577,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
             ("approve_to_public", lambda: officer.measure_approve_to_public(
                 running.url, awaiting_approval)),
             # after the renderer has caught up with the decisions above: one core each
-            ("pdf_generation", lambda: (load.settle(env["DATABASE_URL_TEMPLATE"]),
+            ("pdf_generation", lambda: (load.settle(ADMIN_TEMPLATE),
                                         officer.measure_pdf_generation(calls // 3))[1]),
         ):
             if wanted(name):
@@ -588,8 +598,9 @@ def main(argv: list[str] | None = None) -> int:
         if wanted("bulk_import"):
             print(f"[{time.monotonic() - begun:5.0f} s] measuring the bulk inter-agency import ...",
                   flush=True)
-            rates["bulk_import"] = data_scale.measure_bulk_import(disclosure_url,
-                                                                  IMPORT_LINES[mode])
+            # the import runs as production runs it, as the application role
+            rates["bulk_import"] = data_scale.measure_bulk_import(
+                env["DATABASE_URL_TEMPLATE"].format(service="disclosure"), IMPORT_LINES[mode])
         loads = {}
         for instances in (1, 2) if wanted("submissions") else ():
             if instances == 2:
@@ -598,7 +609,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{time.monotonic() - begun:5.0f} s] measuring submissions under load, "
                   f"intake and workflow at {instances} "
                   f"instance(s): {LOAD_RATE}/s for {LOAD_SECONDS[mode]} s ...", flush=True)
-            loads[name] = load.run_load(running.url, env["DATABASE_URL_TEMPLATE"],
+            loads[name] = load.run_load(running.url, ADMIN_TEMPLATE,
                                         dict(running.processes), LOAD_RATE, LOAD_SECONDS[mode])
         stolen = load.stolen_percent(ticks_before, load.machine_cpu_ticks())
     finally:

@@ -58,7 +58,7 @@ DOCUMENT_FONT=/usr/share/fonts/truetype/arphic/uming.ttc
 
 # The services connect as guest/guest over TCP and the tests make vhosts with rabbitmqctl.
 if ! psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
-  echo "PostgreSQL answers but user postgres cannot log in over 127.0.0.1 without a password: allow trust (or set DATABASE_URL_TEMPLATE with credentials)" >&2
+  echo "PostgreSQL answers but user postgres cannot log in over 127.0.0.1 without a password: allow trust (or set DATABASE_ADMIN_URL and the database URLs with credentials)" >&2
   exit 1
 fi
 echo "PostgreSQL, RabbitMQ and Redis are up; the documents' font is installed"

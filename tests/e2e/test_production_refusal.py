@@ -35,6 +35,12 @@ def start(command: list[str], test_run_id: str, **settings: str) -> subprocess.C
     (["notification"], {"SMS_PROVIDER": "dev"}, "SMS_PROVIDER 须为 http"),
     (["notification"], {"SMS_PROVIDER_KEY": ""}, "SMS_PROVIDER_KEY 未设置"),
     (["disclosure", "inbound"], {"DEV_MODE": "true"}, "DEV_MODE=true"),
+    (["intake"], {"DATABASE_URL_TEMPLATE": "postgresql+psycopg2://postgres@127.0.0.1:5432/"
+                                           "credit_{service}"},
+     "DATABASE_URL_TEMPLATE 使用超级用户 postgres"),
+    (["disclosure", "relay"], {"DISCLOSURE_DATABASE_URL": "postgresql+psycopg2://"
+                               "credit_disclosure_owner@127.0.0.1:5432/credit_disclosure"},
+     "DISCLOSURE_DATABASE_URL 使用迁移所有者角色 credit_disclosure_owner"),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_a_production_process_refuses_an_unsafe_setting_and_names_it(test_run_id, command,
                                                                       settings, named):

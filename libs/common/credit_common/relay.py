@@ -77,9 +77,10 @@ class Relay:
     # -- connections -------------------------------------------------------------------
     def _connect_db(self):
         if self._db is None or self._db.closed:
-            self._db = psycopg2.connect(self.dsn, connect_timeout=5, application_name="relay")
+            self._db = psycopg2.connect(self.dsn, **self.settings.connect_args(),
+                                        application_name="relay")
         if self._listener is None or self._listener.closed:
-            self._listener = psycopg2.connect(self.dsn, connect_timeout=5,
+            self._listener = psycopg2.connect(self.dsn, **self.settings.connect_args(),
                                               application_name="relay-listen")
             self._listener.set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
             self._listener.cursor().execute(f"LISTEN {NOTIFY_CHANNEL}")

@@ -1,8 +1,10 @@
 """Settings every process reads from the environment (pydantic-settings).
 
 Each service subclasses :class:`ServiceSettings`, names itself and declares its own
-``<SERVICE>_DATABASE_URL``; when that is unset the URL is derived from
-``DATABASE_URL_TEMPLATE``, so a test run can move all four databases at once.
+``<SERVICE>_DATABASE_URL`` (the application role, what the service connects as) and
+``<SERVICE>_MIGRATION_DATABASE_URL`` (the owner role, what alembic connects as); when unset
+they are derived from ``DATABASE_URL_TEMPLATE`` and ``MIGRATION_DATABASE_URL_TEMPLATE``, so a
+test run can move all four databases at once.
 
 ``APP_ENV`` (default ``production``) decides how careful a process is: in production every
 process refuses to start (``refuse_unsafe_production``, naming the variable) with a missing,
@@ -18,7 +20,15 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
-DEFAULT_DATABASE_URL_TEMPLATE = "postgresql+psycopg2://postgres@127.0.0.1:5432/credit_{service}"
+# each service's database has two roles: the owner (runs migrations) and the application
+DEFAULT_DATABASE_URL_TEMPLATE = (
+    "postgresql+psycopg2://credit_{service}_app@127.0.0.1:5432/credit_{service}")
+DEFAULT_MIGRATION_DATABASE_URL_TEMPLATE = (
+    "postgresql+psycopg2://credit_{service}_owner@127.0.0.1:5432/credit_{service}")
+#: who creates the roles and databases (``python -m credit_common.db_admin create``)
+DEFAULT_DATABASE_ADMIN_URL = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+#: database users a service must never connect as in production
+SUPERUSER_NAMES = ("postgres",)
 
 
 #: a secret shorter than this (in UTF-8 bytes) is refused in production
@@ -81,11 +91,24 @@ class ServiceSettings(CommonSettings):
     database_url_template: str = Field(
         DEFAULT_DATABASE_URL_TEMPLATE, validation_alias="DATABASE_URL_TEMPLATE"
     )
+    migration_database_url_template: str = Field(
+        DEFAULT_MIGRATION_DATABASE_URL_TEMPLATE,
+        validation_alias="MIGRATION_DATABASE_URL_TEMPLATE")
     #: subclasses re-declare it with ``validation_alias="<SERVICE>_DATABASE_URL"``
     service_database_url: str | None = Field(None, exclude=True)
+    #: subclasses re-declare it with ``validation_alias="<SERVICE>_MIGRATION_DATABASE_URL"``
+    service_migration_database_url: str | None = Field(None, exclude=True)
     db_pool_size: int = Field(10, validation_alias="DB_POOL_SIZE")
-    db_statement_timeout_ms: int = Field(15000, validation_alias="DB_STATEMENT_TIMEOUT_MS")
-    db_connect_timeout_s: int = Field(5, validation_alias="DB_CONNECT_TIMEOUT_S")
+    # set on the application role in its database (db_admin create), not per connection
+    db_statement_timeout_ms: int = Field(15000, ge=0, validation_alias="DB_STATEMENT_TIMEOUT_MS")
+    db_idle_in_transaction_timeout_ms: int = Field(
+        60000, ge=0, validation_alias="DB_IDLE_IN_TRANSACTION_TIMEOUT_MS")
+    # per connection: a PostgreSQL that vanished or stalls fails a call instead of hanging it
+    db_connect_timeout_s: int = Field(5, ge=1, validation_alias="DB_CONNECT_TIMEOUT_S")
+    db_tcp_user_timeout_ms: int = Field(15000, ge=0, validation_alias="DB_TCP_USER_TIMEOUT_MS")
+    db_keepalives_idle_s: int = Field(10, ge=1, validation_alias="DB_KEEPALIVES_IDLE_S")
+    db_keepalives_interval_s: int = Field(5, ge=1, validation_alias="DB_KEEPALIVES_INTERVAL_S")
+    db_keepalives_count: int = Field(3, ge=1, validation_alias="DB_KEEPALIVES_COUNT")
     max_workers: int = Field(10, validation_alias="MAX_WORKERS")
     # Backoff between attempts of a failing event handler; after the last one the message
     # is dead-lettered into "<queue>.dlq".
@@ -106,8 +129,52 @@ class ServiceSettings(CommonSettings):
 
     @property
     def database_url(self) -> str:
+        """The application role's URL: what the service, its relay and its tools use."""
         return self.service_database_url or self.database_url_template.format(
             service=self.service_name)
+
+    @property
+    def migration_database_url(self) -> str:
+        """The owner role's URL: what alembic connects as."""
+        return self.service_migration_database_url or \
+            self.migration_database_url_template.format(service=self.service_name)
+
+    def database_url_variable(self) -> str:
+        """The variable ``database_url`` came from, for messages."""
+        if self.service_database_url:
+            return f"{self.service_name.upper()}_DATABASE_URL"
+        return "DATABASE_URL_TEMPLATE"
+
+    def connect_args(self) -> dict[str, int]:
+        """libpq's connection timeouts and TCP keepalives, for every connection a process
+        opens (psycopg2.connect keywords, SQLAlchemy's ``connect_args``)."""
+        return {
+            "connect_timeout": self.db_connect_timeout_s,
+            # unacknowledged data for this long closes the connection (a peer gone mid-call)
+            "tcp_user_timeout": self.db_tcp_user_timeout_ms,
+            "keepalives": 1,
+            "keepalives_idle": self.db_keepalives_idle_s,
+            "keepalives_interval": self.db_keepalives_interval_s,
+            "keepalives_count": self.db_keepalives_count,
+        }
+
+    def production_problems(self) -> list[str]:
+        problems = super().production_problems()
+        user = _url_user(self.database_url)
+        owner = _url_user(self.migration_database_url)
+        variable = self.database_url_variable()
+        if user in SUPERUSER_NAMES:
+            problems.append(f"{variable} 使用超级用户 {user} 连接数据库，须使用应用角色")
+        elif user and user == owner:
+            problems.append(f"{variable} 使用迁移所有者角色 {user} 连接数据库，须使用应用角色")
+        return problems
+
+
+def _url_user(url: str) -> str | None:
+    # imported here: the gateway reads these settings classes without needing SQLAlchemy
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).username
 
 
 class LoginSettings(ServiceSettings):

@@ -30,6 +30,7 @@ from credit_common.clock import now
 from credit_common.contracts.interagency import AGENCY_CODE, AgencyRecord
 from credit_common.ids import uuid7
 from credit_common.relay import libpq_dsn
+from credit_common.settings import ServiceSettings
 from disclosure.handlers import RejectedMessage, _check_agency_record
 
 BATCH = 5000
@@ -181,6 +182,7 @@ class _Appliers:
 
     def __init__(self, database_url: str, agency: str, file_name: str):
         self.dsn = libpq_dsn(database_url)
+        self.connect_args = ServiceSettings().connect_args()
         self.agency = agency
         self.file_name = file_name
         self.pool = ThreadPoolExecutor(APPLIERS, thread_name_prefix="import")
@@ -191,7 +193,7 @@ class _Appliers:
 
     def _connection(self):
         if getattr(self.local, "connection", None) is None:
-            self.local.connection = psycopg2.connect(self.dsn)
+            self.local.connection = psycopg2.connect(self.dsn, **self.connect_args)
             with self.lock:
                 self.connections.append(self.local.connection)
         return self.local.connection

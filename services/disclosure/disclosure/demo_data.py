@@ -29,6 +29,7 @@ from tqdm import tqdm
 from credit_common.contracts.vocabulary import ListingReason, PenaltyKind, RecordType
 from credit_common.reference.organisation import DISTRICTS, OFFICE_PLACES, offices_of
 from credit_common.relay import libpq_dsn
+from credit_common.settings import ServiceSettings
 
 NAMESPACE = uuid.UUID("5b0c1f7e-4f55-4d55-9b61-2f1d6a1c0a11")
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -272,7 +273,9 @@ def load(database_url: str, subjects: int, seed: int, chunk: int = 20000,
     rng = random.Random(seed)
     pools = Pools(seed)
     added = {"subjects": 0, "records": 0}
-    connection = psycopg2.connect(libpq_dsn(database_url))
+    # a chunk of a city-scale registry may take longer than the role's statement timeout
+    connection = psycopg2.connect(libpq_dsn(database_url), **ServiceSettings().connect_args(),
+                                  options="-c statement_timeout=0")
     try:
         with connection, connection.cursor() as cursor:
             demo_subjects, demo_records = demo_subject_rows()

@@ -8,6 +8,8 @@ from credit_common.settings import LoginSettings
 class IntakeSettings(LoginSettings):
     service_name: ClassVar[str] = "intake"
     service_database_url: str | None = Field(None, validation_alias="INTAKE_DATABASE_URL")
+    service_migration_database_url: str | None = Field(
+        None, validation_alias="INTAKE_MIGRATION_DATABASE_URL")
 
     #: where uploaded materials live, one file per content hash, outside the database and
     #: outside web/ (the gateway serves only web/*/dist): never a URL away from a browser

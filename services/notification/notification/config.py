@@ -8,6 +8,8 @@ from credit_common.settings import ServiceSettings
 class NotificationSettings(ServiceSettings):
     service_name: ClassVar[str] = "notification"
     service_database_url: str | None = Field(None, validation_alias="NOTIFICATION_DATABASE_URL")
+    service_migration_database_url: str | None = Field(
+        None, validation_alias="NOTIFICATION_MIGRATION_DATABASE_URL")
 
     #: "dev": the development sink (messages are kept and readable through
     #: ``/api/v1/dev/sms``, nothing leaves the machine); "http": the SMS provider's HTTP API
@@ -20,8 +22,9 @@ class NotificationSettings(ServiceSettings):
     sms_retry_cap_s: float = Field(300.0, gt=0, validation_alias="SMS_RETRY_CAP_S")
 
     def production_problems(self) -> list[str]:
+        problems = super().production_problems()
         if self.sms_provider != "http":
-            return ["SMS_PROVIDER 须为 http（开发短信箱只用于开发环境）"]
-        return [f"{variable} 未设置" for variable, value in (
+            return problems + ["SMS_PROVIDER 须为 http（开发短信箱只用于开发环境）"]
+        return problems + [f"{variable} 未设置" for variable, value in (
             ("SMS_PROVIDER_URL", self.sms_provider_url),
             ("SMS_PROVIDER_KEY", self.sms_provider_key)) if not value]

@@ -23,8 +23,8 @@ DEMO_OFFICERS = (
 NAMESPACE = uuid.UUID("8f0c9a6e-4d7b-4f7e-9a51-0c3a1d2e5b70")
 
 
-def load(database_url: str) -> int:
-    engine = create_engine(database_url)
+def load(database_url: str, connect_args: dict | None = None) -> int:
+    engine = create_engine(database_url, connect_args=connect_args or {})
     added = 0
     try:
         with engine.begin() as conn:
@@ -43,5 +43,6 @@ def main(argv: list[str] | None = None) -> int:
     from workflow.config import WorkflowSettings
 
     argparse.ArgumentParser(prog="workflow demo-officers", description="载入演示办理人员").parse_args(argv)
-    print(f"演示办理人员：新增 {load(WorkflowSettings().database_url)} 名")
+    settings = WorkflowSettings()
+    print(f"演示办理人员：新增 {load(settings.database_url, settings.connect_args())} 名")
     return 0

@@ -42,12 +42,11 @@ def build_engine(settings: ServiceSettings, autocommit: bool = False) -> Engine:
         # an error's text names the statement, never its values (phones, ID numbers) to a log
         hide_parameters=True,
         connect_args={
-            "connect_timeout": settings.db_connect_timeout_s,
+            # connect and TCP timeouts here; statement and idle-in-transaction timeouts are
+            # the application role's own, set in its database (credit_common.db_admin)
+            **settings.connect_args(),
             # timestamps come back as Asia/Shanghai, as the API conventions show them
-            "options": f"-c statement_timeout={settings.db_statement_timeout_ms} "
-                       "-c timezone=Asia/Shanghai",
-            "keepalives": 1,
-            "keepalives_idle": 30,
+            "options": "-c timezone=Asia/Shanghai",
             "application_name": settings.service_name,
             # writes: BEGIN with the first statement, COMMIT with the last writes
             **({} if autocommit else {"connection_factory": BatchingConnection}),

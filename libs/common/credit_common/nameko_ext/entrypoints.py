@@ -33,6 +33,7 @@ from nameko.extensions import SharedExtension
 from nameko.messaging import Consumer
 from nameko.rpc import get_rpc_exchange
 from nameko.standalone.events import get_event_exchange
+from psycopg2.errors import QueryCanceled
 from pydantic import ValidationError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
@@ -60,6 +61,9 @@ def _as_service_error(exc_info):
     try:
         if isinstance(exc, IntegrityError):
             raise Conflict("CONFLICT", "数据已被其他操作修改，请刷新后重试") from exc
+        if isinstance(exc, DBAPIError) and isinstance(exc.orig, QueryCanceled):
+            # the application role's statement_timeout: a statement ran too long
+            raise Unavailable("DATABASE_TIMEOUT", "数据库处理超时，请稍后再试") from exc
         if isinstance(exc, DBAPIError):
             raise Unavailable("DATABASE_UNAVAILABLE", "数据库暂时不可用，请稍后再试") from exc
     except ServiceError:

@@ -36,6 +36,7 @@ def amqp_uri(test_run_id):
 
 @pytest.fixture(scope="session")
 def database_urls(test_run_id):
+    """service -> its database as the application role, as the services connect."""
     owned = "TEST_RUN_ID" not in os.environ
     urls = isolation.create_databases(test_run_id)
     for service, url in urls.items():
@@ -134,10 +135,12 @@ def runner_factory():
 
 @pytest.fixture
 def db_engine(database_urls):
-    """An engine per service database, for arranging and checking rows."""
+    """An engine per service database, for arranging and checking rows, as the owner role:
+    a table a test creates with it is the application role's to use (default privileges)."""
     from sqlalchemy import create_engine
 
-    engines = {service: create_engine(url) for service, url in database_urls.items()}
+    engines = {service: create_engine(isolation.as_role(service, url, "owner"))
+               for service, url in database_urls.items()}
     yield engines
     for engine in engines.values():
         engine.dispose()

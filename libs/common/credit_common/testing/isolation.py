@@ -16,9 +16,12 @@ import subprocess
 import uuid
 from urllib.parse import quote
 
-from credit_common.db_admin import SERVICES, drop_database, ensure_database
+from sqlalchemy.engine import make_url
+
+from credit_common.db_admin import SERVICES, drop_database, prepare_database
 
 RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1:5672")
+# a superuser: it makes the roles and the run's databases (the services never connect as it)
 PG_BASE = os.environ.get("TEST_PG_BASE", "postgresql+psycopg2://postgres@127.0.0.1:5432")
 
 
@@ -34,8 +37,31 @@ def amqp_uri(rid: str) -> str:
     return f"amqp://guest:guest@{RABBIT_HOST}/{quote(vhost_name(rid), safe='')}"
 
 
+def admin_url() -> str:
+    return f"{PG_BASE}/postgres"
+
+
+def role_url_template(database: str, kind: str) -> str:
+    """``database`` (with ``{service}``) as each service's ``owner`` or ``app`` role."""
+    base = make_url(PG_BASE)
+    return (f"{base.drivername}://credit_{{service}}_{kind}@{base.host}:{base.port or 5432}"
+            f"/{database}")
+
+
 def database_url_template(rid: str) -> str:
-    return f"{PG_BASE}/credit_t{rid}_{{service}}"
+    """The run's databases as the application role: what its services connect as."""
+    return role_url_template(f"credit_t{rid}_{{service}}", "app")
+
+
+def migration_database_url_template(rid: str) -> str:
+    """The run's databases as their owner role: what migrations connect as."""
+    return role_url_template(f"credit_t{rid}_{{service}}", "owner")
+
+
+def as_role(service: str, database_url: str, kind: str) -> str:
+    """``database_url``'s database as the service's ``owner`` or ``app`` role."""
+    url = make_url(database_url).set(username=f"credit_{service}_{kind}", password=None)
+    return url.render_as_string(hide_password=False)
 
 
 def _rabbitmqctl(*args: str) -> None:
@@ -57,27 +83,37 @@ def delete_vhost(rid: str) -> None:
 
 
 def create_databases(rid: str, services=SERVICES) -> dict[str, str]:
-    template = database_url_template(rid)
-    urls = {s: template.format(service=s) for s in services}
-    for url in urls.values():
-        ensure_database(url)
+    """The roles (shared by every run) and this run's databases; service -> the application
+    role's URL."""
+    from credit_common.settings import ServiceSettings
+
+    settings = ServiceSettings()
+    app, owner = database_url_template(rid), migration_database_url_template(rid)
+    urls = {s: app.format(service=s) for s in services}
+    for service in services:
+        prepare_database(
+            admin_url(), urls[service], owner.format(service=service),
+            statement_timeout_ms=settings.db_statement_timeout_ms,
+            idle_in_transaction_timeout_ms=settings.db_idle_in_transaction_timeout_ms)
     return urls
 
 
 def drop_databases(rid: str, services=SERVICES) -> None:
-    template = database_url_template(rid)
     for service in services:
-        drop_database(template.format(service=service))
+        drop_database(admin_url(), make_url(database_url_template(rid).format(
+            service=service)).database)
 
 
 def migrate(service: str, database_url: str, repo_root: str, revision: str = "head",
             command: str = "upgrade") -> None:
-    """Run the service's own alembic migrations against ``database_url``."""
+    """Run the service's own alembic migrations on ``database_url``'s database, as the
+    service's owner role, granting its application role what it may do."""
     from alembic import command as alembic_command
     from alembic.config import Config
 
     config = Config(os.path.join(repo_root, "services", service, "alembic.ini"))
-    config.attributes["database_url"] = database_url
+    config.attributes["database_url"] = as_role(service, database_url, "owner")
+    config.attributes["app_role"] = f"credit_{service}_app"
     getattr(alembic_command, command)(config, revision)
 
 
@@ -87,6 +123,7 @@ def environment(rid: str) -> dict[str, str]:
         "TEST_RUN_ID": rid,
         "AMQP_URI": amqp_uri(rid),
         "DATABASE_URL_TEMPLATE": database_url_template(rid),
+        "MIGRATION_DATABASE_URL_TEMPLATE": migration_database_url_template(rid),
         "APP_ENV": "development",
         "DEV_MODE": "true",
         # this run's rate-limit counters in Redis, apart from every other run's

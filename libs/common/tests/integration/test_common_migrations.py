@@ -6,7 +6,7 @@ import pathlib
 import pytest
 from sqlalchemy import create_engine, text
 
-from credit_common.db_admin import SERVICES, drop_database, ensure_database
+from credit_common.db_admin import SERVICES, drop_database, prepare_database
 from credit_common.testing import isolation
 
 REPO_ROOT = str(pathlib.Path(__file__).resolve().parents[4])
@@ -14,9 +14,12 @@ REPO_ROOT = str(pathlib.Path(__file__).resolve().parents[4])
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_migrations_go_up_down_and_up_again(service, test_run_id):
-    url = isolation.database_url_template(test_run_id).format(service=f"{service}_migrations")
-    ensure_database(url)
-    engine = create_engine(url)
+    database = f"credit_t{test_run_id}_{service}_migrations"
+    url = isolation.role_url_template(database, "app").format(service=service)
+    prepare_database(isolation.admin_url(), url,
+                     isolation.role_url_template(database, "owner").format(service=service),
+                     statement_timeout_ms=15000, idle_in_transaction_timeout_ms=60000)
+    engine = create_engine(isolation.as_role(service, url, "owner"))
     try:
         isolation.migrate(service, url, REPO_ROOT)
         with engine.connect() as conn:
@@ -41,4 +44,4 @@ def test_migrations_go_up_down_and_up_again(service, test_run_id):
         assert again == tables
     finally:
         engine.dispose()
-        drop_database(url)
+        drop_database(isolation.admin_url(), database)
