@@ -1,11 +1,11 @@
 """withdrawals that arrive before their application's case: kept until the case opens
 
-Revision ID: 0009
+Revision ID: 0010
 """
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

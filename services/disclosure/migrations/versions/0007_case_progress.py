@@ -1,12 +1,12 @@
 """the newest step of each case whose decision was applied: an older one arriving late is
 not applied over it
 
-Revision ID: 0006
+Revision ID: 0007
 """
 from alembic import op
 
-revision = "0006"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
