@@ -135,6 +135,12 @@ class IntakeService:
                                        self._uow(read_only=True))
 
     @rpc(expected_exceptions=EXPECTED)
+    def applicant(self, applicant_id: str):
+        """Who is logged in: the login phone (full and masked) and the proven phones, masked;
+        access tokens do not carry them."""
+        return handlers.applicant(str(applicant_id), self._uow(read_only=True))
+
+    @rpc(expected_exceptions=EXPECTED)
     def prove_phone(self, applicant_id: str, phone: str, code: str):
         phones = self._keeping_failures(lambda: handlers.prove_phone(
             applicant_id, str(phone), str(code), self.policy, self._uow()))
@@ -258,8 +264,8 @@ class IntakeService:
                 "content_b64": base64.b64encode(content).decode()}
 
     @rpc(expected_exceptions=EXPECTED)
-    def seal(self, applicant_id: str, application_id: str, phone: str):
-        return handlers.seal(applicant_id, str(application_id), str(phone), self._uow())
+    def seal(self, applicant_id: str, application_id: str):
+        return handlers.seal(applicant_id, str(application_id), self._uow())
 
     @rpc(expected_exceptions=EXPECTED)
     def signature_link(self, applicant_id: str, application_id: str):

@@ -69,7 +69,7 @@ class CalendarOverride(Body):
 def _tokens(settings, session: dict) -> dict:
     officer = session["officer"]
     principal = Principal(id=officer["id"], role="officer", session_id=session["session_id"],
-                          phone=officer["phone"], unit_code=officer["unit_code"],
+                          unit_code=officer["unit_code"],
                           roles=tuple(officer["roles"]))
     return {**login_answer(settings.jwt_secret, settings.access_token_ttl_s, principal, session),
             "officer": officer}

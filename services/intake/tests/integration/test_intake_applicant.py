@@ -126,6 +126,18 @@ def test_an_expired_code_is_refused_and_a_good_one_opens_a_session(intake, db_en
     assert intake.session_active("not-a-uuid", mine) is False
 
 
+def test_the_logged_in_applicant_is_read_by_id_the_token_carries_no_phone(intake):
+    number = phone()
+    applicant = intake.log_in(number, intake.request_login_code(number)["code"])["applicant_id"]
+    assert intake.applicant(applicant) == {
+        "id": applicant, "phone": number, "phone_masked": f"{number[:3]}****{number[-4:]}",
+        "phones_masked": [f"{number[:3]}****{number[-4:]}"]}
+    for unknown in (str(uuid.uuid4()), "not-a-uuid"):
+        with pytest.raises(RemoteError) as raised:
+            intake.applicant(unknown)
+        assert code_of(raised.value) == "APPLICANT_NOT_FOUND"
+
+
 def test_an_administrator_adds_a_rule_version_for_a_future_date(intake):
     # the business day is Shanghai's; and a version this test adds must never come into force
     # while the run's later suites share these databases (a day ahead did, at midnight)
