@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 import jwt
 
+from credit_common.testing.database_scan import columns_containing
 from credit_common.testing.platform import latest_login_code, wait_until
 from gateway.core.config import GatewaySettings
 from gateway.core.security import Principal, issue_access_token, read_access_token
@@ -55,6 +56,16 @@ def test_tokens_carry_no_phone_and_the_applicant_reads_it_from_the_server(http, 
     assert me.json()["phone_masked"] == f"{phone[:3]}****{phone[-4:]}"
     assert_error(http.get("/api/v1/applicant/me"), 401, "UNAUTHENTICATED")
     assert_error(http.get("/api/v1/applicant/me", headers=officer), 403, "ROLE_NOT_ALLOWED")
+
+
+def test_a_login_code_is_at_rest_nowhere_in_notification_and_the_sink_still_shows_it(
+        http, db_engine):
+    phone = registry.new_phone()
+    assert http.post("/api/v1/applicant/auth/code", json={"phone": phone}).status_code == 202
+    code = latest_login_code(http, phone)          # the development sink shows the real text
+    assert columns_containing(db_engine["notification"], code) == []
+    assert http.post("/api/v1/applicant/auth/login",
+                     json={"phone": phone, "code": code}).status_code == 200
 
 
 def still_in(http: httpx.Client, headers: dict) -> bool:
