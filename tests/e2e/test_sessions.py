@@ -7,6 +7,7 @@ from __future__ import annotations
 import httpx
 import jwt
 
+from credit_common.testing.database_scan import columns_containing
 from credit_common.testing.platform import latest_login_code, wait_until
 from gateway.core.config import GatewaySettings
 from gateway.core.security import Principal, issue_access_token, read_access_token
@@ -24,7 +25,7 @@ def test_a_token_for_someone_else_over_ones_own_live_session_is_refused(http):
     mine = read_access_token(SECRET, attacker["access_token"])
     victims = read_access_token(SECRET, victim["access_token"])
     forged = issue_access_token(SECRET, 600, Principal(
-        id=victims.id, role="applicant", session_id=mine.session_id, phone=victims.phone))
+        id=victims.id, role="applicant", session_id=mine.session_id))
     assert http.get("/api/v1/applicant/applications",
                     headers=auth(attacker)).status_code == 200
     assert_error(http.get("/api/v1/applicant/applications",
@@ -33,11 +34,38 @@ def test_a_token_for_someone_else_over_ones_own_live_session_is_refused(http):
     # nor as an officer over an applicant's session
     claims = jwt.decode(attacker["access_token"], options={"verify_signature": False})
     officer_token = issue_access_token(SECRET, 600, Principal(
-        id=claims["sub"], role="officer", session_id=claims["sid"], phone=claims["phone"],
+        id=claims["sub"], role="officer", session_id=claims["sid"],
         unit_code="440100", roles=("administrator",)))
     assert_error(http.get("/api/v1/officer/cases",
                           headers={"Authorization": f"Bearer {officer_token}"}),
                  401, "SESSION_REVOKED")
+
+
+def test_tokens_carry_no_phone_and_the_applicant_reads_it_from_the_server(http, db_engine):
+    phone = registry.new_phone()
+    applicant = log_in(http, phone)
+    officer_phone = add_officer(db_engine, "44010601", ["handler"], "郑承办")
+    officer = officer_login(http, officer_phone)
+    for token in (applicant["access_token"], officer["Authorization"].split()[1]):
+        claims = jwt.decode(token, options={"verify_signature": False})
+        assert "phone" not in claims and phone not in token and officer_phone not in token
+        assert not {"phone", "id_number", "document_number"} & set(claims)
+    me = http.get("/api/v1/applicant/me", headers=auth(applicant))
+    assert me.status_code == 200, me.text
+    assert me.json()["phone"] == phone
+    assert me.json()["phone_masked"] == f"{phone[:3]}****{phone[-4:]}"
+    assert_error(http.get("/api/v1/applicant/me"), 401, "UNAUTHENTICATED")
+    assert_error(http.get("/api/v1/applicant/me", headers=officer), 403, "ROLE_NOT_ALLOWED")
+
+
+def test_a_login_code_is_at_rest_nowhere_in_notification_and_the_sink_still_shows_it(
+        http, db_engine):
+    phone = registry.new_phone()
+    assert http.post("/api/v1/applicant/auth/code", json={"phone": phone}).status_code == 202
+    code = latest_login_code(http, phone)          # the development sink shows the real text
+    assert columns_containing(db_engine["notification"], code) == []
+    assert http.post("/api/v1/applicant/auth/login",
+                     json={"phone": phone, "code": code}).status_code == 200
 
 
 def still_in(http: httpx.Client, headers: dict) -> bool:

@@ -1,6 +1,8 @@
 """Access tokens: short-lived HS256 JWTs the gateway signs after a service accepted a login.
 The session behind a token lives in the service that owns the person (intake for applicants,
-workflow for officers); a revoked session stops its tokens (see ``api.deps``)."""
+workflow for officers); a revoked session stops its tokens (see ``api.deps``). A token names its principal by id only:
+no phone or ID number, which a token shown in a browser or a log would give away; what is
+needed of the person is asked of the service that owns them."""
 
 from __future__ import annotations
 
@@ -18,7 +20,6 @@ class Principal:
     id: str
     role: str
     session_id: str
-    phone: str
     unit_code: str | None = None
     roles: tuple[str, ...] = ()
 
@@ -26,7 +27,7 @@ class Principal:
 def issue_access_token(secret: str, ttl_s: int, principal: Principal) -> str:
     issued = int(time.time())
     claims = {"sub": principal.id, "role": principal.role, "sid": principal.session_id,
-              "phone": principal.phone, "iat": issued, "exp": issued + ttl_s, "iss": ISSUER}
+              "iat": issued, "exp": issued + ttl_s, "iss": ISSUER}
     if principal.unit_code:
         claims["unit"] = principal.unit_code
         claims["roles"] = list(principal.roles)
@@ -50,5 +51,5 @@ def read_access_token(secret: str, token: str) -> Principal | None:
     except jwt.PyJWTError:
         return None
     return Principal(id=claims["sub"], role=claims["role"], session_id=claims["sid"],
-                     phone=claims.get("phone", ""), unit_code=claims.get("unit"),
+                     unit_code=claims.get("unit"),
                      roles=tuple(claims.get("roles", ())))

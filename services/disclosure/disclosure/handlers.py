@@ -10,7 +10,7 @@ from credit_common.clock import now
 from credit_common.contracts.interagency import (AgencyRecord, RecordUpserted,
                                                  RecordWithdrawn)
 from credit_common.contracts.vocabulary import ListingReason, PublicityState, RecordType
-from credit_common.errors import Conflict, NotFound, ValidationFailed
+from credit_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from credit_common.identity import (is_mainland_mobile, is_valid_document,
                                      normalise_subject_code, subject_code_kind)
 from credit_common.reference.organisation import DISTRICTS
@@ -103,12 +103,19 @@ def verify_identity(applicant_id: str, code: str, name: str, legal_rep_name: str
     return {"outcome": "matched", "subject": subject}
 
 
-def set_proof_material_mode(code: str, enabled: bool, uow: DisclosureUnitOfWork) -> Subject:
+def set_proof_material_mode(code: str, enabled: bool, admin: dict,
+                            uow: DisclosureUnitOfWork) -> Subject:
     """An administrator lets a subject's legal representative upload a proof of special
-    circumstances instead of signing in person (Zhejiang flow)."""
+    circumstances instead of signing in person (Zhejiang flow); only for a subject their
+    unit (an office) or district (a district bureau) registered, any for the city's."""
     subject = uow.subjects.by_code(checked_subject_code(code, "code"))
     if subject is None:
         raise NotFound("SUBJECT_NOT_FOUND", "未找到该市场主体")
+    units, districts = admin.get("units"), admin.get("districts")
+    if ((units is not None and subject.registration_unit_code not in units)
+            or (districts is not None and subject.district_code not in districts)):
+        raise Forbidden("SUBJECT_OUTSIDE_SCOPE", "只能设置本单位（本辖区）登记的市场主体",
+                        {"code": code})
     subject.proof_material_mode = bool(enabled)
     uow.subjects.save(subject)
     return subject

@@ -5,12 +5,14 @@ from __future__ import annotations
 from functools import lru_cache
 
 from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy
 from pydantic import ValidationError
 
 from credit_common.clock import now
 from credit_common.contracts.queries import RecordSearch
 from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.logging import get_logger
+from credit_common.nameko_ext.administrators import require_administrator
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
 from credit_common.nameko_ext.health import health_status
@@ -43,6 +45,8 @@ class DisclosureService:
     context = RequestContext()
     metrics = MetricsServer(DisclosureSettings)
     config = Config()
+    #: asked whether the caller of an administrator operation is one
+    workflow = RpcProxy("workflow")
 
     def _uow(self, read_only: bool = False) -> DisclosureUnitOfWork:
         return DisclosureUnitOfWork(self.db, self.context.request_id, read_only)
@@ -105,8 +109,10 @@ class DisclosureService:
         return answer
 
     @rpc(expected_exceptions=EXPECTED)
-    def set_proof_material_mode(self, code: str, enabled: bool):
-        subject = handlers.set_proof_material_mode(str(code), bool(enabled), self._uow())
+    def set_proof_material_mode(self, code: str, enabled: bool, admin_id: str | None = None):
+        admin = require_administrator(self.workflow, admin_id)
+        subject = handlers.set_proof_material_mode(str(code), bool(enabled), admin,
+                                                   self._uow())
         return subject_view(subject, full=True)
 
     @rpc(expected_exceptions=EXPECTED)

@@ -16,7 +16,7 @@ from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import CaseOpened, CaseStatusChanged
 from credit_common.contracts.vocabulary import RecordType
 from credit_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from credit_common.identity import normalise_subject_code
+from credit_common.identity import mask_phone, normalise_subject_code
 
 from intake.adapters.unit_of_work import IntakeUnitOfWork
 from intake.domain import eligibility
@@ -143,6 +143,18 @@ def log_out(session_id: str, uow: IntakeUnitOfWork) -> None:
 
 def session_active(session_id: str, principal_id: str, uow: IntakeUnitOfWork) -> bool:
     return login.session_active(uow.session, session_id, principal_id, now())
+
+
+def applicant(applicant_id: str, uow: IntakeUnitOfWork) -> dict:
+    try:
+        found = uow.applicants.phone_of(uuid.UUID(str(applicant_id)))
+    except ValueError:
+        found = None
+    if found is None:
+        raise NotFound("APPLICANT_NOT_FOUND", "未找到该申请人")
+    return {"id": str(applicant_id), "phone": found, "phone_masked": mask_phone(found),
+            "phones_masked": [mask_phone(p) for p in
+                              uow.applicants.phones(uuid.UUID(str(applicant_id)))]}
 
 
 def prove_phone(applicant_id: str, phone: str, code: str, policy: login.LoginPolicy,
@@ -459,8 +471,9 @@ def signing_state(application: Application, uow: IntakeUnitOfWork) -> dict:
             "complete": (not required) or (sealed and signature_done)}
 
 
-def seal(applicant_id: str, application_id: str, phone: str, uow: IntakeUnitOfWork) -> dict:
+def seal(applicant_id: str, application_id: str, uow: IntakeUnitOfWork) -> dict:
     application = own_application(applicant_id, application_id, uow, for_update=True)
+    phone = applicant(applicant_id, uow)["phone"]
     application.require_editable()
     at = now()
     uow.signatures.add({"id": uuid.uuid4(), "application_id": application.id, "kind": "e_seal",

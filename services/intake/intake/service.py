@@ -12,11 +12,13 @@ from datetime import date, datetime
 from eventlet import tpool
 from eventlet.semaphore import Semaphore
 from nameko.dependency_providers import Config
+from nameko.rpc import RpcProxy
 from pydantic import ValidationError
 
 from credit_common import login
 from credit_common.contracts.commands import SubmitApplication
 from credit_common.errors import EXPECTED, ValidationFailed
+from credit_common.nameko_ext.administrators import require_administrator
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe
 from credit_common.nameko_ext.health import health_status
@@ -66,6 +68,8 @@ class IntakeService:
     context = RequestContext()
     metrics = MetricsServer(IntakeSettings)
     config = Config()
+    #: asked whether the caller of an administrator operation is one
+    workflow = RpcProxy("workflow")
 
     def __init__(self):
         # Nameko makes a service instance per worker: read the settings once per process
@@ -135,6 +139,12 @@ class IntakeService:
                                        self._uow(read_only=True))
 
     @rpc(expected_exceptions=EXPECTED)
+    def applicant(self, applicant_id: str):
+        """Who is logged in: the login phone (full and masked) and the proven phones, masked;
+        access tokens do not carry them."""
+        return handlers.applicant(str(applicant_id), self._uow(read_only=True))
+
+    @rpc(expected_exceptions=EXPECTED)
     def prove_phone(self, applicant_id: str, phone: str, code: str):
         phones = self._keeping_failures(lambda: handlers.prove_phone(
             applicant_id, str(phone), str(code), self.policy, self._uow()))
@@ -173,18 +183,20 @@ class IntakeService:
                                        self._uow(read_only=True))
 
     @rpc(expected_exceptions=EXPECTED)
-    def rule_versions(self):
+    def rule_versions(self, admin_id: str | None = None):
+        require_administrator(self.workflow, admin_id)
         return [{**v, "effective_from": v["effective_from"].isoformat(),
                  "created_at": v["created_at"].isoformat()}
                 for v in self._uow(read_only=True).rules.listing()]
 
     @rpc(expected_exceptions=EXPECTED)
     def add_rule_version(self, version: str, effective_from: str, source: str, rules: dict,
-                         created_by: str | None = None):
+                         admin_id: str | None = None):
+        admin = require_administrator(self.workflow, admin_id)
         if not isinstance(rules, dict) or not str(version).strip() or not str(source).strip():
             raise ValidationFailed("INVALID_RULES", "请提供版本号、依据和规则内容")
         return handlers.add_rule_version(str(version).strip(), _date(effective_from,
-                                         "effective_from"), str(source), rules, created_by,
+                                         "effective_from"), str(source), rules, admin["id"],
                                          self._uow())
 
     # -- applications -----------------------------------------------------------------------
@@ -258,8 +270,8 @@ class IntakeService:
                 "content_b64": base64.b64encode(content).decode()}
 
     @rpc(expected_exceptions=EXPECTED)
-    def seal(self, applicant_id: str, application_id: str, phone: str):
-        return handlers.seal(applicant_id, str(application_id), str(phone), self._uow())
+    def seal(self, applicant_id: str, application_id: str):
+        return handlers.seal(applicant_id, str(application_id), self._uow())
 
     @rpc(expected_exceptions=EXPECTED)
     def signature_link(self, applicant_id: str, application_id: str):

@@ -20,6 +20,10 @@ class NotificationSettings(ServiceSettings):
     #: how often pending messages are tried; the longest wait between two tries
     sms_send_interval_s: float = Field(1.0, gt=0, validation_alias="SMS_SEND_INTERVAL_S")
     sms_retry_cap_s: float = Field(300.0, gt=0, validation_alias="SMS_RETRY_CAP_S")
+    #: sent messages that carried a login code are deleted once this old; checked this often
+    sms_login_retention_s: float = Field(86400.0, ge=0,
+                                         validation_alias="SMS_LOGIN_RETENTION_S")
+    sms_purge_interval_s: float = Field(600.0, gt=0, validation_alias="SMS_PURGE_INTERVAL_S")
 
     def production_problems(self) -> list[str]:
         problems = super().production_problems()

@@ -12,8 +12,11 @@ from credit_common.errors import NotFound, ValidationFailed
 from credit_common.identity import is_mainland_mobile
 from credit_common.reference.organisation import unit
 
+from notification.adapters.in_flight import (PROCESS_ID, DevSink, InFlightTexts, dev_sink,
+                                             in_flight)
 from notification.adapters.unit_of_work import NotificationUnitOfWork
-from notification.domain.templates import render_inbox, render_sms
+from notification.domain.templates import (MASK, SECRET_PARAMS, is_secret, masked_params,
+                                           render_inbox, render_sms, secrets_of)
 
 CASE_STATUS_LABELS = {
     "pending_acceptance": "待受理", "accepted": "核实", "under_review": "审核",
@@ -22,20 +25,47 @@ CASE_STATUS_LABELS = {
 
 
 def send_sms(phone: str, template: str, params: dict, dedupe_key: str | None, provider: str,
-             uow: NotificationUnitOfWork) -> bool:
+             uow: NotificationUnitOfWork, texts: InFlightTexts = in_flight,
+             sink: DevSink = dev_sink) -> bool:
     """Queue one SMS; the same ``dedupe_key`` twice sends once. The development sink keeps
     the message as sent (nothing leaves the machine); another provider's sender delivers
-    the pending ones."""
+    the pending ones. A secret (the login code) is stored masked: the real text stays in
+    this process's memory until the provider has it (or, in development, in the sink)."""
     if not is_mainland_mobile(str(phone)):
         raise ValidationFailed("INVALID_PHONE", "请输入 11 位手机号码", {"field": "phone"})
-    body = render_sms(str(template), dict(params or {}))
+    params = dict(params or {})
+    text = render_sms(str(template), params)
+    stored = masked_params(str(template), params)
+    secret = is_secret(str(template))
     at, message_id = now(), uuid.uuid4()
     dev = provider == "dev"
-    return uow.sms.add({"id": message_id, "dedupe_key": dedupe_key or str(message_id),
-                        "phone": phone, "template": template, "params": params, "body": body,
-                        "provider": provider, "status": "sent" if dev else "pending",
-                        "attempts": 1 if dev else 0, "created_at": at,
-                        "sent_at": at if dev else None})
+    expires_at = at + timedelta(minutes=_minutes(params)) if secret else None
+    added = uow.sms.add({"id": message_id, "dedupe_key": dedupe_key or str(message_id),
+                         "phone": phone, "template": template, "params": stored,
+                         "body": render_sms(str(template), stored) if secret else text,
+                         "provider": provider, "status": "sent" if dev else "pending",
+                         "attempts": 1 if dev else 0, "created_at": at,
+                         "sent_at": at if dev else None,
+                         "holder": PROCESS_ID if secret and not dev else None,
+                         "expires_at": expires_at})
+    if added and secret:
+        if dev:
+            sink.keep(message_id, text)
+        else:
+            texts.hold(message_id, text, secrets_of(str(template), params), expires_at)
+    return added
+
+
+def _minutes(params: dict) -> float:
+    try:
+        return min(max(float(params.get("minutes", 5)), 1.0), 60.0)
+    except (TypeError, ValueError):
+        return 5.0
+
+
+def purge_login_messages(retention_s: float, uow: NotificationUnitOfWork) -> int:
+    """Sent (or given up) messages that carried a code, once older than the retention."""
+    return uow.sms.purge(tuple(SECRET_PARAMS), now() - timedelta(seconds=retention_s))
 
 
 def record_case_deadline(envelope: EventEnvelope, uow: NotificationUnitOfWork) -> bool:
@@ -107,19 +137,33 @@ def backoff_s(attempts: int, cap_s: float) -> float:
     return min(cap_s, 2.0 ** max(0, attempts))
 
 
-def deliver_pending(provider, cap_s: float, uow: NotificationUnitOfWork,
-                    batch: int = 20) -> dict[str, int]:
-    """Send what is due; a failure leaves the message pending with its next attempt later."""
+def deliver_pending(provider, cap_s: float, uow: NotificationUnitOfWork, batch: int = 20,
+                    texts: InFlightTexts = in_flight) -> dict[str, int]:
+    """Send what is due; a failure leaves the message pending with its next attempt later.
+    A message holding a code is sent by the process that holds its text, and given up once
+    the code has expired."""
     at = now()
-    result = {"sent": 0, "failed": 0}
-    for message in uow.sms.claim_due(at, batch):
+    result = {"sent": 0, "failed": 0, "expired": uow.sms.give_up_expired(at)}
+    for message in uow.sms.claim_due(at, batch, PROCESS_ID):
+        text, secrets = message["body"], ()
+        if message["holder"]:
+            held = texts.text(message["id"], at)
+            if held is None:
+                uow.sms.give_up(message["id"], "验证码已失效，未发送")
+                result["expired"] += 1
+                continue
+            text, secrets = held
         try:
-            provider.send(str(message["id"]), message["phone"], message["body"])
+            provider.send(str(message["id"]), message["phone"], text)
         except Exception as exc:  # noqa: BLE001 - any failure is a retry, never a loss
-            uow.sms.retry_later(message["id"], str(exc), at + timedelta(
+            error = str(exc)
+            for secret in secrets:      # a provider may echo the text back
+                error = error.replace(secret, MASK)
+            uow.sms.retry_later(message["id"], error, at + timedelta(
                 seconds=backoff_s(message["attempts"], cap_s)))
             result["failed"] += 1
         else:
             uow.sms.delivered(message["id"], at)
+            texts.drop(message["id"])
             result["sent"] += 1
     return result

@@ -13,6 +13,7 @@ from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
 from notification import __version__, handlers
+from notification.adapters.in_flight import dev_sink
 from notification.adapters.sms_provider import HttpSmsProvider
 from notification.adapters.unit_of_work import NotificationUnitOfWork
 from notification.config import NotificationSettings
@@ -60,8 +61,10 @@ class NotificationService:
             raise Forbidden("DEV_SINK_DISABLED", "开发短信查看功能未启用")
         messages = self._uow(read_only=True).sms.for_phone(str(phone), max(1, min(int(limit),
                                                                                    100)))
+        # the stored body has the code masked; the development provider kept the real text
         return [{"id": str(m["id"]), "phone": m["phone"], "template": m["template"],
-                 "body": m["body"], "sent_at": m["created_at"].isoformat()} for m in messages]
+                 "body": dev_sink.text(m["id"]) or m["body"],
+                 "sent_at": m["created_at"].isoformat()} for m in messages]
 
     @rpc(expected_exceptions=EXPECTED)
     def inbox(self, officer_id: str | None = None, unit_code: str | None = None,
@@ -103,6 +106,16 @@ class NotificationService:
         provider = HttpSmsProvider(settings.sms_provider_url, settings.sms_provider_key,
                                    settings.sms_provider_timeout_s)
         return handlers.deliver_pending(provider, settings.sms_retry_cap_s, self._uow())
+
+    @timer(interval=lambda: NotificationSettings().sms_purge_interval_s)
+    def purge_login_sms(self):
+        handlers.purge_login_messages(_settings().sms_login_retention_s, self._uow())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def purge_login_messages(self):
+        """One purge now (operators): sent login messages older than the retention."""
+        return {"purged": handlers.purge_login_messages(_settings().sms_login_retention_s,
+                                                        self._uow())}
 
     @rpc(expected_exceptions=EXPECTED)
     def sms_state(self, phone: str):

@@ -128,6 +128,16 @@ class WorkflowService:
         return officer_view(handlers.officer(officer_id, self._uow(read_only=True)))
 
     @rpc(expected_exceptions=EXPECTED)
+    def administrator(self, officer_id: str):
+        """For the other services' administrator operations: the officer if active and an
+        administrator, with the scope they act in (``None``: no limit on that axis)."""
+        admin = handlers.officer(officer_id, self._uow(read_only=True))
+        handlers.require_admin(admin)
+        units, districts = handlers.scope(admin)
+        return {"id": str(admin.id), "unit_code": admin.unit_code, "roles": list(admin.roles),
+                "units": units, "districts": districts}
+
+    @rpc(expected_exceptions=EXPECTED)
     def add_officer(self, admin_id: str, phone: str, name: str, unit_code: str, roles: list):
         uow = self._uow()
         return officer_view(handlers.add_officer(handlers.officer(admin_id, uow), str(phone),
@@ -281,14 +291,17 @@ class WorkflowService:
     # -- calendar ---------------------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED)
-    def add_working_days(self, start: str, days: int):
-        return handlers.day_after_working_days(_date(start, "start"), int(days),
-                                               self._uow(read_only=True))
+    def add_working_days(self, admin_id: str, start: str, days: int):
+        uow = self._uow(read_only=True)
+        handlers.require_admin(handlers.officer(admin_id, uow))
+        return handlers.day_after_working_days(_date(start, "start"), int(days), uow)
 
     @rpc(expected_exceptions=EXPECTED)
-    def calendar_overrides(self):
+    def calendar_overrides(self, admin_id: str):
+        uow = self._uow(read_only=True)
+        handlers.require_admin(handlers.officer(admin_id, uow))
         return [{"day": o["day"].isoformat(), "is_working": o["is_working"], "note": o["note"]}
-                for o in self._uow(read_only=True).calendar.listing()]
+                for o in uow.calendar.listing()]
 
     @rpc(expected_exceptions=EXPECTED)
     def set_calendar_override(self, admin_id: str, day: str, is_working: bool, note: str):

@@ -77,7 +77,7 @@ class Signing(Body):
 
 def _tokens(settings, session: dict) -> dict:
     principal = Principal(id=session["applicant_id"], role="applicant",
-                          session_id=session["session_id"], phone=session["phone"])
+                          session_id=session["session_id"])
     return login_answer(settings.jwt_secret, settings.access_token_ttl_s, principal, session)
 
 
@@ -117,6 +117,18 @@ async def log_out(applicant: Applicant, request: Request, call: Caller):
     return Response(status_code=204)
 
 
+@router.get("/me", summary="当前申请人：登录手机号（及其脱敏形式）",
+            description="令牌中不含手机号；页面需要时向此处取。")
+async def me(applicant: Applicant, call: Caller):
+    found = await call("intake", "applicant", applicant_id=applicant.id)
+    return {"id": found["id"], "phone": found["phone"], "phone_masked": found["phone_masked"]}
+
+
+async def _login_phone(call: Caller, applicant: Principal) -> str:
+    """The applicant's login phone, from intake (the token does not carry it)."""
+    return (await call("intake", "applicant", applicant_id=applicant.id))["phone"]
+
+
 @router.post("/phones/code", status_code=202, summary="向曾用手机号发送验证码（用于查询其名下申请）")
 async def request_phone_code(body: CodeRequest, applicant: Applicant, request: Request,
                              call: Caller):
@@ -151,7 +163,8 @@ async def legal_notice(applicant: Applicant, call: Caller):
 
 @router.get("/subjects", summary="我的市场主体：登录手机号为法定代表人或联络员手机号的主体")
 async def my_subjects(applicant: Applicant, call: Caller):
-    subjects = await call("disclosure", "subjects_by_phone", phone=applicant.phone)
+    subjects = await call("disclosure", "subjects_by_phone",
+                          phone=await _login_phone(call, applicant))
     return {"items": subjects, "next_cursor": None}
 
 
@@ -173,7 +186,8 @@ def subject_snapshot(subject: dict) -> dict:
              summary="确认办理主体：从“我的市场主体”中选择，或手工填写并与登记信息核对")
 async def choose_subject(body: SubjectChoice, applicant: Applicant, call: Caller):
     code = body.subject_code.strip().upper()
-    mine = await call("disclosure", "subjects_by_phone", phone=applicant.phone)
+    mine = await call("disclosure", "subjects_by_phone",
+                      phone=await _login_phone(call, applicant))
     subject = next((s for s in mine if code in (s["uscc"], s["registration_number"])), None)
     method = "phone"
     if subject is None:
@@ -325,7 +339,7 @@ async def remove_material(application_id: ApplicationId,
 @router.post("/applications/{application_id}/seal", summary="企业电子签章（对当前申请内容）")
 async def seal(application_id: ApplicationId, applicant: Applicant, call: Caller):
     return await call("intake", "seal", applicant_id=applicant.id,
-                      application_id=application_id, phone=applicant.phone)
+                      application_id=application_id)
 
 
 @router.post("/applications/{application_id}/signature-link", status_code=201,

@@ -69,7 +69,7 @@ class CalendarOverride(Body):
 def _tokens(settings, session: dict) -> dict:
     officer = session["officer"]
     principal = Principal(id=officer["id"], role="officer", session_id=session["session_id"],
-                          phone=officer["phone"], unit_code=officer["unit_code"],
+                          unit_code=officer["unit_code"],
                           roles=tuple(officer["roles"]))
     return {**login_answer(settings.jwt_secret, settings.access_token_ttl_s, principal, session),
             "officer": officer}
@@ -385,32 +385,36 @@ async def change_officer(officer_id: Annotated[str, Path(max_length=36)], body: 
 
 @admin_router.get("/eligibility-rules", summary="信用修复规则版本")
 async def rule_versions(admin: Administrator, call: Caller):
-    return {"items": await call("intake", "rule_versions"), "next_cursor": None}
+    return {"items": await call("intake", "rule_versions", admin_id=admin.id),
+            "next_cursor": None}
 
 
 @admin_router.post("/eligibility-rules", status_code=201, summary="新增规则版本（生效日期须晚于今天）")
 async def add_rule_version(body: RuleVersion, admin: Administrator, call: Caller):
     return await call("intake", "add_rule_version", version=body.version,
                       effective_from=body.effective_from.isoformat(), source=body.source,
-                      rules=body.rules, created_by=admin.id)
+                      rules=body.rules, admin_id=admin.id)
 
 
 @admin_router.post("/subjects/{code}/proof-material-mode", summary="设置主体“证明材料”模式")
 async def proof_material_mode(code: Annotated[str, Path(min_length=15, max_length=18)],
                               enabled: Annotated[bool, Query()], admin: Administrator,
                               call: Caller):
-    return await call("disclosure", "set_proof_material_mode", code=code, enabled=enabled)
+    return await call("disclosure", "set_proof_material_mode", code=code, enabled=enabled,
+                      admin_id=admin.id)
 
 
 @admin_router.get("/calendar/add-working-days", summary="计算若干工作日后的日期")
 async def add_working_days(start: date, days: Annotated[int, Query(ge=0, le=366)],
                            admin: Administrator, call: Caller):
-    return await call("workflow", "add_working_days", start=start.isoformat(), days=days)
+    return await call("workflow", "add_working_days", admin_id=admin.id,
+                      start=start.isoformat(), days=days)
 
 
 @admin_router.get("/calendar/overrides", summary="工作日调整表")
 async def calendar_overrides(admin: Administrator, call: Caller):
-    return {"items": await call("workflow", "calendar_overrides"), "next_cursor": None}
+    return {"items": await call("workflow", "calendar_overrides", admin_id=admin.id),
+            "next_cursor": None}
 
 
 @admin_router.post("/calendar/overrides", status_code=201, summary="新增或修改一天的工作日调整")

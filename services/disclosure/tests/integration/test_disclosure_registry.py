@@ -220,10 +220,42 @@ def test_filters_narrow_by_type_reason_date_and_district(disclosure, engine):
     assert raised.value.value.startswith("UNKNOWN_DISTRICT")
 
 
-def test_an_administrator_switches_a_subject_to_proof_material_mode(disclosure, engine):
-    subject = add_subject(engine, "广州证明材料模式测试有限公司")
+def add_officer(db_engine, unit_code: str, roles: list[str]) -> str:
+    officer_id = str(uuid.uuid4())
+    with db_engine["workflow"].begin() as conn:
+        conn.execute(text(
+            "INSERT INTO officers (id, phone, name, unit_code, roles) VALUES (:id, :p, "
+            "'测试人员', :u, :r)"),
+            {"id": officer_id, "p": f"136{uuid.uuid4().int % 10**8:08d}", "u": unit_code,
+             "r": roles})
+    return officer_id
+
+
+@pytest.fixture
+def workflow(container_factory, nameko_config):
+    """Workflow owns the officers: disclosure asks it whether a caller is an administrator."""
+    from workflow.service import WorkflowService
+    container_factory(WorkflowService, nameko_config).start()
+
+
+def test_an_administrator_switches_a_subject_to_proof_material_mode(disclosure, workflow,
+                                                                   engine, db_engine):
+    subject = add_subject(engine, "广州证明材料模式测试有限公司")     # 天河区 (440106)
     assert disclosure.lookup_subject(subject["code"])["subject"]["proof_material_mode"] is False
-    assert disclosure.set_proof_material_mode(subject["code"], True)["proof_material_mode"]
+    for caller, expected in ((None, "ROLE_REQUIRED"),
+                             (add_officer(db_engine, "440100", ["handler"]), "ROLE_REQUIRED"),
+                             (str(uuid.uuid4()), "OFFICER_DISABLED"),
+                             (add_officer(db_engine, "440118", ["administrator"]),
+                              "SUBJECT_OUTSIDE_SCOPE")):
+        with pytest.raises(RemoteError) as raised:
+            disclosure.set_proof_material_mode(subject["code"], True, admin_id=caller)
+        assert raised.value.exc_type == "Forbidden"
+        assert raised.value.value.split(":", 1)[0] == expected
+    assert disclosure.lookup_subject(subject["code"])["subject"]["proof_material_mode"] is False
+    for unit_code in ("440106", "440100"):      # the district's bureau, the city's
+        admin = add_officer(db_engine, unit_code, ["administrator"])
+        assert disclosure.set_proof_material_mode(subject["code"], True, admin_id=admin)[
+            "proof_material_mode"]
     assert disclosure.lookup_subject(subject["code"])["subject"]["proof_material_mode"] is True
 
 

@@ -190,6 +190,10 @@ class ApplicantRepository:
             "INSERT INTO applicant_phones (applicant_id, phone, proven_at) VALUES (:a, :p, :at) "
             "ON CONFLICT DO NOTHING"), {"a": applicant_id, "p": phone, "at": at})
 
+    def phone_of(self, applicant_id: uuid.UUID) -> str | None:
+        return self.session.execute(text(
+            "SELECT phone FROM applicants WHERE id = :a"), {"a": applicant_id}).scalar()
+
     def phones(self, applicant_id: uuid.UUID) -> list[str]:
         return list(self.session.execute(text(
             "SELECT phone FROM applicant_phones WHERE applicant_id = :a ORDER BY proven_at"),

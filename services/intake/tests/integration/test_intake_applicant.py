@@ -126,7 +126,53 @@ def test_an_expired_code_is_refused_and_a_good_one_opens_a_session(intake, db_en
     assert intake.session_active("not-a-uuid", mine) is False
 
 
-def test_an_administrator_adds_a_rule_version_for_a_future_date(intake):
+def test_the_logged_in_applicant_is_read_by_id_the_token_carries_no_phone(intake):
+    number = phone()
+    applicant = intake.log_in(number, intake.request_login_code(number)["code"])["applicant_id"]
+    assert intake.applicant(applicant) == {
+        "id": applicant, "phone": number, "phone_masked": f"{number[:3]}****{number[-4:]}",
+        "phones_masked": [f"{number[:3]}****{number[-4:]}"]}
+    for unknown in (str(uuid.uuid4()), "not-a-uuid"):
+        with pytest.raises(RemoteError) as raised:
+            intake.applicant(unknown)
+        assert code_of(raised.value) == "APPLICANT_NOT_FOUND"
+
+
+def add_officer(db_engine, roles: list[str], active: bool = True) -> str:
+    officer_id = str(uuid.uuid4())
+    with db_engine["workflow"].begin() as conn:
+        conn.execute(text(
+            "INSERT INTO officers (id, phone, name, unit_code, roles, active) VALUES (:id, :p, "
+            "'测试人员', '440100', :r, :a)"),
+            {"id": officer_id, "p": phone(), "r": roles, "a": active})
+    return officer_id
+
+
+@pytest.fixture
+def workflow(container_factory, nameko_config):
+    """Workflow owns the officers: intake asks it whether a caller is an administrator."""
+    from workflow.service import WorkflowService
+    container_factory(WorkflowService, nameko_config).start()
+
+
+def test_rule_versions_are_refused_inside_intake_to_a_caller_without_the_role(
+        intake, workflow, db_engine):
+    rules = {"record_types": {"penalty_publicity": {"article": "新规", "min_publicity_months": 3,
+                                                    "materials": ["application_form"]}}}
+    for caller, expected in ((None, "ROLE_REQUIRED"),
+                             (add_officer(db_engine, ["handler", "approver"]), "ROLE_REQUIRED"),
+                             (add_officer(db_engine, ["administrator"], active=False),
+                              "OFFICER_DISABLED"),
+                             (str(uuid.uuid4()), "OFFICER_DISABLED")):
+        for call in (lambda: intake.rule_versions(admin_id=caller),
+                     lambda: intake.add_rule_version("t-x", "2099-01-01", "s", rules,
+                                                     admin_id=caller)):
+            with pytest.raises(RemoteError) as raised:
+                call()
+            assert (raised.value.exc_type, code_of(raised.value)) == ("Forbidden", expected)
+
+
+def test_an_administrator_adds_a_rule_version_for_a_future_date(intake, workflow, db_engine):
     # the business day is Shanghai's; and a version this test adds must never come into force
     # while the run's later suites share these databases (a day ahead did, at midnight)
     today = now().date()
@@ -134,11 +180,12 @@ def test_an_administrator_adds_a_rule_version_for_a_future_date(intake):
     rules = {"record_types": {"penalty_publicity": {"article": "新规", "min_publicity_months": 3,
                                                     "materials": ["application_form"]}}}
     version = f"t-{uuid.uuid4().hex[:6]}"
-    added = intake.add_rule_version(version, later, "测试规则", rules, "admin-1")
+    admin = add_officer(db_engine, ["administrator"])
+    added = intake.add_rule_version(version, later, "测试规则", rules, admin)
     assert added == {"version": version, "effective_from": later, "source": "测试规则"}
-    listed = {v["version"]: v for v in intake.rule_versions()}
+    listed = {v["version"]: v for v in intake.rule_versions(admin)}
     assert listed["2021.1"]["effective_from"] == "2021-07-30"
-    assert listed[version]["created_by"] == "admin-1"
+    assert listed[version]["created_by"] == admin
     assert listed[version]["rules"] == rules   # the administrator reads what each version says
     for bad, expected in (
         ((version + "x", today.isoformat(), "s", rules), "EFFECTIVE_DATE_NOT_IN_FUTURE"),
@@ -148,7 +195,7 @@ def test_an_administrator_adds_a_rule_version_for_a_future_date(intake):
         ((version + "z", "2099-01-01", "s", {"record_types": {"nope": {}}}), "INVALID_RULES"),
     ):
         with pytest.raises(RemoteError) as raised:
-            intake.add_rule_version(*bad)
+            intake.add_rule_version(*bad, admin)
         assert code_of(raised.value) == expected
 
 

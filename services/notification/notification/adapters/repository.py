@@ -19,21 +19,39 @@ class SmsRepository:
         """False when a message with the same dedupe key exists (sent once)."""
         return self.session.execute(text(
             "INSERT INTO sms_messages (id, dedupe_key, phone, template, params, body, provider, "
-            "status, attempts, created_at, sent_at, next_attempt_at) VALUES (:id, :dedupe_key, "
-            ":phone, :template, CAST(:params AS jsonb), :body, :provider, :status, :attempts, "
-            ":created_at, :sent_at, CASE WHEN :status = 'pending' THEN :created_at END) "
+            "status, attempts, created_at, sent_at, next_attempt_at, holder, expires_at) "
+            "VALUES (:id, :dedupe_key, :phone, :template, CAST(:params AS jsonb), :body, "
+            ":provider, :status, :attempts, :created_at, :sent_at, "
+            "CASE WHEN :status = 'pending' THEN :created_at END, :holder, :expires_at) "
             "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"),
             {**message, "params": json.dumps(message["params"], ensure_ascii=False)}
         ).first() is not None
 
-    def claim_due(self, now: datetime, limit: int) -> list[dict]:
+    def claim_due(self, now: datetime, limit: int, holder: str) -> list[dict]:
         """Pending messages whose time has come, locked for this sender (several senders
-        never send the same one)."""
+        never send the same one); a message whose text only one process holds, for it."""
         rows = self.session.execute(text(
-            "SELECT id, phone, body, attempts FROM sms_messages WHERE status = 'pending' "
-            "AND next_attempt_at <= :now ORDER BY next_attempt_at LIMIT :limit "
-            "FOR UPDATE SKIP LOCKED"), {"now": now, "limit": limit})
+            "SELECT id, phone, body, attempts, holder FROM sms_messages "
+            "WHERE status = 'pending' AND next_attempt_at <= :now "
+            "AND (holder IS NULL OR holder = :holder) ORDER BY next_attempt_at LIMIT :limit "
+            "FOR UPDATE SKIP LOCKED"), {"now": now, "limit": limit, "holder": holder})
         return [dict(r._mapping) for r in rows]
+
+    def give_up(self, message_id, reason: str) -> None:
+        self.session.execute(text(
+            "UPDATE sms_messages SET status = 'failed', last_error = :e WHERE id = :id"),
+            {"e": reason, "id": message_id})
+
+    def give_up_expired(self, now: datetime) -> int:
+        """Pending codes past their validity: not worth sending (their holder may be gone)."""
+        return self.session.execute(text(
+            "UPDATE sms_messages SET status = 'failed', last_error = '验证码已失效，未发送' "
+            "WHERE status = 'pending' AND expires_at <= :now"), {"now": now}).rowcount
+
+    def purge(self, templates: tuple[str, ...], before: datetime) -> int:
+        return self.session.execute(text(
+            "DELETE FROM sms_messages WHERE template = ANY(:t) AND status IN ('sent', 'failed') "
+            "AND created_at < :before"), {"t": list(templates), "before": before}).rowcount
 
     def delivered(self, message_id, now: datetime) -> None:
         self.session.execute(text(

@@ -14,6 +14,25 @@ SMS_TEMPLATES = {
 }
 
 
+#: parameters that are secrets (login codes): never stored, only in the text sent
+SECRET_PARAMS = {"login_code": ("code",), "prove_phone": ("code",)}
+#: what a secret parameter reads as in storage
+MASK = "******"
+
+
+def is_secret(template: str) -> bool:
+    return template in SECRET_PARAMS
+
+
+def masked_params(template: str, params: dict) -> dict:
+    """``params`` fit for storage: each secret parameter replaced by ``MASK``."""
+    return {k: (MASK if k in SECRET_PARAMS.get(template, ()) else v) for k, v in params.items()}
+
+
+def secrets_of(template: str, params: dict) -> tuple[str, ...]:
+    return tuple(str(params[k]) for k in SECRET_PARAMS.get(template, ()) if params.get(k))
+
+
 def render_sms(template: str, params: dict) -> str:
     text = SMS_TEMPLATES.get(template)
     if text is None:

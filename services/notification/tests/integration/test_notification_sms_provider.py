@@ -13,7 +13,9 @@ import uuid
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from credit_common.testing.database_scan import columns_containing
 from notification import service as notification_service
+from notification.adapters.in_flight import in_flight
 from notification.service import NotificationService
 
 
@@ -77,11 +79,12 @@ def wait_for(predicate, timeout=15):
     return value
 
 
-def test_a_failing_then_hanging_provider_delays_the_sms_and_loses_nothing(notification):
-    phone = "135" + f"{random.randrange(10**8):08d}"
+def test_a_failing_then_hanging_provider_delays_the_sms_and_loses_nothing(notification,
+                                                                         db_engine):
+    phone, code = "135" + f"{random.randrange(10**8):08d}", f"{random.randrange(10**6):06d}"
     key = f"login:{uuid.uuid4()}"
-    first = notification.send_sms(phone, "login_code", {"code": "123456", "minutes": 5}, key)
-    again = notification.send_sms(phone, "login_code", {"code": "123456", "minutes": 5}, key)
+    first = notification.send_sms(phone, "login_code", {"code": code, "minutes": 5}, key)
+    again = notification.send_sms(phone, "login_code", {"code": code, "minutes": 5}, key)
     assert (first["queued"], again["queued"]) == (True, False)   # the same key sends once
 
     [state] = wait_for(lambda: [s for s in notification.sms_state(phone) if s["attempts"] >= 2])
@@ -97,5 +100,20 @@ def test_a_failing_then_hanging_provider_delays_the_sms_and_loses_nothing(notifi
     wait_for(lambda: [s for s in notification.sms_state(phone) if s["status"] == "sent"])
     time.sleep(1)                        # more sending rounds: nothing is sent twice
     assert [d["phone"] for d in FlakyProvider.delivered] == [phone]
-    assert "123456" in FlakyProvider.delivered[0]["text"]
+    assert code in FlakyProvider.delivered[0]["text"]    # only the provider got the code
     assert notification.sms_state(phone)[0]["status"] == "sent"
+    assert columns_containing(db_engine["notification"], code) == []
+
+
+def test_a_code_whose_text_no_process_holds_is_given_up_not_sent_masked(notification,
+                                                                      db_engine):
+    phone = "135" + f"{random.randrange(10**8):08d}"
+    notification.send_sms(phone, "prove_phone", {"code": "654321", "minutes": 5},
+                          f"prove:{uuid.uuid4()}")
+    [message] = notification.sms_state(phone)
+    in_flight.drop(message["id"])        # as if its process had restarted
+    FlakyProvider.mode = "ok"
+    [state] = wait_for(lambda: [s for s in notification.sms_state(phone)
+                                if s["status"] == "failed"])
+    assert state["last_error"] == "验证码已失效，未发送"
+    assert FlakyProvider.delivered == []

@@ -124,3 +124,35 @@ def test_an_administrator_adds_and_changes_officers_only_within_the_own_scope(
         city = proxy.workflow.units_for_officers(
             add(engine, "440100", ["administrator"], f"市管理{tag}"))["items"]
         assert len(city) == len(UNITS)
+
+
+def test_every_administrator_operation_is_refused_inside_workflow_without_the_role(
+        workflow, nameko_config, db_engine):
+    engine = db_engine["workflow"]
+    handler = add(engine, "440100", ["handler", "reviewer", "approver"], "非管理员")
+    target = add(engine, "44010601", ["handler"], "被管理")
+    admin = add(engine, "440100", ["administrator"], "管理员")
+    with ClusterRpcProxy(nameko_config) as proxy:
+        workflow_rpc = proxy.workflow
+        calls = {
+            "administrator": lambda who: workflow_rpc.administrator(who),
+            "calendar_overrides": lambda who: workflow_rpc.calendar_overrides(who),
+            "add_working_days": lambda who: workflow_rpc.add_working_days(who, "2026-12-01", 3),
+            "set_calendar_override": lambda who: workflow_rpc.set_calendar_override(
+                who, "2031-12-01", False, "测试"),
+            "officers": lambda who: workflow_rpc.officers(who),
+            "units_for_officers": lambda who: workflow_rpc.units_for_officers(who),
+            "add_officer": lambda who: workflow_rpc.add_officer(
+                who, "136" + f"{random.randrange(10**8):08d}", "新人", "44010601", ["handler"]),
+            "change_officer": lambda who: workflow_rpc.change_officer(who, target,
+                                                                      {"active": False}),
+        }
+        for name, call in calls.items():
+            for who, expected in ((handler, "ROLE_REQUIRED"), ("nobody", "OFFICER_DISABLED")):
+                with pytest.raises(RemoteError) as raised:
+                    call(who)
+                assert (raised.value.exc_type, code_of(raised)) == ("Forbidden", expected), name
+        answer = workflow_rpc.administrator(admin)
+        assert (answer["id"], answer["units"], answer["districts"]) == (admin, None, None)
+        assert workflow_rpc.add_working_days(admin, "2026-12-01", 3)["date"]
+        assert isinstance(workflow_rpc.calendar_overrides(admin), list)

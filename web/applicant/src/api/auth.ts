@@ -41,24 +41,15 @@ export async function logOut(): Promise<void> {
   }
 }
 
-/** The phone inside an access token (the gateway signs it as the `phone` claim), or ''. */
-export function phoneOfToken(token: string | null): string {
-  const payload = token?.split('.')[1]
-  if (!payload) return ''
-  try {
-    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/')
-    const json = decodeURIComponent(
-      Array.from(atob(base64), (c) => '%' + c.charCodeAt(0).toString(16).padStart(2, '0')).join(''),
-    )
-    const phone = (JSON.parse(json) as { phone?: unknown }).phone
-    return typeof phone === 'string' ? phone : ''
-  } catch {
-    return ''
-  }
+/** GET /me: who is logged in (the access token carries no phone). */
+export interface Me {
+  id: string
+  phone: string
+  phone_masked: string
 }
 
-export function loggedInPhone(): string {
-  return phoneOfToken(tokens.accessToken())
+export async function me(): Promise<Me> {
+  return (await unwrap(api.GET('/api/v1/applicant/me'))) as Me
 }
 
 /** `13912345678` → `139****5678`, as the platform masks phones. */

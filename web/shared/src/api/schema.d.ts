@@ -489,6 +489,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applicant/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 当前申请人：登录手机号（及其脱敏形式）
+         * @description 令牌中不含手机号；页面需要时向此处取。
+         */
+        get: operations["me_api_v1_applicant_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applicant/phones": {
         parameters: {
             query?: never;
@@ -2403,6 +2423,26 @@ export interface operations {
         };
     };
     legal_notice_api_v1_applicant_legal_notice_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    me_api_v1_applicant_me_get: {
         parameters: {
             query?: never;
             header?: never;
