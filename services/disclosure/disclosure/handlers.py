@@ -10,10 +10,10 @@ from credit_common.clock import now
 from credit_common.contracts.interagency import (AgencyRecord, RecordUpserted,
                                                  RecordWithdrawn)
 from credit_common.contracts.vocabulary import ListingReason, PublicityState, RecordType
-from credit_common.errors import Conflict, NotFound, ValidationFailed
+from credit_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from credit_common.identity import (is_mainland_mobile, is_valid_document,
                                      normalise_subject_code, subject_code_kind)
-from credit_common.reference.organisation import DISTRICTS
+from credit_common.reference.organisation import DISTRICTS, UnitKind, unit
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.domain.model import CauseKind, PENALTY_TYPES, Record, Subject
 from disclosure.domain.rules import add_years, earliest_listing_date_due, terms_on
@@ -103,12 +103,28 @@ def verify_identity(applicant_id: str, code: str, name: str, legal_rep_name: str
     return {"outcome": "matched", "subject": subject}
 
 
-def set_proof_material_mode(code: str, enabled: bool, uow: DisclosureUnitOfWork) -> Subject:
+def administers(admin_unit_code: str | None, subject: Subject) -> bool:
+    """An administrator's scope, as workflow bounds it: the city bureau everything, a district
+    bureau or its credit section the district, an office the subjects it registers."""
+    admin_unit = unit(admin_unit_code or "")
+    if admin_unit is None:
+        return False
+    if admin_unit.kind is UnitKind.city_bureau:
+        return True
+    if admin_unit.kind is UnitKind.office:
+        return admin_unit.code == subject.registration_unit_code
+    return admin_unit.district_code == subject.district_code
+
+
+def set_proof_material_mode(code: str, enabled: bool, admin_unit_code: str | None,
+                            uow: DisclosureUnitOfWork) -> Subject:
     """An administrator lets a subject's legal representative upload a proof of special
-    circumstances instead of signing in person (Zhejiang flow)."""
+    circumstances instead of signing in person (Zhejiang flow), within their scope."""
     subject = uow.subjects.by_code(checked_subject_code(code, "code"))
     if subject is None:
         raise NotFound("SUBJECT_NOT_FOUND", "未找到该市场主体")
+    if not administers(admin_unit_code, subject):
+        raise Forbidden("SUBJECT_NOT_OF_MY_DISTRICT", "只能为本单位（本辖区）的市场主体设置证明材料模式")
     subject.proof_material_mode = bool(enabled)
     uow.subjects.save(subject)
     return subject

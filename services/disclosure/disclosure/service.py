@@ -105,8 +105,9 @@ class DisclosureService:
         return answer
 
     @rpc(expected_exceptions=EXPECTED)
-    def set_proof_material_mode(self, code: str, enabled: bool):
-        subject = handlers.set_proof_material_mode(str(code), bool(enabled), self._uow())
+    def set_proof_material_mode(self, code: str, enabled: bool, admin_unit_code: str):
+        subject = handlers.set_proof_material_mode(str(code), bool(enabled),
+                                                   str(admin_unit_code or ""), self._uow())
         return subject_view(subject, full=True)
 
     @rpc(expected_exceptions=EXPECTED)

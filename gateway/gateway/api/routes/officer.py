@@ -399,7 +399,8 @@ async def add_rule_version(body: RuleVersion, admin: Administrator, call: Caller
 async def proof_material_mode(code: Annotated[str, Path(min_length=15, max_length=18)],
                               enabled: Annotated[bool, Query()], admin: Administrator,
                               call: Caller):
-    return await call("disclosure", "set_proof_material_mode", code=code, enabled=enabled)
+    return await call("disclosure", "set_proof_material_mode", code=code, enabled=enabled,
+                      admin_unit_code=admin.unit_code)
 
 
 @admin_router.get("/calendar/add-working-days", summary="计算若干工作日后的日期")

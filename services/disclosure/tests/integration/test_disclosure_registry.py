@@ -223,7 +223,15 @@ def test_filters_narrow_by_type_reason_date_and_district(disclosure, engine):
 def test_an_administrator_switches_a_subject_to_proof_material_mode(disclosure, engine):
     subject = add_subject(engine, "广州证明材料模式测试有限公司")
     assert disclosure.lookup_subject(subject["code"])["subject"]["proof_material_mode"] is False
-    assert disclosure.set_proof_material_mode(subject["code"], True)["proof_material_mode"]
+    # outside the administrator's scope: refused, nothing changed
+    for elsewhere in ("440104", "44010401", "44010602", ""):
+        with pytest.raises(RemoteError) as raised:
+            disclosure.set_proof_material_mode(subject["code"], True, elsewhere)
+        assert raised.value.value.startswith("SUBJECT_NOT_OF_MY_DISTRICT")
+    assert disclosure.lookup_subject(subject["code"])["subject"]["proof_material_mode"] is False
+    for admin_unit in ("440100", "440106", "44010690", "44010601"):
+        assert disclosure.set_proof_material_mode(subject["code"], True, admin_unit)[
+            "proof_material_mode"]
     assert disclosure.lookup_subject(subject["code"])["subject"]["proof_material_mode"] is True
 
 
