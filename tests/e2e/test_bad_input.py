@@ -67,3 +67,30 @@ def test_unknown_case_is_404_not_500(http):
 def test_oversized_body(http, application_payload):
     payload = application_payload(subject_name="大" * 2_000_000)
     assert_error(http.post("/api/v1/dev/applications", json=payload), 413)
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/api/v1/public/documents/verify", {"code": "ABC\x00DEF"}),
+    ("/api/v1/public/subjects", {"q": "示范\x00"}),
+])
+def test_a_nul_character_in_a_parameter_is_refused_not_a_service_failure(http, path, params):
+    assert_error(http.get(path, params=params), 422, "VALIDATION_FAILED")
+    assert_error(http.get("/api/v1/public/records/abc%00def"), 422, "VALIDATION_FAILED")
+
+
+def test_a_nul_character_in_a_body_is_refused_not_a_service_failure(http, db_engine):
+    from datetime import timedelta
+
+    from tests.e2e import registry
+    from tests.e2e.test_applicant_journey import TODAY, prepare
+
+    phone, subject, headers = prepare(http, db_engine["disclosure"],
+                                      record_type="abnormal_operation_list")
+    record = registry.add_listing(db_engine["disclosure"], subject,
+                                  listed_on=TODAY - timedelta(days=90))
+    draft = http.post("/api/v1/applicant/applications", headers=headers, json={
+        "subject_code": subject["uscc"], "record_type": "abnormal_operation_list",
+        "record_ids": [record]}).json()
+    assert_error(http.patch(f"/api/v1/applicant/applications/{draft['id']}", headers=headers,
+                            json={"version": draft["version"], "facts_and_reasons": "已整改\x00"}),
+                 422, "VALIDATION_FAILED")

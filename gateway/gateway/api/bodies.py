@@ -5,13 +5,31 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Phone = Annotated[str, Field(pattern=r"^1[3-9]\d{9}$", description="11 位手机号码")]
 
 
+def _carries_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_carries_nul(k) or _carries_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_carries_nul(v) for v in value)
+    return False
+
+
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data):
+        # PostgreSQL cannot store a NUL character: a 422 here, not a service's failure
+        if _carries_nul(data):
+            raise ValueError("文本中含有不允许的空字符")
+        return data
 
 
 class CodeRequest(Body):

@@ -36,6 +36,11 @@ class _BodyTooLarge(Exception):
 UPLOAD_PATH_SUFFIXES = ("/materials", "/documents/verify")
 
 
+def _carries_nul(scope) -> bool:
+    query = scope.get("query_string") or b""
+    return "\x00" in scope.get("path", "") or b"\x00" in query or b"%00" in query
+
+
 class GatewayMiddleware:
     def __init__(self, app, max_body_bytes: int, max_upload_body_bytes: int | None = None):
         self.app = app
@@ -89,6 +94,11 @@ class GatewayMiddleware:
             return message
 
         try:
+            if _carries_nul(scope):
+                # PostgreSQL cannot store it: refused here, not as a service's failure
+                await self._error(send_with_request_id, 422, "VALIDATION_FAILED",
+                                  "请求地址或参数中含有不允许的空字符")
+                return
             declared = headers.get(b"content-length")
             if declared and declared.isdigit() and int(declared) > limit:
                 raise _BodyTooLarge

@@ -13,6 +13,8 @@ import jwt
 
 ALGORITHM = "HS256"
 ISSUER = "credit-repair-gateway"
+#: the API these tokens open; a token minted for another audience is refused
+AUDIENCE = "credit-repair-api"
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,7 @@ class Principal:
 def issue_access_token(secret: str, ttl_s: int, principal: Principal) -> str:
     issued = int(time.time())
     claims = {"sub": principal.id, "role": principal.role, "sid": principal.session_id,
-              "iat": issued, "exp": issued + ttl_s, "iss": ISSUER}
+              "iat": issued, "exp": issued + ttl_s, "iss": ISSUER, "aud": AUDIENCE}
     if principal.unit_code:
         claims["unit"] = principal.unit_code
         claims["roles"] = list(principal.roles)
@@ -47,7 +49,8 @@ def read_access_token(secret: str, token: str) -> Principal | None:
     """The principal of a valid, unexpired token; None for anything else."""
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], issuer=ISSUER,
-                            options={"require": ["exp", "sub", "sid", "role"]})
+                            audience=AUDIENCE,
+                            options={"require": ["exp", "iss", "aud", "sub", "sid", "role"]})
     except jwt.PyJWTError:
         return None
     return Principal(id=claims["sub"], role=claims["role"], session_id=claims["sid"],

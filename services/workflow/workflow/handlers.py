@@ -15,7 +15,7 @@ from credit_common.clock import SHANGHAI, now
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import (ApplicationSubmitted, ApplicationWithdrawn,
                                             CaseDeadline)
-from credit_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from credit_common.errors import Conflict, Forbidden, ValidationFailed
 from credit_common.logging import get_logger
 from credit_common.reference.organisation import DISTRICTS, UNITS, UnitKind, unit
 
@@ -161,9 +161,10 @@ def change_officer(admin: Officer, officer_id: str, uow: WorkflowUnitOfWork, *,
                    roles: list[str] | None = None, active: bool | None = None) -> Officer:
     require_admin(admin)
     found = uow.officers.get(officer_id)
-    if found is None:
-        raise NotFound("OFFICER_NOT_FOUND", "未找到该办理人员")
-    _require_in_scope(admin, found.unit_code)
+    # an officer outside the scope gets the answer of one that does not exist: no hint of
+    # who exists where
+    if found is None or not _in_scope(admin, found.unit_code):
+        raise Forbidden("OFFICER_OUTSIDE_SCOPE", "只能管理本单位（本辖区）范围内的办理人员")
     changed = Officer(id=found.id, phone=found.phone,
                       name=_name(name) if name is not None else found.name,
                       unit_code=_unit(unit_code).code if unit_code else found.unit_code,
@@ -202,11 +203,15 @@ def units_in_scope(admin: Officer) -> list:
             and (districts is None or u.district_code in districts)]
 
 
-def _require_in_scope(admin: Officer, unit_code: str) -> None:
+def _in_scope(admin: Officer, unit_code: str) -> bool:
     units, districts = scope(admin)
     target = unit(unit_code or "")
-    if (units is not None and unit_code not in units) or (
-            districts is not None and (target is None or target.district_code not in districts)):
+    return not ((units is not None and unit_code not in units) or (
+        districts is not None and (target is None or target.district_code not in districts)))
+
+
+def _require_in_scope(admin: Officer, unit_code: str) -> None:
+    if not _in_scope(admin, unit_code):
         raise Forbidden("OFFICER_OUTSIDE_SCOPE", "只能管理本单位（本辖区）范围内的办理人员",
                         {"unit_code": unit_code})
 

@@ -305,6 +305,10 @@ class MaterialRepository:
         return dict(row._mapping) if row else None
 
     def remove(self, application_id, material_id, at: datetime) -> bool:
+        try:
+            uuid.UUID(str(material_id))
+        except ValueError:
+            return False
         return self.session.execute(text(
             "UPDATE materials SET removed_at = :at WHERE application_id = :a AND id = :m "
             "AND removed_at IS NULL"),
