@@ -112,13 +112,16 @@ def prepare_broker_and_databases() -> dict[str, str]:
         pass
     _rabbitmqctl("add_vhost", VHOST)
     _rabbitmqctl("set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*")
+    isolation.create_broker_users(VHOST)
     template = f"{isolation.PG_BASE}/credit_bench_{{service}}"
     for service in SERVICES:
         url = template.format(service=service)
         ensure_database(url)
         isolation.migrate(service, url, str(ROOT))
     return {
+        # the bench's own probes; the platform's processes each log in as their own user
         "AMQP_URI": f"amqp://guest:guest@{isolation.RABBIT_HOST}/{VHOST}",
+        "AMQP_URI_TEMPLATE": isolation.process_amqp_uri_template(VHOST),
         "DATABASE_URL_TEMPLATE": template,
         "APP_ENV": "development",
         "DEV_MODE": "true",

@@ -8,6 +8,7 @@ from credit_common.settings import LoginSettings
 class IntakeSettings(LoginSettings):
     service_name: ClassVar[str] = "intake"
     service_database_url: str | None = Field(None, validation_alias="INTAKE_DATABASE_URL")
+    process_amqp_uri: str | None = Field(None, validation_alias="INTAKE_AMQP_URI")
 
     #: where uploaded materials live, one file per content hash, outside the database and
     #: outside web/ (the gateway serves only web/*/dist): never a URL away from a browser

@@ -8,6 +8,7 @@ from credit_common.settings import ServiceSettings
 class NotificationSettings(ServiceSettings):
     service_name: ClassVar[str] = "notification"
     service_database_url: str | None = Field(None, validation_alias="NOTIFICATION_DATABASE_URL")
+    process_amqp_uri: str | None = Field(None, validation_alias="NOTIFICATION_AMQP_URI")
 
     #: "dev": the development sink (messages are kept and readable through
     #: ``/api/v1/dev/sms``, nothing leaves the machine); "http": the SMS provider's HTTP API

@@ -16,7 +16,9 @@ import subprocess
 import uuid
 from urllib.parse import quote
 
+from credit_common import broker_users
 from credit_common.db_admin import SERVICES, drop_database, ensure_database
+from credit_common.settings import DEFAULT_AMQP_URI_TEMPLATE
 
 RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1:5672")
 PG_BASE = os.environ.get("TEST_PG_BASE", "postgresql+psycopg2://postgres@127.0.0.1:5432")
@@ -31,7 +33,25 @@ def vhost_name(rid: str) -> str:
 
 
 def amqp_uri(rid: str) -> str:
+    """The test harness's own login (guest): arranging and inspecting, never a process's."""
     return f"amqp://guest:guest@{RABBIT_HOST}/{quote(vhost_name(rid), safe='')}"
+
+
+def amqp_uri_template(rid: str) -> str:
+    """What the platform's processes connect with: each as its own user (broker_users)."""
+    return process_amqp_uri_template(vhost_name(rid))
+
+
+def process_amqp_uri_template(vhost: str) -> str:
+    return DEFAULT_AMQP_URI_TEMPLATE.replace("127.0.0.1:5672/", f"{RABBIT_HOST}/") + quote(
+        vhost, safe="")
+
+
+def create_broker_users(vhost: str) -> None:
+    """Users are shared by every run (same names and passwords); permissions are per vhost."""
+    template = process_amqp_uri_template(vhost)
+    broker_users.apply(vhost, broker_users.development_accounts(
+        lambda process: template.format(service=process)))
 
 
 def database_url_template(rid: str) -> str:
@@ -46,6 +66,7 @@ def _rabbitmqctl(*args: str) -> None:
 def create_vhost(rid: str) -> str:
     _rabbitmqctl("add_vhost", vhost_name(rid))
     _rabbitmqctl("set_permissions", "-p", vhost_name(rid), "guest", ".*", ".*", ".*")
+    create_broker_users(vhost_name(rid))
     return amqp_uri(rid)
 
 
@@ -85,7 +106,7 @@ def environment(rid: str) -> dict[str, str]:
     """The variables a process of this test run needs."""
     return {
         "TEST_RUN_ID": rid,
-        "AMQP_URI": amqp_uri(rid),
+        "AMQP_URI_TEMPLATE": amqp_uri_template(rid),
         "DATABASE_URL_TEMPLATE": database_url_template(rid),
         "APP_ENV": "development",
         "DEV_MODE": "true",
