@@ -21,7 +21,7 @@ export GATEWAY_PORT
 APP_ENV ?= development
 export APP_ENV
 
-.PHONY: help run test venv infra pages browser openapi databases migrate demo-data demo-data-large import dlq dlq-replay bench lock clean
+.PHONY: help run test venv infra pages browser openapi databases migrate demo-data demo-data-large import dlq dlq-replay bench lock clean broker-users
 
 help:
 	@echo "make run    start the whole platform (gateway on 127.0.0.1:$(GATEWAY_PORT))"
@@ -55,6 +55,11 @@ openapi: venv
 	@$(PY) -m gateway.openapi_document
 	@cd web && npm run --silent gen:api
 
+# One RabbitMQ user per service, the gateway and each partner agency, with its permissions
+# (credit_common/broker_users.py), in the development vhost.
+broker-users: venv infra
+	@$(PY) -m credit_common.broker_users apply
+
 databases: venv infra
 	@$(PY) -m credit_common.db_admin create
 
@@ -75,7 +80,7 @@ import: migrate
 	@test -n "$(FILE)" || { echo "usage: make import FILE=records.jsonl [AGENCY=agency-code]"; exit 2; }
 	@$(PY) -m disclosure import "$(FILE)" $(if $(AGENCY),--agency $(AGENCY))
 
-run: migrate demo-data pages
+run: migrate demo-data pages broker-users
 	@echo ""
 	@echo "  信用修复平台  申请人服务 http://127.0.0.1:$(GATEWAY_PORT)/          (手机浏览器或窄窗口)"
 	@echo "               办理工作台 http://127.0.0.1:$(GATEWAY_PORT)/workbench/"
@@ -101,10 +106,10 @@ run: migrate demo-data pages
 test: venv infra pages browser
 	@$(PY) -m tests.run
 
-dlq: venv
+dlq: venv broker-users
 	@$(PY) -m credit_common.dlq list $(if $(QUEUE),--queue $(QUEUE))
 
-dlq-replay: venv
+dlq-replay: venv broker-users
 	@$(PY) -m credit_common.dlq replay $(if $(QUEUE),--queue $(QUEUE)) $(if $(MESSAGE_ID),--message-id $(MESSAGE_ID))
 
 bench: venv infra

@@ -115,6 +115,7 @@ def prepare_broker_and_databases() -> dict[str, str]:
         pass
     _rabbitmqctl("add_vhost", VHOST)
     _rabbitmqctl("set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*")
+    isolation.create_broker_users(VHOST)
     app = isolation.role_url_template("credit_bench_{service}", "app")
     owner = isolation.role_url_template("credit_bench_{service}", "owner")
     settings = ServiceSettings()
@@ -126,7 +127,9 @@ def prepare_broker_and_databases() -> dict[str, str]:
             idle_in_transaction_timeout_ms=settings.db_idle_in_transaction_timeout_ms)
         isolation.migrate(service, url, str(ROOT))
     return {
+        # the bench's own probes; the platform's processes each log in as their own user
         "AMQP_URI": f"amqp://guest:guest@{isolation.RABBIT_HOST}/{VHOST}",
+        "AMQP_URI_TEMPLATE": isolation.process_amqp_uri_template(VHOST),
         # the platform runs as the services' application roles, as in production
         "DATABASE_URL_TEMPLATE": app,
         "MIGRATION_DATABASE_URL_TEMPLATE": owner,

@@ -56,7 +56,7 @@ DOCUMENT_FONT=/usr/share/fonts/truetype/arphic/uming.ttc
 [ -f "$DOCUMENT_FONT" ] || install_or_explain "the documents' Chinese font" fonts-arphic-uming \
   "install $DOCUMENT_FONT (Debian: apt-get install fonts-arphic-uming)"
 
-# The services connect as guest/guest over TCP and the tests make vhosts with rabbitmqctl.
+# Each process logs in to RabbitMQ as its own user, made with rabbitmqctl (make broker-users).
 if ! psql -h 127.0.0.1 -U postgres -d postgres -Atqc 'select 1' >/dev/null 2>&1; then
   echo "PostgreSQL answers but user postgres cannot log in over 127.0.0.1 without a password: allow trust (or set DATABASE_ADMIN_URL and the database URLs with credentials)" >&2
   exit 1

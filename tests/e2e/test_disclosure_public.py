@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 import pika
 from stdnum.cn import uscc
 
+from credit_common.broker_users import partner_uri
+from credit_common.reference.partner_agencies import partner_of_agency
 from credit_common.testing.platform import wait_until
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -38,10 +40,18 @@ def test_an_agency_record_becomes_public_and_is_announced(platform, http, amqp_u
                    "district_code": "440106", "decision_number": "穗税稽罚〔2026〕7号",
                    "decision_date": "2026-06-01", "penalty_kinds": ["fine"],
                    "fine_amount": "3000.00", "deciding_department_name": "国家税务总局广州市税务局"}}
-    channel.basic_publish("interagency", "record.upserted.v1",
-                          json.dumps(message, ensure_ascii=False).encode(),
-                          pika.BasicProperties(content_type="application/json", delivery_mode=2,
-                                               message_id=message["message_id"]))
+    # the tax bureau publishes as its own broker user, which the message's user_id names
+    partner = pika.BlockingConnection(pika.URLParameters(partner_uri(amqp_uri, "gz-tax")))
+    try:
+        partner_channel = partner.channel()
+        partner_channel.confirm_delivery()
+        partner_channel.basic_publish(
+            "interagency", "record.upserted.v1", json.dumps(message, ensure_ascii=False).encode(),
+            pika.BasicProperties(content_type="application/json", delivery_mode=2,
+                                 message_id=message["message_id"],
+                                 user_id=partner_of_agency("gz-tax").broker_user))
+    finally:
+        partner.close()
 
     def found():
         body = http.get("/api/v1/public/subjects", params={"q": marker}).json()

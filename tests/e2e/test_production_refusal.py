@@ -41,6 +41,11 @@ def start(command: list[str], test_run_id: str, **settings: str) -> subprocess.C
     (["disclosure", "relay"], {"DISCLOSURE_DATABASE_URL": "postgresql+psycopg2://"
                                "credit_disclosure_owner@127.0.0.1:5432/credit_disclosure"},
      "DISCLOSURE_DATABASE_URL 使用迁移所有者角色 credit_disclosure_owner"),
+    (["disclosure", "inbound"], {"AMQP_URI_TEMPLATE": "amqp://guest:guest@127.0.0.1:5672/"},
+     "AMQP_URI_TEMPLATE 使用 RabbitMQ 的 guest 用户"),
+    (["intake", "relay"], {}, "AMQP_URI_TEMPLATE 的密码仍是示例值"),
+    (["gateway"], {"GATEWAY_AMQP_URI": "amqp://credit-gateway:short@127.0.0.1:5672/"},
+     "GATEWAY_AMQP_URI 的密码长度不足 32 字节"),
 ], ids=lambda v: v if isinstance(v, str) else None)
 def test_a_production_process_refuses_an_unsafe_setting_and_names_it(test_run_id, command,
                                                                       settings, named):

@@ -63,10 +63,10 @@ def test_outbox_rows_wait_while_the_relay_cannot_reach_the_broker(
         platform, application_payload, db_engine, amqp_uri):
     proxy_port = free_port()
     proxy = TcpProxy(proxy_port)
-    vhost_path = amqp_uri.rsplit("/", 1)[1]
+    intake_uri = platform.env["AMQP_URI_TEMPLATE"].format(service="intake")
     platform.stop("intake_relay")
     platform.start("intake_relay", extra_env={
-        "AMQP_URI": f"amqp://guest:guest@127.0.0.1:{proxy_port}/{vhost_path}"})
+        "INTAKE_AMQP_URI": intake_uri.replace("127.0.0.1:5672", f"127.0.0.1:{proxy_port}")})
     try:
         # the relay starts with the broker unreachable: nothing can leave
         first = _submit_many(platform, [application_payload() for _ in range(10)])

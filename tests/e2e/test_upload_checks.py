@@ -76,6 +76,11 @@ def test_hostile_files_are_refused_with_their_code_and_nothing_is_stored(http, p
         (minimal_pdf() + zip_archive(), "混合.pdf", "FILE_POLYGLOT"),
         (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "假的.pdf", "PDF_UNREADABLE"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "假的.png", "IMAGE_UNREADABLE"),
+        (b"", "空的.pdf", "EMPTY_FILE"),
+        (PDF + b"0" * (10 * 1024 * 1024), "太大.pdf", "FILE_TOO_LARGE"),
+        (PDF, "../../x.pdf", "FILE_NAME_INVALID"),
+        (PDF, "证明\x00.pdf", "FILE_NAME_INVALID"),
+        (minimal_jpeg((8, 8), (0, 0, 0)), "照片\u202egpj.exe", "FILE_NAME_INVALID"),
     ]
     for content, name, code in refused:
         body = assert_error(upload(http, headers, application["id"], "other", content, name),
@@ -89,10 +94,10 @@ def test_a_jpeg_carrying_a_zip_is_kept_as_the_clean_picture(http, draft):
     headers, application = draft
     picture = minimal_jpeg((48, 32), (30, 90, 160))
     sent = picture + zip_archive()
-    stored = upload(http, headers, application["id"], "other", sent, "../../照片\u202egpj.exe")
+    stored = upload(http, headers, application["id"], "other", sent, "照片.exe")
     assert stored.status_code == 201, stored.text
     material = stored.json()
-    assert material["content_type"] == "image/jpeg" and material["file_name"] == "照片gpj.jpg"
+    assert material["content_type"] == "image/jpeg" and material["file_name"] == "照片.jpg"
     downloaded = http.get(f"/api/v1/applicant/applications/{application['id']}/materials/"
                           f"{material['id']}", headers=headers)
     assert downloaded.status_code == 200

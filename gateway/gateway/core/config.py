@@ -17,6 +17,9 @@ DEFAULT_WEB_ROOT = pathlib.Path(__file__).resolve().parents[3] / "web"
 
 class GatewaySettings(CommonSettings):
     secret_fields: ClassVar[dict[str, str]] = {"jwt_secret": "JWT_SECRET"}
+    service_name: ClassVar[str] = "gateway"
+
+    process_amqp_uri: str | None = Field(None, validation_alias="GATEWAY_AMQP_URI")
 
     gateway_host: str = Field("127.0.0.1", validation_alias="GATEWAY_HOST")
     gateway_port: int = Field(8000, validation_alias="GATEWAY_PORT")

@@ -5,6 +5,8 @@
 
 Replay sends a message back to the queue it failed in, with its retry count reset, and only
 then removes it from the dead-letter queue (publisher confirms), so a replay cannot lose it.
+Each service's dead-letter queues are read as that service's broker user (the only one
+allowed to), and a replayed message carries that user as its ``user_id``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import sys
 
 import pika
 
-from credit_common.settings import CommonSettings
-from credit_common.topology import INTERAGENCY_INBOUND_QUEUE, SUBSCRIPTIONS
+from credit_common.settings import amqp_credentials, amqp_uri_of
+from credit_common.topology import (INTERAGENCY_CONSUMER, INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
+                                    SUBSCRIPTIONS)
 
 RESET_HEADERS = ("x-retry-count", "x-last-error", "x-dead-letter-reason", "x-dead-lettered-at")
 
@@ -45,19 +48,31 @@ def queue_depths(amqp_uri: str, queues: list[str]) -> dict[str, int]:
     return depths
 
 
-def _dead_letter_queues(only: str | None) -> list[str]:
-    queues = [s.dead_letter_queue for s in SUBSCRIPTIONS] + [INTERAGENCY_INBOUND_QUEUE + ".dlq"]
+def dead_letter_queues_of(service: str) -> list[str]:
+    queues = [s.dead_letter_queue for s in SUBSCRIPTIONS if s.consumer == service]
+    if service == INTERAGENCY_CONSUMER:
+        queues.append(INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE)
+    return queues
+
+
+def _dead_letter_queues(only: str | None, service: str | None = None) -> list[str]:
+    if service:
+        queues = dead_letter_queues_of(service)
+    else:
+        queues = ([s.dead_letter_queue for s in SUBSCRIPTIONS]
+                  + [INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE])
     if only:
         queues = [q for q in queues if q in (only, only + ".dlq")]
     return queues
 
 
-def list_messages(amqp_uri: str, only: str | None = None) -> list[dict]:
-    """Peek at every dead-lettered message; all of them stay where they are."""
+def list_messages(amqp_uri: str, only: str | None = None,
+                  service: str | None = None) -> list[dict]:
+    """Peek at every dead-lettered message (of ``service``); all of them stay where they are."""
     found = []
     connection = _connect(amqp_uri)
     try:
-        for queue in _dead_letter_queues(only):
+        for queue in _dead_letter_queues(only, service):
             channel = connection.channel()
             try:
                 channel.queue_declare(queue=queue, passive=True)
@@ -82,19 +97,22 @@ def list_messages(amqp_uri: str, only: str | None = None) -> list[dict]:
     return found
 
 
-def replay(amqp_uri: str, only: str | None = None, message_id: str | None = None) -> int:
+def replay(amqp_uri: str, only: str | None = None, message_id: str | None = None,
+           service: str | None = None) -> int:
     replayed = 0
+    user = amqp_credentials(amqp_uri)[0]
     connection = _connect(amqp_uri)
     try:
         publish = connection.channel()
         publish.confirm_delivery()
-        for queue in _dead_letter_queues(only):
+        for queue in _dead_letter_queues(only, service):
             channel = connection.channel()
             try:
-                channel.queue_declare(queue=queue, passive=True)
+                waiting = channel.queue_declare(queue=queue, passive=True).method.message_count
             except pika.exceptions.ChannelClosedByBroker:
                 continue
-            while True:
+            # only what was there: a replayed message that fails again waits for the next replay
+            for _ in range(waiting):
                 method, props, body = channel.basic_get(queue=queue, auto_ack=False)
                 if method is None:
                     break
@@ -103,6 +121,8 @@ def replay(amqp_uri: str, only: str | None = None, message_id: str | None = None
                 headers = {k: v for k, v in (props.headers or {}).items() if k not in RESET_HEADERS}
                 target = (props.headers or {}).get("x-original-queue") or queue.removesuffix(".dlq")
                 props.headers = headers
+                # the broker accepts only our own login here; the sender stays in the headers
+                props.user_id = user
                 publish.basic_publish(exchange="", routing_key=target, body=body, properties=props,
                                       mandatory=True)
                 channel.basic_ack(method.delivery_tag)
@@ -119,14 +139,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queue", help="only this dead-letter queue (or its consumer queue)")
     parser.add_argument("--message-id", help="replay only this message")
     args = parser.parse_args(argv)
-    amqp_uri = CommonSettings().amqp_uri
+    services = sorted({s.consumer for s in SUBSCRIPTIONS} | {INTERAGENCY_CONSUMER})
     if args.command == "list":
-        messages = list_messages(amqp_uri, args.queue)
+        messages = [m for service in services
+                    for m in list_messages(amqp_uri_of(service), args.queue, service)]
         for message in messages:
             print(json.dumps(message, ensure_ascii=False))
         print(f"{len(messages)} dead-lettered message(s)", file=sys.stderr)
     else:
-        count = replay(amqp_uri, args.queue, args.message_id)
+        count = sum(replay(amqp_uri_of(service), args.queue, args.message_id, service)
+                    for service in services)
         print(f"replayed {count} message(s)", file=sys.stderr)
     return 0
 

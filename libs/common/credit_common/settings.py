@@ -4,7 +4,9 @@ Each service subclasses :class:`ServiceSettings`, names itself and declares its 
 ``<SERVICE>_DATABASE_URL`` (the application role, what the service connects as) and
 ``<SERVICE>_MIGRATION_DATABASE_URL`` (the owner role, what alembic connects as); when unset
 they are derived from ``DATABASE_URL_TEMPLATE`` and ``MIGRATION_DATABASE_URL_TEMPLATE``, so a
-test run can move all four databases at once.
+test run can move all four databases at once. The broker likewise: each process family (a
+service, the gateway) connects as its own RabbitMQ user, ``<NAME>_AMQP_URI`` or else
+``AMQP_URI_TEMPLATE`` with ``{service}`` filled in.
 
 ``APP_ENV`` (default ``production``) decides how careful a process is: in production every
 process refuses to start (``refuse_unsafe_production``, naming the variable) with a missing,
@@ -15,11 +17,14 @@ allows both. Reading settings never refuses: a migration needs no secret.
 from __future__ import annotations
 
 from typing import ClassVar, Literal
+from urllib.parse import unquote, urlsplit
 
-from pydantic import Field
+from pydantic import Field, create_model
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+#: development users and passwords (``make run`` and the tests create them); production
+#: sets ``<NAME>_AMQP_URI`` for each process family
+DEFAULT_AMQP_URI_TEMPLATE = "amqp://credit-{service}:development-only-amqp-{service}@127.0.0.1:5672/"
 # each service's database has two roles: the owner (runs migrations) and the application
 DEFAULT_DATABASE_URL_TEMPLATE = (
     "postgresql+psycopg2://credit_{service}_app@127.0.0.1:5432/credit_{service}")
@@ -48,15 +53,26 @@ def unsafe_secret(value: str | None) -> str | None:
     return None
 
 
+def amqp_credentials(uri: str) -> tuple[str, str]:
+    """The user and password an AMQP URI logs in with."""
+    parts = urlsplit(uri)
+    return unquote(parts.username or ""), unquote(parts.password or "")
+
+
 class CommonSettings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
     #: field name -> its variable, for the secrets a subclass reads
     secret_fields: ClassVar[dict[str, str]] = {}
+    #: the process family (a service's name, or ``gateway``): names its broker user
+    service_name: ClassVar[str] = ""
 
     app_env: Literal["development", "production"] = Field("production",
                                                           validation_alias="APP_ENV")
-    amqp_uri: str = Field(DEFAULT_AMQP_URI, validation_alias="AMQP_URI")
+    amqp_uri_template: str = Field(DEFAULT_AMQP_URI_TEMPLATE,
+                                   validation_alias="AMQP_URI_TEMPLATE")
+    #: subclasses re-declare it with ``validation_alias="<NAME>_AMQP_URI"``
+    process_amqp_uri: str | None = Field(None, exclude=True)
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     log_format: str = Field("json", validation_alias="LOG_FORMAT")  # json | console
     dev_mode: bool = Field(False, validation_alias="DEV_MODE")
@@ -64,6 +80,25 @@ class CommonSettings(BaseSettings):
     @property
     def development(self) -> bool:
         return self.app_env == "development"
+
+    @property
+    def amqp_uri(self) -> str:
+        return self.process_amqp_uri or self.amqp_uri_template.format(service=self.service_name)
+
+    @property
+    def amqp_uri_variable(self) -> str:
+        """The variable this process's broker URI came from."""
+        if self.process_amqp_uri:
+            return f"{self.service_name.upper()}_AMQP_URI"
+        return "AMQP_URI_TEMPLATE"
+
+    def _broker_problems(self) -> list[str]:
+        user, password = amqp_credentials(self.amqp_uri)
+        if not user or user == "guest":
+            return [f"{self.amqp_uri_variable} 使用 RabbitMQ 的 guest 用户（每个进程须用自己的用户）"]
+        if why := unsafe_secret(password):
+            return [f"{self.amqp_uri_variable} 的密码{why}"]
+        return []
 
     def unsafe_in_production(self) -> list[str]:
         """Every reason this configuration must not serve in production, naming its variable."""
@@ -73,7 +108,7 @@ class CommonSettings(BaseSettings):
                     if (why := unsafe_secret(getattr(self, field)))]
         if self.dev_mode:
             problems.append("DEV_MODE=true 只允许在开发环境（APP_ENV=development）使用")
-        return problems + self.production_problems()
+        return problems + self._broker_problems() + self.production_problems()
 
     def refuse_unsafe_production(self) -> None:
         """Called as a process starts: exits with the reasons rather than serve unsafely."""
@@ -201,3 +236,13 @@ class LoginSettings(ServiceSettings):
             resend_interval_s=self.login_resend_interval_s, daily_limit=self.login_daily_limit,
             ip_hourly_limit=self.login_ip_hourly_limit, max_failures=self.login_max_failures,
             lock_s=self.login_lock_s, refresh_ttl_s=self.refresh_ttl_s)
+
+
+def amqp_uri_of(name: str) -> str:
+    """The broker URI of process family ``name`` (``<NAME>_AMQP_URI`` or the template), for
+    tools that act for several of them (``make dlq``, creating the broker users)."""
+    settings_cls = create_model(
+        f"{name.title()}BrokerSettings", __base__=CommonSettings,
+        process_amqp_uri=(str | None, Field(None, validation_alias=f"{name.upper()}_AMQP_URI")))
+    settings = settings_cls()
+    return settings.process_amqp_uri or settings.amqp_uri_template.format(service=name)

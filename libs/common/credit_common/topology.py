@@ -19,11 +19,27 @@ INTERAGENCY_EXCHANGE = "interagency"
 
 #: where disclosure consumes other agencies' messages (pika, not Nameko: an external
 #: contract); bad messages go to its ``.dlq`` with the reason
-INTERAGENCY_INBOUND_QUEUE = "disclosure--interagency.inbound"
+INTERAGENCY_CONSUMER = "disclosure"
+INTERAGENCY_INBOUND_QUEUE = f"{INTERAGENCY_CONSUMER}--interagency.inbound"
+INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE = INTERAGENCY_INBOUND_QUEUE + ".dlq"
 INTERAGENCY_INBOUND_BINDINGS = ("record.upserted.v1", "record.withdrawn.v1")
+#: what disclosure publishes on ``interagency`` (through its relay)
+INTERAGENCY_OUTBOUND_ROUTING_KEYS = ("record.publicity_changed.v1",)
+
+#: RPCs a service makes to another service (``<service>.<method>``); the gateway calls any
+RPC_CALLS: dict[str, tuple[str, ...]] = {
+    # workflow owns the officers: it says whether a caller is an active administrator
+    "intake": ("workflow.administrator",),
+    "disclosure": ("workflow.administrator",),
+}
 
 #: exchanges a service's relay publishes to besides its own ``<service>.events``
 EXTERNAL_EXCHANGES: dict[str, tuple[str, ...]] = {"disclosure": (INTERAGENCY_EXCHANGE,)}
+
+
+def rpc_queue(service: str) -> str:
+    """Nameko's convention: ``rpc-<service>``, bound to ``nameko-rpc`` with ``<service>.*``."""
+    return f"rpc-{service}"
 
 
 def events_exchange(source_service: str) -> str:

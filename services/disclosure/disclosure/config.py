@@ -10,10 +10,13 @@ class DisclosureSettings(ServiceSettings):
     service_database_url: str | None = Field(None, validation_alias="DISCLOSURE_DATABASE_URL")
     service_migration_database_url: str | None = Field(
         None, validation_alias="DISCLOSURE_MIGRATION_DATABASE_URL")
+    process_amqp_uri: str | None = Field(None, validation_alias="DISCLOSURE_AMQP_URI")
     #: how often the daily jobs are tried; each runs once per day whatever the interval
     jobs_interval_s: float = Field(600.0, gt=0, validation_alias="DISCLOSURE_JOBS_INTERVAL_S")
     #: inbound inter-agency consumer (python -m disclosure inbound)
     inbound_prefetch: int = Field(50, ge=1, validation_alias="DISCLOSURE_INBOUND_PREFETCH")
+    #: agency code <-> broker user of each partner (default: the shipped reference file)
+    partner_agencies_file: str | None = Field(None, validation_alias="PARTNER_AGENCIES_FILE")
     #: failed manual identity checks before a pause, per applicant and per subject; the pause
     identity_max_failures: int = Field(5, ge=1, validation_alias="IDENTITY_MAX_FAILURES")
     identity_lock_s: int = Field(1800, ge=1, validation_alias="IDENTITY_LOCK_S")

@@ -9,6 +9,13 @@ missing field, invalid USCC, unknown district, a date in the future) is dead-let
 with the reason, and nothing of it is written. A failing database is waited out: the message
 goes back to the queue and the consumer retries; only a message that keeps failing for an
 unknown reason is dead-lettered after a few attempts. The consumer never dies of a message.
+
+Who sent a message is the AMQP ``user_id`` property, which RabbitMQ refuses unless it is the
+publisher's own login; each partner agency has its user (``credit_common.reference.
+partner_agencies``). A message without it, from a user that is no partner, or whose
+``source_agency`` is not that user's agency is dead-lettered. A dead-lettered message keeps
+its sender in ``x-original-user-id``, trusted only when our own user sends it back (``make
+dlq-replay``), since no one else can publish as us.
 """
 
 from __future__ import annotations
@@ -26,7 +33,10 @@ from credit_common.contracts.interagency import INBOUND_MESSAGES
 from credit_common.identity import mask_personal_data
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import build_engine
+from credit_common.reference.partner_agencies import PartnerAgency, agency_of_user
+from credit_common.settings import amqp_credentials
 from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
+                                    INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
                                     INTERAGENCY_INBOUND_QUEUE)
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
@@ -34,8 +44,33 @@ from disclosure.handlers import RejectedMessage, ingest_agency_message
 
 log = get_logger(__name__)
 
-DEAD_LETTER_QUEUE = INTERAGENCY_INBOUND_QUEUE + ".dlq"
+DEAD_LETTER_QUEUE = INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE
 MAX_UNEXPLAINED_ATTEMPTS = 3
+ORIGINAL_USER_HEADER = "x-original-user-id"
+
+
+def sender(user_id: str | None, headers: dict | None, own_user: str,
+           partners_file: str | None = None) -> PartnerAgency:
+    """The partner agency that published a message, from its broker-checked ``user_id``."""
+    if not user_id:
+        raise RejectedMessage("MISSING_USER_ID", "消息未携带 AMQP user_id 属性，无法确认发送机构")
+    if user_id == own_user:  # sent back from our dead-letter queue
+        user_id = (headers or {}).get(ORIGINAL_USER_HEADER)
+        if isinstance(user_id, bytes):
+            user_id = user_id.decode()
+        if not user_id:
+            raise RejectedMessage("MISSING_USER_ID", "重放的消息未记录原发送账号，无法确认发送机构")
+    partner = agency_of_user(user_id, partners_file)
+    if partner is None:
+        raise RejectedMessage("UNKNOWN_PARTNER", f"发送账号 {user_id} 不是登记的合作机构")
+    return partner
+
+
+def check_source_agency(message, partner: PartnerAgency) -> None:
+    if message.source_agency != partner.agency:
+        raise RejectedMessage(
+            "AGENCY_MISMATCH", f"source_agency {message.source_agency} 与发送账号 "
+            f"{partner.broker_user} 所属机构 {partner.agency} 不符")
 
 
 def declare(channel) -> None:
@@ -51,6 +86,7 @@ class InboundConsumer:
         self.settings = settings
         self.engine = build_engine(settings)
         self.failures: dict[str, int] = {}
+        self.own_user = amqp_credentials(settings.amqp_uri)[0]
         self.stopping = False
         self.connection = None
 
@@ -93,10 +129,19 @@ class InboundConsumer:
                 self.connection.close()
 
     def _on_message(self, channel, method, properties, body: bytes) -> None:
-        model = INBOUND_MESSAGES.get(method.routing_key)
+        routing_key = method.routing_key
+        if routing_key == INTERAGENCY_INBOUND_QUEUE:  # sent back from the dead-letter queue
+            routing_key = str((properties.headers or {}).get("x-original-routing-key", ""))
+        method.routing_key = routing_key
+        model = INBOUND_MESSAGES.get(routing_key)
         if model is None:
             return self._dead_letter(channel, method, properties, body, "UNKNOWN_ROUTING_KEY",
-                                     f"未知的消息类型 {method.routing_key}")
+                                     f"未知的消息类型 {routing_key}")
+        try:
+            partner = sender(properties.user_id, properties.headers, self.own_user,
+                             self.settings.partner_agencies_file)
+        except RejectedMessage as exc:
+            return self._dead_letter(channel, method, properties, body, exc.code, exc.reason)
         try:
             message = model.model_validate_json(body)
         except ValidationError as exc:
@@ -105,6 +150,7 @@ class InboundConsumer:
             return self._dead_letter(channel, method, properties, body, "INVALID_MESSAGE",
                                      reason)
         try:
+            check_source_agency(message, partner)
             with Session(self.engine) as session, session.begin():
                 outcome = ingest_agency_message(message, DisclosureUnitOfWork(session))
         except RejectedMessage as exc:
@@ -138,6 +184,12 @@ class InboundConsumer:
     def _dead_letter(self, channel, method, properties, body, code: str, reason: str) -> None:
         reason = mask_personal_data(reason)  # headers are read by whoever reads the queue
         headers = dict(properties.headers or {})
+        headers.pop(ORIGINAL_USER_HEADER, None)
+        original_user = properties.user_id
+        if original_user == self.own_user:  # a replay: its sender is what we recorded
+            original_user = (properties.headers or {}).get(ORIGINAL_USER_HEADER)
+        if original_user:
+            headers[ORIGINAL_USER_HEADER] = original_user
         headers.update({"x-dead-letter-reason": f"{code}: {reason}",
                         "x-original-queue": INTERAGENCY_INBOUND_QUEUE,
                         "x-original-routing-key": method.routing_key,
@@ -148,7 +200,7 @@ class InboundConsumer:
             message_id=properties.message_id, headers=headers))
         channel.basic_ack(method.delivery_tag)
         log.warning("inbound: dead-lettered", code=code, reason=reason,
-                    message_id=properties.message_id)
+                    message_id=properties.message_id, sender=original_user)
 
 
 def main(argv: list[str] | None = None) -> int:

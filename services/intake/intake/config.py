@@ -10,6 +10,7 @@ class IntakeSettings(LoginSettings):
     service_database_url: str | None = Field(None, validation_alias="INTAKE_DATABASE_URL")
     service_migration_database_url: str | None = Field(
         None, validation_alias="INTAKE_MIGRATION_DATABASE_URL")
+    process_amqp_uri: str | None = Field(None, validation_alias="INTAKE_AMQP_URI")
 
     #: where uploaded materials live, one file per content hash, outside the database and
     #: outside web/ (the gateway serves only web/*/dist): never a URL away from a browser

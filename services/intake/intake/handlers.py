@@ -21,7 +21,8 @@ from credit_common.identity import mask_phone, normalise_subject_code
 from intake.adapters.unit_of_work import IntakeUnitOfWork
 from intake.domain import eligibility
 from intake.domain.identity import is_valid_subject_code
-from intake.domain.materials import MATERIAL_KINDS, check_upload, safe_file_name
+from intake.domain.materials import (MATERIAL_KINDS, check_file_name, check_upload,
+                                     safe_file_name)
 from intake.domain.model import OPEN, Application, acceptance_number, content_hash
 from intake.file_store import FileStore
 
@@ -405,6 +406,7 @@ def add_material(applicant_id: str, application_id: str, kind: str, file_name: s
     application.require_editable()
     if kind not in MATERIAL_KINDS:
         raise ValidationFailed("UNKNOWN_MATERIAL_KIND", "未知的材料类型", {"field": "kind"})
+    check_file_name(file_name)
     in_application, of_owner = uow.materials.counts(application)
     if in_application >= max_per_application:
         raise Conflict("TOO_MANY_MATERIALS",

@@ -10,6 +10,7 @@ class NotificationSettings(ServiceSettings):
     service_database_url: str | None = Field(None, validation_alias="NOTIFICATION_DATABASE_URL")
     service_migration_database_url: str | None = Field(
         None, validation_alias="NOTIFICATION_MIGRATION_DATABASE_URL")
+    process_amqp_uri: str | None = Field(None, validation_alias="NOTIFICATION_AMQP_URI")
 
     #: "dev": the development sink (messages are kept and readable through
     #: ``/api/v1/dev/sms``, nothing leaves the machine); "http": the SMS provider's HTTP API

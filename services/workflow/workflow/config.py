@@ -10,6 +10,7 @@ class WorkflowSettings(LoginSettings):
     service_database_url: str | None = Field(None, validation_alias="WORKFLOW_DATABASE_URL")
     service_migration_database_url: str | None = Field(
         None, validation_alias="WORKFLOW_MIGRATION_DATABASE_URL")
+    process_amqp_uri: str | None = Field(None, validation_alias="WORKFLOW_AMQP_URI")
 
     #: DOMAIN.md: the approver may not be the handler of the same case, unless this is set
     approver_may_handle: bool = Field(False, validation_alias="APPROVER_MAY_HANDLE")

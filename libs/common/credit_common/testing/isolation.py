@@ -19,6 +19,9 @@ from urllib.parse import quote
 from sqlalchemy.engine import make_url
 
 from credit_common.db_admin import SERVICES, drop_database, prepare_database
+from credit_common import broker_users
+from credit_common.db_admin import SERVICES, drop_database, ensure_database
+from credit_common.settings import DEFAULT_AMQP_URI_TEMPLATE
 
 RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1:5672")
 # a superuser: it makes the roles and the run's databases (the services never connect as it)
@@ -34,6 +37,7 @@ def vhost_name(rid: str) -> str:
 
 
 def amqp_uri(rid: str) -> str:
+    """The test harness's own login (guest): arranging and inspecting, never a process's."""
     return f"amqp://guest:guest@{RABBIT_HOST}/{quote(vhost_name(rid), safe='')}"
 
 
@@ -46,6 +50,21 @@ def role_url_template(database: str, kind: str) -> str:
     base = make_url(PG_BASE)
     return (f"{base.drivername}://credit_{{service}}_{kind}@{base.host}:{base.port or 5432}"
             f"/{database}")
+def amqp_uri_template(rid: str) -> str:
+    """What the platform's processes connect with: each as its own user (broker_users)."""
+    return process_amqp_uri_template(vhost_name(rid))
+
+
+def process_amqp_uri_template(vhost: str) -> str:
+    return DEFAULT_AMQP_URI_TEMPLATE.replace("127.0.0.1:5672/", f"{RABBIT_HOST}/") + quote(
+        vhost, safe="")
+
+
+def create_broker_users(vhost: str) -> None:
+    """Users are shared by every run (same names and passwords); permissions are per vhost."""
+    template = process_amqp_uri_template(vhost)
+    broker_users.apply(vhost, broker_users.development_accounts(
+        lambda process: template.format(service=process)))
 
 
 def database_url_template(rid: str) -> str:
@@ -72,6 +91,7 @@ def _rabbitmqctl(*args: str) -> None:
 def create_vhost(rid: str) -> str:
     _rabbitmqctl("add_vhost", vhost_name(rid))
     _rabbitmqctl("set_permissions", "-p", vhost_name(rid), "guest", ".*", ".*", ".*")
+    create_broker_users(vhost_name(rid))
     return amqp_uri(rid)
 
 
@@ -121,7 +141,7 @@ def environment(rid: str) -> dict[str, str]:
     """The variables a process of this test run needs."""
     return {
         "TEST_RUN_ID": rid,
-        "AMQP_URI": amqp_uri(rid),
+        "AMQP_URI_TEMPLATE": amqp_uri_template(rid),
         "DATABASE_URL_TEMPLATE": database_url_template(rid),
         "MIGRATION_DATABASE_URL_TEMPLATE": migration_database_url_template(rid),
         "APP_ENV": "development",

@@ -1,6 +1,8 @@
 """Other agencies' messages through the real consumer process: applied exactly once, newer
 versions update, withdrawals end publicity, bad messages are dead-lettered with the reason
-and nothing of them is written, and the consumer survives all of it."""
+and nothing of them is written, and the consumer survives all of it. Partners publish as
+their own broker users with ``user_id`` set; a message without one, from a user that is no
+partner, or naming another agency than its sender's is refused."""
 
 from __future__ import annotations
 
@@ -18,10 +20,13 @@ from sqlalchemy import text
 from stdnum.cn import uscc
 
 from credit_common import dlq
+from credit_common.broker_users import partner_uri
+from credit_common.reference.partner_agencies import partner_of_agency
 from credit_common.testing import isolation
 from credit_common.topology import INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_QUEUE
 
 DEAD_LETTERS = INTERAGENCY_INBOUND_QUEUE + ".dlq"
+SENDER = partner_of_agency("gz-env").broker_user
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
@@ -49,10 +54,13 @@ def consumer(test_run_id, amqp_uri, database_urls, tmp_path_factory):
 
 @pytest.fixture
 def channel(amqp_uri, consumer):
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    """The environmental agency's channel: it logs in as its own broker user."""
+    harness = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    harness.channel().queue_purge(DEAD_LETTERS)
+    harness.close()
+    connection = pika.BlockingConnection(pika.URLParameters(partner_uri(amqp_uri, "gz-env")))
     channel = connection.channel()
     channel.confirm_delivery()
-    channel.queue_purge(DEAD_LETTERS)
     yield channel
     connection.close()
 
@@ -78,11 +86,12 @@ def withdrawal(source_record_id, version, agency="gz-env") -> dict:
     return body
 
 
-def publish(channel, body, routing_key=UPSERTED):
+def publish(channel, body, routing_key=UPSERTED, user_id=SENDER):
     raw = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
     message_id = body.get("message_id") if isinstance(body, dict) else None
     channel.basic_publish(INTERAGENCY_EXCHANGE, routing_key, raw, pika.BasicProperties(
-        content_type="application/json", delivery_mode=2, message_id=message_id))
+        content_type="application/json", delivery_mode=2, message_id=message_id,
+        user_id=user_id))
 
 
 def wait_for(predicate, timeout=10):
@@ -173,3 +182,54 @@ def test_a_bad_message_is_dead_lettered_with_its_reason_and_writes_nothing(
     assert dead["original_queue"] == INTERAGENCY_INBOUND_QUEUE
     assert stored(db_engine, "gz-env", ref) == []
     assert consumer.poll() is None, "the consumer died of a bad message"
+
+
+def dead_letter(amqp_uri) -> dict:
+    wait_for(lambda: dlq.queue_depths(amqp_uri, [DEAD_LETTERS])[DEAD_LETTERS] == 1)
+    [dead] = dlq.list_messages(amqp_uri, DEAD_LETTERS)
+    return dead
+
+
+def test_a_message_naming_another_agency_than_its_sender_is_refused(
+        channel, db_engine, amqp_uri, consumer):
+    body = message(agency="gz-tax")  # sent by the environmental agency's user
+    publish(channel, body)
+    dead = dead_letter(amqp_uri)
+    assert dead["reason"].startswith("AGENCY_MISMATCH"), dead["reason"]
+    assert stored(db_engine, "gz-tax", body["payload"]["source_record_id"]) == []
+    assert consumer.poll() is None
+
+
+def test_a_message_without_user_id_is_refused(channel, db_engine, amqp_uri):
+    body = message()
+    publish(channel, body, user_id=None)
+    assert dead_letter(amqp_uri)["reason"].startswith("MISSING_USER_ID")
+    assert stored(db_engine, "gz-env", body["payload"]["source_record_id"]) == []
+
+
+def test_a_message_from_a_user_that_is_no_partner_is_refused(channel, db_engine, amqp_uri):
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))  # the harness: guest
+    try:
+        guest = connection.channel()
+        guest.confirm_delivery()
+        body = message()
+        publish(guest, body, user_id="guest")
+        assert dead_letter(amqp_uri)["reason"].startswith("UNKNOWN_PARTNER")
+    finally:
+        connection.close()
+    assert stored(db_engine, "gz-env", body["payload"]["source_record_id"]) == []
+
+
+def test_a_replayed_dead_letter_is_applied_as_its_original_senders(
+        channel, db_engine, amqp_uri, test_run_id):
+    record = message()
+    ref = record["payload"]["source_record_id"]
+    publish(channel, withdrawal(ref, 2), routing_key=WITHDRAWN)  # before its record: refused
+    assert dead_letter(amqp_uri)["reason"].startswith("UNKNOWN_RECORD")
+    publish(channel, record)
+    wait_for(lambda: stored(db_engine, "gz-env", ref))
+    # make dlq-replay: disclosure's own user sends it back; the sender stays gz-env's
+    disclosure_uri = isolation.amqp_uri_template(test_run_id).format(service="disclosure")
+    assert dlq.replay(disclosure_uri, DEAD_LETTERS, service="disclosure") == 1
+    wait_for(lambda: stored(db_engine, "gz-env", ref)[0][0] == "removed")
+    assert dlq.queue_depths(amqp_uri, [DEAD_LETTERS])[DEAD_LETTERS] == 0

@@ -52,6 +52,15 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
+def check_file_name(name: str) -> None:
+    """A path, or control and format characters (NUL; U+202E, which makes "fdp.exe" read
+    "exe.pdf"), never come from a file picker: an upload named so is refused."""
+    name = unicodedata.normalize("NFKC", name or "")
+    if any(c in "/\\" or unicodedata.category(c)[0] == "C" for c in name):
+        raise ValidationFailed("FILE_NAME_INVALID", "文件名含有路径或控制字符，请重命名后上传",
+                               {"field": "file"})
+
+
 def safe_file_name(name: str, content_type: str) -> str:
     """Keep the readable part of what the applicant called the file, nothing a path or a
     shell could misread; the extension always matches the real content."""

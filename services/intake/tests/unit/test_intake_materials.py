@@ -20,7 +20,7 @@ from credit_common.errors import Conflict, ValidationFailed
 from credit_common.testing.files import minimal_jpeg, minimal_pdf, minimal_png
 from intake import handlers
 from intake.domain import materials
-from intake.domain.materials import check_upload, safe_file_name
+from intake.domain.materials import check_file_name, check_upload, safe_file_name
 from intake.domain.model import Application
 from intake.file_store import FileStore
 
@@ -331,3 +331,16 @@ def test_the_default_file_directory_is_outside_what_the_gateway_serves():
     root = pathlib.Path(__file__).resolve().parents[4]
     default = (root / IntakeSettings.model_fields["files_dir"].default).resolve()
     assert not default.is_relative_to(root / "web")
+
+
+@pytest.mark.parametrize("name", ["../../x.pdf", "..\\..\\x.pdf", "C:\\Users\\证明.pdf",
+                                  "证明\x00.pdf", "报告\u202efdp.exe", "零宽\u200b.pdf"])
+def test_a_name_with_a_path_or_control_characters_is_refused(name):
+    with pytest.raises(ValidationFailed) as raised:
+        check_file_name(name)
+    assert raised.value.code == "FILE_NAME_INVALID"
+
+
+def test_ordinary_names_pass():
+    for name in ("营业执照.pdf", "履行 证明 (1).jpg", "", "report-2026.png"):
+        check_file_name(name)

@@ -1,0 +1,202 @@
+"""The broker users on the real RabbitMQ: each service can set up and use exactly its part
+of the topology; no service reads another's queues or calls another; the gateway only
+calls; a partner agency only publishes records on ``interagency`` under its own user_id
+(that the inbound consumer accepts such a message: services/disclosure/tests/integration/
+test_disclosure_inbound_bus.py). Publishes use confirms, so a refusal surfaces at the
+publish that caused it."""
+
+from __future__ import annotations
+
+import uuid
+
+import pika
+import pytest
+
+from credit_common.broker_users import SERVICES, partner_uri
+from credit_common.reference.partner_agencies import partner_of_agency
+from credit_common.testing import isolation
+from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
+                                    INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
+                                    INTERAGENCY_INBOUND_QUEUE, RPC_EXCHANGE,
+                                    declare_subscription, events_exchange, find_subscription,
+                                    rpc_queue, subscriptions_from, subscriptions_of)
+
+ACCESS_REFUSED, PRECONDITION_FAILED = 403, 406
+
+
+@pytest.fixture
+def connect(test_run_id, amqp_uri):
+    opened = []
+
+    def login(uri: str) -> pika.BlockingConnection:
+        connection = pika.BlockingConnection(pika.URLParameters(uri))
+        opened.append(connection)
+        return connection
+
+    def as_process(process: str) -> pika.BlockingConnection:
+        return login(isolation.amqp_uri_template(test_run_id).format(service=process))
+
+    def as_partner(agency: str) -> pika.BlockingConnection:
+        return login(partner_uri(amqp_uri, agency))
+
+    yield as_process, as_partner
+    for connection in opened:
+        if connection.is_open:
+            connection.close()
+
+
+@pytest.fixture
+def purge(amqp_uri):
+    def empty(queue: str) -> None:
+        connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+        connection.channel().queue_purge(queue)
+        connection.close()
+
+    return empty
+
+
+@pytest.fixture(scope="module")
+def topology(amqp_uri):
+    """What a running platform has declared: every queue and exchange the tests touch."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = connection.channel()
+    for service in SERVICES:
+        channel.exchange_declare(events_exchange(service), "topic", durable=True)
+        for sub in subscriptions_from(service):
+            declare_subscription(channel, sub)
+    channel.exchange_declare(RPC_EXCHANGE, "topic", durable=True)
+    channel.exchange_declare(INTERAGENCY_EXCHANGE, "topic", durable=True)
+    for service in SERVICES:
+        channel.queue_declare(rpc_queue(service), durable=True)
+    channel.queue_declare(INTERAGENCY_INBOUND_QUEUE, durable=True)
+    channel.queue_declare(INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE, durable=True)
+    connection.close()
+
+
+def confirmed(connection: pika.BlockingConnection):
+    channel = connection.channel()
+    channel.confirm_delivery()
+    return channel
+
+
+def refused(code: int, action) -> str:
+    with pytest.raises(pika.exceptions.ChannelClosedByBroker) as raised:
+        action()
+    assert raised.value.reply_code == code, raised.value.reply_text
+    return raised.value.reply_text
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_sets_up_and_uses_its_part_of_the_topology(connect, topology, service):
+    as_process, _ = connect
+    channel = confirmed(as_process(service))
+    # Nameko's RPC consumer, its replies and the relay's publishing
+    channel.exchange_declare(RPC_EXCHANGE, "topic", durable=True)
+    channel.queue_declare(rpc_queue(service), durable=True)
+    channel.queue_bind(rpc_queue(service), RPC_EXCHANGE, f"{service}.*")
+    channel.basic_publish(RPC_EXCHANGE, str(uuid.uuid4()), b"{}")
+    channel.exchange_declare(events_exchange(service), "topic", durable=True)
+    channel.basic_publish(events_exchange(service), "permissions.probe", b"{}")
+    for sub in subscriptions_from(service):
+        declare_subscription(channel, sub)
+    # its event handlers: queue, binding, retry queue dead-lettering back, dead letters
+    for sub in subscriptions_of(service):
+        channel.exchange_declare(sub.exchange, "topic", durable=True)
+        channel.queue_declare(sub.queue, durable=True)
+        channel.queue_bind(sub.queue, sub.exchange, sub.event_type)
+        channel.queue_declare(sub.dead_letter_queue, durable=True)
+        channel.queue_declare(sub.retry_queue(100), durable=True, arguments={
+            "x-message-ttl": 100, "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": sub.queue})
+        channel.basic_cancel(channel.basic_consume(sub.queue, lambda *_: None))
+        channel.basic_get(sub.dead_letter_queue)  # what make dlq does; nothing there
+    channel.basic_publish("", f"no-such-queue-{uuid.uuid4()}", b"{}")  # retries, dead letters
+    channel.basic_cancel(channel.basic_consume(rpc_queue(service), lambda *_: None))
+    if service == "disclosure":
+        channel.exchange_declare(INTERAGENCY_EXCHANGE, "topic", durable=True)
+        channel.queue_declare(INTERAGENCY_INBOUND_QUEUE, durable=True)
+        for binding in INTERAGENCY_INBOUND_BINDINGS:
+            channel.queue_bind(INTERAGENCY_INBOUND_QUEUE, INTERAGENCY_EXCHANGE, binding)
+        channel.queue_declare(INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE, durable=True)
+        channel.basic_publish(INTERAGENCY_EXCHANGE, "record.publicity_changed.v1", b"{}")
+
+
+def test_a_service_user_cannot_consume_another_services_queue(connect, topology):
+    as_process, _ = connect
+    workflow = as_process("workflow")
+    intake_queue = find_subscription("workflow", "case_opened", "intake").queue
+    text = refused(ACCESS_REFUSED, lambda: workflow.channel().basic_consume(
+        intake_queue, lambda *_: None))
+    assert intake_queue in text and "credit-workflow" in text
+    refused(ACCESS_REFUSED, lambda: workflow.channel().basic_get(rpc_queue("intake")))
+    refused(ACCESS_REFUSED, lambda: workflow.channel().basic_get(INTERAGENCY_INBOUND_QUEUE))
+    refused(ACCESS_REFUSED, lambda: as_process("notification").channel().basic_get(
+        find_subscription("intake", "application_submitted", "workflow").dead_letter_queue))
+
+
+def test_a_service_calls_only_what_the_topology_lists_and_takes_no_others_calls(
+        connect, topology, purge):
+    as_process, _ = connect
+    intake = as_process("intake")
+    # its one call (topology.RPC_CALLS), with the reply queue Nameko's RpcProxy makes
+    channel = confirmed(intake)
+    reply_to = str(uuid.uuid4())
+    queue = f"rpc.reply-intake-{reply_to}"
+    channel.queue_declare(queue, exclusive=True, auto_delete=True)
+    channel.queue_bind(queue, RPC_EXCHANGE, reply_to)
+    channel.basic_publish(RPC_EXCHANGE, "workflow.administrator", b'{"args": [], "kwargs": {}}',
+                          pika.BasicProperties(reply_to=reply_to, correlation_id="probe",
+                                               content_type="application/json"))
+    purge(rpc_queue("workflow"))  # no later test's workflow may find this call
+    refused(ACCESS_REFUSED, lambda: confirmed(intake).basic_publish(
+        RPC_EXCHANGE, "workflow.get_case", b"{}"))
+    refused(ACCESS_REFUSED, lambda: confirmed(as_process("notification")).basic_publish(
+        RPC_EXCHANGE, "workflow.administrator", b"{}"))
+    refused(ACCESS_REFUSED, lambda: intake.channel().queue_bind(
+        rpc_queue("intake"), RPC_EXCHANGE, "workflow.*"))
+    refused(ACCESS_REFUSED, lambda: confirmed(intake).basic_publish(
+        events_exchange("workflow"), "case_opened", b"{}"))
+
+
+def test_the_gateway_calls_services_and_nothing_else(connect, topology, purge):
+    as_process, _ = connect
+    gateway = as_process("gateway")
+    channel = confirmed(gateway)
+    reply_to = str(uuid.uuid4())
+    queue = f"rpc.reply-gateway-{reply_to}"
+    channel.queue_declare(queue, exclusive=True, auto_delete=True)
+    channel.queue_bind(queue, RPC_EXCHANGE, reply_to)
+    channel.basic_publish(RPC_EXCHANGE, "intake.health", b'{"args": [], "kwargs": {}}',
+                          pika.BasicProperties(reply_to=reply_to, correlation_id="probe",
+                                               content_type="application/json"))
+    purge(rpc_queue("intake"))  # no later test's intake may find this call
+    refused(ACCESS_REFUSED, lambda: gateway.channel().queue_bind(queue, RPC_EXCHANGE,
+                                                                  "intake.*"))
+    refused(ACCESS_REFUSED, lambda: gateway.channel().basic_get(rpc_queue("intake")))
+    refused(ACCESS_REFUSED, lambda: confirmed(gateway).basic_publish(
+        events_exchange("intake"), "application_submitted", b"{}"))
+    refused(ACCESS_REFUSED, lambda: confirmed(gateway).basic_publish(
+        INTERAGENCY_EXCHANGE, "record.upserted.v1", b"{}"))
+
+
+def test_a_partner_publishes_records_under_its_own_user_and_nothing_more(connect, topology):
+    _, as_partner = connect
+    partner = as_partner("gz-env")
+    own = partner_of_agency("gz-env").broker_user
+    text = refused(PRECONDITION_FAILED, lambda: confirmed(partner).basic_publish(
+        INTERAGENCY_EXCHANGE, "record.upserted.v1", b"{}",
+        pika.BasicProperties(user_id=partner_of_agency("gz-tax").broker_user)))
+    assert "user_id" in text
+    refused(ACCESS_REFUSED, lambda: confirmed(partner).basic_publish(
+        INTERAGENCY_EXCHANGE, "record.publicity_changed.v1", b"{}",
+        pika.BasicProperties(user_id=own)))
+    refused(ACCESS_REFUSED, lambda: confirmed(partner).basic_publish(
+        events_exchange("intake"), "application_submitted", b"{}"))
+    refused(ACCESS_REFUSED, lambda: confirmed(partner).basic_publish(
+        RPC_EXCHANGE, "disclosure.health", b"{}"))
+    refused(ACCESS_REFUSED, lambda: confirmed(partner).basic_publish(
+        "", INTERAGENCY_INBOUND_QUEUE, b"{}", pika.BasicProperties(user_id=own)))
+    for queue in (rpc_queue("intake"), INTERAGENCY_INBOUND_QUEUE,
+                  INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE):
+        refused(ACCESS_REFUSED, lambda queue=queue: partner.channel().basic_get(queue))
+    refused(ACCESS_REFUSED, lambda: partner.channel().queue_declare(f"partner-{uuid.uuid4()}"))

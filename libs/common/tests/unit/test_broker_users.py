@@ -1,0 +1,148 @@
+"""The broker permissions, generated from the topology: each user's regexes match what it
+declares, publishes and consumes, and nothing another service owns. (The broker itself
+enforces them in libs/common/tests/integration/test_broker_permissions.py.)"""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+
+from credit_common import broker_users
+from credit_common.broker_users import (GATEWAY, SERVICES, gateway_grant, gateway_topic_grants,
+                                        partner_grant, partner_topic_grants, service_grant,
+                                        service_topic_grants)
+from credit_common.reference.partner_agencies import partner_agencies, partner_of_agency
+from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
+                                    INTERAGENCY_INBOUND_QUEUE, SUBSCRIPTIONS, events_exchange,
+                                    rpc_queue, subscriptions_from, subscriptions_of)
+
+DELAYS_MS = (100, 1000, 30000)
+
+
+def matches(regex: str, name: str) -> bool:
+    return re.fullmatch(regex, name) is not None
+
+
+def owned_queues(service: str) -> set[str]:
+    """Queues only ``service`` may read: its RPC queue, its handlers' queues, their retry and
+    dead-letter queues, and (disclosure) the inbound queue."""
+    queues = {rpc_queue(service)}
+    for sub in subscriptions_of(service):
+        queues |= {sub.queue, sub.dead_letter_queue, *(sub.retry_queue(d) for d in DELAYS_MS)}
+    if service == "disclosure":
+        queues |= {INTERAGENCY_INBOUND_QUEUE, INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE}
+    return queues
+
+
+def every_queue() -> set[str]:
+    return set().union(*(owned_queues(s) for s in SERVICES))
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_may_declare_and_read_its_own_queues(service):
+    grant = service_grant(service)
+    for queue in owned_queues(service):
+        assert matches(grant.configure, queue), queue
+        assert matches(grant.read, queue), queue
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_reads_no_queue_of_another(service):
+    grant = service_grant(service)
+    others = every_queue() - owned_queues(service)
+    assert others and not [q for q in others if matches(grant.read, q)]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_publishes_replies_its_events_and_its_retries(service):
+    grant = service_grant(service)
+    for exchange in ("nameko-rpc", events_exchange(service), "amq.default"):
+        assert matches(grant.write, exchange), exchange
+    others = [events_exchange(s) for s in SERVICES if s != service]
+    assert not [e for e in others if matches(grant.write, e)]
+    assert matches(grant.write, INTERAGENCY_EXCHANGE) == (service == "disclosure")
+
+
+@pytest.mark.parametrize("sub", SUBSCRIPTIONS, ids=lambda s: s.queue)
+def test_publisher_and_consumer_may_both_declare_and_bind_a_subscription(sub):
+    # the relay declares its consumers' queues too, so no event waits for its consumer
+    for service in (sub.source, sub.consumer):
+        grant = service_grant(service)
+        for queue in (sub.queue, sub.dead_letter_queue):
+            assert matches(grant.configure, queue), (service, queue)
+        assert matches(grant.write, sub.queue), (service, sub.queue)  # binding
+        assert matches(grant.read, sub.exchange), (service, sub.exchange)
+    assert sub in subscriptions_from(sub.source)
+
+
+def test_the_gateway_reaches_only_the_rpc_exchange_and_its_reply_queues():
+    grant = gateway_grant()
+    reply_queue = f"rpc.reply-gateway-{uuid.uuid4()}"
+    for regex in (grant.configure, grant.write, grant.read):
+        assert matches(regex, "nameko-rpc") and matches(regex, reply_queue)
+        assert not [q for q in every_queue() if matches(regex, q)]
+    assert not matches(grant.configure, "rpc.reply-standalone_rpc_proxy-x")
+    [topic] = gateway_topic_grants()
+    assert matches(topic.write, "workflow.get_case") and not matches(topic.write, str(uuid.uuid4()))
+    assert matches(topic.read, str(uuid.uuid4())) and not matches(topic.read, "intake.*")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_replies_but_calls_nobody_and_binds_only_its_own_calls(service):
+    rpc = next(t for t in service_topic_grants(service) if t.exchange == "nameko-rpc")
+    assert matches(rpc.write, str(uuid.uuid4()))
+    assert not [s for s in SERVICES if matches(rpc.write, f"{s}.get_case")]
+    assert matches(rpc.read, f"{service}.*")
+    assert not [s for s in SERVICES if s != service and matches(rpc.read, f"{s}.*")]
+
+
+def test_a_partner_only_publishes_records_and_withdrawals_on_interagency():
+    grant = partner_grant()
+    assert matches(grant.write, INTERAGENCY_EXCHANGE)
+    assert not matches(grant.write, "amq.default") and not matches(grant.write, "nameko-rpc")
+    for queue_or_exchange in [*every_queue(), INTERAGENCY_EXCHANGE, "nameko-rpc"]:
+        assert not matches(grant.configure, queue_or_exchange)
+        assert not matches(grant.read, queue_or_exchange)
+    [topic] = partner_topic_grants()
+    assert topic.exchange == INTERAGENCY_EXCHANGE
+    assert matches(topic.write, "record.upserted.v1") and matches(topic.write, "record.withdrawn.v1")
+    assert not matches(topic.write, "record.publicity_changed.v1")
+
+
+def test_every_regex_is_anchored_and_never_everything():
+    grants = [service_grant(s) for s in SERVICES] + [gateway_grant(), partner_grant()]
+    for grant in grants:
+        for regex in (grant.configure, grant.write, grant.read):
+            assert regex.startswith("^") and regex.endswith("$") and ".*" not in regex, regex
+            assert not matches(regex, "some-other-queue")
+
+
+def test_development_accounts_have_their_uris_passwords_and_refuse_guest():
+    accounts = broker_users.development_accounts(
+        lambda p: f"amqp://credit-{p}:pw-{p}@127.0.0.1:5672/credit-test-x")
+    by_user = {a.user: a for a in accounts}
+    assert by_user["credit-intake"].password == "pw-intake"
+    assert by_user["credit-gateway"].grant == gateway_grant()
+    assert {p.broker_user for p in partner_agencies()} <= set(by_user)
+    with pytest.raises(ValueError, match="guest"):
+        broker_users.development_accounts(lambda p: "amqp://guest:guest@127.0.0.1:5672/")
+
+
+def test_a_partner_logs_in_to_the_same_vhost_as_itself():
+    uri = broker_users.partner_uri("amqp://guest:guest@127.0.0.1:5672/credit-test-x", "gz-env")
+    user = partner_of_agency("gz-env").broker_user
+    assert uri == f"amqp://{user}:development-only-amqp-{user}@127.0.0.1:5672/credit-test-x"
+    assert broker_users.vhost_of(uri) == "credit-test-x"
+    assert broker_users.vhost_of("amqp://u:p@h:5672/") == "/"
+    with pytest.raises(LookupError):
+        partner_of_agency("nobody")
+
+
+def test_the_production_commands_grant_every_user():
+    lines = broker_users.production_commands("/credit")
+    users = [f"credit-{p}" for p in (*SERVICES, GATEWAY)] + [
+        p.broker_user for p in partner_agencies()]
+    for user in users:
+        assert any(f"set_permissions -p /credit {user} " in line for line in lines), user
