@@ -31,6 +31,13 @@ def test_a_case_opens_pending_acceptance_and_announces_itself():
 class FakeCases:
     def __init__(self):
         self.by_application = {}
+        self.early_withdrawals = {}
+
+    def remember_early_withdrawal(self, application_id, at):
+        self.early_withdrawals.setdefault(application_id, at)
+
+    def take_early_withdrawal(self, application_id):
+        return self.early_withdrawals.pop(application_id, None)
 
     def for_application(self, application_id, for_update=False):
         return self.by_application.get(application_id)
@@ -79,3 +86,21 @@ def test_open_case_is_idempotent_by_message_and_by_application():
                                   data=event.model_dump(mode="json"))
     assert handlers.open_case(other_message, uow) is None
     assert len(uow.published) == 1
+
+
+def test_a_withdrawal_that_overtook_its_submission_withdraws_the_case_when_it_opens():
+    from credit_common.contracts.events import ApplicationWithdrawn
+
+    uow = FakeUnitOfWork()
+    event = submitted()
+    withdrawal = ApplicationWithdrawn(application_id=event.application_id,
+                                      acceptance_number=event.acceptance_number,
+                                      withdrawn_at=datetime.now(timezone.utc))
+    assert handlers.withdraw_case(EventEnvelope(
+        event_type=withdrawal.event_type, source=withdrawal.source,
+        data=withdrawal.model_dump(mode="json")), uow) is False
+    case = handlers.open_case(EventEnvelope(event_type=event.event_type, source=event.source,
+                                            data=event.model_dump(mode="json")), uow)
+    assert case.status == "withdrawn"
+    assert uow.cases.early_withdrawals == {}
+    assert [e.event_type for e in uow.published] == ["case_opened"]
