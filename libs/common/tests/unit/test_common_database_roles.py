@@ -77,8 +77,9 @@ def test_the_relay_opens_its_connections_with_the_timeouts(monkeypatch):
 
 
 def refusal(**values) -> str:
-    settings = IntakeSettings(_env_file=None, **{"APP_ENV": "production", "DEV_MODE": False,
-                                                 "LOGIN_SECRET": STRONG, **values})
+    settings = IntakeSettings(_env_file=None, **{
+        "APP_ENV": "production", "DEV_MODE": False, "LOGIN_SECRET": STRONG,
+        "AMQP_URI_TEMPLATE": f"amqp://credit-{{service}}:{STRONG}@mq/", **values})
     return "；".join(settings.unsafe_in_production())
 
 
