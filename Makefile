@@ -21,12 +21,13 @@ export GATEWAY_PORT
 APP_ENV ?= development
 export APP_ENV
 
-.PHONY: help run test venv infra pages browser openapi databases migrate demo-data demo-data-large import dlq dlq-replay bench lock clean
+.PHONY: help run test venv infra pages browser openapi databases migrate demo-data demo-data-large import dlq dlq-replay bench chaos lock clean
 
 help:
 	@echo "make run    start the whole platform (gateway on 127.0.0.1:$(GATEWAY_PORT))"
 	@echo "make test   unit, integration and end-to-end tests against real RabbitMQ and PostgreSQL"
 	@echo "make bench  measure the platform against its anchors (bench/results/latest.json)"
+	@echo "make chaos  broker and PostgreSQL restarts, pauses and kill -9 under load: nothing lost (restarts the shared servers)"
 	@echo "make dlq    list dead-lettered events;  make dlq-replay [QUEUE=...] replays them"
 
 $(STAMP): requirements.lock $(wildcard */pyproject.toml) $(wildcard */*/pyproject.toml)
@@ -110,6 +111,10 @@ dlq-replay: venv
 
 bench: venv infra
 	@$(PY) -m bench.run $(if $(QUICK),--quick)
+
+# Faults under load on the machine's shared RabbitMQ and PostgreSQL (restarts them): not in make test.
+chaos: venv infra
+	@$(PY) -m bench.chaos $(if $(ROUNDS),--rounds $(ROUNDS))
 
 # Regenerate the pinned dependency tree from requirements.in.
 lock:
