@@ -162,6 +162,16 @@ def postgresql_pause() -> None:
                 pass
 
 
+FAULTS = {
+    "broker": ("broker restart (stop_app 5 s, start_app)", broker_restart),
+    "connections": (f"vhost connections closed (close_all_connections --vhost {VHOST})",
+                    close_vhost_connections),
+    "pg-restart": ("PostgreSQL restart (pg_ctlcluster restart -m fast)", postgresql_restart),
+    "pg-pause": (f"PostgreSQL paused {PAUSE_S} s (SIGSTOP/SIGCONT)", postgresql_pause),
+    "kill": None,  # kill -9 of each kind, --rounds times
+}
+
+
 # -- one fault, and the recovery ------------------------------------------------------------
 
 def inject(platform: Platform, traffic: steady.SteadyLoad, name: str, action) -> dict:
@@ -230,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="chaos", description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=2, help="rounds of kill -9 of each kind")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument("--faults", type=lambda v: v.split(","), default=list(FAULTS),
+                        metavar="NAME[,NAME]", help=f"only these of {', '.join(FAULTS)}")
     args = parser.parse_args(argv)
     seed = args.seed if args.seed is not None else random.randrange(10**6)
     rng = random.Random(seed)
@@ -254,12 +266,8 @@ def main(argv: list[str] | None = None) -> int:
         traffic = steady.SteadyLoad(platform.url, marker, SUBMIT_RATE, prepared["cases"],
                                     APPROVE_RATE, headers).start()
         wait_until(lambda: any(c.ok for c in traffic.calls), 30, message="the load answered")
-        plan = [("broker restart (stop_app 5 s, start_app)", broker_restart),
-                (f"vhost connections closed (close_all_connections --vhost {VHOST})",
-                 close_vhost_connections),
-                ("PostgreSQL restart (pg_ctlcluster restart -m fast)", postgresql_restart),
-                (f"PostgreSQL paused {PAUSE_S} s (SIGSTOP/SIGCONT)", postgresql_pause)]
-        for round_ in range(args.rounds):
+        plan = [(FAULTS[f][0], FAULTS[f][1]) for f in args.faults if FAULTS[f]]
+        for round_ in range(args.rounds if "kill" in args.faults else 0):
             for kind in rng.sample(KINDS, len(KINDS)):
                 plan.append((f"kill -9 {kind} (round {round_ + 1})",
                              kill_one(platform, kind, rng)))
