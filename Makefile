@@ -21,12 +21,13 @@ export GATEWAY_PORT
 APP_ENV ?= development
 export APP_ENV
 
-.PHONY: help run test venv infra pages browser openapi databases migrate demo-data demo-data-large import dlq dlq-replay bench lock clean broker-users
+.PHONY: help run test venv infra pages browser openapi databases migrate demo-data demo-data-large import dlq dlq-replay bench chaos lock clean broker-users
 
 help:
 	@echo "make run    start the whole platform (gateway on 127.0.0.1:$(GATEWAY_PORT))"
 	@echo "make test   unit, integration and end-to-end tests against real RabbitMQ and PostgreSQL"
 	@echo "make bench  measure the platform against its anchors (bench/results/latest.json)"
+	@echo "make chaos  broker and PostgreSQL restarts, pauses and kill -9 under load: nothing lost (restarts the shared servers)"
 	@echo "make dlq    list dead-lettered events;  make dlq-replay [QUEUE=...] replays them"
 
 $(STAMP): requirements.lock $(wildcard */pyproject.toml) $(wildcard */*/pyproject.toml)
@@ -87,7 +88,7 @@ run: migrate demo-data pages broker-users
 	@echo "               信用查询   http://127.0.0.1:$(GATEWAY_PORT)/public/search"
 	@echo "               API docs http://127.0.0.1:$(GATEWAY_PORT)/docs"
 	@echo "               health   http://127.0.0.1:$(GATEWAY_PORT)/healthz"
-	@echo "               metrics  intake :$$(($(METRICS_BASE_PORT)+0))  workflow :$$(($(METRICS_BASE_PORT)+200))  notification :$$(($(METRICS_BASE_PORT)+400))  disclosure :$$(($(METRICS_BASE_PORT)+600))  (gateway: /metrics)"
+	@echo "               metrics  intake :$$(($(METRICS_BASE_PORT)+0))  workflow :$$(($(METRICS_BASE_PORT)+200))  notification :$$(($(METRICS_BASE_PORT)+500))  disclosure :$$(($(METRICS_BASE_PORT)+700))  (gateway: /metrics)"
 	@echo "  demo subjects (their legal representatives' phones are the demo applicant logins;"
 	@echo "  the SMS code is in the development SMS box: http://127.0.0.1:$(GATEWAY_PORT)/api/v1/dev/sms?phone=13800000001):"
 	@echo "    13800000001 广州天河示范科技有限公司 (行政处罚)   13800000002 广州越秀示范贸易有限公司 (经营异常名录)"
@@ -98,10 +99,11 @@ run: migrate demo-data pages broker-users
 	@echo "    天河区 天河南所 44010602: 13900000002 林承办 (承办)   天河区信用监管科 44010690: 13900000005 郑信用 (承办/初审)  13900000006 冯科长 (复审/审批)"
 	@echo "    越秀区 北京街所 44010401: 13900000007 陈承办 (承办/审核)  13900000008 何审批 (审批)   市局 440100: 13900000009 马管理 (管理员)"
 	@echo "  try: curl -sG 'http://127.0.0.1:$(GATEWAY_PORT)/api/v1/public/subjects' --data-urlencode 'q=示范'"
+	@echo "  supervisord starts a process that exits again (given up after 5 failed starts in a row);"
 	@echo "  Ctrl-C stops every process started here."
 	@echo ""
-	DEV_MODE=$${DEV_MODE:-true} PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(GATEWAY_PORT)} PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(VENV)/bin/honcho start -f deploy/Procfile -d . \
-	  -p $(METRICS_BASE_PORT) -c intake=$(INTAKE_INSTANCES),workflow=$(WORKFLOW_INSTANCES),notification=$(NOTIFICATION_INSTANCES),disclosure=$(DISCLOSURE_INSTANCES),intake_relay=$(RELAY_INSTANCES),workflow_relay=$(RELAY_INSTANCES),notification_relay=$(RELAY_INSTANCES),disclosure_relay=$(RELAY_INSTANCES),disclosure_inbound=1,gateway=1
+	DEV_MODE=$${DEV_MODE:-true} PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(GATEWAY_PORT)} PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(PY) -m credit_common.supervision run \
+	  --base-port $(METRICS_BASE_PORT) --count intake=$(INTAKE_INSTANCES),workflow=$(WORKFLOW_INSTANCES),notification=$(NOTIFICATION_INSTANCES),disclosure=$(DISCLOSURE_INSTANCES),intake_relay=$(RELAY_INSTANCES),workflow_relay=$(RELAY_INSTANCES),notification_relay=$(RELAY_INSTANCES),disclosure_relay=$(RELAY_INSTANCES),disclosure_inbound=1,gateway=1
 
 test: venv infra pages browser
 	@$(PY) -m tests.run
@@ -114,6 +116,10 @@ dlq-replay: venv broker-users
 
 bench: venv infra
 	@$(PY) -m bench.run $(if $(QUICK),--quick)
+
+# Faults under load on the machine's shared RabbitMQ and PostgreSQL (restarts them): not in make test.
+chaos: venv infra
+	@$(PY) -m bench.chaos $(if $(ROUNDS),--rounds $(ROUNDS))
 
 # Regenerate the pinned dependency tree from requirements.in.
 lock:

@@ -1,7 +1,11 @@
 """The platform as ``make run`` starts it: every process of deploy/Procfile, with the same
 commands, run as real subprocesses for one test run (its own vhost and databases).
 
-Tests can stop, ``kill -9`` and restart single processes, and read each process's log.
+A process that exits without being stopped is started again with ``make run``'s policy
+(``credit_common.supervision``): at once after it ran, with a growing wait after a failed
+start, given up after repeated failed starts. Tests can stop, ``kill -9`` (``crash``: the
+platform heals; ``kill9``: it stays down) and restart single processes, and read each
+process's log.
 """
 
 from __future__ import annotations
@@ -13,23 +17,16 @@ import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 
 import httpx
 
+from credit_common import supervision
+from credit_common.supervision import PROCFILE, read_procfile
+
 ROOT = pathlib.Path(__file__).resolve().parents[4]  # the repository
-PROCFILE = ROOT / "deploy" / "Procfile"
-
-
-def read_procfile(path: pathlib.Path = PROCFILE) -> dict[str, str]:
-    entries = {}
-    for line in path.read_text().splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            name, _, command = line.partition(":")
-            entries[name.strip()] = command.strip()
-    return entries
 
 
 def service_processes() -> tuple[str, ...]:
@@ -83,6 +80,15 @@ def latest_login_code(http: httpx.Client, phone: str, timeout: float = 10) -> st
 
 
 @dataclass
+class Restart:
+    name: str
+    exit_code: int
+    ran_s: float
+    failed_starts: int
+    at: float  # time.monotonic() of the new start, or of giving up
+
+
+@dataclass
 class Platform:
     env: dict[str, str]
     log_dir: pathlib.Path
@@ -90,6 +96,17 @@ class Platform:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     commands: dict[str, str] = field(default_factory=read_procfile)
     ports: dict[str, int] = field(default_factory=dict)
+    #: every restart and every give-up, in order
+    restarts: list[Restart] = field(default_factory=list)
+    #: processes given up after repeated failed starts
+    given_up: set[str] = field(default_factory=set)
+    _specs: dict[str, tuple[str, dict]] = field(default_factory=dict, repr=False)
+    _started_at: dict[str, float] = field(default_factory=dict, repr=False)
+    _failed_starts: dict[str, int] = field(default_factory=dict, repr=False)
+    _due: dict[str, float] = field(default_factory=dict, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _watcher: threading.Thread | None = field(default=None, repr=False)
+    _closing: threading.Event = field(default_factory=threading.Event, repr=False)
 
     @property
     def url(self) -> str:
@@ -104,23 +121,107 @@ class Platform:
         command = self.commands[name]
         if instance != 1:
             name = f"{name}.{instance}"
-        self.ports[name] = free_port()
+        with self._lock:
+            self.ports[name] = free_port()
+            self._specs[name] = (command, dict(extra_env or {}))
+            self._failed_starts[name] = 0
+            self._due.pop(name, None)
+            self.given_up.discard(name)
+            process = self._spawn(name)
+            if self._watcher is None:
+                self._watcher = threading.Thread(target=self._watch, name="platform-supervisor",
+                                                 daemon=True)
+                self._watcher.start()
+        return process
+
+    def _spawn(self, name: str) -> subprocess.Popen:
+        command, extra_env = self._specs[name]
         env = {
             **os.environ, **self.env,
             "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
             "PORT": str(self.ports[name]),
             "GATEWAY_PORT": str(self.gateway_port),
-            **(extra_env or {}),
+            **extra_env,
         }
         log = open(self.log_path(name), "ab")
         process = subprocess.Popen(["bash", "-c", command], cwd=ROOT, env=env,
                                    stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True)
+        log.close()
         self.processes[name] = process
+        self._started_at[name] = time.monotonic()
         return process
 
+    # -- the restart policy of ``make run`` (credit_common.supervision) --------------------------
+    def _watch(self) -> None:
+        while not self._closing.wait(0.1):
+            with self._lock:
+                now = time.monotonic()
+                for name, process in list(self.processes.items()):
+                    if name in self._due:
+                        if now >= self._due[name]:
+                            del self._due[name]
+                            self._spawn(name)
+                        continue
+                    code = process.poll()
+                    if code is None:
+                        continue
+                    self._exited(name, code, now)
+
+    def _exited(self, name: str, code: int, now: float) -> None:
+        ran_s = now - self._started_at[name]
+        failed = self._failed_starts[name] + 1 if ran_s < supervision.START_SECONDS else 0
+        self._failed_starts[name] = failed
+        if failed > supervision.START_RETRIES:
+            self.given_up.add(name)
+            del self.processes[name]
+            self._note(Restart(name, code, ran_s, failed, now),
+                       f"gave up: {name} failed to start {failed - 1} times in a row")
+            return
+        due = now + supervision.backoff_s(failed)
+        self._due[name] = due
+        self._note(Restart(name, code, ran_s, failed, due),
+                   f"exited: {name} (exit {code} after {ran_s:.1f} s); "
+                   f"starting again in {due - now:.0f} s")
+
+    def _note(self, restart: Restart, line: str) -> None:
+        self.restarts.append(restart)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        for path in (self.log_dir / "supervisor.log", self.log_path(restart.name)):
+            with open(path, "a") as log:
+                log.write(f"{stamp} {line}\n")
+
+    def restart_count(self, name: str) -> int:
+        with self._lock:
+            return sum(1 for r in self.restarts if r.name == name)
+
+    def crash(self, name: str) -> int:
+        """``kill -9`` of the process itself, as an operator or the OOM killer would: the
+        platform starts it again. Returns the pid killed."""
+        with self._lock:
+            process = self.processes[name]
+            os.kill(process.pid, signal.SIGKILL)
+            return process.pid
+
+    def wait_restarted(self, name: str, after: int, timeout: float = 60) -> None:
+        """Wait until ``name`` was restarted more than ``after`` times and has run since for
+        ``START_SECONDS`` (a start that did not fail)."""
+        def restarted():
+            with self._lock:
+                if name in self.given_up:
+                    raise AssertionError(f"{name} was given up:\n{self.log(name)[-2000:]}")
+                return (self.restart_count(name) > after and name not in self._due
+                        and self.running(name)
+                        and time.monotonic() - self._started_at[name]
+                        >= supervision.START_SECONDS)
+
+        wait_until(restarted, timeout, interval=0.1, message=f"{name} restarted")
+
     def stop(self, name: str, sig: int = signal.SIGTERM, timeout: float = 15) -> None:
-        process = self.processes.pop(name, None)
+        with self._lock:
+            # popped first: a process stopped on purpose is not restarted
+            process = self.processes.pop(name, None)
+            self._due.pop(name, None)
         if process is None or process.poll() is not None:
             return
         os.killpg(process.pid, sig)
@@ -131,9 +232,12 @@ class Platform:
             process.wait(5)
 
     def kill9(self, name: str) -> None:
+        """``kill -9`` of the process group, and it stays down (``crash`` is the one the
+        platform heals)."""
         self.stop(name, signal.SIGKILL)
 
     def stop_all(self) -> None:
+        self._closing.set()
         for name in list(self.processes):
             self.stop(name)
 
