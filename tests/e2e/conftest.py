@@ -6,7 +6,7 @@ import pytest
 from stdnum.cn import uscc
 
 from credit_common.testing import isolation
-from credit_common.testing.log_scan import scan_logs
+from credit_common.testing.log_scan import scan_dead_letters, scan_logs
 from credit_common.testing.platform import Platform, service_processes
 
 
@@ -44,6 +44,10 @@ def platform(test_run_id, amqp_uri, database_urls, tmp_path_factory):
     finally:
         running.stop_all()
         print(f"\nprocess logs: {log_dir}")
+    # the dead letters' reasons and last errors quote what a handler refused (ASVS 7.1.1)
+    dead_letters = scan_dead_letters(amqp_uri)
+    print(dead_letters.summary())
+    assert not dead_letters.leaks, f"{dead_letters.summary()}: {dead_letters.leaks[:5]}"
     # every line every process wrote in this run, once all have stopped (ASVS 7.1.1)
     scan = scan_logs(log_dir)
     print(scan.summary())

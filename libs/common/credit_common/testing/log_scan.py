@@ -47,3 +47,46 @@ def scan_logs(log_dir: pathlib.Path) -> LogScan:
                 scan.leaks.extend((path.name, number, found)
                                   for found in unmasked_personal_data(line))
     return scan
+
+
+@dataclass
+class DeadLetterScan:
+    queues: int = 0
+    messages: int = 0
+    #: (queue, message id, the number found)
+    leaks: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"scanned the headers of {self.messages} dead-lettered messages in "
+                f"{self.queues} queues: {len(self.leaks)} unmasked ID or mobile numbers")
+
+
+def scan_dead_letters(amqp_uri: str) -> DeadLetterScan:
+    """The headers (reason, last error) of every message in the platform's dead-letter
+    queues; the messages stay where they are. A body is the event as sent, not a log."""
+    import pika
+
+    from credit_common.topology import INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE, SUBSCRIPTIONS
+
+    scan = DeadLetterScan()
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    try:
+        for queue in [s.dead_letter_queue for s in SUBSCRIPTIONS] + [
+                INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE]:
+            channel = connection.channel()
+            try:
+                channel.queue_declare(queue=queue, passive=True)
+            except pika.exceptions.ChannelClosedByBroker:
+                continue
+            scan.queues += 1
+            while True:
+                method, properties, _ = channel.basic_get(queue=queue, auto_ack=False)
+                if method is None:
+                    break
+                scan.messages += 1
+                scan.leaks.extend((queue, str(properties.message_id), found) for found in
+                                  unmasked_personal_data(str(properties.headers or {})))
+            channel.close()  # unacked: back in their queue
+    finally:
+        connection.close()
+    return scan
