@@ -185,7 +185,9 @@ def test_a_penalty_application_from_login_to_acceptance_number(http, disclosure_
                  422, "UNSUPPORTED_FILE_TYPE")
     assert_error(upload(http, headers, application["id"], "application_form",
                         PDF + b"0" * 300_001), 422, "FILE_TOO_LARGE")
-    form = upload(http, headers, application["id"], "application_form", PDF, "../../申请书.exe")
+    assert_error(upload(http, headers, application["id"], "application_form", PDF,
+                        "../../申请书.pdf"), 422, "FILE_NAME_INVALID")
+    form = upload(http, headers, application["id"], "application_form", PDF, "申请书.exe")
     assert form.status_code == 201, form.text
     assert form.json()["file_name"] == "申请书.pdf" and form.json()["content_type"] == "application/pdf"
     downloaded = http.get(f"{app_url}/materials/{form.json()['id']}", headers=headers)

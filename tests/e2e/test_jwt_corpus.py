@@ -13,6 +13,8 @@ import httpx
 import jwt
 import pytest
 
+from credit_common import broker_users
+from credit_common.testing import isolation
 from credit_common.testing.platform import free_port, wait_until
 from gateway.core.config import GatewaySettings
 from gateway.core.security import AUDIENCE, ISSUER
@@ -124,14 +126,21 @@ def test_every_forged_or_broken_token_is_refused_and_reads_nothing(http, disclos
 
 
 @pytest.fixture
-def production_gateway(platform):
-    """A gateway as production runs it (strong key, no development routes), over this run's
-    services."""
+def production_gateway(platform, test_run_id):
+    """A gateway as production runs it (strong key, a broker user with a strong password of
+    its own, no development routes), over this run's services."""
+    vhost = isolation.vhost_name(test_run_id)
+    user = f"credit-gateway-production-{test_run_id}"
+    broker_users.apply(vhost, [broker_users.Account(user, PRODUCTION_SECRET,
+                                                    *broker_users.process_grant("gateway"))])
+    amqp_uri = broker_users.with_credentials(
+        isolation.amqp_uri_template(test_run_id).format(service="gateway"), user,
+        PRODUCTION_SECRET)
     port = free_port()
     name = "gateway.8"
     platform.start("gateway", instance=8, extra_env={
         "APP_ENV": "production", "DEV_MODE": "false", "JWT_SECRET": PRODUCTION_SECRET,
-        "GATEWAY_PORT": str(port)})
+        "GATEWAY_AMQP_URI": amqp_uri, "GATEWAY_PORT": str(port)})
     url = f"http://127.0.0.1:{port}"
 
     def answers():
@@ -143,9 +152,12 @@ def production_gateway(platform):
             return False
 
     wait_until(answers, 30, interval=0.2, message="the production gateway")
-    with httpx.Client(base_url=url, timeout=10) as client:
-        yield client
-    platform.stop(name)
+    try:
+        with httpx.Client(base_url=url, timeout=10) as client:
+            yield client
+    finally:
+        platform.stop(name)
+        broker_users.rabbitmqctl("delete_user", user)
 
 
 def test_a_token_signed_with_the_placeholder_secret_opens_nothing_in_production(

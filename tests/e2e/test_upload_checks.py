@@ -77,7 +77,7 @@ def test_hostile_files_are_refused_with_their_code_and_nothing_is_stored(http, p
         (b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "假的.pdf", "PDF_UNREADABLE"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "假的.png", "IMAGE_UNREADABLE"),
         (b"", "空的.pdf", "EMPTY_FILE"),
-        (PDF + b"0" * (10 * 1024 * 1024), "太大.pdf", "FILE_TOO_LARGE"),
+        (PDF + b"0" * 300_001, "太大.pdf", "FILE_TOO_LARGE"),  # MAX_UPLOAD_BYTES here
         (PDF, "../../x.pdf", "FILE_NAME_INVALID"),
         (PDF, "证明\x00.pdf", "FILE_NAME_INVALID"),
         (minimal_jpeg((8, 8), (0, 0, 0)), "照片\u202egpj.exe", "FILE_NAME_INVALID"),
