@@ -21,7 +21,7 @@ export GATEWAY_PORT
 APP_ENV ?= development
 export APP_ENV
 
-.PHONY: help run test venv infra pages browser openapi databases migrate demo-data demo-data-large import dlq dlq-replay bench chaos lock clean broker-users
+.PHONY: help run test venv infra pages browser openapi databases migrate queues demo-data demo-data-large import dlq dlq-replay bench chaos lock clean broker-users
 
 help:
 	@echo "make run    start the whole platform (gateway on 127.0.0.1:$(GATEWAY_PORT))"
@@ -72,6 +72,11 @@ demo-data: migrate
 	@$(PY) -m disclosure demo-data --subjects $${DEMO_SUBJECTS:-3000}
 	@$(PY) -m workflow demo-officers
 
+# Queues declared before with other arguments (classic, another EVENT_DELIVERY_LIMIT) become
+# the quorum queues topology.py declares, their messages moved; the platform must be stopped.
+queues: venv infra
+	@$(PY) -m credit_common.queues migrate
+
 # A city-scale registry for `make bench` and by hand: make demo-data-large N=1000000
 demo-data-large: migrate
 	@$(PY) -m disclosure demo-data --subjects $(or $(N),1000000)
@@ -81,7 +86,7 @@ import: migrate
 	@test -n "$(FILE)" || { echo "usage: make import FILE=records.jsonl [AGENCY=agency-code]"; exit 2; }
 	@$(PY) -m disclosure import "$(FILE)" $(if $(AGENCY),--agency $(AGENCY))
 
-run: migrate demo-data pages broker-users
+run: migrate demo-data pages broker-users queues
 	@echo ""
 	@echo "  信用修复平台  申请人服务 http://127.0.0.1:$(GATEWAY_PORT)/          (手机浏览器或窄窗口)"
 	@echo "               办理工作台 http://127.0.0.1:$(GATEWAY_PORT)/workbench/"

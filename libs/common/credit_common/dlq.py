@@ -7,6 +7,11 @@ Replay sends a message back to the queue it failed in, with its retry count rese
 then removes it from the dead-letter queue (publisher confirms), so a replay cannot lose it.
 Each service's dead-letter queues are read as that service's broker user (the only one
 allowed to), and a replayed message carries that user as its ``user_id``.
+
+Two kinds of message end up here: those a consumer dead-lettered itself (its handler kept
+failing, or the message can never apply: ``x-dead-letter-reason``), and those the broker
+dead-lettered because their consumer process died holding them more often than the delivery
+limit allows (RabbitMQ's ``x-death`` header, reason ``delivery_limit``).
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from credit_common.settings import amqp_credentials, amqp_uri_of
 from credit_common.topology import (INTERAGENCY_CONSUMER, INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
                                     SUBSCRIPTIONS)
 
-RESET_HEADERS = ("x-retry-count", "x-last-error", "x-dead-letter-reason", "x-dead-lettered-at")
+RESET_HEADERS = ("x-retry-count", "x-last-error", "x-dead-letter-reason", "x-dead-lettered-at",
+                 "x-delivery-count")
 
 
 def _connect(amqp_uri: str) -> pika.BlockingConnection:
@@ -66,6 +72,22 @@ def _dead_letter_queues(only: str | None, service: str | None = None) -> list[st
     return queues
 
 
+def _latest_death(headers: dict) -> dict:
+    """The broker's last dead-lettering of the message (``x-death`` lists the newest first)."""
+    deaths = headers.get("x-death") or []
+    return deaths[0] if deaths and isinstance(deaths[0], dict) else {}
+
+
+def _death_reason(death: dict) -> str | None:
+    if not death:
+        return None
+    reason = death.get("reason")
+    if reason == "delivery_limit":
+        return (f"delivery_limit: 消费进程处理该消息时多次异常退出，超过投递次数上限后由 "
+                f"RabbitMQ 转入死信队列（来自 {death.get('queue')}）")
+    return f"{reason}: 由 RabbitMQ 转入死信队列（来自 {death.get('queue')}）"
+
+
 def list_messages(amqp_uri: str, only: str | None = None,
                   service: str | None = None) -> list[dict]:
     """Peek at every dead-lettered message (of ``service``); all of them stay where they are."""
@@ -83,12 +105,14 @@ def list_messages(amqp_uri: str, only: str | None = None,
                 if method is None:
                     break
                 headers = props.headers or {}
+                death = _latest_death(headers)
                 found.append({
                     "queue": queue,
                     "message_id": props.message_id,
-                    "original_queue": headers.get("x-original-queue"),
-                    "reason": headers.get("x-dead-letter-reason"),
-                    "dead_lettered_at": headers.get("x-dead-lettered-at"),
+                    "original_queue": headers.get("x-original-queue") or death.get("queue"),
+                    "reason": headers.get("x-dead-letter-reason") or _death_reason(death),
+                    "dead_lettered_at": headers.get("x-dead-lettered-at") or (
+                        death["time"].isoformat() if death.get("time") else None),
                     "body": body.decode("utf-8", "replace"),
                 })
             channel.close()  # unacked messages go back to the queue, in order
@@ -119,7 +143,9 @@ def replay(amqp_uri: str, only: str | None = None, message_id: str | None = None
                 if message_id and props.message_id != message_id:
                     continue  # left unacked: returns to the queue when the channel closes
                 headers = {k: v for k, v in (props.headers or {}).items() if k not in RESET_HEADERS}
-                target = (props.headers or {}).get("x-original-queue") or queue.removesuffix(".dlq")
+                target = ((props.headers or {}).get("x-original-queue")
+                          or _latest_death(props.headers or {}).get("queue")
+                          or queue.removesuffix(".dlq"))
                 props.headers = headers
                 # the broker accepts only our own login here; the sender stays in the headers
                 props.user_id = user

@@ -76,6 +76,9 @@ class CommonSettings(BaseSettings):
     log_level: str = Field("INFO", validation_alias="LOG_LEVEL")
     log_format: str = Field("json", validation_alias="LOG_FORMAT")  # json | console
     dev_mode: bool = Field(False, validation_alias="DEV_MODE")
+    # a message given back this many times (its consumer died holding it) goes to its .dlq;
+    # every process declaring the queues must read the same value
+    event_delivery_limit: int = Field(5, ge=1, le=1000, validation_alias="EVENT_DELIVERY_LIMIT")
 
     @property
     def development(self) -> bool:

@@ -3,11 +3,21 @@
 Every publisher (the outbox relay) and every consumer declares the same durable queues at
 start-up, so an event published while its consumer is down waits in its queue instead of
 being dropped by an exchange with nothing bound to it.
+
+Every durable queue is a quorum queue, and its arguments are made here only: RabbitMQ
+refuses a declaration whose arguments differ from the queue's (PRECONDITION_FAILED), so
+every declarer asks for exactly these. A consumer queue dead-letters a message into its
+``.dlq`` once it was given back more than ``EVENT_DELIVERY_LIMIT`` times (its consumer died
+holding it); RabbitMQ records why in the ``x-death`` header (reason ``delivery_limit``).
+``python -m credit_common.queues migrate`` turns queues declared otherwise before (classic,
+or another limit) into these.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from credit_common.settings import CommonSettings
 
 #: RPC exchange Nameko uses (its default).
 RPC_EXCHANGE = "nameko-rpc"
@@ -40,6 +50,39 @@ EXTERNAL_EXCHANGES: dict[str, tuple[str, ...]] = {"disclosure": (INTERAGENCY_EXC
 def rpc_queue(service: str) -> str:
     """Nameko's convention: ``rpc-<service>``, bound to ``nameko-rpc`` with ``<service>.*``."""
     return f"rpc-{service}"
+
+
+#: what makes a queue a quorum queue (replicated, delivery counting, survives a node loss)
+QUORUM = {"x-queue-type": "quorum"}
+#: dead-lettering from a quorum queue, confirmed by the target queue before the message
+#: leaves (RabbitMQ >= 3.10; the strategy requires ``reject-publish`` overflow)
+_AT_LEAST_ONCE = {"x-dead-letter-strategy": "at-least-once", "x-overflow": "reject-publish"}
+
+
+def delivery_limit() -> int:
+    """``EVENT_DELIVERY_LIMIT``: how many times a message may be given back before it is
+    dead-lettered (so a message is delivered at most this + 1 times)."""
+    return CommonSettings().event_delivery_limit
+
+
+def consumer_queue_arguments(queue: str, limit: int | None = None) -> dict:
+    """A queue a consumer reads: past the delivery limit into ``<queue>.dlq``."""
+    return {**QUORUM, "x-delivery-limit": delivery_limit() if limit is None else limit,
+            "x-dead-letter-exchange": "", "x-dead-letter-routing-key": f"{queue}.dlq",
+            **_AT_LEAST_ONCE}
+
+
+def retry_queue_arguments(target_queue: str, delay_ms: int) -> dict:
+    """A delay queue nobody reads: each message expires after ``delay_ms`` back into
+    ``target_queue`` (message TTL on quorum queues: RabbitMQ >= 3.10)."""
+    return {**QUORUM, "x-message-ttl": delay_ms, "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": target_queue, **_AT_LEAST_ONCE}
+
+
+def dead_letter_queue_arguments() -> dict:
+    """No delivery limit: ``make dlq`` reads a message and gives it back each time, and a
+    limit without a dead-letter exchange would drop it."""
+    return dict(QUORUM)
 
 
 def events_exchange(source_service: str) -> str:
@@ -101,6 +144,20 @@ def find_subscription(source: str, event_type: str, consumer: str) -> Subscripti
 def declare_subscription(channel, sub: Subscription) -> None:
     """Declare exchange, durable queue and binding on a pika channel (idempotent)."""
     channel.exchange_declare(exchange=sub.exchange, exchange_type="topic", durable=True)
-    channel.queue_declare(queue=sub.queue, durable=True)
+    # the dead-letter queue first: a message past the limit needs somewhere to go
+    channel.queue_declare(queue=sub.dead_letter_queue, durable=True,
+                          arguments=dead_letter_queue_arguments())
+    channel.queue_declare(queue=sub.queue, durable=True,
+                          arguments=consumer_queue_arguments(sub.queue))
     channel.queue_bind(queue=sub.queue, exchange=sub.exchange, routing_key=sub.event_type)
-    channel.queue_declare(queue=sub.dead_letter_queue, durable=True)
+
+
+def declare_interagency_inbound(channel) -> None:
+    """The inbound queue of other agencies' messages, its bindings and its ``.dlq``."""
+    channel.exchange_declare(INTERAGENCY_EXCHANGE, exchange_type="topic", durable=True)
+    channel.queue_declare(INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE, durable=True,
+                          arguments=dead_letter_queue_arguments())
+    channel.queue_declare(INTERAGENCY_INBOUND_QUEUE, durable=True,
+                          arguments=consumer_queue_arguments(INTERAGENCY_INBOUND_QUEUE))
+    for binding in INTERAGENCY_INBOUND_BINDINGS:
+        channel.queue_bind(INTERAGENCY_INBOUND_QUEUE, INTERAGENCY_EXCHANGE, binding)

@@ -6,9 +6,12 @@ A pika consumer, not Nameko: the messages follow an external contract (see
 applied in one transaction that also records its message id, then acked; a redelivery finds
 the id and changes nothing. A message that can never apply (bad JSON, unknown schema version,
 missing field, invalid USCC, unknown district, a date in the future) is dead-lettered at once
-with the reason, and nothing of it is written. A failing database is waited out: the message
-goes back to the queue and the consumer retries; only a message that keeps failing for an
-unknown reason is dead-lettered after a few attempts. The consumer never dies of a message.
+with the reason, and nothing of it is written. A failing database is waited out while the
+message is held (given back, it would count towards the queue's delivery limit); only a
+message that keeps failing for an unknown reason is dead-lettered after a few attempts. The
+consumer never dies of a message; if its process dies anyway (killed, out of memory) on the
+same message again and again, the quorum queue dead-letters it past ``EVENT_DELIVERY_LIMIT``
+(``x-death`` reason ``delivery_limit``).
 
 Who sent a message is the AMQP ``user_id`` property, which RabbitMQ refuses unless it is the
 publisher's own login; each partner agency has its user (``credit_common.reference.
@@ -35,9 +38,8 @@ from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import build_engine
 from credit_common.reference.partner_agencies import PartnerAgency, agency_of_user
 from credit_common.settings import amqp_credentials
-from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
-                                    INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
-                                    INTERAGENCY_INBOUND_QUEUE)
+from credit_common.topology import (INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
+                                    INTERAGENCY_INBOUND_QUEUE, declare_interagency_inbound)
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
 from disclosure.handlers import RejectedMessage, ingest_agency_message
@@ -73,12 +75,11 @@ def check_source_agency(message, partner: PartnerAgency) -> None:
             f"{partner.broker_user} 所属机构 {partner.agency} 不符")
 
 
+DATABASE_WAIT_S = 1.0
+
+
 def declare(channel) -> None:
-    channel.exchange_declare(INTERAGENCY_EXCHANGE, exchange_type="topic", durable=True)
-    channel.queue_declare(INTERAGENCY_INBOUND_QUEUE, durable=True)
-    for binding in INTERAGENCY_INBOUND_BINDINGS:
-        channel.queue_bind(INTERAGENCY_INBOUND_QUEUE, INTERAGENCY_EXCHANGE, binding)
-    channel.queue_declare(DEAD_LETTER_QUEUE, durable=True)
+    declare_interagency_inbound(channel)
 
 
 class InboundConsumer:
@@ -151,19 +152,27 @@ class InboundConsumer:
                                      reason)
         try:
             check_source_agency(message, partner)
-            with Session(self.engine) as session, session.begin():
-                outcome = ingest_agency_message(message, DisclosureUnitOfWork(session))
         except RejectedMessage as exc:
             return self._dead_letter(channel, method, properties, body, exc.code, exc.reason)
-        except (OperationalError, DBAPIError) as exc:
-            if isinstance(exc, OperationalError) or exc.connection_invalidated:
+        while True:
+            try:
+                with Session(self.engine) as session, session.begin():
+                    outcome = ingest_agency_message(message, DisclosureUnitOfWork(session))
+                break
+            except RejectedMessage as exc:
+                return self._dead_letter(channel, method, properties, body, exc.code,
+                                         exc.reason)
+            except (OperationalError, DBAPIError) as exc:
+                if not (isinstance(exc, OperationalError) or exc.connection_invalidated):
+                    return self._unexplained(channel, method, properties, body, message, exc)
+                if self.stopping:
+                    channel.basic_nack(method.delivery_tag, requeue=True)
+                    return
                 log.warning("inbound: database unavailable; will retry", error=repr(exc))
-                time.sleep(1)
-                channel.basic_nack(method.delivery_tag, requeue=True)
-                return
-            return self._unexplained(channel, method, properties, body, message, exc)
-        except Exception as exc:  # noqa: BLE001 - never die of one message
-            return self._unexplained(channel, method, properties, body, message, exc)
+                # answers heartbeats while waiting; no other message is handled meanwhile
+                self.connection.sleep(DATABASE_WAIT_S)
+            except Exception as exc:  # noqa: BLE001 - never die of one message
+                return self._unexplained(channel, method, properties, body, message, exc)
         self.failures.pop(str(message.message_id), None)
         log.info("inbound: applied", message_id=str(message.message_id), outcome=outcome,
                  source_agency=message.source_agency)

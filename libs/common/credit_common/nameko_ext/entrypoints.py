@@ -6,7 +6,10 @@ message is re-queued through delay queues with growing TTLs and, once the delays
 dead-lettered into ``<queue>.dlq`` with the error, where an operator lists and replays it
 (``make dlq``). Nameko's own handler would ack and lose it, or requeue it forever. Events of
 one queue that arrive together are handled by one worker in one transaction (``EventBatch``);
-if anything in it fails, each is handled again on its own. ``rpc`` sends its replies through
+if anything in it fails, each is handled again on its own. Its queues are quorum queues
+(``credit_common.topology``): a message that kills its consumer process again and again is
+dead-lettered by the broker past ``EVENT_DELIVERY_LIMIT``, and messages the broker gives back
+are handled one at a time (``_run_suspects``). ``rpc`` sends its replies through
 one channel kept open (``ReplyChannel``).
 """
 
@@ -22,6 +25,7 @@ import nameko.rpc
 import nameko.timer
 import structlog
 from amqp.exceptions import AMQPError
+from eventlet.event import Event
 from eventlet.semaphore import Semaphore
 from kombu import Connection, Queue
 from kombu.exceptions import KombuError
@@ -44,13 +48,15 @@ from credit_common.identity import mask_personal_data
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import finish_transactions
 from credit_common.outbox import is_duplicate_claim
-from credit_common.topology import find_subscription
+from credit_common.topology import (consumer_queue_arguments, dead_letter_queue_arguments,
+                                    delivery_limit, find_subscription, retry_queue_arguments)
 
 log = get_logger(__name__)
 
 RETRY_COUNT_HEADER = "x-retry-count"
 RETRY_DELAYS_CONFIG_KEY = "EVENT_RETRY_DELAYS_MS"
 BATCH_LIMIT_CONFIG_KEY = "EVENT_BATCH_LIMIT"
+DELIVERY_LIMIT_CONFIG_KEY = "EVENT_DELIVERY_LIMIT"
 
 
 def _as_service_error(exc_info):
@@ -191,33 +197,32 @@ class Subscribe(EventHandler):
             self.source_service, self.event_type, self.container.service_name
         )
         exchange = get_event_exchange(self.source_service, self.container.config)
+        limit = self.container.config.get(DELIVERY_LIMIT_CONFIG_KEY) or delivery_limit()
         self.queue = Queue(self.subscription.queue, exchange=exchange,
-                           routing_key=self.event_type, durable=True)
+                           routing_key=self.event_type, durable=True,
+                           queue_arguments=consumer_queue_arguments(self.subscription.queue,
+                                                                    int(limit)))
         self.retry_delays = list(self.container.config.get(RETRY_DELAYS_CONFIG_KEY) or [])
-        self.dead_letter_queue = Queue(self.subscription.dead_letter_queue, durable=True)
+        self.dead_letter_queue = Queue(self.subscription.dead_letter_queue, durable=True,
+                                       queue_arguments=dead_letter_queue_arguments())
         self.retry_queues = [self._retry_queue(delay) for delay in self.retry_delays]
         amqp_uri = self.container.config["AMQP_URI"]
         with get_connection(amqp_uri) as connection:
-            for queue in [self.queue, self.dead_letter_queue, *self.retry_queues]:
+            for queue in [self.dead_letter_queue, self.queue, *self.retry_queues]:
                 queue.maybe_bind(connection)
                 queue.declare()
         self.publisher = Publisher(amqp_uri, use_confirms=True)
         self.batch_limit = max(1, int(self.container.config.get(BATCH_LIMIT_CONFIG_KEY) or 1))
         self._arrived: list[_Arrival] = []
         self._dispatch_scheduled = False
+        self._suspects: list[_Arrival] = []
+        self._suspects_running = False
         Consumer.setup(self)
 
     def _retry_queue(self, delay_ms: int) -> Queue:
         # the delay is in the name: queue arguments cannot change once declared
-        return Queue(
-            self.subscription.retry_queue(delay_ms),
-            durable=True,
-            queue_arguments={
-                "x-message-ttl": delay_ms,
-                "x-dead-letter-exchange": "",
-                "x-dead-letter-routing-key": self.subscription.queue,
-            },
-        )
+        return Queue(self.subscription.retry_queue(delay_ms), durable=True,
+                     queue_arguments=retry_queue_arguments(self.subscription.queue, delay_ms))
 
     def handle_message(self, body, message):
         try:
@@ -232,6 +237,15 @@ class Subscribe(EventHandler):
         context_data = self.unpack_message_headers(message)
         if envelope.request_id and "request_id" not in context_data:
             context_data["request_id"] = envelope.request_id
+        if delivery_count(message) > 0:
+            # a process died holding it: maybe it killed that process
+            self._suspects.append(_Arrival(envelope, message, context_data))
+            if not self._suspects_running:
+                self._suspects_running = True
+                self.container.spawn_managed_thread(
+                    self._run_suspects,
+                    identifier=f"Subscribe.suspects[{self.subscription.queue}]")
+            return
         self._arrived.append(_Arrival(envelope, message, context_data))
         if not self._dispatch_scheduled:
             # runs once the messages delivered with this one have been appended too
@@ -249,15 +263,39 @@ class Subscribe(EventHandler):
             else:
                 self._spawn_batch(batch)
 
-    def _spawn_one(self, arrival: _Arrival):
-        handle_result = lambda worker_ctx, result=None, exc_info=None: self.handle_result(  # noqa: E731
-            arrival.message, worker_ctx, result, exc_info)
+    def _run_suspects(self):
+        """Messages given back by the broker, each on its own and one after another, so one
+        that kills the process takes as few others with it (each of those is given back
+        too, counting towards its delivery limit). Fewest deliveries first; among equals the
+        latest delivered, since the broker gives back a dead consumer's messages in their
+        first order and the one that killed it tends to come first."""
+        try:
+            while self._suspects:
+                arrival = min(reversed(self._suspects),
+                              key=lambda a: delivery_count(a.message))
+                self._suspects.remove(arrival)
+                done = Event()
+                self._spawn_one(arrival, done)
+                done.wait()
+        finally:
+            self._suspects_running = False
+
+    def _spawn_one(self, arrival: _Arrival, done: Event | None = None):
+        def handle_result(worker_ctx, result=None, exc_info=None):
+            try:
+                return self.handle_result(arrival.message, worker_ctx, result, exc_info)
+            finally:
+                if done is not None:
+                    done.send()
+
         try:
             self.container.spawn_worker(self, (arrival.envelope,), {},
                                         context_data=arrival.context_data,
                                         handle_result=handle_result)
         except Exception:  # noqa: BLE001 - container being killed: the broker redelivers
             self.queue_consumer.requeue_message(arrival.message)
+            if done is not None:
+                done.send()
 
     def _spawn_batch(self, batch: list[_Arrival]):
         context_data = dict(batch[0].context_data)
@@ -341,6 +379,15 @@ class Subscribe(EventHandler):
             body, exchange="", routing_key=queue.name, declare=[queue], headers=headers,
             message_id=message.properties.get("message_id"),
         )
+
+
+def delivery_count(message) -> int:
+    """How often the broker gave this message back (a quorum queue's ``x-delivery-count``;
+    a classic queue only says whether it did)."""
+    count = (message.headers or {}).get("x-delivery-count")
+    if count is not None:
+        return int(count)
+    return 1 if (message.delivery_info or {}).get("redelivered") else 0
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from credit_common.logging import configure_logging, get_logger
 from credit_common.nameko_ext.entrypoints import (BATCH_LIMIT_CONFIG_KEY,
+                                                   DELIVERY_LIMIT_CONFIG_KEY,
                                                    RETRY_DELAYS_CONFIG_KEY)
 from credit_common.settings import ServiceSettings
 
@@ -17,6 +18,7 @@ def nameko_config(settings: ServiceSettings) -> dict:
         "serializer": "json",
         RETRY_DELAYS_CONFIG_KEY: settings.event_retry_delays_ms,
         BATCH_LIMIT_CONFIG_KEY: settings.event_batch_limit,
+        DELIVERY_LIMIT_CONFIG_KEY: settings.event_delivery_limit,
         "HEARTBEAT": 30,
     }
 
