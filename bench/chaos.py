@@ -65,6 +65,7 @@ def prepare() -> dict[str, str]:
     _run("rabbitmqctl", "-q", "add_vhost", VHOST)
     _run("rabbitmqctl", "-q", "set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*")
     isolation.create_broker_users(VHOST)
+    isolation.declare_platform_queues(VHOST)
     owner = isolation.role_url_template("credit_chaos_{service}", "owner")
     settings = ServiceSettings()
     for service in SERVICES:

@@ -116,6 +116,7 @@ def prepare_broker_and_databases() -> dict[str, str]:
     _rabbitmqctl("add_vhost", VHOST)
     _rabbitmqctl("set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*")
     isolation.create_broker_users(VHOST)
+    isolation.declare_platform_queues(VHOST)
     app = isolation.role_url_template("credit_bench_{service}", "app")
     owner = isolation.role_url_template("credit_bench_{service}", "owner")
     settings = ServiceSettings()

@@ -146,7 +146,8 @@ def _declare(channel, queue: PlatformQueue) -> None:
 
 
 def migrate(amqp_uri: str, queues: list[PlatformQueue] | None = None) -> dict[str, int]:
-    """Bring every platform queue in line; the queues changed, with the messages moved."""
+    """Bring every platform queue in line (a missing one is declared); the queues changed,
+    with the messages moved."""
     queues = platform_queues() if queues is None else queues
     changed: dict[str, int] = {}
     connection = _connect(amqp_uri)
@@ -174,6 +175,10 @@ def migrate(amqp_uri: str, queues: list[PlatformQueue] | None = None) -> dict[st
                 moved = _move(connection, publisher, holding, queue.name)
                 changed[queue.name] = changed.get(queue.name, 0) + moved
                 _delete_when_empty(connection, publisher, holding, queue.name)
+            elif state == "missing":
+                # declared before any process starts: an event published before its consumer
+                # ever ran waits here, and no service's user need declare another's queue
+                _declare(publisher, queue)
     finally:
         if connection.is_open:
             connection.close()
@@ -181,7 +186,7 @@ def migrate(amqp_uri: str, queues: list[PlatformQueue] | None = None) -> dict[st
 
 
 def check(amqp_uri: str, queues: list[PlatformQueue] | None = None) -> dict[str, str]:
-    """Each platform queue's state (``missing`` ones are declared by the processes)."""
+    """Each platform queue's state (``missing`` ones are declared by ``migrate``)."""
     queues = platform_queues() if queues is None else queues
     connection = _connect(amqp_uri)
     try:

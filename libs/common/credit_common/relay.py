@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 from credit_common.logging import get_logger
 from credit_common.outbox import NOTIFY_CHANNEL
 from credit_common.settings import ServiceSettings
-from credit_common.topology import (EXTERNAL_EXCHANGES, declare_subscription, events_exchange,
+from credit_common.topology import (EXTERNAL_EXCHANGES, ensure_subscription, events_exchange,
                                     subscriptions_from)
 
 log = get_logger("relay")
@@ -100,7 +100,9 @@ class Relay:
         for exchange in EXTERNAL_EXCHANGES.get(self.source, ()):
             channel.exchange_declare(exchange=exchange, exchange_type="topic", durable=True)
         for sub in subscriptions_from(self.source):
-            declare_subscription(channel, sub)
+            if not ensure_subscription(self._amqp, sub):
+                log.error("consumer queue missing and not ours to declare: run make queues",
+                          queue=sub.queue)
         self._channel = channel
         log.info("relay connected to broker", source=self.source)
 

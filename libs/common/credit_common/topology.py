@@ -152,6 +152,28 @@ def declare_subscription(channel, sub: Subscription) -> None:
     channel.queue_bind(queue=sub.queue, exchange=sub.exchange, routing_key=sub.event_type)
 
 
+def ensure_subscription(connection, sub: Subscription) -> bool:
+    """What a relay does at start: the consumer's queue is there (``make queues`` and every
+    test run declare it as the broker's administrator), else declared if this user may; False
+    if it is missing and may not be declared here."""
+    import pika.exceptions
+
+    channel = connection.channel()
+    try:
+        channel.queue_declare(queue=sub.queue, passive=True)
+        channel.close()
+        return True
+    except pika.exceptions.ChannelClosedByBroker:
+        pass
+    channel = connection.channel()
+    try:
+        declare_subscription(channel, sub)
+        channel.close()
+        return True
+    except pika.exceptions.ChannelClosedByBroker:
+        return False
+
+
 def declare_interagency_inbound(channel) -> None:
     """The inbound queue of other agencies' messages, its bindings and its ``.dlq``."""
     channel.exchange_declare(INTERAGENCY_EXCHANGE, exchange_type="topic", durable=True)

@@ -91,7 +91,15 @@ def create_vhost(rid: str) -> str:
     _rabbitmqctl("add_vhost", vhost_name(rid))
     _rabbitmqctl("set_permissions", "-p", vhost_name(rid), "guest", ".*", ".*", ".*")
     create_broker_users(vhost_name(rid))
+    declare_platform_queues(vhost_name(rid))
     return amqp_uri(rid)
+
+
+def declare_platform_queues(vhost: str) -> None:
+    """Every platform queue, as ``make queues`` declares them before any process starts."""
+    from credit_common import queues
+
+    queues.migrate(f"amqp://guest:guest@{RABBIT_HOST}/{quote(vhost, safe='')}")
 
 
 def delete_vhost(rid: str) -> None:
