@@ -15,11 +15,13 @@ import pytest
 from credit_common.broker_users import SERVICES, partner_uri
 from credit_common.reference.partner_agencies import partner_of_agency
 from credit_common.testing import isolation
-from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
-                                    INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
-                                    INTERAGENCY_INBOUND_QUEUE, RPC_EXCHANGE,
-                                    declare_subscription, events_exchange, find_subscription,
-                                    rpc_queue, subscriptions_from, subscriptions_of)
+from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
+                                    INTERAGENCY_INBOUND_QUEUE,
+                                    RPC_EXCHANGE, consumer_queue_arguments,
+                                    dead_letter_queue_arguments, declare_interagency_inbound,
+                                    declare_subscription, ensure_subscription, events_exchange,
+                                    find_subscription, retry_queue_arguments, rpc_queue,
+                                    subscriptions_from, subscriptions_of)
 
 ACCESS_REFUSED, PRECONDITION_FAILED = 403, 406
 
@@ -68,8 +70,7 @@ def topology(amqp_uri):
     channel.exchange_declare(INTERAGENCY_EXCHANGE, "topic", durable=True)
     for service in SERVICES:
         channel.queue_declare(rpc_queue(service), durable=True)
-    channel.queue_declare(INTERAGENCY_INBOUND_QUEUE, durable=True)
-    channel.queue_declare(INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE, durable=True)
+    declare_interagency_inbound(channel)
     connection.close()
 
 
@@ -89,7 +90,8 @@ def refused(code: int, action) -> str:
 @pytest.mark.parametrize("service", SERVICES)
 def test_a_service_sets_up_and_uses_its_part_of_the_topology(connect, topology, service):
     as_process, _ = connect
-    channel = confirmed(as_process(service))
+    connection = as_process(service)
+    channel = confirmed(connection)
     # Nameko's RPC consumer, its replies and the relay's publishing
     channel.exchange_declare(RPC_EXCHANGE, "topic", durable=True)
     channel.queue_declare(rpc_queue(service), durable=True)
@@ -97,27 +99,24 @@ def test_a_service_sets_up_and_uses_its_part_of_the_topology(connect, topology, 
     channel.basic_publish(RPC_EXCHANGE, str(uuid.uuid4()), b"{}")
     channel.exchange_declare(events_exchange(service), "topic", durable=True)
     channel.basic_publish(events_exchange(service), "permissions.probe", b"{}")
-    for sub in subscriptions_from(service):
-        declare_subscription(channel, sub)
+    for sub in subscriptions_from(service):  # what its relay checks (make queues declared them)
+        assert ensure_subscription(connection, sub)
     # its event handlers: queue, binding, retry queue dead-lettering back, dead letters
     for sub in subscriptions_of(service):
         channel.exchange_declare(sub.exchange, "topic", durable=True)
-        channel.queue_declare(sub.queue, durable=True)
+        channel.queue_declare(sub.dead_letter_queue, durable=True,
+                              arguments=dead_letter_queue_arguments())
+        channel.queue_declare(sub.queue, durable=True,
+                              arguments=consumer_queue_arguments(sub.queue))
         channel.queue_bind(sub.queue, sub.exchange, sub.event_type)
-        channel.queue_declare(sub.dead_letter_queue, durable=True)
-        channel.queue_declare(sub.retry_queue(100), durable=True, arguments={
-            "x-message-ttl": 100, "x-dead-letter-exchange": "",
-            "x-dead-letter-routing-key": sub.queue})
+        channel.queue_declare(sub.retry_queue(100), durable=True,
+                              arguments=retry_queue_arguments(sub.queue, 100))
         channel.basic_cancel(channel.basic_consume(sub.queue, lambda *_: None))
         channel.basic_get(sub.dead_letter_queue)  # what make dlq does; nothing there
     channel.basic_publish("", f"no-such-queue-{uuid.uuid4()}", b"{}")  # retries, dead letters
     channel.basic_cancel(channel.basic_consume(rpc_queue(service), lambda *_: None))
     if service == "disclosure":
-        channel.exchange_declare(INTERAGENCY_EXCHANGE, "topic", durable=True)
-        channel.queue_declare(INTERAGENCY_INBOUND_QUEUE, durable=True)
-        for binding in INTERAGENCY_INBOUND_BINDINGS:
-            channel.queue_bind(INTERAGENCY_INBOUND_QUEUE, INTERAGENCY_EXCHANGE, binding)
-        channel.queue_declare(INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE, durable=True)
+        declare_interagency_inbound(channel)
         channel.basic_publish(INTERAGENCY_EXCHANGE, "record.publicity_changed.v1", b"{}")
 
 
