@@ -52,3 +52,14 @@ def test_a_strong_secret_starts_in_production_and_development_takes_the_placehol
                          LOGIN_SECRET=STRONG).refuse_unsafe_production()
     relaxed = ExampleLoginSettings(APP_ENV="development", DEV_MODE=True)
     assert relaxed.development and relaxed.dev_mode and not relaxed.unsafe_in_production()
+
+
+def test_the_relay_duplicating_messages_is_refused_in_production_and_ignored_elsewhere():
+    message = refusal(LOGIN_SECRET=STRONG, RELAY_DUPLICATE_FOR_TESTS=True)
+    assert "RELAY_DUPLICATE_FOR_TESTS" in message
+    from credit_common.relay import Relay
+
+    assert Relay(ExampleLoginSettings(APP_ENV="development", RELAY_DUPLICATE_FOR_TESTS=True)
+                 )._copies == 2
+    assert Relay(ExampleLoginSettings(APP_ENV="production", LOGIN_SECRET=STRONG,
+                                      RELAY_DUPLICATE_FOR_TESTS=True))._copies == 1
