@@ -25,8 +25,9 @@ class GatewaySettings(CommonSettings):
     gateway_port: int = Field(8000, validation_alias="GATEWAY_PORT")
     #: how long an RPC call may take before the caller gets 504
     rpc_timeout_s: float = Field(5.0, gt=0, validation_alias="RPC_TIMEOUT_S")
-    #: /healthz asks every service at once and waits at most this long for each
-    health_timeout_s: float = Field(2.0, gt=0, validation_alias="HEALTH_TIMEOUT_S")
+    #: /healthz asks every service at once and waits at most this long for each: under 2 s,
+    #: and longer than the services' own HEALTH_CHECK_TIMEOUT_S so they can name what failed
+    health_timeout_s: float = Field(1.5, gt=0, validation_alias="HEALTH_TIMEOUT_S")
     max_body_bytes: int = Field(1_048_576, gt=0, validation_alias="MAX_BODY_BYTES")
     #: one uploaded file (the same variable intake checks); the upload body may carry this
     #: plus the multipart envelope

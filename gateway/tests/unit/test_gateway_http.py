@@ -204,15 +204,30 @@ def test_healthz_is_200_when_every_service_answers(client, rpc):
     assert set(response.json()["services"]) == {"intake", "workflow", "notification",
                                                  "disclosure"}
     assert {c["timeout_s"] for c in rpc.calls} == {0.5}
+    assert response.json()["status"] == "ok" and response.json()["checks"]["broker"] == "ok"
 
 
 def test_healthz_is_503_naming_what_is_down(client, rpc):
     rpc.script[("workflow", "health")] = RpcTimeout("workflow", "health", 0.5)
     rpc.script[("disclosure", "health")] = {"service": "disclosure", "ok": False,
                                             "database": False, "broker": True}
+    rpc.script[("disclosure", "health")] = {
+        "service": "disclosure", "ok": False, "database": False, "broker": True,
+        "checks": {"database": "timeout", "broker": "ok"}}
     body = assert_error(client.get("/healthz"), 503, "SERVICE_UNAVAILABLE")
     assert body["details"]["down"] == ["workflow", "disclosure"]
     assert "workflow" in body["message"] and "disclosure" in body["message"]
+    assert body["status"] == "degraded"
+    assert body["checks"] == {"broker": "ok", "intake": "ok", "workflow": "timeout",
+                              "notification": "ok", "disclosure": "degraded",
+                              "disclosure.database": "timeout", "disclosure.broker": "ok",
+                              "database": "timeout"}
+
+
+def test_healthz_names_the_broker_when_the_gateway_cannot_reach_it(client, rpc):
+    rpc.ready = False
+    body = assert_error(client.get("/healthz"), 503, "SERVICE_UNAVAILABLE")
+    assert body["checks"]["broker"] == "unreachable"
 
 
 @pytest.mark.parametrize("settings", [

@@ -73,6 +73,8 @@ class Relay:
         self._channel = None
         self._stopping = False
         self._next_prune = 0.0
+        # a test's fault: every message goes out twice (consumers must dedupe)
+        self._copies = 2 if settings.relay_duplicate_for_tests and settings.development else 1
 
     # -- connections -------------------------------------------------------------------
     def _connect_db(self):
@@ -139,7 +141,8 @@ class Relay:
                 # before tx.commit-ok, so the batch is queued on the channel underneath and
                 # goes out with the commit, in order: 40 % less CPU a message here
                 publish = self._channel._impl.basic_publish
-                for _id, message_id, exchange, routing_key, body, request_id in rows:
+                for _id, message_id, exchange, routing_key, body, request_id in (
+                        row for row in rows for _ in range(self._copies)):
                     headers = {"nameko.request_id": request_id} if request_id else {}
                     publish(
                         exchange=exchange,

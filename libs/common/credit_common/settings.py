@@ -148,6 +148,11 @@ class ServiceSettings(CommonSettings):
     db_keepalives_interval_s: int = Field(5, ge=1, validation_alias="DB_KEEPALIVES_INTERVAL_S")
     db_keepalives_count: int = Field(3, ge=1, validation_alias="DB_KEEPALIVES_COUNT")
     max_workers: int = Field(10, validation_alias="MAX_WORKERS")
+    # AMQP heartbeat of the consumers' connections; a worker must never hold the hub this long
+    amqp_heartbeat_s: int = Field(30, ge=0, validation_alias="AMQP_HEARTBEAT_S")
+    # each dependency check of a health answer (RPC ``health``, the metrics port's /healthz)
+    health_check_timeout_s: float = Field(1.0, gt=0, le=10,
+                                          validation_alias="HEALTH_CHECK_TIMEOUT_S")
     # Backoff between attempts of a failing event handler; after the last one the message
     # is dead-lettered into "<queue>.dlq".
     event_retry_delays_ms: list[int] = Field(
@@ -159,6 +164,8 @@ class ServiceSettings(CommonSettings):
     relay_batch_size: int = Field(200, validation_alias="RELAY_BATCH_SIZE")
     relay_poll_interval_s: float = Field(1.0, validation_alias="RELAY_POLL_INTERVAL_S")
     relay_linger_s: float = Field(0.01, ge=0, le=1, validation_alias="RELAY_LINGER_S")
+    # tests only: the relay publishes every message twice (refused outside development)
+    relay_duplicate_for_tests: bool = Field(False, validation_alias="RELAY_DUPLICATE_FOR_TESTS")
     outbox_retention_days: float = Field(7.0, gt=0, validation_alias="OUTBOX_RETENTION_DAYS")
     # a redelivery comes within minutes (relay restart, retry queues); a dead-lettered
     # message was never claimed, so a replay long after is handled as new
@@ -205,6 +212,8 @@ class ServiceSettings(CommonSettings):
             problems.append(f"{variable} 使用超级用户 {user} 连接数据库，须使用应用角色")
         elif user and user == owner:
             problems.append(f"{variable} 使用迁移所有者角色 {user} 连接数据库，须使用应用角色")
+        if self.relay_duplicate_for_tests:
+            problems.append("RELAY_DUPLICATE_FOR_TESTS 只允许在开发环境（APP_ENV=development）使用")
         return problems
 
 

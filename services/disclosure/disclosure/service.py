@@ -53,7 +53,7 @@ class DisclosureService:
 
     @rpc(expected_exceptions=EXPECTED)
     def health(self):
-        return health_status(self.name, __version__, self.db, self.config["AMQP_URI"])
+        return health_status(self.name, __version__, _settings(), self.config["AMQP_URI"])
 
     @rpc(expected_exceptions=EXPECTED)
     def lookup_subject(self, code: str, viewer_unit_code: str | None = None):

@@ -9,7 +9,6 @@ import base64
 import functools
 from datetime import date, datetime
 
-from eventlet import tpool
 from eventlet.semaphore import Semaphore
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
@@ -22,6 +21,7 @@ from credit_common.nameko_ext.administrators import require_administrator
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe
 from credit_common.nameko_ext.health import health_status
+from credit_common.nameko_ext.offload import off_hub
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
 from intake import __version__, handlers
@@ -45,14 +45,8 @@ def _date(value, field: str) -> date:
         raise ValidationFailed("INVALID_DATE", "日期格式应为 YYYY-MM-DD", {"field": field}) from None
 
 
-#: uploads are parsed in a real thread (Pillow and zlib release the GIL), two at a time: a
-#: large photo neither stalls this process's other calls nor multiplies its memory
-_PARSING = Semaphore(2)
-
-
-def _parse_off_the_hub(work, *args):
-    with _PARSING:
-        return tpool.execute(work, *args)
+#: reportlab keeps module state (registered fonts): one preview at a time, off the hub
+_RENDERING = Semaphore(1)
 
 
 @functools.lru_cache(maxsize=1)
@@ -80,7 +74,7 @@ class IntakeService:
 
     @rpc(expected_exceptions=EXPECTED)
     def health(self):
-        return health_status(self.name, __version__, self.db, self.config["AMQP_URI"])
+        return health_status(self.name, __version__, self.settings, self.config["AMQP_URI"])
 
     # -- development route ----------------------------------------------------------------
 
@@ -219,7 +213,12 @@ class IntakeService:
         detail = detail_view(handlers.application_detail(applicant_id, str(application_id),
                                                          self._uow(read_only=True)))
         return {"file_name": f"信用修复申请书-{detail['acceptance_number'] or '预览'}.pdf",
-                "content_b64": base64.b64encode(preview_pdf.render(detail)).decode()}
+                "content_b64": base64.b64encode(self._render_preview(detail)).decode()}
+
+    @staticmethod
+    def _render_preview(detail: dict) -> bytes:
+        with _RENDERING:
+            return off_hub(preview_pdf.render, detail)
 
     @rpc(expected_exceptions=EXPECTED)
     def application_detail(self, applicant_id: str, application_id: str):
@@ -252,7 +251,8 @@ class IntakeService:
             self.settings.max_upload_bytes, self.files, self._uow(),
             max_per_application=self.settings.max_materials_per_application,
             max_per_applicant=self.settings.max_materials_per_applicant,
-            offload=_parse_off_the_hub)
+            # Pillow and zlib release the GIL: parsing in a real thread stalls nothing
+            offload=off_hub)
         return material_view(material)
 
     @rpc(expected_exceptions=EXPECTED)

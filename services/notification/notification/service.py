@@ -45,7 +45,7 @@ class NotificationService:
 
     @rpc(expected_exceptions=EXPECTED)
     def health(self):
-        return health_status(self.name, __version__, self.db, self.config["AMQP_URI"])
+        return health_status(self.name, __version__, _settings(), self.config["AMQP_URI"])
 
     @rpc(expected_exceptions=EXPECTED)
     def send_sms(self, phone: str, template: str, params: dict, dedupe_key: str | None = None):

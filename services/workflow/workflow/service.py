@@ -20,6 +20,7 @@ from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
 from credit_common.nameko_ext.health import health_status
+from credit_common.nameko_ext.offload import off_hub
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
 from workflow import __version__, handlers
@@ -76,7 +77,7 @@ class WorkflowService:
 
     @rpc(expected_exceptions=EXPECTED)
     def health(self):
-        return health_status(self.name, __version__, self.db, self.config["AMQP_URI"])
+        return health_status(self.name, __version__, _process_settings()[0], self.config["AMQP_URI"])
 
     @rpc(expected_exceptions=EXPECTED)
     def get_case(self, acceptance_number: str):
@@ -254,7 +255,8 @@ class WorkflowService:
             raise ValidationFailed("INVALID_EXPORT_FORMAT", "导出格式应为 csv 或 xlsx",
                                    {"field": "format"})
         view = self.statistics(officer_id, filters)
-        content, media_type = statistics_export.render(view, file_format)
+        # an Excel workbook is CPU work: rendered off the hub, heartbeats keep going
+        content, media_type = off_hub(statistics_export.render, view, file_format)
         return {"file_name": statistics_export.file_name(view, file_format),
                 "content_type": media_type, "content_b64": base64.b64encode(content).decode()}
 

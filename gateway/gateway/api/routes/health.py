@@ -12,9 +12,13 @@ from gateway.api.deps import Caller, Settings
 from gateway.api.errors import error_body
 from gateway.api.routing import PrefixRouter
 from gateway.core.config import SERVICES
-from gateway.rpc.client import RpcError
+from gateway.rpc.client import RpcError, RpcTimeout, ServiceUnavailable
 
 router = PrefixRouter(tags=["运行状态"])
+
+
+#: what the gateway reports for a service it asked: named, never a hang
+_RPC_STATES = {RpcTimeout: "timeout", ServiceUnavailable: "unreachable"}
 
 
 @router.get("/healthz", summary="平台健康检查",
@@ -24,17 +28,29 @@ async def healthz(call: Caller, settings: Settings):
         try:
             status = await call(service, "health", timeout_s=settings.health_timeout_s)
         except RpcError as exc:
-            return {"service": service, "ok": False, "error": type(exc).__name__}
+            state = next((s for kind, s in _RPC_STATES.items() if isinstance(exc, kind)),
+                         "error")
+            return {"service": service, "ok": False, "error": type(exc).__name__,
+                    "state": state}
         return status if isinstance(status, dict) else {"service": service, "ok": False}
 
     statuses = await asyncio.gather(*(ask(s) for s in SERVICES))
     services = dict(zip(SERVICES, statuses))
+    checks = {"broker": "ok" if getattr(call.client, "ready", True) else "unreachable"}
+    for name, status in services.items():
+        checks[name] = "ok" if status.get("ok") else status.get("state", "degraded")
+        for dependency, state in (status.get("checks") or {}).items():
+            checks[f"{name}.{dependency}"] = state
+    # the services' databases in one word: the first that is not ok names the state
+    databases = [checks[key] for key in checks if key.endswith(".database")]
+    if databases:
+        checks["database"] = next((s for s in databases if s != "ok"), "ok")
     down = [name for name, status in services.items() if not status.get("ok")]
-    if down:
-        body = error_body("SERVICE_UNAVAILABLE", "以下服务不可用：" + "、".join(down),
-                          {"down": down, "services": services})
-        return JSONResponse(body, status_code=503)
-    return {"status": "ok", "services": services}
+    if down or checks["broker"] != "ok":
+        body = error_body("SERVICE_UNAVAILABLE", "以下服务不可用：" + "、".join(down or ["broker"]),
+                          {"down": down, "services": services, "checks": checks})
+        return JSONResponse({**body, "status": "degraded", "checks": checks}, status_code=503)
+    return {"status": "ok", "checks": checks, "services": services}
 
 
 @router.get("/metrics", summary="Prometheus 指标", include_in_schema=False)

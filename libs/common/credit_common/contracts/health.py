@@ -1,5 +1,8 @@
 from pydantic import BaseModel
 
+#: what a check can report: a named failure, never a hang
+CHECK_STATES = ("ok", "unreachable", "timeout")
+
 
 class HealthStatus(BaseModel):
     service: str
@@ -7,3 +10,5 @@ class HealthStatus(BaseModel):
     database: bool
     broker: bool
     ok: bool
+    #: dependency -> "ok" | "unreachable" | "timeout", each check bounded by its own timeout
+    checks: dict[str, str] = {}

@@ -77,6 +77,17 @@ def _as_service_error(exc_info):
     return exc_info
 
 
+def _settle(ack_or_requeue, message) -> None:
+    """Nameko's ack and requeue catch py-amqp's ConnectionError but not the socket's: an ack
+    on a connection the broker has just closed (missed heartbeats, close_all_connections)
+    would kill the whole service. The broker has requeued the message; it comes again."""
+    try:
+        ack_or_requeue(message)
+    except OSError as exc:
+        log.warning("ack lost with the broker connection; the broker redelivers",
+                    error=repr(exc)[:200])
+
+
 class ReplyChannel(SharedExtension):
     """Sends a service's RPC replies over one broker connection of its own.
 
@@ -154,7 +165,7 @@ class RpcConsumer(nameko.rpc.RpcConsumer):
         self.reply_channel.publish(
             body.encode(), get_rpc_exchange(self.container.config).name,
             message.properties["reply_to"], message.properties.get("correlation_id"))
-        self.queue_consumer.ack_message(message)
+        _settle(self.queue_consumer.ack_message, message)
         return result, exc_info
 
 
@@ -232,7 +243,7 @@ class Subscribe(EventHandler):
                 self._dead_letter(body, message, "invalid envelope: " + str(exc)[:500])
             except (OSError, AMQPError, KombuError):
                 return  # not acked: given again once the broker can be reached
-            self.queue_consumer.ack_message(message)
+            _settle(self.queue_consumer.ack_message, message)
             return
         context_data = self.unpack_message_headers(message)
         if envelope.request_id and "request_id" not in context_data:
@@ -293,7 +304,7 @@ class Subscribe(EventHandler):
                                         context_data=arrival.context_data,
                                         handle_result=handle_result)
         except Exception:  # noqa: BLE001 - container being killed: the broker redelivers
-            self.queue_consumer.requeue_message(arrival.message)
+            _settle(self.queue_consumer.requeue_message, arrival.message)
             if done is not None:
                 done.send()
 
@@ -307,14 +318,14 @@ class Subscribe(EventHandler):
                                         handle_result=handle_result)
         except Exception:  # noqa: BLE001 - container being killed: the broker redelivers
             for arrival in batch:
-                self.queue_consumer.requeue_message(arrival.message)
+                _settle(self.queue_consumer.requeue_message, arrival.message)
 
     def handle_batch_result(self, batch: list[_Arrival], worker_ctx, result=None,
                             exc_info=None):
         exc_info = finish_transactions(worker_ctx, exc_info)
         if exc_info is None:
             for arrival in batch:
-                self.queue_consumer.ack_message(arrival.message)
+                _settle(self.queue_consumer.ack_message, arrival.message)
             return result, None
         # rolled back as a whole: each event is handled again on its own, and only the one
         # that fails is retried or dead-lettered (and a duplicate is acked as handled)
@@ -345,7 +356,7 @@ class Subscribe(EventHandler):
                 log.warning("event left for redelivery: broker unreachable",
                             queue=self.subscription.queue, error=str(exc)[:200])
                 return result, exc_info
-        self.queue_consumer.ack_message(message)
+        _settle(self.queue_consumer.ack_message, message)
         return result, exc_info
 
     def _retry_or_dead_letter(self, message, exc_info):

@@ -3,16 +3,20 @@
 ``RequestContext`` binds the caller's request id (Nameko context header ``nameko.request_id``,
 set by the gateway and carried on every outbox event) for the worker's log lines and exposes it
 to handlers, so events the worker writes carry it on. ``MetricsServer`` serves ``/metrics`` on
-``METRICS_PORT`` with entrypoint latency, outbox backlog and dead-letter count.
+``METRICS_PORT`` with entrypoint latency, outbox backlog and dead-letter count, and
+``/healthz`` there: each dependency's state, within ``HEALTH_CHECK_TIMEOUT_S``.
 """
 
 from __future__ import annotations
 
+import json
+import threading
 import time
+from wsgiref.simple_server import make_server
 
 import structlog
 from nameko.extensions import DependencyProvider
-from prometheus_client import REGISTRY, Histogram, start_http_server
+from prometheus_client import REGISTRY, Histogram, make_wsgi_app
 from prometheus_client.core import GaugeMetricFamily
 
 from credit_common.logging import get_logger
@@ -106,6 +110,38 @@ class _MessagingCollector:
         yield dead
 
 
+_collector: _MessagingCollector | None = None
+
+
+def _with_healthz(metrics_app, service: str, settings, amqp_uri: str):
+    """``GET /healthz`` next to ``/metrics``: a probe that needs no broker to reach the
+    process, 200 when every dependency answers, else 503 naming each one's state."""
+    def app(environ, start_response):
+        if environ.get("PATH_INFO") != "/healthz":
+            return metrics_app(environ, start_response)
+        from credit_common.nameko_ext.health import run_checks, service_checks
+
+        timeout_s = settings.health_check_timeout_s
+        checks = run_checks(service_checks(settings, amqp_uri, timeout_s), timeout_s)
+        ok = all(state == "ok" for state in checks.values())
+        body = json.dumps({"service": service, "status": "ok" if ok else "degraded",
+                           "checks": checks}).encode()
+        start_response("200 OK" if ok else "503 Service Unavailable",
+                       [("Content-Type", "application/json"),
+                        ("Content-Length", str(len(body)))])
+        return [body]
+
+    return app
+
+
+def _serve(port: int, app) -> None:
+    from prometheus_client.exposition import ThreadingWSGIServer, _SilentHandler
+
+    server = make_server("127.0.0.1", port, app, ThreadingWSGIServer,
+                         handler_class=_SilentHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+
 class MetricsServer(DependencyProvider):
     """Starts the Prometheus endpoint once per process; injects nothing useful."""
 
@@ -118,9 +154,17 @@ class MetricsServer(DependencyProvider):
             return
         database = next((d for d in self.container.dependencies
                          if isinstance(d, DatabaseSession)), None)
-        REGISTRY.register(_MessagingCollector(self.container.service_name, database,
-                                              self.container.config["AMQP_URI"]))
-        start_http_server(self.port, addr="127.0.0.1")
+        global _collector
+        if _collector is None:
+            _collector = _MessagingCollector(self.container.service_name, database,
+                                             self.container.config["AMQP_URI"])
+            REGISTRY.register(_collector)
+        else:  # a second container in one process (tests): its figures replace the first's
+            _collector.__init__(self.container.service_name, database,
+                                self.container.config["AMQP_URI"])
+        _serve(self.port, _with_healthz(make_wsgi_app(), self.container.service_name,
+                                        self.settings_factory(),
+                                        self.container.config["AMQP_URI"]))
         log.info("metrics endpoint", port=self.port)
 
     def get_dependency(self, worker_ctx):

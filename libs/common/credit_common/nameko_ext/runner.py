@@ -19,7 +19,8 @@ def nameko_config(settings: ServiceSettings) -> dict:
         RETRY_DELAYS_CONFIG_KEY: settings.event_retry_delays_ms,
         BATCH_LIMIT_CONFIG_KEY: settings.event_batch_limit,
         DELIVERY_LIMIT_CONFIG_KEY: settings.event_delivery_limit,
-        "HEARTBEAT": 30,
+        # the consumers' connections; CPU-bound work runs off the hub (nameko_ext.offload)
+        "HEARTBEAT": settings.amqp_heartbeat_s,
     }
 
 

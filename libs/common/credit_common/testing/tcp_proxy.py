@@ -1,5 +1,6 @@
-"""A TCP proxy a test can cut: stands between a process and RabbitMQ to simulate a broker
-that cannot be reached for a while, without disturbing the shared broker itself."""
+"""A TCP proxy a test can cut or stall: stands between a process and RabbitMQ (or PostgreSQL)
+to simulate a server that cannot be reached, or that hangs, for a while, without disturbing
+the shared server itself."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ class TcpProxy:
         self._server: socket.socket | None = None
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
+        self._flowing = threading.Event()
+        self._flowing.set()
 
     def start(self) -> None:
         server = socket.socket()
@@ -41,6 +44,15 @@ class TcpProxy:
                     pass
                 sock.close()
             self._sockets.clear()
+        self._flowing.set()  # a paused pipe wakes, finds its sockets closed and ends
+
+    def pause(self) -> None:
+        """Keep every connection open and accept new ones, but forward nothing: a server
+        that hangs (as a SIGSTOPped one does) rather than one that refuses."""
+        self._flowing.clear()
+
+    def resume(self) -> None:
+        self._flowing.set()
 
     def _accept(self, server: socket.socket) -> None:
         while True:
@@ -59,10 +71,10 @@ class TcpProxy:
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
+                self._flowing.wait()
                 sink.sendall(data)
         except OSError:
             pass

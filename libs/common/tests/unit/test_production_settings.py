@@ -87,3 +87,14 @@ def test_each_process_logs_in_as_its_own_user(monkeypatch):
     own = ExampleBrokerSettings(EXAMPLE_AMQP_URI="amqp://u:p@rabbit:5672/v")
     assert own.amqp_uri == "amqp://u:p@rabbit:5672/v"
     assert own.amqp_uri_variable == "EXAMPLE_AMQP_URI"
+
+
+def test_the_relay_duplicating_messages_is_refused_in_production_and_ignored_elsewhere():
+    message = refusal(LOGIN_SECRET=STRONG, RELAY_DUPLICATE_FOR_TESTS=True)
+    assert "RELAY_DUPLICATE_FOR_TESTS" in message
+    from credit_common.relay import Relay
+
+    assert Relay(ExampleLoginSettings(APP_ENV="development", RELAY_DUPLICATE_FOR_TESTS=True)
+                 )._copies == 2
+    assert Relay(ExampleLoginSettings(APP_ENV="production", LOGIN_SECRET=STRONG,
+                                      RELAY_DUPLICATE_FOR_TESTS=True))._copies == 1

@@ -50,7 +50,8 @@ def test_health_reports_database_and_broker(intake, nameko_config):
     with ClusterRpcProxy(nameko_config) as proxy:
         status = proxy.intake.health()
     assert status == {"service": "intake", "version": status["version"], "database": True,
-                      "broker": True, "ok": True}
+                      "broker": True, "ok": True,
+                      "checks": {"database": "ok", "broker": "ok"}}
 
 
 def test_the_application_and_its_event_are_saved_in_one_transaction(intake, nameko_config,
