@@ -310,7 +310,7 @@ async def upload_material(application_id: ApplicationId, applicant: Applicant, c
     if len(content) > settings.max_upload_bytes:
         raise ApiError(422, "FILE_TOO_LARGE",
                        f"单个文件不能超过 {settings.max_upload_bytes // (1024 * 1024)} MB",
-                       {"max_bytes": settings.max_upload_bytes})
+                       {"field": "file", "max_bytes": settings.max_upload_bytes})
     return await call("intake", "add_material", applicant_id=applicant.id,
                       application_id=application_id, kind=kind,
                       file_name=file.filename or "", timeout_s=30,
