@@ -120,6 +120,10 @@ def assert_accessible(axe_source):
     fails on serious or critical violations, naming the rule and the elements."""
 
     def check(page: Page, label: str = "") -> None:
+        # a dialog fading in has text at partial opacity: judge colours once it has arrived
+        page.evaluate("""() => Promise.all(document.getAnimations()
+            .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+            .map(a => a.finished.catch(() => null)))""")
         page.evaluate(axe_source + "\n;undefined")
         result = page.evaluate("""async () => {
             const r = await axe.run(document, {resultTypes: ['violations']});
