@@ -33,12 +33,12 @@ import tempfile
 import time
 import uuid
 
-from credit_common.db_admin import SERVICES, prepare_database
-from credit_common.settings import ServiceSettings
+from credit_common.db_admin import SERVICES
 from credit_common.testing import isolation
 from credit_common.testing.platform import Platform, read_procfile, service_processes, wait_until
 
 from bench import load, steady
+from bench.run import prepare_broker_and_databases
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
@@ -58,39 +58,7 @@ def _run(*command: str, timeout: float = 120) -> None:
 
 
 def prepare() -> dict[str, str]:
-    try:
-        _run("rabbitmqctl", "-q", "delete_vhost", VHOST)
-    except subprocess.CalledProcessError:
-        pass
-    _run("rabbitmqctl", "-q", "add_vhost", VHOST)
-    _run("rabbitmqctl", "-q", "set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*")
-    isolation.create_broker_users(VHOST)
-    isolation.declare_platform_queues(VHOST)
-    owner = isolation.role_url_template("credit_chaos_{service}", "owner")
-    settings = ServiceSettings()
-    for service in SERVICES:
-        url = APP_TEMPLATE.format(service=service)
-        prepare_database(
-            isolation.admin_url(), url, owner.format(service=service),
-            statement_timeout_ms=settings.db_statement_timeout_ms,
-            idle_in_transaction_timeout_ms=settings.db_idle_in_transaction_timeout_ms)
-        isolation.migrate(service, url, str(ROOT))
-    return {
-        # chaos's own probes; the platform's processes each log in as their own user
-        "AMQP_URI": f"amqp://guest:guest@{isolation.RABBIT_HOST}/{VHOST}",
-        "AMQP_URI_TEMPLATE": isolation.process_amqp_uri_template(VHOST),
-        "DATABASE_URL_TEMPLATE": APP_TEMPLATE,
-        "MIGRATION_DATABASE_URL_TEMPLATE": owner,
-        "APP_ENV": "development",
-        "DEV_MODE": "true",
-        "LOG_LEVEL": "WARNING",
-        "RELAY_POLL_INTERVAL_S": "1",
-        "LOGIN_RESEND_INTERVAL_S": "0",
-        "LOGIN_DAILY_LIMIT": "100000",
-        "RATE_LIMIT_PUBLIC": "100000000/minute",
-        "RATE_LIMIT_LOGIN": "100000000/minute",
-        "RATE_LIMIT_PREFIX": "credit-chaos",
-    }
+    return prepare_broker_and_databases(VHOST, "chaos")
 
 
 # -- the shared servers ---------------------------------------------------------------------

@@ -106,19 +106,20 @@ def _rabbitmqctl(*args: str) -> None:
     subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, timeout=60)
 
 
-def prepare_broker_and_databases() -> dict[str, str]:
-    """A fresh vhost each run (no queue left over from the last one); databases are kept,
-    so data generated once is reused."""
+def prepare_broker_and_databases(vhost: str = VHOST, name: str = "bench") -> dict[str, str]:
+    """A fresh vhost each run (no queue left over from the last one); databases
+    ``credit_<name>_<service>`` are kept, so data generated once is reused. ``make chaos``
+    prepares its own platform the same way."""
     try:
-        _rabbitmqctl("delete_vhost", VHOST)
+        _rabbitmqctl("delete_vhost", vhost)
     except subprocess.CalledProcessError:
         pass
-    _rabbitmqctl("add_vhost", VHOST)
-    _rabbitmqctl("set_permissions", "-p", VHOST, "guest", ".*", ".*", ".*")
-    isolation.create_broker_users(VHOST)
-    isolation.declare_platform_queues(VHOST)
-    app = isolation.role_url_template("credit_bench_{service}", "app")
-    owner = isolation.role_url_template("credit_bench_{service}", "owner")
+    _rabbitmqctl("add_vhost", vhost)
+    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    isolation.create_broker_users(vhost)
+    isolation.declare_platform_queues(vhost)
+    app = isolation.role_url_template(f"credit_{name}_{{service}}", "app")
+    owner = isolation.role_url_template(f"credit_{name}_{{service}}", "owner")
     settings = ServiceSettings()
     for service in SERVICES:
         url = app.format(service=service)
@@ -128,9 +129,9 @@ def prepare_broker_and_databases() -> dict[str, str]:
             idle_in_transaction_timeout_ms=settings.db_idle_in_transaction_timeout_ms)
         isolation.migrate(service, url, str(ROOT))
     return {
-        # the bench's own probes; the platform's processes each log in as their own user
-        "AMQP_URI": f"amqp://guest:guest@{isolation.RABBIT_HOST}/{VHOST}",
-        "AMQP_URI_TEMPLATE": isolation.process_amqp_uri_template(VHOST),
+        # the probes' own login; the platform's processes each log in as their own user
+        "AMQP_URI": f"amqp://guest:guest@{isolation.RABBIT_HOST}/{vhost}",
+        "AMQP_URI_TEMPLATE": isolation.process_amqp_uri_template(vhost),
         # the platform runs as the services' application roles, as in production
         "DATABASE_URL_TEMPLATE": app,
         "MIGRATION_DATABASE_URL_TEMPLATE": owner,
@@ -144,7 +145,7 @@ def prepare_broker_and_databases() -> dict[str, str]:
         # the load comes from one address: the per-IP limits would measure themselves
         "RATE_LIMIT_PUBLIC": "100000000/minute",
         "RATE_LIMIT_LOGIN": "100000000/minute",
-        "RATE_LIMIT_PREFIX": "credit-bench",
+        "RATE_LIMIT_PREFIX": f"credit-{name}",
     }
 
 
