@@ -262,3 +262,28 @@ def test_a_partner_publishes_records_under_its_own_user_and_nothing_more(connect
                   INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE):
         refused(ACCESS_REFUSED, lambda queue=queue: partner.channel().basic_get(queue))
     refused(ACCESS_REFUSED, lambda: partner.channel().queue_declare(f"partner-{uuid.uuid4()}"))
+
+
+def test_dlq_replay_as_the_service_user_goes_back_through_its_own_exchange_only(
+        test_run_id, amqp_uri, topology):
+    from credit_common import dlq
+
+    workflow_uri = isolation.amqp_uri_template(test_run_id).format(service="workflow")
+    sub = find_subscription("intake", "application_submitted", "workflow")
+    forged = find_subscription("workflow", "case_opened", "intake").queue
+    admin = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = admin.channel()
+    channel.confirm_delivery()
+    channel.queue_purge(sub.dead_letter_queue)
+    body = f"replayed-{uuid.uuid4()}".encode()
+    channel.basic_publish("", sub.dead_letter_queue, body, pika.BasicProperties(
+        delivery_mode=2, message_id="replayed", headers={"x-original-queue": sub.queue}))
+    assert dlq.replay(workflow_uri, sub.dead_letter_queue, service="workflow") == 1
+    drain_one(channel, sub.queue, body)
+    # a header naming another service's queue routes nowhere, and the message stays
+    channel.basic_publish("", sub.dead_letter_queue, body, pika.BasicProperties(
+        delivery_mode=2, message_id="forged", headers={"x-original-queue": forged}))
+    with pytest.raises(pika.exceptions.UnroutableError):
+        dlq.replay(workflow_uri, sub.dead_letter_queue, service="workflow")
+    drain_one(channel, sub.dead_letter_queue, body)
+    admin.close()
