@@ -36,6 +36,17 @@ def test_every_durable_platform_queue_is_a_quorum_queue_as_topology_declares_it(
         arguments = found[name]["arguments"]
         assert arguments.get("x-delivery-limit") == 5, (name, arguments)
         assert arguments.get("x-dead-letter-routing-key") == f"{name}.dlq", (name, arguments)
+        assert arguments.get("x-dead-letter-exchange") == topology.redelivery_exchange(
+            topology.consumer_of_queue(name)), (name, arguments)
+    # each bound to its consumer's redelivery exchange under its own name
+    vhost = pika.URLParameters(amqp_uri).virtual_host
+    out = subprocess.run(["rabbitmqctl", "-q", "list_bindings", "-p", vhost, "--formatter",
+                          "json", "source_name", "destination_name", "routing_key"],
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    bindings = {(b["source_name"], b["destination_name"], b["routing_key"])
+                for b in json.loads(out)}
+    unbound = [q.name for q in expected if (q.redelivery, q.name, q.name) not in bindings]
+    assert not unbound, unbound
     # what every process declared agrees with what the migration step would declare
     states = queues.check(amqp_uri, expected)
     assert set(states.values()) == {"current"}, states

@@ -10,6 +10,10 @@ exchange *configure* on it; publishing *write* on the exchange (the default exch
 ``basic.get`` and purging *read* on the queue; declaring a queue with a dead-letter exchange
 *write* on that exchange and *read* on the queue.
 
+No service may write on the default exchange (``amq.default``), through which anyone could
+put a message into any queue by name: its retries, dead letters and replays go through its
+own ``<service>.redelivery`` (``topology.redelivery_exchange``), bound to its queues only.
+
     python -m credit_common.broker_users show      # the rabbitmqctl lines for production
     python -m credit_common.broker_users apply     # development: create users and grants
 
@@ -43,15 +47,13 @@ from credit_common.topology import (EXTERNAL_EXCHANGES, INTERAGENCY_CONSUMER,
                                     INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
                                     INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
                                     INTERAGENCY_INBOUND_QUEUE, INTERAGENCY_OUTBOUND_ROUTING_KEYS,
-                                    RPC_CALLS, RPC_EXCHANGE, events_exchange, rpc_queue, subscriptions_from,
-                                    subscriptions_of)
+                                    RPC_CALLS, RPC_EXCHANGE, events_exchange,
+                                    redelivery_exchange, rpc_queue, subscriptions_of)
 
 SERVICES = ("intake", "workflow", "notification", "disclosure")
 GATEWAY = "gateway"
 PROCESSES = (*SERVICES, GATEWAY)
 
-#: the default exchange, as permissions name it
-DEFAULT_EXCHANGE = "amq.default"
 #: reply-to routing keys are UUIDs (no ``{n}`` quantifier: topic permissions expand braces)
 REPLY_KEY = "[0-9a-f-]+"
 GATEWAY_REPLY_QUEUE = rf"rpc\.reply-{GATEWAY}-{REPLY_KEY}"
@@ -96,7 +98,6 @@ def _names(literals: Iterable[str] = (), patterns: Iterable[str] = ()) -> str:
 
 def service_grant(service: str) -> Grant:
     consumed = subscriptions_of(service)  # its event handlers' queues
-    fed = subscriptions_from(service)  # queues its relay declares and binds for consumers
     own_queues = [rpc_queue(service), *(s.queue for s in consumed)]
     dead_letter_queues = [s.dead_letter_queue for s in consumed]
     retry_queues = [_escape(s.queue) + r"\.retry\.[0-9]+ms" for s in consumed]
@@ -104,20 +105,19 @@ def service_grant(service: str) -> Grant:
     reply_queues = [rf"rpc\.reply-{_escape(service)}-{REPLY_KEY}"] if RPC_CALLS.get(service) else []
     published = [RPC_EXCHANGE, events_exchange(service), *EXTERNAL_EXCHANGES.get(service, ())]
     bound_from = [RPC_EXCHANGE, *(s.exchange for s in consumed)]
-    if fed:
-        bound_from.append(events_exchange(service))
     if service == INTERAGENCY_CONSUMER:
         own_queues.append(INTERAGENCY_INBOUND_QUEUE)
         dead_letter_queues.append(INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE)
         bound_from.append(INTERAGENCY_EXCHANGE)
-    relay_queues = [s.queue for s in fed]
+    # retries, dead letters (its own and the broker's) and replays: its own exchange only
+    redelivery = [redelivery_exchange(service)] if consumed or service == INTERAGENCY_CONSUMER else []
     return Grant(
-        configure=_names([*published, *bound_from, *own_queues, *dead_letter_queues,
-                          *relay_queues, *(s.dead_letter_queue for s in fed)],
-                         [*retry_queues, *reply_queues]),
-        # replies, its events, retries and dead letters (default exchange); bound queues
-        write=_names([*published, DEFAULT_EXCHANGE, *own_queues, *relay_queues], reply_queues),
-        read=_names([*bound_from, *own_queues, *dead_letter_queues],
+        configure=_names([*published, *bound_from, *redelivery, *own_queues,
+                          *dead_letter_queues], [*retry_queues, *reply_queues]),
+        # publishing: replies, its events, its redelivery; binding: the queues it binds
+        write=_names([*published, *redelivery, *own_queues, *dead_letter_queues],
+                     [*retry_queues, *reply_queues]),
+        read=_names([*bound_from, *redelivery, *own_queues, *dead_letter_queues],
                     [*retry_queues, *reply_queues]),
     )
 

@@ -3,8 +3,9 @@
     python -m credit_common.dlq list [--queue Q]
     python -m credit_common.dlq replay [--queue Q] [--message-id ID]
 
-Replay sends a message back to the queue it failed in, with its retry count reset, and only
-then removes it from the dead-letter queue (publisher confirms), so a replay cannot lose it.
+Replay sends a message back to the queue it failed in, through its consumer's redelivery
+exchange (``topology.redelivery_exchange``), with its retry count reset, and only then removes
+it from the dead-letter queue (publisher confirms), so a replay cannot lose it.
 Each service's dead-letter queues are read as that service's broker user (the only one
 allowed to), and a replayed message carries that user as its ``user_id``.
 
@@ -24,7 +25,7 @@ import pika
 
 from credit_common.settings import amqp_credentials, amqp_uri_of
 from credit_common.topology import (INTERAGENCY_CONSUMER, INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
-                                    SUBSCRIPTIONS)
+                                    SUBSCRIPTIONS, consumer_of_queue, redelivery_exchange)
 
 RESET_HEADERS = ("x-retry-count", "x-last-error", "x-dead-letter-reason", "x-dead-lettered-at",
                  "x-delivery-count")
@@ -149,7 +150,9 @@ def replay(amqp_uri: str, only: str | None = None, message_id: str | None = None
                 props.headers = headers
                 # the broker accepts only our own login here; the sender stays in the headers
                 props.user_id = user
-                publish.basic_publish(exchange="", routing_key=target, body=body, properties=props,
+                # the consumer's own exchange: a forged x-original-queue reaches no other service
+                publish.basic_publish(exchange=redelivery_exchange(consumer_of_queue(queue)),
+                                      routing_key=target, body=body, properties=props,
                                       mandatory=True)
                 channel.basic_ack(method.delivery_tag)
                 replayed += 1

@@ -8,7 +8,8 @@ another ``EVENT_DELIVERY_LIMIT``) makes every declarer fail with PRECONDITION_FA
 RabbitMQ cannot change a queue's type or arguments. ``migrate`` therefore, for each such
 queue: declares a quorum queue ``<queue>.migrating``, moves every message into it (published
 with confirms, then acked: none lost, none twice), deletes the old queue once it is empty,
-declares it again as ``topology`` says (with its bindings) and moves the messages back. A
+declares it again as ``topology`` says (with its bindings) and moves the messages back. Every
+queue, changed or not, is bound to its consumer's redelivery exchange (declared here too). A
 run that stopped half-way is finished by the next one; a second run changes nothing. It
 refuses a queue that still has consumers: stop the platform first, or a message arriving
 between the delete and the new binding would have no queue.
@@ -27,8 +28,9 @@ from pika.exceptions import ChannelClosedByBroker
 from credit_common.settings import ServiceSettings
 from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
                                     INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
-                                    INTERAGENCY_INBOUND_QUEUE, QUORUM, SUBSCRIPTIONS,
-                                    consumer_queue_arguments, dead_letter_queue_arguments,
+                                    INTERAGENCY_CONSUMER, INTERAGENCY_INBOUND_QUEUE, QUORUM,
+                                    SUBSCRIPTIONS, consumer_queue_arguments,
+                                    dead_letter_queue_arguments, redelivery_exchange,
                                     retry_queue_arguments)
 
 MIGRATING_SUFFIX = ".migrating"
@@ -42,6 +44,8 @@ class PlatformQueue:
     arguments: dict
     #: (topic exchange, routing key)
     bindings: tuple[tuple[str, str], ...] = field(default=())
+    #: its consumer's direct exchange, bound under the queue's own name
+    redelivery: str | None = None
 
 
 def platform_queues(retry_delays_ms: list[int] | None = None,
@@ -51,16 +55,20 @@ def platform_queues(retry_delays_ms: list[int] | None = None,
         retry_delays_ms = ServiceSettings().event_retry_delays_ms
     queues = []
     for sub in SUBSCRIPTIONS:
-        queues.append(PlatformQueue(sub.dead_letter_queue, dead_letter_queue_arguments()))
+        own = redelivery_exchange(sub.consumer)
+        queues.append(PlatformQueue(sub.dead_letter_queue, dead_letter_queue_arguments(),
+                                    redelivery=own))
         queues.append(PlatformQueue(sub.queue, consumer_queue_arguments(sub.queue, limit),
-                                    ((sub.exchange, sub.event_type),)))
-        queues += [PlatformQueue(sub.retry_queue(delay), retry_queue_arguments(sub.queue, delay))
+                                    ((sub.exchange, sub.event_type),), own))
+        queues += [PlatformQueue(sub.retry_queue(delay), retry_queue_arguments(sub.queue, delay),
+                                 redelivery=own)
                    for delay in retry_delays_ms]
+    own = redelivery_exchange(INTERAGENCY_CONSUMER)
     queues.append(PlatformQueue(INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
-                                dead_letter_queue_arguments()))
+                                dead_letter_queue_arguments(), redelivery=own))
     queues.append(PlatformQueue(
         INTERAGENCY_INBOUND_QUEUE, consumer_queue_arguments(INTERAGENCY_INBOUND_QUEUE, limit),
-        tuple((INTERAGENCY_EXCHANGE, key) for key in INTERAGENCY_INBOUND_BINDINGS)))
+        tuple((INTERAGENCY_EXCHANGE, key) for key in INTERAGENCY_INBOUND_BINDINGS), own))
     return queues
 
 
@@ -143,6 +151,9 @@ def _declare(channel, queue: PlatformQueue) -> None:
     for exchange, routing_key in queue.bindings:
         channel.exchange_declare(exchange, exchange_type="topic", durable=True)
         channel.queue_bind(queue.name, exchange, routing_key)
+    if queue.redelivery:
+        channel.exchange_declare(queue.redelivery, exchange_type="direct", durable=True)
+        channel.queue_bind(queue.name, queue.redelivery, queue.name)
 
 
 def migrate(amqp_uri: str, queues: list[PlatformQueue] | None = None) -> dict[str, int]:
@@ -175,9 +186,10 @@ def migrate(amqp_uri: str, queues: list[PlatformQueue] | None = None) -> dict[st
                 moved = _move(connection, publisher, holding, queue.name)
                 changed[queue.name] = changed.get(queue.name, 0) + moved
                 _delete_when_empty(connection, publisher, holding, queue.name)
-            elif state == "missing":
+            else:
                 # declared before any process starts: an event published before its consumer
-                # ever ran waits here, and no service's user need declare another's queue
+                # ever ran waits here, and no service's user need declare another's queue;
+                # a current one gets any binding it lacks (the redelivery exchange's)
                 _declare(publisher, queue)
     finally:
         if connection.is_open:

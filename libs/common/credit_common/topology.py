@@ -1,8 +1,9 @@
 """Who publishes what, and who listens.
 
-Every publisher (the outbox relay) and every consumer declares the same durable queues at
-start-up, so an event published while its consumer is down waits in its queue instead of
-being dropped by an exchange with nothing bound to it.
+Every durable queue is declared before any process starts (``make queues``, as the broker's
+administrator), and again by its consumer; a publisher (the outbox relay) checks its
+consumers' queues are there. So an event published while its consumer is down waits in its
+queue instead of being dropped by an exchange with nothing bound to it.
 
 Every durable queue is a quorum queue, and its arguments are made here only: RabbitMQ
 refuses a declaration whose arguments differ from the queue's (PRECONDITION_FAILED), so
@@ -11,6 +12,12 @@ every declarer asks for exactly these. A consumer queue dead-letters a message i
 holding it); RabbitMQ records why in the ``x-death`` header (reason ``delivery_limit``).
 ``python -m credit_common.queues migrate`` turns queues declared otherwise before (classic,
 or another limit) into these.
+
+Retries, dead letters and replays never go through the default exchange (no service may
+write on it, or it could push a message into any queue by name): each consuming service has
+a direct exchange of its own, ``<service>.redelivery``, to which every queue it consumes (and
+their retry and dead-letter queues) is bound with the queue's own name as routing key. Its
+quorum queues dead-letter there too, and only that service may publish there.
 """
 
 from __future__ import annotations
@@ -47,6 +54,29 @@ RPC_CALLS: dict[str, tuple[str, ...]] = {
 EXTERNAL_EXCHANGES: dict[str, tuple[str, ...]] = {"disclosure": (INTERAGENCY_EXCHANGE,)}
 
 
+def redelivery_exchange(service: str) -> str:
+    """A service's own durable direct exchange for retries, dead letters and replays: each
+    queue it consumes is bound to it under the queue's name."""
+    return f"{service}.redelivery"
+
+
+def consumer_of_queue(queue: str) -> str:
+    """The service that consumes ``queue`` (and its retry and dead-letter queues): every
+    such queue is named ``<consumer>--...``."""
+    consumer, separator, _ = queue.partition("--")
+    if not separator:
+        raise LookupError(f"{queue} is not a platform consumer queue")
+    return consumer
+
+
+def declare_redelivery(channel, service: str, queues) -> None:
+    """``service``'s redelivery exchange, each queue bound under its own name (pika)."""
+    exchange = redelivery_exchange(service)
+    channel.exchange_declare(exchange, exchange_type="direct", durable=True)
+    for queue in queues:
+        channel.queue_bind(queue, exchange, queue)
+
+
 def rpc_queue(service: str) -> str:
     """Nameko's convention: ``rpc-<service>``, bound to ``nameko-rpc`` with ``<service>.*``."""
     return f"rpc-{service}"
@@ -66,16 +96,19 @@ def delivery_limit() -> int:
 
 
 def consumer_queue_arguments(queue: str, limit: int | None = None) -> dict:
-    """A queue a consumer reads: past the delivery limit into ``<queue>.dlq``."""
+    """A queue a consumer reads: past the delivery limit into ``<queue>.dlq`` (through its
+    consumer's redelivery exchange)."""
     return {**QUORUM, "x-delivery-limit": delivery_limit() if limit is None else limit,
-            "x-dead-letter-exchange": "", "x-dead-letter-routing-key": f"{queue}.dlq",
+            "x-dead-letter-exchange": redelivery_exchange(consumer_of_queue(queue)),
+            "x-dead-letter-routing-key": f"{queue}.dlq",
             **_AT_LEAST_ONCE}
 
 
 def retry_queue_arguments(target_queue: str, delay_ms: int) -> dict:
     """A delay queue nobody reads: each message expires after ``delay_ms`` back into
     ``target_queue`` (message TTL on quorum queues: RabbitMQ >= 3.10)."""
-    return {**QUORUM, "x-message-ttl": delay_ms, "x-dead-letter-exchange": "",
+    return {**QUORUM, "x-message-ttl": delay_ms,
+            "x-dead-letter-exchange": redelivery_exchange(consumer_of_queue(target_queue)),
             "x-dead-letter-routing-key": target_queue, **_AT_LEAST_ONCE}
 
 
@@ -150,28 +183,23 @@ def declare_subscription(channel, sub: Subscription) -> None:
     channel.queue_declare(queue=sub.queue, durable=True,
                           arguments=consumer_queue_arguments(sub.queue))
     channel.queue_bind(queue=sub.queue, exchange=sub.exchange, routing_key=sub.event_type)
+    declare_redelivery(channel, sub.consumer, [sub.dead_letter_queue, sub.queue])
 
 
 def ensure_subscription(connection, sub: Subscription) -> bool:
     """What a relay does at start: the consumer's queue is there (``make queues`` and every
-    test run declare it as the broker's administrator), else declared if this user may; False
-    if it is missing and may not be declared here."""
+    test run declare it as the broker's administrator). A relay declares nothing of its
+    consumers': the queue dead-letters into its consumer's redelivery exchange, on which no
+    other service may write."""
     import pika.exceptions
 
     channel = connection.channel()
     try:
         channel.queue_declare(queue=sub.queue, passive=True)
-        channel.close()
-        return True
-    except pika.exceptions.ChannelClosedByBroker:
-        pass
-    channel = connection.channel()
-    try:
-        declare_subscription(channel, sub)
-        channel.close()
-        return True
     except pika.exceptions.ChannelClosedByBroker:
         return False
+    channel.close()
+    return True
 
 
 def declare_interagency_inbound(channel) -> None:
@@ -183,3 +211,5 @@ def declare_interagency_inbound(channel) -> None:
                           arguments=consumer_queue_arguments(INTERAGENCY_INBOUND_QUEUE))
     for binding in INTERAGENCY_INBOUND_BINDINGS:
         channel.queue_bind(INTERAGENCY_INBOUND_QUEUE, INTERAGENCY_EXCHANGE, binding)
+    declare_redelivery(channel, INTERAGENCY_CONSUMER,
+                       [INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE, INTERAGENCY_INBOUND_QUEUE])

@@ -38,8 +38,9 @@ from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import build_engine
 from credit_common.reference.partner_agencies import PartnerAgency, agency_of_user
 from credit_common.settings import amqp_credentials
-from credit_common.topology import (INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
-                                    INTERAGENCY_INBOUND_QUEUE, declare_interagency_inbound)
+from credit_common.topology import (INTERAGENCY_CONSUMER, INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
+                                    INTERAGENCY_INBOUND_QUEUE, declare_interagency_inbound,
+                                    redelivery_exchange)
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
 from disclosure.handlers import RejectedMessage, ingest_agency_message
@@ -203,10 +204,14 @@ class InboundConsumer:
                         "x-original-queue": INTERAGENCY_INBOUND_QUEUE,
                         "x-original-routing-key": method.routing_key,
                         "x-dead-lettered-at": now().isoformat()})
-        # confirmed before the original is acked: the message is never in neither queue
-        self.dead_letters.basic_publish("", DEAD_LETTER_QUEUE, body, pika.BasicProperties(
-            content_type=properties.content_type or "application/json", delivery_mode=2,
-            message_id=properties.message_id, headers=headers))
+        # confirmed (and routed: mandatory) before the original is acked: the message is
+        # never in neither queue
+        self.dead_letters.basic_publish(
+            redelivery_exchange(INTERAGENCY_CONSUMER), DEAD_LETTER_QUEUE, body,
+            pika.BasicProperties(content_type=properties.content_type or "application/json",
+                                 delivery_mode=2, message_id=properties.message_id,
+                                 headers=headers),
+            mandatory=True)
         channel.basic_ack(method.delivery_tag)
         log.warning("inbound: dead-lettered", code=code, reason=reason,
                     message_id=properties.message_id, sender=original_user)

@@ -27,7 +27,7 @@ import structlog
 from amqp.exceptions import AMQPError
 from eventlet.event import Event
 from eventlet.semaphore import Semaphore
-from kombu import Connection, Queue
+from kombu import Connection, Exchange, Queue
 from kombu.exceptions import KombuError
 from nameko.amqp.publish import Publisher, get_connection
 from nameko.constants import AMQP_URI_CONFIG_KEY
@@ -49,7 +49,8 @@ from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import finish_transactions
 from credit_common.outbox import is_duplicate_claim
 from credit_common.topology import (consumer_queue_arguments, dead_letter_queue_arguments,
-                                    delivery_limit, find_subscription, retry_queue_arguments)
+                                    delivery_limit, find_subscription, redelivery_exchange,
+                                    retry_queue_arguments)
 
 log = get_logger(__name__)
 
@@ -214,14 +215,21 @@ class Subscribe(EventHandler):
                            queue_arguments=consumer_queue_arguments(self.subscription.queue,
                                                                     int(limit)))
         self.retry_delays = list(self.container.config.get(RETRY_DELAYS_CONFIG_KEY) or [])
-        self.dead_letter_queue = Queue(self.subscription.dead_letter_queue, durable=True,
-                                       queue_arguments=dead_letter_queue_arguments())
+        # retries and dead letters go through this service's own exchange, never the default
+        self.redelivery = Exchange(redelivery_exchange(self.container.service_name),
+                                   type="direct", durable=True)
+        self.dead_letter_queue = Queue(self.subscription.dead_letter_queue,
+                                       exchange=self.redelivery,
+                                       routing_key=self.subscription.dead_letter_queue,
+                                       durable=True, queue_arguments=dead_letter_queue_arguments())
         self.retry_queues = [self._retry_queue(delay) for delay in self.retry_delays]
         amqp_uri = self.container.config["AMQP_URI"]
         with get_connection(amqp_uri) as connection:
             for queue in [self.dead_letter_queue, self.queue, *self.retry_queues]:
                 queue.maybe_bind(connection)
                 queue.declare()
+            # an expired retry comes back to the consumer queue through this binding
+            self.queue.bind_to(self.redelivery, routing_key=self.queue.name)
         self.publisher = Publisher(amqp_uri, use_confirms=True)
         self.batch_limit = max(1, int(self.container.config.get(BATCH_LIMIT_CONFIG_KEY) or 1))
         self._arrived: list[_Arrival] = []
@@ -232,7 +240,8 @@ class Subscribe(EventHandler):
 
     def _retry_queue(self, delay_ms: int) -> Queue:
         # the delay is in the name: queue arguments cannot change once declared
-        return Queue(self.subscription.retry_queue(delay_ms), durable=True,
+        name = self.subscription.retry_queue(delay_ms)
+        return Queue(name, exchange=self.redelivery, routing_key=name, durable=True,
                      queue_arguments=retry_queue_arguments(self.subscription.queue, delay_ms))
 
     def handle_message(self, body, message):
@@ -387,7 +396,8 @@ class Subscribe(EventHandler):
         headers.update(extra_headers)
         # confirmed before the original is acked, so the message is never in neither queue
         self.publisher.publish(
-            body, exchange="", routing_key=queue.name, declare=[queue], headers=headers,
+            body, exchange=self.redelivery, routing_key=queue.name, declare=[queue],
+            headers=headers,
             message_id=message.properties.get("message_id"),
         )
 

@@ -2,26 +2,30 @@
 of the topology; no service reads another's queues or calls another; the gateway only
 calls; a partner agency only publishes records on ``interagency`` under its own user_id
 (that the inbound consumer accepts such a message: services/disclosure/tests/integration/
-test_disclosure_inbound_bus.py). Publishes use confirms, so a refusal surfaces at the
-publish that caused it."""
+test_disclosure_inbound_bus.py); no service writes on the default exchange, and each puts
+retries and dead letters into its own queues only, through its own redelivery exchange.
+Publishes use confirms, so a refusal surfaces at the publish that caused it."""
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pika
 import pytest
 
-from credit_common.broker_users import SERVICES, partner_uri
+from credit_common import queues
+from credit_common.broker_users import GATEWAY, SERVICES, partner_uri
 from credit_common.reference.partner_agencies import partner_of_agency
 from credit_common.testing import isolation
-from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
-                                    INTERAGENCY_INBOUND_QUEUE,
-                                    RPC_EXCHANGE, consumer_queue_arguments,
-                                    dead_letter_queue_arguments, declare_interagency_inbound,
-                                    declare_subscription, ensure_subscription, events_exchange,
-                                    find_subscription, retry_queue_arguments, rpc_queue,
-                                    subscriptions_from, subscriptions_of)
+from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
+                                    INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
+                                    INTERAGENCY_INBOUND_QUEUE, RPC_EXCHANGE,
+                                    consumer_of_queue, consumer_queue_arguments,
+                                    declare_interagency_inbound, declare_subscription,
+                                    ensure_subscription, events_exchange, find_subscription,
+                                    redelivery_exchange, rpc_queue, subscriptions_from,
+                                    subscriptions_of)
 
 ACCESS_REFUSED, PRECONDITION_FAILED = 403, 406
 
@@ -87,6 +91,26 @@ def refused(code: int, action) -> str:
     return raised.value.reply_text
 
 
+def own_platform_queues(service: str) -> list[queues.PlatformQueue]:
+    """What ``make queues`` declares of ``service``'s: its consumer, retry and dead-letter
+    queues, each bound to its redelivery exchange."""
+    return [q for q in queues.platform_queues() if consumer_of_queue(q.name) == service]
+
+
+def drain_one(channel, queue: str, body: bytes, deadline_s: float = 10) -> None:
+    """Wait until ``body`` is in ``queue`` and take it (other messages are left)."""
+    deadline = time.monotonic() + deadline_s
+    while time.monotonic() < deadline:
+        method, _, got = channel.basic_get(queue, auto_ack=False)
+        if method is not None:
+            if got == body:
+                channel.basic_ack(method.delivery_tag)
+                return
+            channel.basic_nack(method.delivery_tag, requeue=True)
+        time.sleep(0.05)
+    raise AssertionError(f"{body!r} not in {queue} within {deadline_s} s")
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_a_service_sets_up_and_uses_its_part_of_the_topology(connect, topology, service):
     as_process, _ = connect
@@ -99,25 +123,64 @@ def test_a_service_sets_up_and_uses_its_part_of_the_topology(connect, topology, 
     channel.basic_publish(RPC_EXCHANGE, str(uuid.uuid4()), b"{}")
     channel.exchange_declare(events_exchange(service), "topic", durable=True)
     channel.basic_publish(events_exchange(service), "permissions.probe", b"{}")
-    for sub in subscriptions_from(service):  # what its relay checks (make queues declared them)
-        assert ensure_subscription(connection, sub)
-    # its event handlers: queue, binding, retry queue dead-lettering back, dead letters
+    for sub in subscriptions_from(service):  # the relay finds its consumers' queues
+        assert ensure_subscription(connection, sub), sub.queue
+    # its event handlers: each queue as topology declares it (dead-lettering into its own
+    # redelivery exchange) and bound to that exchange; consuming; make dlq's reading
+    for queue in own_platform_queues(service):
+        queues._declare(channel, queue)
     for sub in subscriptions_of(service):
-        channel.exchange_declare(sub.exchange, "topic", durable=True)
-        channel.queue_declare(sub.dead_letter_queue, durable=True,
-                              arguments=dead_letter_queue_arguments())
-        channel.queue_declare(sub.queue, durable=True,
-                              arguments=consumer_queue_arguments(sub.queue))
-        channel.queue_bind(sub.queue, sub.exchange, sub.event_type)
-        channel.queue_declare(sub.retry_queue(100), durable=True,
-                              arguments=retry_queue_arguments(sub.queue, 100))
         channel.basic_cancel(channel.basic_consume(sub.queue, lambda *_: None))
         channel.basic_get(sub.dead_letter_queue)  # what make dlq does; nothing there
-    channel.basic_publish("", f"no-such-queue-{uuid.uuid4()}", b"{}")  # retries, dead letters
+    # a dead letter, and a retry that expires back into its queue, each through its own
+    # redelivery exchange only
+    redelivery = redelivery_exchange(service)
+    for queue in own_platform_queues(service):
+        body = f"probe-{uuid.uuid4()}".encode()
+        if queue.name.endswith(".dlq"):
+            channel.basic_publish(redelivery, queue.name, body, mandatory=True)
+            drain_one(channel, queue.name, body)
+        elif ".retry." in queue.name and queue.arguments["x-message-ttl"] <= 5000:
+            channel.basic_publish(redelivery, queue.name, body, mandatory=True)
+            drain_one(channel, queue.arguments["x-dead-letter-routing-key"], body,
+                      queue.arguments["x-message-ttl"] / 1000 + 10)
     channel.basic_cancel(channel.basic_consume(rpc_queue(service), lambda *_: None))
     if service == "disclosure":
-        declare_interagency_inbound(channel)
+        declare_interagency_inbound(channel)  # what the inbound consumer declares
         channel.basic_publish(INTERAGENCY_EXCHANGE, "record.publicity_changed.v1", b"{}")
+
+
+@pytest.mark.parametrize("process", [*SERVICES, GATEWAY])
+def test_no_process_may_publish_on_the_default_exchange(connect, topology, process):
+    as_process, _ = connect
+    # a fake call into rpc-workflow, an event into another service's queue
+    for queue in (rpc_queue("workflow"), find_subscription("intake", "application_submitted",
+                                                           "workflow").queue):
+        text = refused(ACCESS_REFUSED, lambda queue=queue: confirmed(
+            as_process(process)).basic_publish("", queue, b"{}"))
+        assert "amq.default" in text
+
+
+def test_a_service_cannot_use_another_services_redelivery_exchange(connect, topology):
+    as_process, _ = connect
+    intake = as_process("intake")
+    target = find_subscription("intake", "application_submitted", "workflow")
+    for key in (target.queue, target.dead_letter_queue):
+        text = refused(ACCESS_REFUSED, lambda key=key: confirmed(intake).basic_publish(
+            redelivery_exchange("workflow"), key, b"{}"))
+        assert redelivery_exchange("workflow") in text
+    own = find_subscription("workflow", "case_opened", "intake")
+    # nor bind its own queue there, nor declare a queue that dead-letters into it
+    refused(ACCESS_REFUSED, lambda: intake.channel().queue_bind(
+        own.queue, redelivery_exchange("workflow"), own.queue))
+    refused(ACCESS_REFUSED, lambda: intake.channel().queue_declare(
+        own.retry_queue(7), durable=True, arguments={
+            "x-queue-type": "quorum", "x-message-ttl": 7,
+            "x-dead-letter-exchange": redelivery_exchange("workflow"),
+            "x-dead-letter-routing-key": target.queue}))
+    # a relay may not declare its consumer's queue (it dead-letters into the consumer's)
+    refused(ACCESS_REFUSED, lambda: intake.channel().queue_declare(
+        target.queue, durable=True, arguments=consumer_queue_arguments(target.queue)))
 
 
 def test_a_service_user_cannot_consume_another_services_queue(connect, topology):
@@ -199,3 +262,28 @@ def test_a_partner_publishes_records_under_its_own_user_and_nothing_more(connect
                   INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE):
         refused(ACCESS_REFUSED, lambda queue=queue: partner.channel().basic_get(queue))
     refused(ACCESS_REFUSED, lambda: partner.channel().queue_declare(f"partner-{uuid.uuid4()}"))
+
+
+def test_dlq_replay_as_the_service_user_goes_back_through_its_own_exchange_only(
+        test_run_id, amqp_uri, topology):
+    from credit_common import dlq
+
+    workflow_uri = isolation.amqp_uri_template(test_run_id).format(service="workflow")
+    sub = find_subscription("intake", "application_submitted", "workflow")
+    forged = find_subscription("workflow", "case_opened", "intake").queue
+    admin = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = admin.channel()
+    channel.confirm_delivery()
+    channel.queue_purge(sub.dead_letter_queue)
+    body = f"replayed-{uuid.uuid4()}".encode()
+    channel.basic_publish("", sub.dead_letter_queue, body, pika.BasicProperties(
+        delivery_mode=2, message_id="replayed", headers={"x-original-queue": sub.queue}))
+    assert dlq.replay(workflow_uri, sub.dead_letter_queue, service="workflow") == 1
+    drain_one(channel, sub.queue, body)
+    # a header naming another service's queue routes nowhere, and the message stays
+    channel.basic_publish("", sub.dead_letter_queue, body, pika.BasicProperties(
+        delivery_mode=2, message_id="forged", headers={"x-original-queue": forged}))
+    with pytest.raises(pika.exceptions.UnroutableError):
+        dlq.replay(workflow_uri, sub.dead_letter_queue, service="workflow")
+    drain_one(channel, sub.dead_letter_queue, body)
+    admin.close()

@@ -199,15 +199,19 @@ def test_a_message_that_kills_its_consumer_is_dead_lettered_past_the_limit_and_t
     for name in (POISON.queue, POISON.dead_letter_queue, POISON.retry_queue(100)):
         assert listed[name][0] == "quorum", (name, listed[name])
     assert '{"x-delivery-limit",3}' in listed[POISON.queue][1]
+    # dead-lettered through its consumer's own exchange, never the default one
+    assert '"poison_consumer.redelivery"' in listed[POISON.queue][1]
 
 
 def probe_queues(name: str) -> list[PlatformQueue]:
     sub = Subscription("migration_source", name, "migration_consumer")
-    return [PlatformQueue(sub.dead_letter_queue, topology.dead_letter_queue_arguments()),
+    own = topology.redelivery_exchange(sub.consumer)
+    return [PlatformQueue(sub.dead_letter_queue, topology.dead_letter_queue_arguments(),
+                          redelivery=own),
             PlatformQueue(sub.queue, topology.consumer_queue_arguments(sub.queue, LIMIT),
-                          ((sub.exchange, sub.event_type),)),
+                          ((sub.exchange, sub.event_type),), own),
             PlatformQueue(sub.retry_queue(60000),
-                          topology.retry_queue_arguments(sub.queue, 60000))]
+                          topology.retry_queue_arguments(sub.queue, 60000), redelivery=own)]
 
 
 def drain(channel, queue: str) -> list[tuple[str, bytes, dict]]:
@@ -278,6 +282,43 @@ def test_classic_queues_with_messages_become_quorum_queues_with_the_same_message
     connection.close()
 
 
+def test_queues_dead_lettering_through_the_default_exchange_move_to_the_redelivery_exchange(
+        amqp_uri):
+    dead_letters, main, retry = probe_queues(f"event_{uuid.uuid4().hex[:8]}")
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    # as the queues were declared before the redelivery exchanges: quorum, through ""
+    channel.queue_declare(dead_letters.name, durable=True, arguments=dead_letters.arguments)
+    for queue in (main, retry):
+        channel.queue_declare(queue.name, durable=True,
+                              arguments={**queue.arguments, "x-dead-letter-exchange": ""})
+        for n in range(3):
+            channel.basic_publish("", queue.name, b"{}", pika.BasicProperties(
+                delivery_mode=2, message_id=f"{queue.name}-{n}"))
+    connection.close()
+
+    changed = queues.migrate(amqp_uri, [dead_letters, main, retry])
+    assert changed == {main.name: 3, retry.name: 3}, "the dead-letter queue kept its arguments"
+    assert queues.migrate(amqp_uri, [dead_letters, main, retry]) == {}
+    listed = listed_queues(amqp_uri)
+    for queue in (main, retry):
+        assert '"migration_consumer.redelivery"' in listed[queue.name][1], listed[queue.name]
+
+    # each queue, the unchanged dead-letter queue too, is bound under its own name
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    for queue in (dead_letters, main, retry):
+        channel.basic_publish(main.redelivery, queue.name, b"{}", pika.BasicProperties(
+            delivery_mode=2, message_id="redelivered"), mandatory=True)
+    assert [m for m, _, _ in drain(channel, main.name)] == [
+        f"{main.name}-{n}" for n in range(3)] + ["redelivered"]
+    assert [m for m, _, _ in drain(channel, dead_letters.name)] == ["redelivered"]
+    assert depth(amqp_uri, retry.name) == 4
+    connection.close()
+
+
 def test_a_migration_that_stopped_half_way_is_finished_by_the_next_run(amqp_uri):
     dead_letters, main, retry = probe_queues(f"event_{uuid.uuid4().hex[:8]}")
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
@@ -328,3 +369,8 @@ def test_platform_queues_lists_every_queue_the_declarers_declare():
             topology.INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE} <= names
     assert all(q.arguments["x-queue-type"] == "quorum"
                for q in queues.platform_queues([100], LIMIT))
+    # each bound to, and dead-lettering into, its consumer's own redelivery exchange
+    for queue in queues.platform_queues([100], LIMIT):
+        own = topology.redelivery_exchange(topology.consumer_of_queue(queue.name))
+        assert queue.redelivery == own, queue
+        assert queue.arguments.get("x-dead-letter-exchange", own) == own, queue

@@ -16,7 +16,7 @@ from credit_common.broker_users import (GATEWAY, SERVICES, gateway_grant, gatewa
 from credit_common.reference.partner_agencies import partner_agencies, partner_of_agency
 from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
                                     INTERAGENCY_INBOUND_QUEUE, SUBSCRIPTIONS, events_exchange,
-                                    rpc_queue, subscriptions_from, subscriptions_of)
+                                    redelivery_exchange, rpc_queue, subscriptions_of)
 
 DELAYS_MS = (100, 1000, 30000)
 
@@ -58,23 +58,43 @@ def test_a_service_reads_no_queue_of_another(service):
 @pytest.mark.parametrize("service", SERVICES)
 def test_a_service_publishes_replies_its_events_and_its_retries(service):
     grant = service_grant(service)
-    for exchange in ("nameko-rpc", events_exchange(service), "amq.default"):
+    for exchange in ("nameko-rpc", events_exchange(service), redelivery_exchange(service)):
         assert matches(grant.write, exchange), exchange
-    others = [events_exchange(s) for s in SERVICES if s != service]
+    others = [e for s in SERVICES if s != service
+              for e in (events_exchange(s), redelivery_exchange(s))]
     assert not [e for e in others if matches(grant.write, e)]
     assert matches(grant.write, INTERAGENCY_EXCHANGE) == (service == "disclosure")
 
 
+@pytest.mark.parametrize("process", [*SERVICES, GATEWAY])
+def test_no_process_may_publish_on_the_default_exchange(process):
+    # through it, a message could be put into any queue by name
+    grant = service_grant(process) if process != GATEWAY else gateway_grant()
+    assert not matches(grant.write, "amq.default")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_service_binds_each_of_its_queues_to_its_redelivery_exchange(service):
+    grant = service_grant(service)
+    exchange = redelivery_exchange(service)
+    assert matches(grant.configure, exchange) and matches(grant.read, exchange)
+    for queue in owned_queues(service) - {rpc_queue(service)}:
+        assert matches(grant.write, queue), queue  # binding
+    others = [redelivery_exchange(s) for s in SERVICES if s != service]
+    assert not [e for e in others if matches(grant.configure, e) or matches(grant.read, e)]
+
+
 @pytest.mark.parametrize("sub", SUBSCRIPTIONS, ids=lambda s: s.queue)
-def test_publisher_and_consumer_may_both_declare_and_bind_a_subscription(sub):
-    # the relay declares its consumers' queues too, so no event waits for its consumer
-    for service in (sub.source, sub.consumer):
-        grant = service_grant(service)
-        for queue in (sub.queue, sub.dead_letter_queue):
-            assert matches(grant.configure, queue), (service, queue)
-        assert matches(grant.write, sub.queue), (service, sub.queue)  # binding
-        assert matches(grant.read, sub.exchange), (service, sub.exchange)
-    assert sub in subscriptions_from(sub.source)
+def test_only_the_consumer_declares_and_binds_a_subscription(sub):
+    # make queues declares them as the administrator; a relay only checks they are there
+    grant = service_grant(sub.consumer)
+    for queue in (sub.queue, sub.dead_letter_queue):
+        assert matches(grant.configure, queue), queue
+    assert matches(grant.write, sub.queue)  # binding
+    assert matches(grant.read, sub.exchange)
+    publisher = service_grant(sub.source)
+    for queue in (sub.queue, sub.dead_letter_queue):
+        assert not matches(publisher.configure, queue) and not matches(publisher.write, queue)
 
 
 def test_the_gateway_reaches_only_the_rpc_exchange_and_its_reply_queues():
