@@ -18,7 +18,7 @@ from credit_common import queues
 from credit_common.broker_users import GATEWAY, SERVICES, partner_uri
 from credit_common.reference.partner_agencies import partner_of_agency
 from credit_common.testing import isolation
-from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
+from credit_common.topology import (INTERAGENCY_EXCHANGE,
                                     INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
                                     INTERAGENCY_INBOUND_QUEUE, RPC_EXCHANGE,
                                     consumer_of_queue, consumer_queue_arguments,
