@@ -91,6 +91,13 @@ def phone(new_page) -> Page:
     return new_page()
 
 
+def settle_animations(page: Page) -> None:
+    """Waits for the page's finite animations (a dialog fading in) to finish."""
+    page.evaluate("""() => Promise.all(document.getAnimations()
+        .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
+        .map(a => a.finished.catch(() => null)))""")
+
+
 @pytest.fixture
 def shot(output_dir, request):
     """``shot(page, "03-guide")``: a full-page screenshot named after the test and the step."""
@@ -99,6 +106,7 @@ def shot(output_dir, request):
     def take(page: Page, step: str) -> pathlib.Path:
         path = output_dir / test / f"{step}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
+        settle_animations(page)  # a dialog fading in would be photographed half there
         page.screenshot(path=str(path), full_page=True)
         return path
 
@@ -120,10 +128,7 @@ def assert_accessible(axe_source):
     fails on serious or critical violations, naming the rule and the elements."""
 
     def check(page: Page, label: str = "") -> None:
-        # a dialog fading in has text at partial opacity: judge colours once it has arrived
-        page.evaluate("""() => Promise.all(document.getAnimations()
-            .filter(a => a.effect && a.effect.getComputedTiming().iterations !== Infinity)
-            .map(a => a.finished.catch(() => null)))""")
+        settle_animations(page)  # colours are judged as they end up, not mid-fade
         page.evaluate(axe_source + "\n;undefined")
         result = page.evaluate("""async () => {
             const r = await axe.run(document, {resultTypes: ['violations']});
