@@ -18,7 +18,7 @@ from sqlalchemy.orm import sessionmaker
 
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import build_engine
-from workflow import handlers
+from workflow.handlers.documents import render_documents
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.config import WorkflowSettings
 
@@ -40,7 +40,7 @@ def main(argv: list[str]) -> int:
         try:
             with sessions() as session, session.begin():
                 # one document a transaction: its row lock is held only while it renders
-                rendered = handlers.render_documents(WorkflowUnitOfWork(session), limit=1)
+                rendered = render_documents(WorkflowUnitOfWork(session), limit=1)
             backoff = 0.2
         except SQLAlchemyError as exc:
             log.warning("document renderer cannot reach the database", error=repr(exc),

@@ -13,7 +13,7 @@ from datetime import date
 
 from nameko.dependency_providers import Config
 
-from credit_common import login
+from credit_common import login as sessions
 from credit_common.clock import now
 from credit_common.errors import EXPECTED, NotFound, ValidationFailed
 from credit_common.logging import get_logger
@@ -23,10 +23,13 @@ from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.offload import off_hub
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
-from workflow import __version__, handlers
+from workflow import __version__
 from workflow.adapters import statistics_export
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.config import WorkflowSettings
+from workflow.domain.officers import scope
+from workflow.handlers import (actions, cases, deadlines, intake_events, login, officers,
+                               statistics, todo, working_days)
 from workflow.views import (action_view, case_view, document_view, officer_view,
                             statistics_view, step_view, unit_view)
 
@@ -54,7 +57,7 @@ def _officer_cursor(cursor: str) -> tuple[str, str, str]:
         raise ValidationFailed("INVALID_CURSOR", "翻页游标无效", {"field": "cursor"}) from None
 
 
-def _session_view(result: handlers.OfficerLogin) -> dict:
+def _session_view(result: login.OfficerLogin) -> dict:
     return {"officer": officer_view(result.officer),
             "session_id": str(result.session.session_id),
             "refresh_token": result.session.refresh_token,
@@ -91,57 +94,56 @@ class WorkflowService:
 
     @rpc(expected_exceptions=EXPECTED)
     def request_login_code(self, phone: str, requester_ip: str | None = None):
-        code, ttl = handlers.request_login_code(str(phone), requester_ip, self.policy,
-                                                self._uow())
+        code, ttl = login.request_login_code(str(phone), requester_ip, self.policy,
+                                             self._uow())
         return {"code": code, "expires_in": ttl}
 
     @rpc(expected_exceptions=EXPECTED)
     def log_in(self, phone: str, code: str):
         try:
-            return _session_view(handlers.log_in(str(phone), str(code), self.policy,
-                                                 self._uow()))
-        except login.CodeRejected as rejected:
+            return _session_view(login.log_in(str(phone), str(code), self.policy,
+                                              self._uow()))
+        except sessions.CodeRejected as rejected:
             self.db.commit()  # the failed attempt counts, though the caller gets an error
             raise rejected.error from None
 
     @rpc(expected_exceptions=EXPECTED)
     def refresh_session(self, refresh_token: str):
         try:
-            return _session_view(handlers.refresh(str(refresh_token), self.policy,
-                                                  self._uow()))
-        except login.CodeRejected as rejected:
+            return _session_view(login.refresh(str(refresh_token), self.policy,
+                                               self._uow()))
+        except sessions.CodeRejected as rejected:
             self.db.commit()  # a reused token's session stays revoked
             raise rejected.error from None
 
     @rpc(expected_exceptions=EXPECTED)
     def log_out(self, session_id: str):
-        login.revoke_session(self.db, str(session_id), now())
+        sessions.revoke_session(self.db, str(session_id), now())
         return {"logged_out": True}
 
     @rpc(expected_exceptions=EXPECTED)
     def session_active(self, session_id: str, principal_id: str):
-        return login.session_active(self.db, str(session_id), str(principal_id), now())
+        return sessions.session_active(self.db, str(session_id), str(principal_id), now())
 
     # -- officers ---------------------------------------------------------------------------
 
     @rpc(expected_exceptions=EXPECTED)
     def me(self, officer_id: str):
-        return officer_view(handlers.officer(officer_id, self._uow(read_only=True)))
+        return officer_view(officers.officer(officer_id, self._uow(read_only=True)))
 
     @rpc(expected_exceptions=EXPECTED)
     def administrator(self, officer_id: str):
         """For the other services' administrator operations: the officer if active and an
         administrator, with the scope they act in (``None``: no limit on that axis)."""
-        admin = handlers.officer(officer_id, self._uow(read_only=True))
-        handlers.require_admin(admin)
-        units, districts = handlers.scope(admin)
+        admin = officers.administrator(officer_id, self._uow(read_only=True))
+        units, districts = scope(admin)
         return {"id": str(admin.id), "unit_code": admin.unit_code, "roles": list(admin.roles),
                 "units": units, "districts": districts}
 
     @rpc(expected_exceptions=EXPECTED)
     def add_officer(self, admin_id: str, phone: str, name: str, unit_code: str, roles: list):
         uow = self._uow()
-        return officer_view(handlers.add_officer(handlers.officer(admin_id, uow), str(phone),
+        return officer_view(officers.add_officer(officers.officer(admin_id, uow), str(phone),
                                                  str(name), str(unit_code), list(roles), uow))
 
     @rpc(expected_exceptions=EXPECTED)
@@ -149,7 +151,7 @@ class WorkflowService:
         uow = self._uow()
         allowed = {k: v for k, v in (changes or {}).items()
                    if k in ("name", "unit_code", "roles", "active")}
-        return officer_view(handlers.change_officer(handlers.officer(admin_id, uow),
+        return officer_view(officers.change_officer(officers.officer(admin_id, uow),
                                                     str(officer_id), uow, **allowed))
 
     @rpc(expected_exceptions=EXPECTED)
@@ -157,9 +159,9 @@ class WorkflowService:
                  cursor: str | None = None):
         """The officers within the administrator's scope, by unit and name, a page at a time."""
         uow = self._uow(read_only=True)
-        admin = handlers.officer(admin_id, uow)
+        admin = officers.officer(admin_id, uow)
         limit = max(1, min(int(limit), 100))
-        found = handlers.officers_in_scope(admin, str(search) if search else None, limit,
+        found = officers.officers_in_scope(admin, str(search) if search else None, limit,
                                            _officer_cursor(cursor) if cursor else None, uow)
         next_cursor = None
         if len(found) == limit:
@@ -171,8 +173,8 @@ class WorkflowService:
     @rpc(expected_exceptions=EXPECTED)
     def units_for_officers(self, admin_id: str):
         """The units the administrator may put an officer in."""
-        admin = handlers.officer(admin_id, self._uow(read_only=True))
-        return {"items": [unit_view(u) for u in handlers.units_in_scope(admin)],
+        admin = officers.officer(admin_id, self._uow(read_only=True))
+        return {"items": [unit_view(u) for u in officers.units_in_scope(admin)],
                 "next_cursor": None}
 
     # -- cases ------------------------------------------------------------------------------
@@ -181,7 +183,7 @@ class WorkflowService:
     def todo(self, officer_id: str, filters: dict | None = None, limit: int = 20,
              cursor: str | None = None):
         uow = self._uow(read_only=True)
-        someone = handlers.officer(officer_id, uow)
+        someone = officers.officer(officer_id, uow)
         after = None
         if cursor:
             try:
@@ -191,13 +193,13 @@ class WorkflowService:
                 raise ValidationFailed("INVALID_CURSOR", "翻页游标无效", {"field": "cursor"}) \
                     from None
         limit = max(1, min(int(limit), 100))
-        cases = handlers.todo(someone, dict(filters or {}), limit, after, uow)
+        found = todo.todo(someone, dict(filters or {}), limit, after, uow)
         today = now().date()
-        soon = handlers.due_soon_until(today, uow)
-        items = [case_view(c, today, soon) for c in cases]
+        soon = todo.due_soon_until(today, uow)
+        items = [case_view(c, today, soon) for c in found]
         next_cursor = None
         if len(items) == limit:
-            last = cases[-1]
+            last = found[-1]
             due = last.decide_due or last.accept_due or date(9999, 12, 31)
             next_cursor = f"{due.isoformat()}|{last.id}"
         return {"items": items, "next_cursor": next_cursor}
@@ -205,38 +207,35 @@ class WorkflowService:
     @rpc(expected_exceptions=EXPECTED)
     def counts(self, officer_id: str):
         uow = self._uow(read_only=True)
-        return handlers.counts(handlers.officer(officer_id, uow), uow)
+        return todo.counts(officers.officer(officer_id, uow), uow)
 
     @rpc(expected_exceptions=EXPECTED)
     def case_page(self, officer_id: str, acceptance_number: str):
         uow = self._uow(read_only=True)
-        someone = handlers.officer(officer_id, uow)
-        case = handlers.visible_case(someone, str(acceptance_number), uow)
-        steps = uow.cases.steps(case.id)
-        today = now().date()
-        return {"case": case_view(case, today, handlers.due_soon_until(today, uow)),
-                "approval_form": [step_view(s) for s in steps],
-                "documents": [document_view(d) for d in uow.documents.of_case(case.id)],
-                "can_act": someone.unit_code == case.unit_code,
-                "allowed_actions": [action_view(a) for a in handlers.allowed_actions(
-                    someone, case, steps, self.settings.approver_may_handle)],
-                "handler_name": handlers.officer_name_of(case.handler_id, uow)}
+        page = cases.case_page(officers.officer(officer_id, uow), str(acceptance_number),
+                               self.settings.approver_may_handle, uow)
+        return {"case": case_view(page.case, page.today, page.due_soon_until),
+                "approval_form": [step_view(s) for s in page.steps],
+                "documents": [document_view(d) for d in page.documents],
+                "can_act": page.can_act,
+                "allowed_actions": [action_view(a) for a in page.allowed_actions],
+                "handler_name": page.handler_name}
 
     @rpc(expected_exceptions=EXPECTED)
     def transfer_targets(self, officer_id: str, acceptance_number: str):
         uow = self._uow(read_only=True)
-        found = handlers.transfer_targets(handlers.officer(officer_id, uow),
-                                          str(acceptance_number), uow)
+        found = cases.transfer_targets(officers.officer(officer_id, uow),
+                                       str(acceptance_number), uow)
         return {"items": [unit_view(u) for u in found], "next_cursor": None}
 
     @rpc(expected_exceptions=EXPECTED)
     def act(self, officer_id: str, acceptance_number: str, action: str, version: int,
             opinion: str | None = None, target_unit_code: str | None = None):
         uow = self._uow()
-        someone = handlers.officer(officer_id, uow)
-        case = handlers.act(someone, str(acceptance_number), str(action), int(version),
-                            opinion, target_unit_code, self.settings.approver_may_handle, uow,
-                            self.settings.public_base_url)
+        someone = officers.officer(officer_id, uow)
+        case = actions.act(someone, str(acceptance_number), str(action), int(version),
+                           opinion, target_unit_code, self.settings.approver_may_handle, uow,
+                           self.settings.public_base_url)
         return case_view(case, now().date())
 
     @rpc(expected_exceptions=EXPECTED)
@@ -244,8 +243,8 @@ class WorkflowService:
         """``filters``: ``from``/``to`` (YYYY-MM-DD, default this year), ``district_code``,
         ``record_type``; see ``workflow.domain.statistics`` for what each figure counts."""
         uow = self._uow(read_only=True)
-        return statistics_view(handlers.statistics(handlers.officer(officer_id, uow),
-                                                   dict(filters or {}), uow))
+        return statistics_view(statistics.statistics(officers.officer(officer_id, uow),
+                                                     dict(filters or {}), uow))
 
     @rpc(expected_exceptions=EXPECTED)
     def statistics_export(self, officer_id: str, filters: dict | None = None,
@@ -295,28 +294,28 @@ class WorkflowService:
     @rpc(expected_exceptions=EXPECTED)
     def add_working_days(self, admin_id: str, start: str, days: int):
         uow = self._uow(read_only=True)
-        handlers.require_admin(handlers.officer(admin_id, uow))
-        return handlers.day_after_working_days(_date(start, "start"), int(days), uow)
+        officers.administrator(admin_id, uow)
+        return working_days.day_after_working_days(_date(start, "start"), int(days), uow)
 
     @rpc(expected_exceptions=EXPECTED)
     def calendar_overrides(self, admin_id: str):
         uow = self._uow(read_only=True)
-        handlers.require_admin(handlers.officer(admin_id, uow))
+        officers.administrator(admin_id, uow)
         return [{"day": o["day"].isoformat(), "is_working": o["is_working"], "note": o["note"]}
                 for o in uow.calendar.listing()]
 
     @rpc(expected_exceptions=EXPECTED)
     def set_calendar_override(self, admin_id: str, day: str, is_working: bool, note: str):
         uow = self._uow()
-        handlers.set_calendar_override(handlers.officer(admin_id, uow), _date(day, "day"),
-                                       bool(is_working), str(note or ""), uow)
+        working_days.set_calendar_override(officers.officer(admin_id, uow), _date(day, "day"),
+                                           bool(is_working), str(note or ""), uow)
         return {"day": day, "is_working": bool(is_working)}
 
     # -- events -----------------------------------------------------------------------------
 
     @subscribe("intake", "application_submitted")
     def on_application_submitted(self, envelope):
-        case = handlers.open_case(envelope, self._uow())
+        case = intake_events.open_case(envelope, self._uow())
         if case is None:
             log.info("application_submitted: its case exists and cannot be reopened",
                      message_id=str(envelope.message_id))
@@ -326,18 +325,18 @@ class WorkflowService:
 
     @subscribe("intake", "application_withdrawn")
     def on_application_withdrawn(self, envelope):
-        handlers.withdraw_case(envelope, self._uow())
+        intake_events.withdraw_case(envelope, self._uow())
 
     @timer(interval=lambda: WorkflowSettings().deadline_check_interval_s)
     def deadlines(self):
         """Safe with several instances: each notice is claimed by one UPDATE."""
-        sent = handlers.check_deadlines(now().date(), self._uow())
+        sent = deadlines.check_deadlines(now().date(), self._uow())
         if any(sent.values()):
             log.info("deadline notices", **sent)
 
     @rpc(expected_exceptions=EXPECTED)
     def check_deadlines(self, today: str | None = None):
         """Run the deadline check now (operators, tests); ``today`` to check as of a day."""
-        return handlers.check_deadlines(_date(today, "today") if today else now().date(),
-                                        self._uow())
+        return deadlines.check_deadlines(_date(today, "today") if today else now().date(),
+                                         self._uow())
 

@@ -1,14 +1,18 @@
-"""What the case page offers an officer: exactly the actions ``act`` would allow now, and the
-units a transfer may go to."""
+"""What the case page offers an officer: exactly the actions acting would allow now, and the
+units a transfer may go to; what acting checks beyond the case itself."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime, timezone
 
+import pytest
+
 from credit_common.contracts.events import ApplicationSubmitted
+from credit_common.errors import Conflict, Forbidden
+from workflow.domain.actions import (allowed_actions, approved, require_approval_to_revoke,
+                                     require_own_unit, require_version)
 from workflow.domain.model import Case, Officer, transfer_targets
-from workflow.handlers import allowed_actions
 
 NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
 
@@ -92,3 +96,28 @@ def test_transfer_targets_are_the_other_offices_of_the_same_district_only():
         case = case_of()
         case.act("transfer", officer(), "辖区调整", NOW, target_unit_code=target)
         assert case.unit_code == target
+
+
+def test_acting_needs_the_own_units_case_as_the_officer_saw_it():
+    case = case_of()
+    require_own_unit(officer(), case)
+    for outsider in (officer("44010602"), officer("440106"), officer("440100")):
+        with pytest.raises(Forbidden) as refused:
+            require_own_unit(outsider, case)
+        assert (refused.value.code, refused.value.details) == ("CASE_NOT_OF_MY_UNIT",
+                                                               {"unit_code": "44010601"})
+    require_version(case, 1)
+    case.act("accept", officer(), None, NOW)
+    with pytest.raises(Conflict) as stale:
+        require_version(case, 1)
+    assert (stale.value.code, stale.value.details) == (
+        "STALE_VERSION", {"current_version": 2, "current_status": "accepted"})
+
+
+def test_a_revocation_needs_an_approval_in_the_approval_form():
+    assert not approved([]) and not approved([{"action": "accept"}, {"action": "reject"}])
+    assert approved([{"action": "accept"}, {"action": "approve"}, {"action": "close"}])
+    require_approval_to_revoke([{"action": "approve"}])
+    with pytest.raises(Conflict) as refused:
+        require_approval_to_revoke([{"action": "accept"}, {"action": "reject"}])
+    assert refused.value.code == "NOTHING_TO_REVOKE"

@@ -8,7 +8,7 @@ import pytest
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import ApplicationSubmitted
 from credit_common.testing.claims import DuplicateClaim, FakeClaims
-from workflow import handlers
+from workflow.handlers import intake_events
 from workflow.domain.model import Case
 
 
@@ -79,12 +79,12 @@ def test_open_case_is_idempotent_by_message_and_by_application():
     event = submitted()
     envelope = EventEnvelope(event_type=event.event_type, source=event.source,
                              data=event.model_dump(mode="json"))
-    assert handlers.open_case(envelope, uow) is not None
+    assert intake_events.open_case(envelope, uow) is not None
     with pytest.raises(DuplicateClaim):
-        handlers.open_case(envelope, uow)
+        intake_events.open_case(envelope, uow)
     other_message = EventEnvelope(event_type=event.event_type, source=event.source,
                                   data=event.model_dump(mode="json"))
-    assert handlers.open_case(other_message, uow) is None
+    assert intake_events.open_case(other_message, uow) is None
     assert len(uow.published) == 1
 
 
@@ -96,10 +96,10 @@ def test_a_withdrawal_that_overtook_its_submission_withdraws_the_case_when_it_op
     withdrawal = ApplicationWithdrawn(application_id=event.application_id,
                                       acceptance_number=event.acceptance_number,
                                       withdrawn_at=datetime.now(timezone.utc))
-    assert handlers.withdraw_case(EventEnvelope(
+    assert intake_events.withdraw_case(EventEnvelope(
         event_type=withdrawal.event_type, source=withdrawal.source,
         data=withdrawal.model_dump(mode="json")), uow) is False
-    case = handlers.open_case(EventEnvelope(event_type=event.event_type, source=event.source,
+    case = intake_events.open_case(EventEnvelope(event_type=event.event_type, source=event.source,
                                             data=event.model_dump(mode="json")), uow)
     assert case.status == "withdrawn"
     assert uow.cases.early_withdrawals == {}

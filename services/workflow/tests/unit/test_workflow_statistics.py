@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+import uuid
+from datetime import date, datetime
 
 import pytest
 
-from credit_common.errors import ValidationFailed
-from workflow.domain.statistics import figures, months, statistics_query
+from credit_common.clock import SHANGHAI
+from credit_common.errors import Forbidden, ValidationFailed
+from credit_common.reference.organisation import DISTRICTS
+from workflow.domain.model import Officer
+from workflow.domain.statistics import figures, months, statistics_query, statistics_scope
 from workflow.domain.working_days import WorkingCalendar
 
 TODAY = date(2026, 12, 7)
@@ -40,6 +44,41 @@ def test_bad_filters_get_a_code_and_a_chinese_message(args, code):
         statistics_query(*args, TODAY)
     assert raised.value.code == code
     assert any("\u4e00" <= ch <= "\u9fff" for ch in raised.value.message)
+
+
+def test_the_period_is_whole_shanghai_days_both_ends_included():
+    query = statistics_query("2026-02-01", "2026-02-28", None, None, TODAY)
+    assert query.bounds() == (datetime(2026, 2, 1, tzinfo=SHANGHAI),
+                              datetime(2026, 3, 1, tzinfo=SHANGHAI))
+
+
+def officer(unit):
+    return Officer(id=uuid.uuid4(), name="人员", unit_code=unit, roles=("handler",))
+
+
+def test_the_scope_counted_is_the_office_the_district_or_the_city():
+    office = statistics_scope(officer("44010601"), None)
+    assert office[:3] == (["44010601"], None, ["440106"])
+    assert office.view == {"level": "unit", "unit_code": "44010601", "district_code": "440106"}
+    section = statistics_scope(officer("44010690"), None)
+    assert section[:3] == (None, ["440106"], ["440106"]) and section.view["level"] == "district"
+    city = statistics_scope(officer("440100"), None)
+    assert city[:3] == (None, None, sorted(DISTRICTS))
+    assert city.view == {"level": "city", "unit_code": "440100", "district_code": None}
+
+
+def test_a_district_asked_for_narrows_the_scope_if_the_officer_may_see_it():
+    assert statistics_scope(officer("440100"), "440106")[:3] == (None, ["440106"], ["440106"])
+    assert statistics_scope(officer("440106"), "440106")[:3] == (None, ["440106"], ["440106"])
+    narrowed = statistics_scope(officer("44010601"), "440106")
+    assert narrowed[:3] == (["44010601"], ["440106"], ["440106"])
+    assert narrowed.view["level"] == "unit"
+    for someone, district in ((officer("440106"), "440104"), (officer("44010601"), "440104"),
+                              (officer("99999999"), "440106")):
+        with pytest.raises(Forbidden) as refused:
+            statistics_scope(someone, district)
+        assert (refused.value.code, refused.value.details) == ("DISTRICT_NOT_IN_SCOPE",
+                                                               {"field": "district"})
 
 
 def test_months_of_a_period_across_a_new_year():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from credit_common.contracts.vocabulary import RECORD_TYPE_LABELS
+from credit_common.reference.organisation import Unit, unit
 
 TITLES = {
     "acceptance_notice": "信用修复申请受理通知书",
@@ -35,6 +36,13 @@ OUTCOME_TEXT = {
     "individual_abnormal_status": "恢复其正常记载状态",
 }
 REVIEW_NOTICE = "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。"
+
+
+def issuer(case_unit_code: str | None) -> Unit | None:
+    """The authority a case's documents go out in the name of: the district bureau of the
+    deciding unit (an office's or a credit section's), or a unit outside any district itself."""
+    office = unit(case_unit_code or "")
+    return unit(office.district_code) if office and office.district_code else office
 
 
 def document_number(short_name: str, kind: str, year: int, sequence: int) -> str:

@@ -18,13 +18,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
+from credit_common.clock import SHANGHAI
 from credit_common.contracts.vocabulary import RECORD_TYPE_LABELS
-from credit_common.errors import ValidationFailed
-from credit_common.reference.organisation import DISTRICTS
+from credit_common.errors import Forbidden, ValidationFailed
+from credit_common.reference.organisation import DISTRICTS, UnitKind, unit
 
+from workflow.domain.model import Officer
+from workflow.domain.officers import scope
 from workflow.domain.working_days import WorkingCalendar
 
 #: a longer period would make a monthly trend no chart can show
@@ -41,6 +44,48 @@ class StatisticsQuery(NamedTuple):
     end: date
     district_code: str | None = None
     record_type: str | None = None
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The period as [start, end) instants: whole Asia/Shanghai days, both ends included."""
+        return (datetime.combine(self.start, time(), SHANGHAI),
+                datetime.combine(self.end + timedelta(days=1), time(), SHANGHAI))
+
+
+class StatisticsScope(NamedTuple):
+    #: the units and districts counted (None: no limit on that axis), as ``officers.scope``
+    units: list[str] | None
+    districts: list[str] | None
+    #: the districts the figures list, each even with no case
+    shown: list[str]
+    #: the answer's ``scope``: level (city, district or unit), unit_code, district_code
+    view: dict
+
+
+def statistics_scope(someone: Officer, district_code: str | None) -> StatisticsScope:
+    """The cases the officer may count: an office its own, a district bureau or credit
+    section its district, the city bureau everything; narrowed to one district if asked,
+    and only to one the officer may see."""
+    units, districts = scope(someone)
+    mine = unit(someone.unit_code)
+    if district_code:
+        outside = mine is None \
+            or (districts is not None and district_code not in districts) \
+            or (units is not None and mine.district_code != district_code)
+        if outside:
+            raise Forbidden("DISTRICT_NOT_IN_SCOPE", "只能统计本单位或本辖区的案件",
+                            {"field": "district"})
+        districts = [district_code]
+    if districts is not None:
+        shown = list(districts)
+    elif units is None:
+        shown = sorted(DISTRICTS)
+    else:
+        shown = [mine.district_code] if mine and mine.district_code else []
+    level = "city" if mine and mine.kind == UnitKind.city_bureau else \
+        "unit" if units is not None else "district"
+    return StatisticsScope(units, districts, shown, {
+        "level": level, "unit_code": someone.unit_code,
+        "district_code": mine.district_code if mine else None})
 
 
 def _day(value: str, field: str) -> date:

@@ -10,6 +10,11 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from credit_common.errors import ValidationFailed
+
+#: the longest count an administrator may ask the calendar for
+MAX_COUNTED_DAYS = 366
+
 
 @lru_cache(maxsize=4096)
 def _library_is_workday(day: date) -> bool | None:
@@ -54,6 +59,14 @@ class WorkingCalendar:
                 counted += 1
         return current
 
+    def day_after(self, start: date, days: int) -> tuple[date, str]:
+        """The ``days``-th working day after ``start``, and what judged it: ``override``,
+        ``calendar``, or ``fallback`` if any day counted was beyond both."""
+        if not 0 <= days <= MAX_COUNTED_DAYS:
+            raise ValidationFailed("INVALID_DAYS", "工作日数应在 0 到 366 之间", {"field": "days"})
+        result = self.add_working_days(start, days)
+        return result, "fallback" if self.fallback_days else self.source(result)
+
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after ``start`` up to and including ``end`` (0 if end <= start)."""
         count, current = 0, start
@@ -62,3 +75,11 @@ class WorkingCalendar:
             if self.is_working_day(current):
                 count += 1
         return count
+
+
+def override_note(note: str | None) -> str:
+    """Each override says why (the State Council notice that moves the day, say)."""
+    if not (note or "").strip():
+        raise ValidationFailed("NOTE_REQUIRED", "请说明调整原因（如国务院办公厅通知文号）",
+                               {"field": "note"})
+    return note.strip()

@@ -1,0 +1,2 @@
+"""Workflow's use cases, one module per family: ``(command, uow) -> result``; the entrypoint
+commits. The rules they apply live in ``workflow.domain``."""
