@@ -31,7 +31,7 @@ from credit_common.contracts.interagency import AGENCY_CODE, AgencyRecord
 from credit_common.ids import uuid7
 from credit_common.relay import libpq_dsn
 from credit_common.settings import ServiceSettings
-from disclosure.handlers import RejectedMessage, _check_agency_record
+from disclosure.domain.agency_records import RejectedMessage, check_agency_record
 
 BATCH = 5000
 #: batches written at once, each on its own connection: PostgreSQL spends most of an import
@@ -68,7 +68,7 @@ def check(row, today: date) -> tuple[AgencyRecord, str]:
     except ValidationError as exc:
         reason = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise RejectedMessage("INVALID_RECORD", reason) from None
-    return record, _check_agency_record(record, today)
+    return record, check_agency_record(record, today)
 
 
 STAGE_SQL = """

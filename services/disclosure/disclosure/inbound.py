@@ -43,7 +43,8 @@ from credit_common.topology import (INTERAGENCY_CONSUMER, INTERAGENCY_INBOUND_DE
                                     redelivery_exchange)
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
-from disclosure.handlers import RejectedMessage, ingest_agency_message
+from disclosure.domain.agency_records import RejectedMessage
+from disclosure.handlers.agency_messages import ingest_agency_message
 
 log = get_logger(__name__)
 

@@ -18,10 +18,13 @@ from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
 from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
-from disclosure import __version__, handlers
+from disclosure import __version__
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
+from disclosure.domain.identity import IdentityAttempts
 from disclosure.domain.search import RecordQuery, name_terms
+from disclosure.handlers import (daily_jobs, identity, proof_material, registry,
+                                 repair_outcomes)
 from disclosure.views import history_view, record_view, sees_personal_data, subject_view
 
 log = get_logger(__name__)
@@ -57,7 +60,7 @@ class DisclosureService:
 
     @rpc(expected_exceptions=EXPECTED)
     def lookup_subject(self, code: str, viewer_unit_code: str | None = None):
-        subject, records = handlers.lookup_subject(str(code), self._uow(read_only=True))
+        subject, records = registry.lookup_subject(str(code), self._uow(read_only=True))
         full = sees_personal_data(viewer_unit_code, subject)
         return {"subject": subject_view(subject, full),
                 "records": [record_view(r) for r in records]}
@@ -68,7 +71,7 @@ class DisclosureService:
             search = RecordSearch.model_validate(query)
         except ValidationError as exc:
             raise validation_error(exc) from None
-        found = handlers.search_records(
+        found = registry.search_records(
             RecordQuery(**{**search.model_dump(exclude={"cursor"}), "after": search.cursor,
                            "name": name_terms(search.name)}),
             self._uow(read_only=True))
@@ -80,7 +83,7 @@ class DisclosureService:
 
     @rpc(expected_exceptions=EXPECTED)
     def get_record(self, record_id: str, viewer_unit_code: str | None = None):
-        record, subject, history = handlers.record_with_history(str(record_id),
+        record, subject, history = registry.record_with_history(str(record_id),
                                                                 self._uow(read_only=True))
         return {"record": record_view(record),
                 "subject": subject_view(subject, sees_personal_data(viewer_unit_code, subject)),
@@ -90,16 +93,15 @@ class DisclosureService:
     def subjects_by_phone(self, phone: str):
         """The subjects a logged-in applicant may pick (their phone is the legal
         representative's or the liaison's): full data, it is theirs to auto-fill."""
-        subjects = handlers.subjects_by_phone(str(phone), self._uow(read_only=True))
+        subjects = registry.subjects_by_phone(str(phone), self._uow(read_only=True))
         return [subject_view(s, full=True) for s in subjects]
 
     @rpc(expected_exceptions=EXPECTED)
     def verify_identity(self, applicant_id: str, subject_code: str, name: str,
                         legal_rep_name: str, document_type: str, document_number: str):
         settings = _settings()
-        attempts = handlers.IdentityAttempts(settings.identity_max_failures,
-                                             settings.identity_lock_s)
-        answer = handlers.verify_identity(
+        attempts = IdentityAttempts(settings.identity_max_failures, settings.identity_lock_s)
+        answer = identity.verify_identity(
             str(applicant_id), str(subject_code), str(name or ""), str(legal_rep_name or ""),
             str(document_type or ""), str(document_number or ""), attempts, self._uow())
         log.info("manual identity check", applicant_id=str(applicant_id),
@@ -111,22 +113,22 @@ class DisclosureService:
     @rpc(expected_exceptions=EXPECTED)
     def set_proof_material_mode(self, code: str, enabled: bool, admin_id: str | None = None):
         admin = require_administrator(self.workflow, admin_id)
-        subject = handlers.set_proof_material_mode(str(code), bool(enabled), admin,
-                                                   self._uow())
+        subject = proof_material.set_proof_material_mode(str(code), bool(enabled), admin,
+                                                         self._uow())
         return subject_view(subject, full=True)
 
     @rpc(expected_exceptions=EXPECTED)
     def apply_repair_outcome(self, decision_id: str, record_id: str, outcome: str):
-        return handlers.apply_repair_outcome(str(decision_id), str(record_id), str(outcome),
-                                             self._uow())
+        return repair_outcomes.apply_repair_outcome(str(decision_id), str(record_id),
+                                                    str(outcome), self._uow())
 
     @timer(interval=lambda: DisclosureSettings().jobs_interval_s)
     def daily_jobs(self):
-        results = handlers.run_daily_jobs(now().date(), self._uow())
+        results = daily_jobs.run_daily_jobs(now().date(), self._uow())
         log.info("daily jobs", **{k: v for k, v in results.items()})
 
     @subscribe("workflow", "case_status_changed")
     def on_case_status_changed(self, envelope):
         """Approved repairs (and revoked ones) change the public records."""
-        for result in handlers.apply_case_decision(envelope, self._uow()):
+        for result in repair_outcomes.apply_case_decision(envelope, self._uow()):
             log.info("repair outcome applied", **result)

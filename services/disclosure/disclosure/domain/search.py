@@ -8,10 +8,14 @@ bigram; trigrams cannot serve it) and rechecks the exact substring; see the repo
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
 from credit_common.errors import ValidationFailed
+from credit_common.reference.organisation import DISTRICTS
+
+from disclosure.domain.subjects import checked_subject_code
 
 MAX_TERMS = 5
 MAX_PAGE_SIZE = 100
@@ -64,10 +68,21 @@ class RecordQuery:
     limit: int = 20
 
     def validate(self) -> "RecordQuery":
+        """Refuse what no search can answer; the subject code comes back normalised."""
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValidationFailed("INVALID_DATE_RANGE", "起始日期不能晚于结束日期",
                                    {"field": "date_from"})
         if not 1 <= self.limit <= MAX_PAGE_SIZE:
             raise ValidationFailed("INVALID_PAGE_SIZE", f"每页条数应在 1 到 {MAX_PAGE_SIZE} 之间",
                                    {"field": "limit"})
+        if self.district_code and self.district_code not in DISTRICTS:
+            raise ValidationFailed("UNKNOWN_DISTRICT", "未知的区划代码", {"field": "district_code"})
+        if self.subject_code:
+            self.subject_code = checked_subject_code(self.subject_code)
+        if self.after:
+            try:
+                uuid.UUID(self.after)
+            except ValueError:
+                raise ValidationFailed("INVALID_CURSOR", "翻页游标无效", {"field": "cursor"}) \
+                    from None
         return self

@@ -23,7 +23,7 @@ from stdnum.iso7064 import mod_11_10
 
 from credit_common.contracts.interagency import PublicityChanged
 from credit_common.testing import isolation
-from disclosure import handlers
+from disclosure.handlers.daily_jobs import run_daily_jobs
 from disclosure.adapters.repository import RecordRepository
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.service import DisclosureService
@@ -318,7 +318,7 @@ def test_daily_jobs_run_once_per_day_with_several_instances(engine):
     def run_jobs():
         try:
             with Session(engine) as session, session.begin():
-                outcomes.append(handlers.run_daily_jobs(today, DisclosureUnitOfWork(session)))
+                outcomes.append(run_daily_jobs(today, DisclosureUnitOfWork(session)))
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 

@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from disclosure.handlers import RejectedMessage
+from disclosure.domain.agency_records import RejectedMessage
 from disclosure.inbound import ORIGINAL_USER_HEADER, check_source_agency, sender
 
 OWN = "credit-disclosure"

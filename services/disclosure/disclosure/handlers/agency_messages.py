@@ -1,0 +1,67 @@
+"""Other agencies' records, from the inter-agency bus: each message applied exactly once."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from credit_common.clock import now
+from credit_common.contracts.interagency import AgencyRecord, RecordUpserted, RecordWithdrawn
+from credit_common.contracts.vocabulary import PublicityState
+
+from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
+from disclosure.domain.agency_records import (RejectedMessage, check_agency_record, is_stale,
+                                              new_subject, record_fields)
+from disclosure.domain.model import CauseKind, Record
+
+
+def ingest_agency_message(message: RecordUpserted | RecordWithdrawn,
+                          uow: DisclosureUnitOfWork, today: date | None = None) -> str:
+    """Apply one inter-agency message exactly once; returns what happened."""
+    if not uow.claim("disclosure.interagency", message.message_id):
+        return "duplicate"
+    today = today or now().date()
+    if isinstance(message, RecordUpserted):
+        return _upsert_agency_record(message, message.payload, uow, today)
+    withdrawal = message.payload
+    record = uow.records.by_source(message.source_agency, withdrawal.source_record_id,
+                                   for_update=True)
+    if record is None:
+        raise RejectedMessage("UNKNOWN_RECORD", "撤回的记录不存在")
+    if is_stale(withdrawal.version, record.source_version):
+        return "stale"
+    version = record.version
+    record.source_version = withdrawal.version
+    record.change_state(PublicityState.removed, CauseKind.message, str(message.message_id),
+                        now(), note=withdrawal.reason)
+    uow.records.save(record, version)
+    uow.announce_changes(record, uow.subjects.get(record.subject_id))
+    return "withdrawn"
+
+
+def _upsert_agency_record(message: RecordUpserted, incoming: AgencyRecord,
+                          uow: DisclosureUnitOfWork, today: date) -> str:
+    code = check_agency_record(incoming, today)
+    subject = uow.subjects.by_code(code)
+    if subject is None:
+        subject = new_subject(incoming, code)
+        uow.subjects.add(subject)
+    record = uow.records.by_source(message.source_agency, incoming.source_record_id,
+                                   for_update=True)
+    fields = record_fields(incoming)
+    if record is None:
+        record = Record(id=uuid.uuid4(), subject_id=subject.id,
+                        source_agency=message.source_agency,
+                        source_record_id=incoming.source_record_id, **fields)
+        record.created(CauseKind.message, str(message.message_id), now())
+        uow.records.add(record)
+        uow.announce_changes(record, subject)
+        return "created"
+    if is_stale(incoming.version, record.source_version):
+        return "stale"
+    version = record.version
+    for name, value in fields.items():
+        setattr(record, name, value)
+    record.version += 1
+    uow.records.save(record, version)
+    return "updated"

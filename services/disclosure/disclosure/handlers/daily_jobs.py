@@ -1,0 +1,88 @@
+"""The daily jobs: listings and publicity that end by their terms, once a day however many
+instances run them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from credit_common.clock import now
+from credit_common.contracts.vocabulary import PublicityState, RecordType
+
+from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
+from disclosure.domain import expiry
+from disclosure.domain.model import CauseKind, Record
+from disclosure.domain.rules import earliest_listing_date_due
+
+
+def expire_serious_listings(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
+    """Serious-list entries leave the list when their term ends (SAMR order 44 art. 21)."""
+    changed = 0
+    cutoff = earliest_listing_date_due(today, lambda t: t.serious_list_term_years)
+    for record in uow.records.active_listed_before(RecordType.serious_illegal_list, cutoff,
+                                                   batch):
+        note = expiry.serious_listing_ended(record, today)
+        if note is None:
+            continue
+        _expire(record, f"expire_serious_listings:{today}", uow, note)
+        changed += 1
+    return changed
+
+
+def escalate_abnormal_listings(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
+    """Abnormal-list entries unresolved for the term move to the serious list."""
+    changed = 0
+    cutoff = earliest_listing_date_due(today, lambda t: t.abnormal_to_serious_years)
+    for record in uow.records.active_listed_before(RecordType.abnormal_operation_list, cutoff,
+                                                   batch):
+        note = expiry.abnormal_listing_escalates(record, today)
+        if note is None:
+            continue
+        run_ref = f"escalate_abnormal_listings:{today}"
+        _expire(record, run_ref, uow, note)
+        serious = expiry.escalated_to_serious(record, today)
+        serious.created(CauseKind.job, run_ref, now())
+        uow.records.add(serious)
+        uow.announce_changes(serious, uow.subjects.get(record.subject_id))
+        changed += 1
+    return changed
+
+
+def end_penalty_publicity(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
+    """A penalty's publicity ends at its term: the given end date, or the term in force."""
+    changed = 0
+    cutoff = earliest_listing_date_due(today, lambda t: t.penalty_publicity_term_years)
+    for record in uow.records.active_penalties_ending_by(today, cutoff, batch):
+        note = expiry.penalty_publicity_ended(record, today)
+        if note is None:
+            continue
+        _expire(record, f"end_penalty_publicity:{today}", uow, note)
+        changed += 1
+    return changed
+
+
+def _expire(record: Record, run_ref: str, uow: DisclosureUnitOfWork, note: str) -> None:
+    version = record.version
+    record.change_state(PublicityState.expired, CauseKind.job, run_ref, now(), note)
+    uow.records.save(record, version)
+    uow.announce_changes(record, uow.subjects.get(record.subject_id))
+
+
+JOBS = {
+    "expire_serious_listings": expire_serious_listings,
+    "escalate_abnormal_listings": escalate_abnormal_listings,
+    "end_penalty_publicity": end_penalty_publicity,
+}
+
+
+def run_daily_jobs(today: date, uow: DisclosureUnitOfWork) -> dict[str, int | None]:
+    """Each job once per day however many instances call this: the first to insert the
+    day's ``job_runs`` row does it; the others find the row and skip."""
+    results: dict[str, int | None] = {}
+    for name, job in JOBS.items():
+        if not uow.start_job_run(name, today.isoformat()):
+            results[name] = None
+            continue
+        affected = job(today, uow)
+        uow.finish_job_run(name, today.isoformat(), affected)
+        results[name] = affected
+    return results
