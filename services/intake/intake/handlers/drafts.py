@@ -7,12 +7,12 @@ import uuid
 from datetime import date
 
 from credit_common.clock import now
-from credit_common.errors import Conflict, Forbidden
 
 from intake.adapters.unit_of_work import IntakeUnitOfWork
 from intake.domain import eligibility
 from intake.domain import records as record_rules
 from intake.domain.forms import checked_form
+from intake.domain.guides import require_acknowledged
 from intake.domain.model import Application
 from intake.handlers.access import own_application
 from intake.handlers.guides import current_guide
@@ -36,9 +36,8 @@ def create_draft(applicant_id: str, code: str, record_type: str, record_ids: lis
     record_type = record_rules.checked_record_type(record_type)
     subject = bound_subject(applicant_id, code, uow)
     guide = current_guide(record_type, uow)
-    if not uow.guides.acknowledged(applicant_id, "guide", record_type, guide["version"]):
-        raise Forbidden("GUIDE_NOT_ACKNOWLEDGED", "请先阅读并确认办事指南",
-                        {"guide_version": guide["version"]})
+    require_acknowledged(
+        uow.guides.acknowledged(applicant_id, "guide", record_type, guide["version"]), guide)
     at = now()
     rules = rules_on(at.date(), uow)
     chosen = chosen_records(subject, record_type, record_ids, records, rules,
@@ -77,9 +76,7 @@ def create_counter_draft(officer_id: str, officer_unit: str, subject: dict, reco
 def update_draft(applicant_id: str, application_id: str, form: dict, expected_version: int,
                  uow: IntakeUnitOfWork) -> Application:
     application = own_application(applicant_id, application_id, uow, for_update=True)
-    if int(expected_version) != application.version:
-        raise Conflict("STALE_VERSION", "申请已被其他操作修改，请刷新后重试",
-                       {"current_version": application.version})
+    application.require_version(expected_version)
     rules = rules_on(now().date(), uow)
     application.update_form(checked_form(form, rules, application.record_type, False), now())
     uow.applications.save(application)

@@ -349,6 +349,24 @@ def test_only_the_guide_and_notice_in_force_are_acknowledged():
     assert guide.value.details == {"current_version": 2}
 
 
+def test_a_draft_needs_its_guide_acknowledged():
+    guides.require_acknowledged(True, {"version": 4})
+    with pytest.raises(Forbidden) as raised:
+        guides.require_acknowledged(False, {"version": 4})
+    assert code_of(raised) == "GUIDE_NOT_ACKNOWLEDGED"
+    assert raised.value.details == {"guide_version": 4}
+
+
+def test_a_form_saved_over_another_change_is_refused_with_the_current_version():
+    application = draft(uuid.uuid4())
+    application.require_version("1")
+    application.update_form({}, AT)
+    with pytest.raises(Conflict) as raised:
+        application.require_version(1)
+    assert code_of(raised) == "STALE_VERSION"
+    assert raised.value.details == {"current_version": 2}
+
+
 def test_the_domain_imports_no_framework_database_or_broker_library():
     modules = ["access", "eligibility", "forms", "guides", "identity", "materials", "model",
                "records", "signing", "submission"]
