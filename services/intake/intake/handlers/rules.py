@@ -1,4 +1,5 @@
-"""The eligibility rule versions: the one in force on a day, and adding a later one."""
+"""The eligibility rule versions: the one in force on a day, all of them, and adding a later
+one."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ def rules_on(day: date, uow: IntakeUnitOfWork) -> eligibility.RuleVersion:
         return eligibility.rule_in_force(uow.rules.all(), day)
     except LookupError:
         raise NotFound("NO_RULES_IN_FORCE", "当日没有生效的信用修复规则") from None
+
+
+def rule_versions(uow: IntakeUnitOfWork) -> list[dict]:
+    return uow.rules.listing()
 
 
 def add_rule_version(version: str, effective_from: date, source: str, rules: dict,
