@@ -10,6 +10,7 @@ from stdnum.cn import ric, uscc
 from stdnum.iso7064 import mod_11_10
 
 from credit_common.contracts.vocabulary import DocumentType
+from credit_common.errors import ValidationFailed
 
 
 def normalise_subject_code(code: str) -> str:
@@ -72,6 +73,13 @@ _MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 def is_mainland_mobile(phone: str) -> bool:
     return bool(_MAINLAND_MOBILE.match(phone or ""))
+
+
+def checked_phone(phone: str, field: str = "phone") -> str:
+    phone = (phone or "").strip()
+    if not is_mainland_mobile(phone):
+        raise ValidationFailed("INVALID_PHONE", "请输入 11 位手机号码", {"field": field})
+    return phone
 
 
 # -- personal data inside free text (log lines, error details, dead-letter headers) ----------

@@ -20,8 +20,9 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from credit_common.deferred_writes import defer
-from credit_common.errors import TooManyRequests, Unauthenticated, ValidationFailed
-from credit_common.identity import is_mainland_mobile
+from credit_common.errors import TooManyRequests, Unauthenticated
+# with the other identifier checks; services still call it as login.checked_phone
+from credit_common.identity import checked_phone
 from credit_common.sql import text
 
 LOGIN_TABLES_DDL = """
@@ -91,13 +92,6 @@ class LoginPolicy:
 
 def _digest(secret: str, *parts: str) -> str:
     return hmac.new(secret.encode(), "\x1f".join(parts).encode(), hashlib.sha256).hexdigest()
-
-
-def checked_phone(phone: str, field: str = "phone") -> str:
-    phone = (phone or "").strip()
-    if not is_mainland_mobile(phone):
-        raise ValidationFailed("INVALID_PHONE", "请输入 11 位手机号码", {"field": field})
-    return phone
 
 
 #: a code is kept while the limits can still count it (a day), and a day more

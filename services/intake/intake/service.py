@@ -30,7 +30,7 @@ from intake.adapters.unit_of_work import IntakeUnitOfWork
 from intake.config import IntakeSettings
 from intake.file_store import FileStore
 from intake.views import (application_view, detail_view, guide_view, material_view,
-                          session_view)
+                          rule_version_view, session_view)
 
 
 def validation_error(exc: ValidationError) -> ValidationFailed:
@@ -179,9 +179,8 @@ class IntakeService:
     @rpc(expected_exceptions=EXPECTED)
     def rule_versions(self, admin_id: str | None = None):
         require_administrator(self.workflow, admin_id)
-        return [{**v, "effective_from": v["effective_from"].isoformat(),
-                 "created_at": v["created_at"].isoformat()}
-                for v in self._uow(read_only=True).rules.listing()]
+        return [rule_version_view(v)
+                for v in handlers.rule_versions(self._uow(read_only=True))]
 
     @rpc(expected_exceptions=EXPECTED)
     def add_rule_version(self, version: str, effective_from: str, source: str, rules: dict,

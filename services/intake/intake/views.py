@@ -71,6 +71,11 @@ def guide_view(guide: dict) -> dict:
             "title": guide["title"], "body": guide["body"]}
 
 
+def rule_version_view(version: dict) -> dict:
+    return {**version, "effective_from": version["effective_from"].isoformat(),
+            "created_at": version["created_at"].isoformat()}
+
+
 def session_view(result) -> dict:
     return {"applicant_id": str(result.applicant_id), "phone": result.phone,
             "session_id": str(result.session.session_id),

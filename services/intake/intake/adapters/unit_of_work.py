@@ -8,7 +8,8 @@ from intake.adapters.repository import (ApplicantRepository, ApplicationReposito
 class IntakeUnitOfWork(SqlUnitOfWork):
     def __init__(self, session, request_id=None, read_only=False):
         super().__init__(session, request_id, read_only)
-        self.applications = ApplicationRepository(session)
+        # the applications' events reach the outbox at commit: no handler publishes by hand
+        self.applications = self.collect_events_of(ApplicationRepository(session))
         self.applicants = ApplicantRepository(session)
         self.guides = GuideRepository(session)
         self.rules = RuleRepository(session)

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from credit_common.contracts.vocabulary import RecordType
+from credit_common.errors import ValidationFailed
 
 LIST_TYPES = {RecordType.serious_illegal_list, RecordType.abnormal_operation_list,
               RecordType.individual_abnormal_status, RecordType.cooperative_abnormal_list}
@@ -164,3 +165,16 @@ def signing_required(rules: RuleVersion, record_type: str) -> bool:
 
 def facts_required(rules: RuleVersion, record_type: str) -> bool:
     return bool(rules.for_type(record_type).get("facts_and_reasons_required", False))
+
+
+def check_new_version(effective_from: date, rules: dict, today: date) -> None:
+    """A new rule version starts after today (a version in force is never rewritten) and
+    gives its rules per known record type."""
+    if effective_from <= today:
+        raise ValidationFailed("EFFECTIVE_DATE_NOT_IN_FUTURE",
+                               "新规则版本的生效日期必须晚于今天（已生效的规则不可追溯修改）",
+                               {"field": "effective_from"})
+    unknown = set(rules.get("record_types", {})) - {t.value for t in RecordType}
+    if not rules.get("record_types") or unknown:
+        raise ValidationFailed("INVALID_RULES", "规则内容须按记录类型给出",
+                               {"unknown_record_types": sorted(unknown)})

@@ -1,5 +1,5 @@
-"""Uploaded materials: what kinds exist, which file types are accepted (judged by content,
-never by the name), and how a file name is made safe to store and show.
+"""Uploaded materials: what kinds exist, how many fit, which file types are accepted (judged
+by content, never by the name), and how a file name is made safe to store and show.
 
 A file is judged by parsing it, not only by its first bytes (``check_upload``): a PDF is opened
 with pypdf and refused if it carries JavaScript, a launch action or an embedded file, or hides
@@ -20,7 +20,7 @@ from PIL import Image, ImageOps
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
-from credit_common.errors import ValidationFailed
+from credit_common.errors import Conflict, ValidationFailed
 
 MATERIAL_KINDS = {
     "application_form": "信用修复申请书",
@@ -71,6 +71,25 @@ def safe_file_name(name: str, content_type: str) -> str:
     stem = name.rsplit(".", 1)[0] if "." in name else name
     stem = _UNSAFE.sub("_", stem).strip("._")[:80] or "材料"
     return stem + EXTENSIONS[content_type]
+
+
+def check_kind(kind: str) -> None:
+    if kind not in MATERIAL_KINDS:
+        raise ValidationFailed("UNKNOWN_MATERIAL_KIND", "未知的材料类型", {"field": "kind"})
+
+
+def check_quota(in_application: int, of_owner: int | None, max_per_application: int,
+                max_per_applicant: int) -> None:
+    """Room for one more material: in the application, and across the applicant's open
+    applications (``of_owner`` is None for a counter application, which has no such limit)."""
+    if in_application >= max_per_application:
+        raise Conflict("TOO_MANY_MATERIALS",
+                       f"每件申请最多上传 {max_per_application} 份材料，请先删除不需要的材料",
+                       {"limit": max_per_application, "scope": "application"})
+    if of_owner is not None and of_owner >= max_per_applicant:
+        raise Conflict("MATERIAL_QUOTA_EXCEEDED",
+                       f"您办理中的申请已共有 {max_per_applicant} 份材料，已达上限",
+                       {"limit": max_per_applicant, "scope": "applicant"})
 
 
 # -- judging an upload by parsing it --------------------------------------------------------

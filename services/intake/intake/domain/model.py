@@ -127,6 +127,12 @@ class Application:
             raise Conflict("APPLICATION_NOT_EDITABLE", "申请已提交，当前不能修改",
                            {"status": self.status})
 
+    def require_version(self, expected_version: int) -> None:
+        """The applicant changes what they last saw, not what another change left."""
+        if int(expected_version) != self.version:
+            raise Conflict("STALE_VERSION", "申请已被其他操作修改，请刷新后重试",
+                           {"current_version": self.version})
+
     def update_form(self, form: dict, at: datetime) -> None:
         self.require_editable()
         self.form = form

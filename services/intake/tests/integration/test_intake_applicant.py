@@ -343,7 +343,26 @@ def wait_for_case(intake, applicant, application_id, case_id, timeout=10):
         time.sleep(0.05)
 
 
-def test_returned_for_correction_then_resubmitted_under_the_same_number(intake, amqp_uri):
+def outbox_events(db_engine, application_id) -> list[str]:
+    """The events intake staged for one application, in order (status changes with their
+    status)."""
+    with db_engine["intake"].connect() as conn:
+        rows = conn.execute(text(
+            "SELECT routing_key, body->'data'->>'status' FROM outbox "
+            "WHERE body->'data'->>'application_id' = :a ORDER BY id"), {"a": application_id})
+        return [f"{key}:{status}" if status else key for key, status in rows]
+
+
+def test_a_withdrawal_is_announced_once(intake, db_engine):
+    applicant, _, _, submitted = submitted_application(intake)
+    withdrawn = intake.withdraw(applicant, submitted["id"], "已自行整改完毕")
+    assert withdrawn["status"] == "withdrawn"
+    assert outbox_events(db_engine, submitted["id"]) == ["application_submitted",
+                                                         "application_withdrawn"]
+
+
+def test_returned_for_correction_then_resubmitted_under_the_same_number(intake, amqp_uri,
+                                                                        db_engine):
     import base64
 
     applicant, number, record, submitted = submitted_application(intake)
@@ -375,3 +394,9 @@ def test_returned_for_correction_then_resubmitted_under_the_same_number(intake, 
     with pytest.raises(RemoteError) as raised:
         intake.withdraw(applicant, draft["id"])
     assert code_of(raised.value) == "APPLICATION_ALREADY_DECIDED"
+    # every change announced once, in order, the late step and the refusal not at all
+    assert outbox_events(db_engine, draft["id"]) == [
+        "application_submitted", "application_status_changed:accepted",
+        "application_status_changed:returned", "application_submitted",
+        "application_status_changed:pending_acceptance",
+        "application_status_changed:repaired"]

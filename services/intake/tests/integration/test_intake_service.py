@@ -146,3 +146,9 @@ def test_case_opened_is_recorded_once_however_often_it_arrives(intake, nameko_co
     assert seen["status"] == "pending_acceptance"
     assert seen["case_id"] == str(case_id)
     assert seen["version"] == 2, "the second delivery changed the application again"
+    # the handler stages nothing by hand: the commit announced the change, once
+    assert count(db_engine, "SELECT count(*) FROM outbox WHERE routing_key = "
+                 "'application_status_changed' AND body->'data'->>'application_id' = :id",
+                 id=application["id"]) == 1
+    assert count(db_engine, "SELECT count(*) FROM outbox WHERE "
+                 "body->'data'->>'application_id' = :id", id=application["id"]) == 2

@@ -12,6 +12,7 @@ from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import CaseOpened
 from credit_common.errors import NotFound, ValidationFailed
 from credit_common.testing.claims import DuplicateClaim, FakeClaims
+from credit_common.unit_of_work import StagesEvents
 from intake import handlers
 from intake.domain.model import Application, acceptance_number
 from intake.service import IntakeService
@@ -26,15 +27,20 @@ class FakeApplications:
     def __init__(self):
         self.rows = {}
         self.sequences = {}
+        self.seen = []
 
     def add(self, application):
         self.rows[application.id] = application
+        self.seen.append(application)
 
     def save(self, application):
         self.rows[application.id] = application
 
     def get(self, application_id, for_update=False):
-        return self.rows.get(uuid.UUID(str(application_id)))
+        found = self.rows.get(uuid.UUID(str(application_id)))
+        if found is not None:
+            self.seen.append(found)
+        return found
 
     def by_idempotency_key(self, key):
         return next((a for a in self.rows.values() if a.idempotency_key == key), None)
@@ -47,14 +53,20 @@ class FakeApplications:
         return self.sequences[key]
 
 
-class FakeUnitOfWork(FakeClaims):
-    def __init__(self):
-        super().__init__()
-        self.applications = FakeApplications()
-        self.published = []
+class FakeUnitOfWork(FakeClaims, StagesEvents):
+    """Stages events as ``IntakeUnitOfWork`` does: collected from the applications seen when
+    the entrypoint commits (``commit`` here)."""
 
-    def publish(self, event):
-        self.published.append(event)
+    def __init__(self):
+        FakeClaims.__init__(self)
+        StagesEvents.__init__(self)
+        self.applications = self.collect_events_of(FakeApplications())
+
+    def _stage(self, event):
+        return event
+
+    def commit(self):
+        self.collect_events()
 
 
 def command(**changes):
@@ -77,9 +89,14 @@ def test_a_submission_is_saved_numbered_and_announced():
     assert application.status == "submitted"
     assert application.subject_name == "广州测试科技有限公司"
     assert application.acceptance_number.endswith("-000001")
+    assert uow.published == []  # staged by the commit, not by the handler
+    uow.commit()
     [event] = uow.published
     assert event.event_type == "application_submitted"
     assert event.application_id == application.id
+    # a second commit (or collection) stages nothing again
+    uow.commit()
+    assert uow.published == [event] and application.events == []
 
 
 def test_each_submission_gets_the_next_number():
@@ -91,7 +108,9 @@ def test_each_submission_gets_the_next_number():
 def test_the_same_idempotency_key_returns_the_first_application_and_announces_once():
     uow = FakeUnitOfWork()
     first = handlers.submit_application(command(), uow, "key-1")
+    uow.commit()
     again = handlers.submit_application(command(), uow, "key-1")
+    uow.commit()
     assert again.id == first.id
     assert len(uow.published) == 1
 
@@ -108,18 +127,22 @@ def test_a_wrong_check_digit_is_refused_naming_the_field():
 def test_case_opened_moves_the_application_to_pending_acceptance_once():
     uow = FakeUnitOfWork()
     application = handlers.submit_application(command(), uow)
+    uow.commit()
     case_id = uuid.uuid4()
     envelope = EventEnvelope(event_type="case_opened", source="workflow", data=CaseOpened(
         case_id=case_id, application_id=application.id,
         acceptance_number=application.acceptance_number,
         opened_at=datetime.now(timezone.utc)).model_dump(mode="json"))
     assert handlers.record_case_opened(envelope, uow) is True
+    uow.commit()
     with pytest.raises(DuplicateClaim):
         handlers.record_case_opened(envelope, uow)
     # the same news in another message changes nothing either
     again = EventEnvelope(event_type="case_opened", source="workflow", data=envelope.data)
     assert handlers.record_case_opened(again, uow) is False
-    assert [e.event_type for e in uow.published].count("application_status_changed") == 1
+    uow.commit()
+    assert [e.event_type for e in uow.published] == ["application_submitted",
+                                                     "application_status_changed"]
     stored = uow.applications.get(application.id)
     assert stored.status == "pending_acceptance"
     assert stored.case_id == case_id
