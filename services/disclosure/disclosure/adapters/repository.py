@@ -99,6 +99,8 @@ class SubjectRepository:
 class RecordRepository:
     def __init__(self, session: Session):
         self.session = session
+        #: records written in this transaction: their changes are announced at commit
+        self.seen: list[Record] = []
 
     def add(self, record: Record) -> None:
         self.session.execute(text(
@@ -106,6 +108,7 @@ class RecordRepository:
             f"VALUES ({', '.join(':' + c for c in RECORD_COLUMNS)})"),
             {c: getattr(record, c) for c in RECORD_COLUMNS})
         self._write_history(record)
+        self.seen.append(record)
 
     def save(self, record: Record, expected_version: int) -> None:
         """Write the record if nobody changed it since it was read (optimistic lock)."""
@@ -119,6 +122,7 @@ class RecordRepository:
             raise Conflict("STALE_VERSION", "记录已被其他操作修改，请刷新后重试",
                            {"record_id": str(record.id)})
         self._write_history(record)
+        self.seen.append(record)
 
     def _write_history(self, record: Record) -> None:
         entries: list[HistoryEntry] = record.history

@@ -16,7 +16,15 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
     def __init__(self, session, request_id=None, read_only=False):
         super().__init__(session, request_id, read_only)
         self.subjects = SubjectRepository(session)
-        self.records = RecordRepository(session)
+        self.records = self.collect_events_of(RecordRepository(session))
+
+    def collect_events(self) -> None:
+        """At commit: announce every written record's pending changes (its subject is part of
+        the message), then forget the records, so a long job does not hold them all."""
+        for record in self.records.seen:
+            if record.events:
+                self.announce_changes(record, self.subjects.get(record.subject_id))
+        self.records.seen.clear()
 
     def announce_changes(self, record: Record, subject: Subject) -> None:
         """Stage ``record.publicity_changed.v1`` for other agencies, one per state change, in

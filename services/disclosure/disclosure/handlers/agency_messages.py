@@ -35,7 +35,6 @@ def ingest_agency_message(message: RecordUpserted | RecordWithdrawn,
     record.change_state(PublicityState.removed, CauseKind.message, str(message.message_id),
                         now(), note=withdrawal.reason)
     uow.records.save(record, version)
-    uow.announce_changes(record, uow.subjects.get(record.subject_id))
     return "withdrawn"
 
 

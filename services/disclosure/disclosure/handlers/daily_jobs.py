@@ -42,7 +42,6 @@ def escalate_abnormal_listings(today: date, uow: DisclosureUnitOfWork, batch: in
         serious = expiry.escalated_to_serious(record, today)
         serious.created(CauseKind.job, run_ref, now())
         uow.records.add(serious)
-        uow.announce_changes(serious, uow.subjects.get(record.subject_id))
         changed += 1
     return changed
 
@@ -64,7 +63,6 @@ def _expire(record: Record, run_ref: str, uow: DisclosureUnitOfWork, note: str) 
     version = record.version
     record.change_state(PublicityState.expired, CauseKind.job, run_ref, now(), note)
     uow.records.save(record, version)
-    uow.announce_changes(record, uow.subjects.get(record.subject_id))
 
 
 JOBS = {

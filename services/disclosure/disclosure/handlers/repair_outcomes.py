@@ -32,7 +32,6 @@ def apply_repair_outcome(decision_id: str, record_id: str, outcome: str,
     changed = record.apply_outcome(outcome, decision_id, now())
     if changed:
         uow.records.save(record, version)
-        uow.announce_changes(record, uow.subjects.get(record.subject_id))
     return {"decision_id": decision_id, "record_id": str(record.id), "outcome": outcome,
             "changed": changed, "publicity_state": record.publicity_state}
 

@@ -8,6 +8,7 @@ import pytest
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import ApplicationSubmitted
 from credit_common.testing.claims import DuplicateClaim, FakeClaims
+from credit_common.unit_of_work import StagesEvents
 from workflow.handlers import intake_events
 from workflow.domain.model import Case
 
@@ -31,6 +32,7 @@ def test_a_case_opens_pending_acceptance_and_announces_itself():
 class FakeCases:
     def __init__(self):
         self.by_application = {}
+        self.seen = []
         self.early_withdrawals = {}
 
     def remember_early_withdrawal(self, application_id, at):
@@ -40,7 +42,10 @@ class FakeCases:
         return self.early_withdrawals.pop(application_id, None)
 
     def for_application(self, application_id, for_update=False):
-        return self.by_application.get(application_id)
+        case = self.by_application.get(application_id)
+        if case is not None:
+            self.seen.append(case)
+        return case
 
     def save(self, case, expected_version):
         self.by_application[case.application_id] = case
@@ -49,6 +54,7 @@ class FakeCases:
         if case.application_id in self.by_application:
             return False
         self.by_application[case.application_id] = case
+        self.seen.append(case)
         return True
 
 
@@ -63,15 +69,21 @@ class FakeCalendar:
         return {"accept_working_days": 2, "decide_working_days": {"penalty_publicity": 15}}
 
 
-class FakeUnitOfWork(FakeClaims):
-    def __init__(self):
-        super().__init__()
-        self.cases = FakeCases()
-        self.calendar = FakeCalendar()
-        self.published = []
+class FakeUnitOfWork(FakeClaims, StagesEvents):
+    """Stages events as ``WorkflowUnitOfWork`` does: collected from the cases seen when the
+    entrypoint commits (``commit`` here)."""
 
-    def publish(self, event):
-        self.published.append(event)
+    def __init__(self):
+        FakeClaims.__init__(self)
+        StagesEvents.__init__(self)
+        self.cases = self.collect_events_of(FakeCases())
+        self.calendar = FakeCalendar()
+
+    def _stage(self, event):
+        return event
+
+    def commit(self):
+        self.collect_events()
 
 
 def test_open_case_is_idempotent_by_message_and_by_application():
@@ -80,11 +92,13 @@ def test_open_case_is_idempotent_by_message_and_by_application():
     envelope = EventEnvelope(event_type=event.event_type, source=event.source,
                              data=event.model_dump(mode="json"))
     assert intake_events.open_case(envelope, uow) is not None
+    uow.commit()
     with pytest.raises(DuplicateClaim):
         intake_events.open_case(envelope, uow)
     other_message = EventEnvelope(event_type=event.event_type, source=event.source,
                                   data=event.model_dump(mode="json"))
     assert intake_events.open_case(other_message, uow) is None
+    uow.commit()
     assert len(uow.published) == 1
 
 
@@ -101,6 +115,7 @@ def test_a_withdrawal_that_overtook_its_submission_withdraws_the_case_when_it_op
         data=withdrawal.model_dump(mode="json")), uow) is False
     case = intake_events.open_case(EventEnvelope(event_type=event.event_type, source=event.source,
                                             data=event.model_dump(mode="json")), uow)
+    uow.commit()
     assert case.status == "withdrawn"
     assert uow.cases.early_withdrawals == {}
     assert [e.event_type for e in uow.published] == ["case_opened"]

@@ -7,7 +7,7 @@ from workflow.adapters.repository import (CalendarRepository, CaseRepository,
 class WorkflowUnitOfWork(SqlUnitOfWork):
     def __init__(self, session, request_id=None, read_only=False):
         super().__init__(session, request_id, read_only)
-        self.cases = CaseRepository(session, request_id)
+        self.cases = self.collect_events_of(CaseRepository(session, request_id))
         self.officers = OfficerRepository(session)
         self.calendar = CalendarRepository(session)
         self.documents = DocumentRepository(session)

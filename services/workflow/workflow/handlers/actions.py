@@ -35,6 +35,4 @@ def act(someone: Officer, acceptance_number: str, action: str, expected_version:
     kind = DOCUMENT_FOR_ACTION.get(action)
     if kind is not None:
         issue_document(case, kind, opinion, at.date(), public_base_url, uow)
-    for event in case.events:
-        uow.publish(event)
     return case

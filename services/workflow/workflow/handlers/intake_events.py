@@ -29,16 +29,12 @@ def open_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> Case | None:
         withdrawn_at = uow.cases.take_early_withdrawal(submitted.application_id)
         if withdrawn_at is not None and case.withdrawn(withdrawn_at):
             uow.cases.save(case, case.version - 1)
-        for event in case.events:
-            uow.publish(event)
         return case
     existing = uow.cases.for_application(submitted.application_id, for_update=True)
     if existing is not None:
         version = existing.version
         if existing.resubmitted(at, due):
             uow.cases.save(existing, version)
-            for event in existing.events:
-                uow.publish(event)
             return existing
     return None
 
