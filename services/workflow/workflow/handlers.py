@@ -17,7 +17,9 @@ from credit_common.contracts.events import (ApplicationSubmitted, ApplicationWit
                                             CaseDeadline)
 from credit_common.errors import Conflict, Forbidden, ValidationFailed
 from credit_common.logging import get_logger
-from credit_common.reference.organisation import DISTRICTS, UNITS, UnitKind, unit
+from credit_common.contracts.vocabulary import CaseAction, OfficerRole
+from credit_common.reference.organisation import (DISTRICTS, UNITS, UnitKind, credit_section_code,
+                                                  unit)
 
 from workflow.adapters import documents_pdf
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
@@ -28,7 +30,7 @@ from workflow.domain.model import (ACTIONS, OPEN_STATUSES, ROLE_STATUSES, Case, 
 from workflow.domain.working_days import WorkingCalendar
 from workflow.views import case_view, step_view
 
-ROLES = ("handler", "reviewer", "approver", "administrator")
+ROLES = tuple(OfficerRole)
 
 log = get_logger(__name__)
 FALLBACK_DAYS = Counter("workflow_calendar_fallback_days_total",
@@ -217,8 +219,8 @@ def _require_in_scope(admin: Officer, unit_code: str) -> None:
 
 
 def require_admin(someone: Officer) -> None:
-    if "administrator" not in someone.roles:
-        raise Forbidden("ROLE_REQUIRED", "该操作需要管理员角色", {"role": "administrator"})
+    if OfficerRole.administrator not in someone.roles:
+        raise Forbidden("ROLE_REQUIRED", "该操作需要管理员角色", {"role": OfficerRole.administrator})
 
 
 def _name(name: str) -> str:
@@ -286,7 +288,7 @@ def todo_statuses(someone: Officer) -> set[str]:
     wanted: set[str] = set()
     for role in someone.roles:
         wanted |= ROLE_STATUSES.get(role, set())
-    if "administrator" in someone.roles or scope(someone)[0] is None:
+    if OfficerRole.administrator in someone.roles or scope(someone)[0] is None:
         wanted |= OPEN_STATUSES
     return wanted
 
@@ -319,11 +321,12 @@ def act(someone: Officer, acceptance_number: str, action: str, expected_version:
         raise Forbidden("CASE_NOT_OF_MY_UNIT", "只能办理本单位的案件", {"unit_code": case.unit_code})
     if case.version != expected_version:
         raise _stale(case)
-    if action == "revoke" and not any(s["action"] == "approve" for s in uow.cases.steps(case.id)):
+    if action == CaseAction.revoke and not any(s["action"] == CaseAction.approve
+                                               for s in uow.cases.steps(case.id)):
         raise Conflict("NOTHING_TO_REVOKE", "该案件没有可撤销的准予修复决定")
     at = now()
     due = decide_due(at.date(), case.record_type, uow, calendar(uow)) \
-        if action == "accept" else None
+        if action == CaseAction.accept else None
     version = case.version
     case.act(action, someone, opinion, at, target_unit_code=target_unit_code,
              approver_may_handle=approver_may_handle, decide_due=due)
@@ -384,10 +387,10 @@ def allowed_actions(someone: Officer, case: Case, steps: list[dict],
     """The actions the officer may take on the case now, by the rules ``act`` enforces."""
     if not can_act(someone, case.unit_code):
         return []
-    approved = any(s["action"] == "approve" for s in steps)
+    approved = any(s["action"] == CaseAction.approve for s in steps)
     return [name for name in ACTIONS
             if case.refusal(name, someone, approver_may_handle) is None
-            and (name != "revoke" or approved)]
+            and (name != CaseAction.revoke or approved)]
 
 
 def transfer_targets(someone: Officer, acceptance_number: str, uow: WorkflowUnitOfWork
@@ -493,7 +496,8 @@ def check_deadlines(today: date, uow: WorkflowUnitOfWork) -> dict[str, int]:
                 subject_name=case.subject_name, kind=kind,
                 due=case.decide_due or case.accept_due, status=case.status,
                 unit_code=case.unit_code or "", handler_id=case.handler_id,
-                recipient_unit_code=case.unit_code if kind == "reminder" else f"{district}90"))
+                recipient_unit_code=case.unit_code if kind == "reminder"
+                else credit_section_code(district)))
             sent[kind] += 1
     if days.fallback_days:
         log.warning("working days beyond chinese_calendar: Monday to Friday assumed",

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from credit_common.contracts.vocabulary import PublicityState
 from credit_common.errors import ValidationFailed
 
 MAX_TERMS = 5
@@ -59,7 +60,7 @@ class RecordQuery:
     date_from: date | None = None
     date_to: date | None = None
     district_code: str | None = None
-    publicity_state: str | None = "active"
+    publicity_state: str | None = PublicityState.active
     after: str | None = None
     limit: int = 20
 
