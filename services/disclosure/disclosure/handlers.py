@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from credit_common.clock import now
 from credit_common.contracts.interagency import (AgencyRecord, RecordUpserted,
                                                  RecordWithdrawn)
+from credit_common.contracts.officers import AdministratorScope
 from credit_common.contracts.vocabulary import ListingReason, PublicityState, RecordType
 from credit_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from credit_common.identity import (is_mainland_mobile, is_valid_document,
@@ -103,7 +104,7 @@ def verify_identity(applicant_id: str, code: str, name: str, legal_rep_name: str
     return {"outcome": "matched", "subject": subject}
 
 
-def set_proof_material_mode(code: str, enabled: bool, admin: dict,
+def set_proof_material_mode(code: str, enabled: bool, admin: AdministratorScope,
                             uow: DisclosureUnitOfWork) -> Subject:
     """An administrator lets a subject's legal representative upload a proof of special
     circumstances instead of signing in person (Zhejiang flow); only for a subject their
@@ -111,7 +112,7 @@ def set_proof_material_mode(code: str, enabled: bool, admin: dict,
     subject = uow.subjects.by_code(checked_subject_code(code, "code"))
     if subject is None:
         raise NotFound("SUBJECT_NOT_FOUND", "未找到该市场主体")
-    units, districts = admin.get("units"), admin.get("districts")
+    units, districts = admin.units, admin.districts
     if ((units is not None and subject.registration_unit_code not in units)
             or (districts is not None and subject.district_code not in districts)):
         raise Forbidden("SUBJECT_OUTSIDE_SCOPE", "只能设置本单位（本辖区）登记的市场主体",

@@ -14,9 +14,11 @@ from credit_common.clock import now
 from credit_common.contracts.commands import SubmitApplication
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import CaseOpened, CaseStatusChanged
-from credit_common.contracts.vocabulary import RecordType
+from credit_common.contracts.registry import RegistryRecord
+from credit_common.contracts.vocabulary import EDITABLE_STATUSES, RecordType
 from credit_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from credit_common.identity import mask_phone, normalise_subject_code
+from credit_common.reference.organisation import deciding_unit
 
 from intake.adapters.unit_of_work import IntakeUnitOfWork
 from intake.domain import eligibility
@@ -234,17 +236,18 @@ def _rules_on(day: date, uow: IntakeUnitOfWork) -> eligibility.RuleVersion:
         raise NotFound("NO_RULES_IN_FORCE", "当日没有生效的信用修复规则") from None
 
 
-def assess_records(applicant_id: str, code: str, record_type: str | None, records: list[dict],
+def assess_records(applicant_id: str, code: str, record_type: str | None,
+                   records: list[RegistryRecord],
                    uow: IntakeUnitOfWork, on: date | None = None) -> list[dict]:
     """Every record of the subject (of one type, if given) with its eligibility answer."""
     subject = bound_subject(applicant_id, code, uow)
     wanted = _record_type(record_type) if record_type else None
-    records = [r for r in records if wanted is None or r["record_type"] == wanted]
+    records = [r for r in records if wanted is None or r.record_type == wanted]
     day = on or now().date()
     rules = _rules_on(day, uow)
-    held = uow.applications.open_record_ids([r["id"] for r in records])
-    return [{"record": r, "eligibility": eligibility.assess(
-        r, subject.get("kind", ""), rules, day, r["id"] in held).as_dict()} for r in records]
+    held = uow.applications.open_record_ids([str(r.id) for r in records])
+    return [{"record": r.model_dump(mode="json"), "eligibility": eligibility.assess(
+        r, subject.get("kind", ""), rules, day, str(r.id) in held).as_dict()} for r in records]
 
 
 def add_rule_version(version: str, effective_from: date, source: str, rules: dict,
@@ -307,17 +310,17 @@ def _checked_form(form: dict, rules: eligibility.RuleVersion, record_type: str,
 
 
 def _chosen_records(subject: dict, record_type: str, record_ids: list[str],
-                    records: list[dict], rules, day: date, uow: IntakeUnitOfWork,
-                    excluding: uuid.UUID | None = None) -> list[dict]:
+                    records: list[RegistryRecord], rules, day: date, uow: IntakeUnitOfWork,
+                    excluding: uuid.UUID | None = None) -> list[RegistryRecord]:
     if not record_ids:
         raise ValidationFailed("NO_RECORD_SELECTED", "请至少选择一条需要修复的记录",
                                {"field": "record_ids"})
-    by_id = {r["id"]: r for r in records}
+    by_id = {str(r.id): r for r in records}
     held = uow.applications.open_record_ids(list(by_id), excluding)
     chosen = []
     for record_id in dict.fromkeys(str(i) for i in record_ids):
         record = by_id.get(record_id)
-        if record is None or record["record_type"] != record_type:
+        if record is None or record.record_type != record_type:
             raise ValidationFailed("RECORD_NOT_OF_SUBJECT", "所选记录不属于该市场主体或类型不符",
                                    {"record_id": record_id})
         if record_id in held:
@@ -334,7 +337,8 @@ def _chosen_records(subject: dict, record_type: str, record_ids: list[str],
 
 
 def create_draft(applicant_id: str, code: str, record_type: str, record_ids: list[str],
-                 form: dict, records: list[dict], uow: IntakeUnitOfWork) -> Application:
+                 form: dict, records: list[RegistryRecord],
+                 uow: IntakeUnitOfWork) -> Application:
     record_type = _record_type(record_type)
     subject = bound_subject(applicant_id, code, uow)
     guide = current_guide(record_type, uow)
@@ -355,7 +359,7 @@ def create_draft(applicant_id: str, code: str, record_type: str, record_ids: lis
 
 
 def create_counter_draft(officer_id: str, officer_unit: str, subject: dict, record_type: str,
-                         record_ids: list[str], form: dict, records: list[dict],
+                         record_ids: list[str], form: dict, records: list[RegistryRecord],
                          uow: IntakeUnitOfWork) -> Application:
     """An officer files an application at the counter for a subject whose records their
     unit made (or, for other departments' penalties, of their district's credit section)."""
@@ -364,13 +368,11 @@ def create_counter_draft(officer_id: str, officer_unit: str, subject: dict, reco
     rules = _rules_on(at.date(), uow)
     chosen = _chosen_records(subject, record_type, record_ids, records, rules, at.date(), uow)
     for record in chosen:
-        unit_of_record = record.get("listing_unit_code") or record.get("deciding_unit_code") \
-            or f"{record['district_code']}90"
-        if record_type == "other_department_penalty":
-            unit_of_record = f"{subject.get('district_code') or record['district_code']}90"
+        unit_of_record = deciding_unit(record_type, record.made_by, record.district_code,
+                                       subject.get("district_code"))
         if unit_of_record != officer_unit:
             raise Forbidden("RECORD_NOT_OF_MY_UNIT", "只能为本单位作出的记录代为申请",
-                            {"record_id": record["id"]})
+                            {"record_id": str(record.id)})
     application = Application.draft(
         applicant_id=None, subject=subject, record_type=record_type, records=chosen,
         form=_checked_form(form, rules, record_type, complete=False),
@@ -544,7 +546,7 @@ def sign(token: str, signer_name: str, uow: IntakeUnitOfWork) -> dict:
 
 # -- submission, progress, withdrawal ---------------------------------------------------------
 
-def submit(applicant_id: str, application_id: str, records: list[dict],
+def submit(applicant_id: str, application_id: str, records: list[RegistryRecord],
            idempotency_key: str | None, uow: IntakeUnitOfWork) -> Application:
     """Atomic: the acceptance number, the status, the records held, the timeline and the
     ``application_submitted`` event commit together or not at all."""
@@ -552,7 +554,7 @@ def submit(applicant_id: str, application_id: str, records: list[dict],
     if idempotency_key and application.idempotency_key == idempotency_key and \
             application.acceptance_number is not None:
         return application  # the same request again: the first answer, nothing changed
-    if application.status not in ("draft", "returned"):
+    if application.status not in EDITABLE_STATUSES:
         raise Conflict("ALREADY_SUBMITTED", "申请已提交，请勿重复提交",
                        {"status": application.status})
     at = now()
@@ -619,7 +621,7 @@ def application_detail(applicant_id: str, application_id: str, uow: IntakeUnitOf
                                    rules, application.record_type)],
         "signing": signing_state(application, uow),
         "timeline": uow.applications.timeline(application.id),
-        "editable": application.status in ("draft", "returned"),
+        "editable": application.status in EDITABLE_STATUSES,
         "open": application.status in OPEN,
         "facts_and_reasons_required": eligibility.facts_required(rules, application.record_type),
     }
@@ -635,8 +637,9 @@ def application_for_officer(application_id: str, uow: IntakeUnitOfWork) -> dict:
     # judged as at submission: the rule version in force that day
     day = (application.submitted_at or now()).date()
     judged_by = _rules_on(day, uow)
-    answers = [eligibility.assess(r, (application.subject or {}).get("kind", ""), judged_by,
-                                  day).as_dict() for r in application.records]
+    kind = (application.subject or {}).get("kind", "")
+    answers = [eligibility.assess(RegistryRecord.model_validate(r), kind, judged_by, day).as_dict()
+               for r in application.records]
     return {
         "application": application, "materials": materials, "eligibility": answers,
         "required_materials": [{"kind": k, "label": MATERIAL_KINDS[k], "provided": k in kinds}

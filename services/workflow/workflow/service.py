@@ -15,6 +15,7 @@ from nameko.dependency_providers import Config
 
 from credit_common import login
 from credit_common.clock import now
+from credit_common.contracts.officers import AdministratorScope
 from credit_common.errors import EXPECTED, NotFound, ValidationFailed
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import DatabaseSession
@@ -135,8 +136,8 @@ class WorkflowService:
         admin = handlers.officer(officer_id, self._uow(read_only=True))
         handlers.require_admin(admin)
         units, districts = handlers.scope(admin)
-        return {"id": str(admin.id), "unit_code": admin.unit_code, "roles": list(admin.roles),
-                "units": units, "districts": districts}
+        return AdministratorScope(id=admin.id, unit_code=admin.unit_code, roles=list(admin.roles),
+                                  units=units, districts=districts).model_dump(mode="json")
 
     @rpc(expected_exceptions=EXPECTED)
     def add_officer(self, admin_id: str, phone: str, name: str, unit_code: str, roles: list):

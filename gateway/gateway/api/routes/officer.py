@@ -15,8 +15,10 @@ from fastapi import File, Form, Path, Query, Request, Response, UploadFile
 from pydantic import Field
 
 from credit_common.contracts.queries import RecordSearch
+from credit_common.contracts.registry import SubjectRecords, SubjectSnapshot
 from credit_common.contracts.vocabulary import RecordType
-from gateway.api.bodies import Body, CodeRequest, LoginRequest, Phone, RefreshRequest
+from gateway.api.bodies import (ActionName, Body, CodeRequest, LoginRequest, Phone,
+                                RefreshRequest, RoleName)
 from gateway.api.deps import Administrator, Caller, Officer, Settings
 from gateway.api.downloads import download
 from gateway.api.routes.applicant import subject_snapshot
@@ -31,8 +33,7 @@ Number = Annotated[str, Path(min_length=10, max_length=40, description="受理�
 
 
 class CaseAction(Body):
-    action: Literal["accept", "not_accept", "return", "transfer", "verify", "review",
-                    "first_review", "second_review", "approve", "reject", "close", "revoke"]
+    action: ActionName
     version: int = Field(ge=1, description="案件当前版本号（乐观锁）")
     opinion: str | None = Field(None, max_length=2000, description="意见、理由或需补正的内容")
     target_unit_code: str | None = Field(None, pattern=r"^\d{6,8}$", description="转办接收单位")
@@ -42,14 +43,13 @@ class NewOfficer(Body):
     phone: Phone
     name: str = Field(min_length=1, max_length=50)
     unit_code: str = Field(pattern=r"^\d{6,8}$")
-    roles: list[Literal["handler", "reviewer", "approver", "administrator"]] = Field(
-        min_length=1)
+    roles: list[RoleName] = Field(min_length=1)
 
 
 class OfficerChange(Body):
     name: str | None = Field(None, min_length=1, max_length=50)
     unit_code: str | None = Field(None, pattern=r"^\d{6,8}$")
-    roles: list[Literal["handler", "reviewer", "approver", "administrator"]] | None = None
+    roles: list[RoleName] | None = None
     active: bool | None = None
 
 
@@ -220,12 +220,13 @@ def _as_officer(officer) -> str:
 async def create_counter_application(body: CounterApplication, officer: Officer, call: Caller):
     found = await call("disclosure", "lookup_subject", code=body.subject_code,
                        viewer_unit_code=officer.unit_code)
-    if found["subject"]["personal_data_masked"]:
+    registry = SubjectRecords.model_validate(found)
+    if registry.subject.personal_data_masked:
         raise ApiError(403, "SUBJECT_NOT_OF_MY_DISTRICT", "只能为本辖区的市场主体代为申请")
     form = body.model_dump(mode="json", include={"contact_name", "contact_phone",
                                                  "facts_and_reasons"})
     return await call("intake", "create_counter_draft", officer_id=officer.id,
-                      officer_unit=officer.unit_code, subject=subject_snapshot(found["subject"]),
+                      officer_unit=officer.unit_code, subject=subject_snapshot(registry.subject),
                       record_type=body.record_type.value,
                       record_ids=[str(i) for i in body.record_ids], form=form,
                       records=found["records"])
@@ -276,7 +277,8 @@ async def submit_counter_application(application_id: Annotated[str, Path(max_len
                                      officer: Officer, call: Caller):
     detail = await call("intake", "application_detail", applicant_id=_as_officer(officer),
                         application_id=application_id)
-    found = await call("disclosure", "lookup_subject", code=detail["subject"]["code"])
+    found = await call("disclosure", "lookup_subject",
+                       code=SubjectSnapshot.model_validate(detail["subject"]).code)
     return await call("intake", "submit", applicant_id=_as_officer(officer),
                       application_id=application_id, records=found["records"], timeout_s=15)
 
