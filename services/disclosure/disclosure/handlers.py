@@ -10,7 +10,8 @@ from credit_common.clock import now
 from credit_common.contracts.interagency import (AgencyRecord, RecordUpserted,
                                                  RecordWithdrawn)
 from credit_common.contracts.officers import AdministratorScope
-from credit_common.contracts.vocabulary import ListingReason, PublicityState, RecordType
+from credit_common.contracts.vocabulary import (CaseStatus, ListingReason, PublicityState,
+                                                RecordType)
 from credit_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from credit_common.identity import (is_mainland_mobile, is_valid_document,
                                      normalise_subject_code, subject_code_kind)
@@ -172,7 +173,7 @@ def apply_case_decision(envelope, uow: DisclosureUnitOfWork) -> list[dict]:
     if not uow.claim("disclosure.case_decision", envelope.message_id):
         return []
     event = CaseStatusChanged.model_validate(envelope.data)
-    if event.status not in ("approved", "revoked") or not event.decision_id:
+    if event.status not in (CaseStatus.approved, CaseStatus.revoked) or not event.decision_id:
         return []
     if not uow.advance_case(event.case_id, event.case_version):
         # a revocation overtook the approval it revokes: the approval is not applied after it
@@ -182,7 +183,7 @@ def apply_case_decision(envelope, uow: DisclosureUnitOfWork) -> list[dict]:
         record = uow.records.get(record_id)
         if record is None:
             raise NotFound("RECORD_NOT_FOUND", "未找到该失信记录")
-        outcome = "revoke_repair" if event.status == "revoked" else \
+        outcome = "revoke_repair" if event.status == CaseStatus.revoked else \
             OUTCOME_FOR_TYPE[RecordType(record.record_type)]
         results.append(apply_repair_outcome(f"{event.decision_id}/{record_id}", str(record_id),
                                             outcome, uow))

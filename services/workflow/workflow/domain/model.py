@@ -72,6 +72,8 @@ ROLE_STATUSES = {
 #: statuses with a running deadline (returned waits for the applicant)
 RUNNING_STATUSES = (S.pending_acceptance, S.accepted, S.under_review, S.second_review,
                     S.under_approval)
+#: cases that wait for no officer are never overdue (a returned one waits for the applicant)
+NOT_OVERDUE_STATUSES = (S.closed, S.withdrawn, S.returned)
 OPEN_STATUSES = {S.pending_acceptance, S.accepted, S.under_review, S.second_review,
                  S.under_approval, S.approved, S.rejected, S.not_accepted, S.returned}
 
