@@ -100,7 +100,8 @@ def test_statistics_of_decided_cases_and_their_export(http, db_engine, disclosur
         conn.execute(text("UPDATE cases SET accept_due = :d WHERE acceptance_number = :n"),
                      {"d": TODAY - timedelta(days=1), "n": numbers["waiting"]})
     office = officer_login(http, add_officer(db_engine, OFFICE, ["handler"]))
-    section = officer_login(http, add_officer(db_engine, credit_section_code(DISTRICT), ["reviewer"]))
+    section = officer_login(http, add_officer(db_engine, credit_section_code(DISTRICT),
+                                              ["reviewer"]))
 
     stats = http.get("/api/v1/officer/statistics", headers=office)
     assert stats.status_code == 200, stats.text

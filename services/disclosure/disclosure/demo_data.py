@@ -181,7 +181,8 @@ def _record(i: int, n: int, subject: dict, record_type: str, rng: random.Random)
     day = TODAY - timedelta(days=rng.randrange(10, 365 * 4))
     row = dict.fromkeys(RECORD_COLUMNS)
     row.update(id=str(uuid.uuid5(NAMESPACE, f"record-{i}-{n}")), subject_id=subject["id"],
-               record_type=record_type, publicity_state=PublicityState.active, district_code=district,
+               record_type=record_type, publicity_state=PublicityState.active,
+               district_code=district,
                source_agency="samr-guangzhou", source_record_id=f"demo-{i}-{n}",
                penalty_kinds="{}", severe=False)
     if record_type in (RecordType.penalty_publicity, RecordType.other_department_penalty):

@@ -220,7 +220,8 @@ def _require_in_scope(admin: Officer, unit_code: str) -> None:
 
 def require_admin(someone: Officer) -> None:
     if OfficerRole.administrator not in someone.roles:
-        raise Forbidden("ROLE_REQUIRED", "该操作需要管理员角色", {"role": OfficerRole.administrator})
+        raise Forbidden("ROLE_REQUIRED", "该操作需要管理员角色",
+                        {"role": OfficerRole.administrator})
 
 
 def _name(name: str) -> str:

@@ -162,7 +162,8 @@ class Application:
             raise Conflict("APPLICATION_ALREADY_DECIDED", "申请已办结或已撤回，不能撤回",
                            {"status": self.status})
         was_submitted = self.acceptance_number is not None
-        self._move(self.status, ApplicationStatus.withdrawn, at, "applicant", reason or "申请人撤回")
+        self._move(self.status, ApplicationStatus.withdrawn, at, "applicant",
+                   reason or "申请人撤回")
         if was_submitted:
             self.events.append(ApplicationWithdrawn(
                 application_id=self.id, acceptance_number=self.acceptance_number,
@@ -204,7 +205,8 @@ class Application:
             self.version += 1
             return True
         labels = {ApplicationStatus.pending_acceptance: "补正材料已转办理机关，等待受理",
-                  ApplicationStatus.returned: "退回补正", ApplicationStatus.not_accepted: "不予受理",
+                  ApplicationStatus.returned: "退回补正",
+                  ApplicationStatus.not_accepted: "不予受理",
                   ApplicationStatus.rejected: "不予修复", ApplicationStatus.repaired: "予以修复",
                   ApplicationStatus.accepted: "已受理，正在核实",
                   ApplicationStatus.repair_revoked: "信用修复决定已撤销"}
