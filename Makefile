@@ -65,7 +65,7 @@ databases: venv infra
 	@$(PY) -m credit_common.db_admin create
 
 migrate: databases
-	@for s in intake workflow notification disclosure; do \
+	@for s in $$($(PY) -c 'from credit_common.topology import SERVICES; print(*SERVICES)'); do \
 	  $(VENV)/bin/alembic -c services/$$s/alembic.ini upgrade head || exit 1; done
 
 demo-data: migrate

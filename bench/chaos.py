@@ -33,9 +33,9 @@ import tempfile
 import time
 import uuid
 
-from credit_common.db_admin import SERVICES
 from credit_common.testing import isolation
 from credit_common.testing.platform import Platform, read_procfile, service_processes, wait_until
+from credit_common.topology import SERVICES
 
 from bench import load, steady
 from bench.run import prepare_broker_and_databases

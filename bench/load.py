@@ -35,6 +35,7 @@ from stdnum.cn import uscc
 
 from credit_common.contracts.vocabulary import RecordType
 from credit_common.reference.organisation import DISTRICTS
+from credit_common.topology import SERVICES
 
 from bench.http import Answer
 
@@ -357,7 +358,7 @@ def settle(database_url_template: str, timeout_s: float = 120) -> None:
     """Wait until earlier sections' work is done (every outbox published, every document
     rendered, the machine quiet), so that its CPU is not counted against the submissions."""
     checks = {service: "SELECT count(*) FROM outbox WHERE sent_at IS NULL"
-              for service in ("intake", "workflow", "notification", "disclosure")}
+              for service in SERVICES}
     checks["workflow"] += " UNION ALL SELECT count(*) FROM documents WHERE pdf IS NULL"
     engines = {s: sa.create_engine(database_url_template.format(service=s)) for s in checks}
     try:

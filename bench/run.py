@@ -43,10 +43,11 @@ import pika
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
-from credit_common.db_admin import SERVICES, prepare_database
+from credit_common.db_admin import prepare_database
 from credit_common.settings import ServiceSettings
 from credit_common.testing import isolation
 from credit_common.testing.platform import Platform, free_port, service_processes, wait_until
+from credit_common.topology import SERVICES
 from gateway.rpc.client import RpcClient, RpcError
 
 from bench import applicant, data_scale, load, officer

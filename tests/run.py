@@ -17,10 +17,10 @@ import sys
 import time
 
 from credit_common.testing import isolation
+from credit_common.topology import SERVICES
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PY = sys.executable
-SERVICES = ("intake", "workflow", "notification", "disclosure")
 
 SUITES = [
     ("unit", ["libs/common/tests/unit", *[f"services/{s}/tests/unit" for s in SERVICES],

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from credit_common.clock import now
+from credit_common.reference.organisation import credit_section_code
 from tests.e2e import registry
 from tests.e2e.test_applicant_journey import PDF, assert_error, auth, log_in, upload
 from tests.e2e.test_officer_journey import act, add_officer, case_in_todo, officer_login
@@ -99,7 +100,8 @@ def test_statistics_of_decided_cases_and_their_export(http, db_engine, disclosur
         conn.execute(text("UPDATE cases SET accept_due = :d WHERE acceptance_number = :n"),
                      {"d": TODAY - timedelta(days=1), "n": numbers["waiting"]})
     office = officer_login(http, add_officer(db_engine, OFFICE, ["handler"]))
-    section = officer_login(http, add_officer(db_engine, f"{DISTRICT}90", ["reviewer"]))
+    section = officer_login(http, add_officer(db_engine, credit_section_code(DISTRICT),
+                                              ["reviewer"]))
 
     stats = http.get("/api/v1/officer/statistics", headers=office)
     assert stats.status_code == 200, stats.text

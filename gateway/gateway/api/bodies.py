@@ -3,11 +3,24 @@ strict base every body uses (an unknown field is an error, not ignored)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from credit_common.contracts.vocabulary import CaseAction, OfficerRole
+
 Phone = Annotated[str, Field(pattern=r"^1[3-9]\d{9}$", description="11 位手机号码")]
+
+
+def one_of(codes: type[StrEnum]) -> Any:
+    """A field taking one of the vocabulary's codes, described inline as its values."""
+    return Literal[tuple(code.value for code in codes)]
+
+
+#: an officer's action on a case, and an officer's role (credit_common's vocabulary)
+ActionName = one_of(CaseAction)
+RoleName = one_of(OfficerRole)
 
 
 def _carries_nul(value) -> bool:

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from credit_common.contracts.vocabulary import OfficerRole
+from credit_common.errors import Unauthenticated
 from gateway.core.config import GatewaySettings
 from gateway.core.context import current_request_id
 from gateway.core.errors import ApiError
@@ -81,7 +83,7 @@ async def current_principal(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> Principal:
     if credentials is None:
-        raise ApiError(401, "UNAUTHENTICATED", "请先登录")
+        raise ApiError(401, Unauthenticated.default_code, Unauthenticated.default_message)
     settings: GatewaySettings = request.app.state.settings
     principal = read_access_token(settings.jwt_secret, credentials.credentials)
     if principal is None:
@@ -114,7 +116,7 @@ def require_role(role: str):
 async def require_administrator(
     principal: Annotated[Principal, Depends(require_role("officer"))],
 ) -> Principal:
-    if "administrator" not in principal.roles:
+    if OfficerRole.administrator not in principal.roles:
         raise ApiError(403, "ROLE_NOT_ALLOWED", "该功能仅限管理员使用")
     return principal
 

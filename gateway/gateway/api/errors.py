@@ -2,7 +2,8 @@
 
 Body: ``{"code": "UPPER_SNAKE", "message": "<简体中文>", "request_id": "...", "details": {...}}``.
 A service's exception is mapped to an HTTP status by its *type* (``exc_path``), never by
-parsing its text; the code and message are the ones the service chose.
+parsing its text; the code and message are the ones the service chose, else its class's
+defaults (``credit_common.errors``), which the gateway's own answers of the same kind reuse.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from credit_common import errors
 from credit_common.logging import get_logger
 from gateway.core.context import current_request_id
 from gateway.core.errors import ApiError
@@ -22,15 +25,30 @@ from gateway.rpc.client import RemoteError, RpcTimeout, ServiceUnavailable
 
 log = get_logger(__name__)
 
+#: a service's error type -> the HTTP status it is answered with
+STATUS_OF: dict[type[errors.ServiceError], int] = {
+    errors.NotFound: 404,
+    errors.ValidationFailed: 422,
+    errors.Conflict: 409,
+    errors.Forbidden: 403,
+    errors.Unauthenticated: 401,
+    errors.TooManyRequests: 429,
+    errors.Unavailable: 503,
+}
+
+
+def exc_path(error: type[Exception]) -> str:
+    """How Nameko names an exception type in a remote error."""
+    return f"{error.__module__}.{error.__name__}"
+
+
+def _defaults(error: type[errors.ServiceError]) -> tuple[str, str]:
+    return error.default_code, error.default_message
+
+
 #: exception class path -> (HTTP status, fallback code, fallback message)
 REMOTE_ERRORS: dict[str, tuple[int, str, str]] = {
-    "credit_common.errors.NotFound": (404, "NOT_FOUND", "未找到请求的资源"),
-    "credit_common.errors.ValidationFailed": (422, "VALIDATION_FAILED", "请求数据不符合要求"),
-    "credit_common.errors.Conflict": (409, "CONFLICT", "请求与当前状态冲突"),
-    "credit_common.errors.Forbidden": (403, "FORBIDDEN", "无权执行此操作"),
-    "credit_common.errors.Unauthenticated": (401, "UNAUTHENTICATED", "请先登录"),
-    "credit_common.errors.TooManyRequests": (429, "TOO_MANY_REQUESTS", "操作过于频繁，请稍后再试"),
-    "credit_common.errors.Unavailable": (503, "SERVICE_UNAVAILABLE", "服务暂时不可用，请稍后再试"),
+    **{exc_path(error): (status, *_defaults(error)) for error, status in STATUS_OF.items()},
     "nameko.exceptions.MethodNotFound": (404, "NOT_FOUND", "请求的服务操作不存在"),
     "nameko.exceptions.IncorrectSignature": (422, "INVALID_ARGUMENTS", "请求参数与服务接口不符"),
     "nameko.exceptions.MalformedRequest": (400, "MALFORMED_REQUEST", "请求格式错误"),
@@ -39,13 +57,13 @@ UPSTREAM_ERROR = (502, "UPSTREAM_ERROR", "后台服务处理失败，请稍后�
 
 HTTP_ERRORS: dict[int, tuple[str, str]] = {
     400: ("BAD_REQUEST", "请求格式错误"),
-    401: ("UNAUTHENTICATED", "请先登录"),
-    403: ("FORBIDDEN", "无权执行此操作"),
+    401: _defaults(errors.Unauthenticated),
+    403: _defaults(errors.Forbidden),
     404: ("NOT_FOUND", "请求的地址不存在"),
     405: ("METHOD_NOT_ALLOWED", "不支持该请求方法"),
     413: ("PAYLOAD_TOO_LARGE", "请求内容过大"),
     415: ("UNSUPPORTED_MEDIA_TYPE", "请求内容类型不受支持"),
-    429: ("TOO_MANY_REQUESTS", "操作过于频繁，请稍后再试"),
+    429: _defaults(errors.TooManyRequests),
 }
 
 
@@ -121,15 +139,22 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceUnavailable)
     async def on_unavailable(_request: Request, exc: ServiceUnavailable):
         log.warning("service unavailable", service=exc.service, reason=exc.reason)
-        return error_response(503, "SERVICE_UNAVAILABLE", "服务暂时不可用，请稍后再试",
-                              {"service": exc.service})
+        return error_response(503, *_defaults(errors.Unavailable), {"service": exc.service})
+
+    @app.exception_handler(ValidationError)
+    async def on_answer_off_contract(_request: Request, exc: ValidationError):
+        # a service's answer the gateway reads (credit_common.contracts) is not of its shape
+        log.error("service answer breaks its contract", model=exc.title,
+                  fields=[".".join(str(p) for p in e["loc"]) for e in exc.errors()])
+        return error_response(*UPSTREAM_ERROR)
 
     @app.exception_handler(RequestValidationError)
     async def on_invalid_request(_request: Request, exc: RequestValidationError):
         malformed, fields = _validation_details(exc)
         if malformed:
             return error_response(400, "MALFORMED_JSON", "请求内容不是有效的 JSON")
-        return error_response(422, "VALIDATION_FAILED", "请求数据不符合要求", {"fields": fields})
+        return error_response(STATUS_OF[errors.ValidationFailed],
+                              *_defaults(errors.ValidationFailed), {"fields": fields})
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(_request: Request, exc: StarletteHTTPException):

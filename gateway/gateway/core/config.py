@@ -10,7 +10,6 @@ from pydantic import Field
 
 from credit_common.settings import CommonSettings
 
-SERVICES = ("intake", "workflow", "notification", "disclosure")
 #: the repository's web/ folder (an image puts the built pages elsewhere: WEB_ROOT)
 DEFAULT_WEB_ROOT = pathlib.Path(__file__).resolve().parents[3] / "web"
 

@@ -8,6 +8,8 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from credit_common.errors import EXPECTED
+from gateway.api.errors import STATUS_OF
 from gateway.core.config import GatewaySettings
 from gateway.main import create_app
 from gateway.rpc.client import RemoteError, RpcTimeout, ServiceUnavailable
@@ -64,6 +66,14 @@ def test_service_errors_map_to_status_by_type(client, rpc, error, status, code):
     if code == "INVALID_USCC":
         assert body["details"] == {"field": "subject_uscc"}
         assert body["message"] == "校验位错误"
+
+
+@pytest.mark.parametrize("error", EXPECTED, ids=lambda error: error.__name__)
+def test_a_service_error_that_names_no_code_answers_its_types_own(client, rpc, error):
+    rpc.script[("intake", "get_application")] = remote(f"{error.__module__}.{error.__name__}")
+    body = assert_error(client.get("/api/v1/dev/applications/x"), STATUS_OF[error],
+                        error.default_code)
+    assert body["message"] == error.default_message
 
 
 def test_a_remote_error_from_an_unknown_module_does_not_leak_its_text(client, rpc):

@@ -47,10 +47,9 @@ from credit_common.topology import (EXTERNAL_EXCHANGES, INTERAGENCY_CONSUMER,
                                     INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
                                     INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
                                     INTERAGENCY_INBOUND_QUEUE, INTERAGENCY_OUTBOUND_ROUTING_KEYS,
-                                    RPC_CALLS, RPC_EXCHANGE, events_exchange,
+                                    RPC_CALLS, RPC_EXCHANGE, SERVICES, events_exchange,
                                     redelivery_exchange, rpc_queue, subscriptions_of)
 
-SERVICES = ("intake", "workflow", "notification", "disclosure")
 GATEWAY = "gateway"
 PROCESSES = (*SERVICES, GATEWAY)
 

@@ -31,8 +31,8 @@ from psycopg2 import sql
 from sqlalchemy.engine import make_url
 
 from credit_common.settings import DEFAULT_DATABASE_ADMIN_URL, ServiceSettings
+from credit_common.topology import SERVICES
 
-SERVICES = ("intake", "workflow", "notification", "disclosure")
 #: pg_advisory_lock key held while roles are created (any fixed number unique to this use)
 ROLE_LOCK_KEY = 0x63726564  # "cred"
 

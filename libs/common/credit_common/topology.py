@@ -26,6 +26,10 @@ from dataclasses import dataclass
 
 from credit_common.settings import CommonSettings
 
+#: the platform's services: each has its own database, RPC queue, events exchange and broker
+#: user; every list of them (databases, broker users, test suites, health) is this one
+SERVICES: tuple[str, ...] = ("intake", "workflow", "notification", "disclosure")
+
 #: RPC exchange Nameko uses (its default).
 RPC_EXCHANGE = "nameko-rpc"
 

@@ -26,7 +26,8 @@ from stdnum.cn import ric, uscc
 from stdnum.iso7064 import mod_11_10
 from tqdm import tqdm
 
-from credit_common.contracts.vocabulary import ListingReason, PenaltyKind, RecordType
+from credit_common.contracts.vocabulary import (ListingReason, PenaltyKind, PublicityState,
+                                                RecordType, RegistrationStatus)
 from credit_common.reference.organisation import DISTRICTS, OFFICE_PLACES, offices_of
 from credit_common.relay import libpq_dsn
 from credit_common.settings import ServiceSettings
@@ -144,7 +145,8 @@ def subject_row(i: int, rng: random.Random, pools: Pools) -> dict:
         "district_code": district,
         "registration_unit_code": office.code,
         "address": f"广州市{district_name}{rng.choice(pools.streets)}{rng.randrange(1, 999)}号",
-        "registration_status": "active" if rng.random() < 0.93 else "revoked",
+        "registration_status": RegistrationStatus.active if rng.random() < 0.93
+        else RegistrationStatus.revoked,
         "legal_rep_name": rng.choice(pools.people),
         "legal_rep_document_type": "hk_macao_permit" if foreign else "resident_id",
         "legal_rep_document_number": f"H{rng.randrange(10**8):08d}" if foreign
@@ -179,7 +181,8 @@ def _record(i: int, n: int, subject: dict, record_type: str, rng: random.Random)
     day = TODAY - timedelta(days=rng.randrange(10, 365 * 4))
     row = dict.fromkeys(RECORD_COLUMNS)
     row.update(id=str(uuid.uuid5(NAMESPACE, f"record-{i}-{n}")), subject_id=subject["id"],
-               record_type=record_type, publicity_state="active", district_code=district,
+               record_type=record_type, publicity_state=PublicityState.active,
+               district_code=district,
                source_agency="samr-guangzhou", source_record_id=f"demo-{i}-{n}",
                penalty_kinds="{}", severe=False)
     if record_type in (RecordType.penalty_publicity, RecordType.other_department_penalty):
@@ -222,7 +225,7 @@ def demo_subject_rows() -> tuple[list[dict], list[dict]]:
             "registration_number": None, "name": name, "kind": kind, "district_code": district,
             "registration_unit_code": offices_of(district)[0].code,
             "address": f"广州市{DISTRICTS[district][0]}示范路{n + 1}号",
-            "registration_status": "active", "legal_rep_name": person,
+            "registration_status": RegistrationStatus.active, "legal_rep_name": person,
             "legal_rep_document_type": "resident_id",
             "legal_rep_document_number": make_resident_id(rng, district),
             "legal_rep_phone": phone, "liaison_phone": phone, "proof_material_mode": False,

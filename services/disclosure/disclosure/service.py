@@ -25,7 +25,8 @@ from disclosure.domain.identity import IdentityAttempts
 from disclosure.domain.search import RecordQuery, name_terms
 from disclosure.handlers import (daily_jobs, identity, proof_material, registry,
                                  repair_outcomes)
-from disclosure.views import history_view, record_view, sees_personal_data, subject_view
+from disclosure.views import (history_view, identity_check, record_view, sees_personal_data,
+                              subject_records, subject_view)
 
 log = get_logger(__name__)
 
@@ -38,7 +39,7 @@ def _settings() -> DisclosureSettings:
 
 def validation_error(exc: ValidationError) -> ValidationFailed:
     fields = [".".join(str(p) for p in err["loc"]) for err in exc.errors()]
-    return ValidationFailed("VALIDATION_FAILED", "请求数据不符合要求", {"fields": fields})
+    return ValidationFailed(details={"fields": fields})
 
 
 class DisclosureService:
@@ -61,9 +62,7 @@ class DisclosureService:
     @rpc(expected_exceptions=EXPECTED)
     def lookup_subject(self, code: str, viewer_unit_code: str | None = None):
         subject, records = registry.lookup_subject(str(code), self._uow(read_only=True))
-        full = sees_personal_data(viewer_unit_code, subject)
-        return {"subject": subject_view(subject, full),
-                "records": [record_view(r) for r in records]}
+        return subject_records(subject, records, sees_personal_data(viewer_unit_code, subject))
 
     @rpc(expected_exceptions=EXPECTED)
     def search_records(self, query: dict, viewer_unit_code: str | None = None):
@@ -106,9 +105,7 @@ class DisclosureService:
             str(document_type or ""), str(document_number or ""), attempts, self._uow())
         log.info("manual identity check", applicant_id=str(applicant_id),
                  outcome=answer["outcome"])
-        if answer["outcome"] == "matched":
-            return {"outcome": "matched", "subject": subject_view(answer["subject"], full=True)}
-        return answer
+        return identity_check(answer)
 
     @rpc(expected_exceptions=EXPECTED)
     def set_proof_material_mode(self, code: str, enabled: bool, admin_id: str | None = None):

@@ -3,6 +3,8 @@ district bureau (or of the city bureau) sees it in full."""
 
 from __future__ import annotations
 
+from credit_common.contracts.registry import (IdentityCheck, LegalRepresentative,
+                                              RegistryRecord, RegistrySubject, SubjectRecords)
 from credit_common.contracts.vocabulary import (DOCUMENT_TYPE_LABELS, LISTING_REASON_LABELS,
                                                 PENALTY_DOMAIN_LABELS, PENALTY_KIND_LABELS,
                                                 PUBLICITY_STATE_LABELS, RECORD_TYPE_LABELS,
@@ -31,66 +33,88 @@ def _unit_name(code):
 
 
 def subject_view(subject: Subject, full: bool) -> dict:
+    return registry_subject(subject, full).model_dump(mode="json")
+
+
+def registry_subject(subject: Subject, full: bool) -> RegistrySubject:
     document = subject.legal_rep_document_number
-    return {
-        "id": str(subject.id),
-        "uscc": subject.uscc,
-        "registration_number": subject.registration_number,
-        "name": subject.name,
-        "kind": subject.kind,
-        "kind_label": SUBJECT_KIND_LABELS.get(subject.kind, subject.kind),
-        "district_code": subject.district_code,
-        "registration_unit_code": subject.registration_unit_code,
-        "registration_unit_name": _unit_name(subject.registration_unit_code),
-        "address": subject.address,
-        "registration_status": subject.registration_status,
-        "registration_status_label": REGISTRATION_STATUS_LABELS.get(
+    return RegistrySubject(
+        id=subject.id,
+        uscc=subject.uscc,
+        registration_number=subject.registration_number,
+        name=subject.name,
+        kind=subject.kind,
+        kind_label=SUBJECT_KIND_LABELS.get(subject.kind, subject.kind),
+        district_code=subject.district_code,
+        registration_unit_code=subject.registration_unit_code,
+        registration_unit_name=_unit_name(subject.registration_unit_code),
+        address=subject.address,
+        registration_status=subject.registration_status,
+        registration_status_label=REGISTRATION_STATUS_LABELS.get(
             subject.registration_status, subject.registration_status),
-        "legal_representative": {
-            "name": subject.legal_rep_name,
-            "document_type": subject.legal_rep_document_type,
-            "document_type_label": DOCUMENT_TYPE_LABELS.get(subject.legal_rep_document_type),
-            "document_number": document if full else mask_document(document),
-            "phone": subject.legal_rep_phone if full else mask_phone(subject.legal_rep_phone),
-        },
-        "liaison_phone": subject.liaison_phone if full else mask_phone(subject.liaison_phone),
-        "proof_material_mode": subject.proof_material_mode,
-        "personal_data_masked": not full,
-    }
+        legal_representative=LegalRepresentative(
+            name=subject.legal_rep_name,
+            document_type=subject.legal_rep_document_type,
+            document_type_label=DOCUMENT_TYPE_LABELS.get(subject.legal_rep_document_type),
+            document_number=document if full else mask_document(document),
+            phone=subject.legal_rep_phone if full else mask_phone(subject.legal_rep_phone),
+        ),
+        liaison_phone=subject.liaison_phone if full else mask_phone(subject.liaison_phone),
+        proof_material_mode=subject.proof_material_mode,
+        personal_data_masked=not full,
+    )
 
 
 def record_view(record: Record) -> dict:
-    return {
-        "id": str(record.id),
-        "subject_id": str(record.subject_id),
-        "record_type": record.record_type,
-        "record_type_label": RECORD_TYPE_LABELS.get(record.record_type, record.record_type),
-        "publicity_state": record.publicity_state,
-        "publicity_state_label": PUBLICITY_STATE_LABELS.get(record.publicity_state),
-        "district_code": record.district_code,
-        "listing_reason": record.listing_reason,
-        "listing_reason_label": LISTING_REASON_LABELS.get(record.listing_reason),
-        "listing_date": _iso(record.listing_date),
-        "listing_unit_code": record.listing_unit_code,
-        "listing_unit_name": _unit_name(record.listing_unit_code),
-        "listing_document_number": record.listing_document_number,
-        "decision_number": record.decision_number,
-        "decision_date": _iso(record.decision_date),
-        "publicity_start_date": _iso(record.publicity_start_date),
-        "publicity_end_date": _iso(record.publicity_end_date),
-        "penalty_domain": record.penalty_domain,
-        "penalty_domain_label": PENALTY_DOMAIN_LABELS.get(record.penalty_domain),
-        "penalty_kinds": record.penalty_kinds,
-        "penalty_kind_labels": [PENALTY_KIND_LABELS.get(k, k) for k in record.penalty_kinds],
-        "fine_amount": str(record.fine_amount) if record.fine_amount is not None else None,
-        "severe": record.severe,
-        "deciding_unit_code": record.deciding_unit_code,
-        "deciding_unit_name": (_unit_name(record.deciding_unit_code)
-                               or record.deciding_department_name),
-        "obligations_fulfilled_on": _iso(record.obligations_fulfilled_on),
-        "source_agency": record.source_agency,
-        "version": record.version,
-    }
+    return registry_record(record).model_dump(mode="json")
+
+
+def registry_record(record: Record) -> RegistryRecord:
+    return RegistryRecord(
+        id=record.id,
+        subject_id=record.subject_id,
+        record_type=record.record_type,
+        record_type_label=RECORD_TYPE_LABELS.get(record.record_type, record.record_type),
+        publicity_state=record.publicity_state,
+        publicity_state_label=PUBLICITY_STATE_LABELS.get(record.publicity_state),
+        district_code=record.district_code,
+        listing_reason=record.listing_reason,
+        listing_reason_label=LISTING_REASON_LABELS.get(record.listing_reason),
+        listing_date=record.listing_date,
+        listing_unit_code=record.listing_unit_code,
+        listing_unit_name=_unit_name(record.listing_unit_code),
+        listing_document_number=record.listing_document_number,
+        decision_number=record.decision_number,
+        decision_date=record.decision_date,
+        publicity_start_date=record.publicity_start_date,
+        publicity_end_date=record.publicity_end_date,
+        penalty_domain=record.penalty_domain,
+        penalty_domain_label=PENALTY_DOMAIN_LABELS.get(record.penalty_domain),
+        penalty_kinds=record.penalty_kinds,
+        penalty_kind_labels=[PENALTY_KIND_LABELS.get(k, k) for k in record.penalty_kinds],
+        fine_amount=record.fine_amount,
+        severe=record.severe,
+        deciding_unit_code=record.deciding_unit_code,
+        deciding_unit_name=(_unit_name(record.deciding_unit_code)
+                            or record.deciding_department_name),
+        obligations_fulfilled_on=record.obligations_fulfilled_on,
+        source_agency=record.source_agency,
+        version=record.version,
+    )
+
+
+def subject_records(subject: Subject, records: list[Record], full: bool) -> dict:
+    """``lookup_subject``'s answer."""
+    return SubjectRecords(subject=registry_subject(subject, full),
+                          records=[registry_record(r) for r in records]).model_dump(mode="json")
+
+
+def identity_check(answer: dict) -> dict:
+    """``verify_identity``'s answer: a matched subject in full (it is the applicant's)."""
+    subject = answer.get("subject")
+    return IdentityCheck(outcome=answer["outcome"], retry_after_s=answer.get("retry_after_s"),
+                         subject=registry_subject(subject, full=True) if subject else None,
+                         ).model_dump(mode="json")
 
 
 def history_view(entries: list[dict]) -> list[dict]:

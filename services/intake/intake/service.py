@@ -12,10 +12,11 @@ from datetime import date, datetime
 from eventlet.semaphore import Semaphore
 from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from credit_common import login
 from credit_common.contracts.commands import SubmitApplication
+from credit_common.contracts.registry import RegistryRecord, SubjectSnapshot
 from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.nameko_ext.administrators import require_administrator
 from credit_common.nameko_ext.db import DatabaseSession
@@ -35,7 +36,26 @@ from intake.views import (application_view, detail_view, guide_view, material_vi
 
 def validation_error(exc: ValidationError) -> ValidationFailed:
     fields = [".".join(str(p) for p in err["loc"]) for err in exc.errors()]
-    return ValidationFailed("VALIDATION_FAILED", "请求数据不符合要求", {"fields": fields})
+    return ValidationFailed(details={"fields": fields})
+
+
+_RECORDS = TypeAdapter(list[RegistryRecord])
+
+
+def registry_records(records) -> list[RegistryRecord]:
+    """The registry's records of a subject, as disclosure answered them to the gateway."""
+    try:
+        return _RECORDS.validate_python(records or [])
+    except ValidationError as exc:
+        raise validation_error(exc) from None
+
+
+def subject_snapshot(subject) -> dict:
+    """What the application keeps of the subject, checked against its contract."""
+    try:
+        return SubjectSnapshot.model_validate(subject).model_dump(mode="json")
+    except ValidationError as exc:
+        raise validation_error(exc) from None
 
 
 def _date(value, field: str) -> date:
@@ -163,7 +183,7 @@ class IntakeService:
     @rpc(expected_exceptions=EXPECTED)
     def bind_subject(self, applicant_id: str, subject: dict, method: str,
                      legal_notice_version: int):
-        return handlers.bind_subject(applicant_id, subject, str(method),
+        return handlers.bind_subject(applicant_id, subject_snapshot(subject), str(method),
                                      int(legal_notice_version), self._uow())
 
     @rpc(expected_exceptions=EXPECTED)
@@ -173,7 +193,8 @@ class IntakeService:
     @rpc(expected_exceptions=EXPECTED)
     def assess_records(self, applicant_id: str, code: str, records: list,
                        record_type: str | None = None):
-        return handlers.assess_records(applicant_id, str(code), record_type, records,
+        return handlers.assess_records(applicant_id, str(code), record_type,
+                                       registry_records(records),
                                        self._uow(read_only=True))
 
     @rpc(expected_exceptions=EXPECTED)
@@ -189,7 +210,7 @@ class IntakeService:
         if not isinstance(rules, dict) or not str(version).strip() or not str(source).strip():
             raise ValidationFailed("INVALID_RULES", "请提供版本号、依据和规则内容")
         return handlers.add_rule_version(str(version).strip(), _date(effective_from,
-                                         "effective_from"), str(source), rules, admin["id"],
+                                         "effective_from"), str(source), rules, str(admin.id),
                                          self._uow())
 
     # -- applications -----------------------------------------------------------------------
@@ -199,7 +220,7 @@ class IntakeService:
                      record_ids: list, form: dict, records: list):
         application = handlers.create_draft(applicant_id, str(subject_code), str(record_type),
                                             [str(i) for i in record_ids or []], form or {},
-                                            records, self._uow())
+                                            registry_records(records), self._uow())
         return application_view(application)
 
     @rpc(expected_exceptions=EXPECTED)
@@ -288,8 +309,9 @@ class IntakeService:
     @rpc(expected_exceptions=EXPECTED)
     def submit(self, applicant_id: str, application_id: str, records: list,
                idempotency_key: str | None = None):
-        return application_view(handlers.submit(applicant_id, str(application_id), records,
-                                                idempotency_key, self._uow()))
+        return application_view(handlers.submit(applicant_id, str(application_id),
+                                                registry_records(records), idempotency_key,
+                                                self._uow()))
 
     @rpc(expected_exceptions=EXPECTED)
     def withdraw(self, applicant_id: str, application_id: str, reason: str | None = None):
@@ -316,8 +338,9 @@ class IntakeService:
     def create_counter_draft(self, officer_id: str, officer_unit: str, subject: dict,
                              record_type: str, record_ids: list, form: dict, records: list):
         return application_view(handlers.create_counter_draft(
-            str(officer_id), str(officer_unit), subject, str(record_type),
-            [str(i) for i in record_ids or []], form or {}, records, self._uow()))
+            str(officer_id), str(officer_unit), subject_snapshot(subject), str(record_type),
+            [str(i) for i in record_ids or []], form or {}, registry_records(records),
+            self._uow()))
 
     # -- events -------------------------------------------------------------------------------
 

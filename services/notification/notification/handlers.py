@@ -8,6 +8,7 @@ from datetime import timedelta
 from credit_common.clock import now
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import ApplicationStatusChanged, CaseDeadline
+from credit_common.contracts.vocabulary import CaseStatus
 from credit_common.errors import NotFound, ValidationFailed
 from credit_common.identity import is_mainland_mobile
 from credit_common.reference.organisation import unit
@@ -18,9 +19,11 @@ from notification.adapters.unit_of_work import NotificationUnitOfWork
 from notification.domain.templates import (MASK, SECRET_PARAMS, is_secret, masked_params,
                                            render_inbox, render_sms, secrets_of)
 
-CASE_STATUS_LABELS = {
-    "pending_acceptance": "待受理", "accepted": "核实", "under_review": "审核",
-    "second_review": "复审", "under_approval": "审批",
+#: the step a running case waits in, as a deadline message names it
+CASE_STEP_LABELS = {
+    CaseStatus.pending_acceptance: "待受理", CaseStatus.accepted: "核实",
+    CaseStatus.under_review: "审核", CaseStatus.second_review: "复审",
+    CaseStatus.under_approval: "审批",
 }
 
 
@@ -76,7 +79,7 @@ def record_case_deadline(envelope: EventEnvelope, uow: NotificationUnitOfWork) -
     title, body = render_inbox(event.kind, {
         "acceptance_number": event.acceptance_number, "subject_name": event.subject_name,
         "due": f"{event.due:%Y年%m月%d日}",
-        "status_label": CASE_STATUS_LABELS.get(event.status, event.status),
+        "status_label": CASE_STEP_LABELS.get(event.status, event.status),
         "unit_name": found.name if found else event.unit_code})
     recipients = [("unit", event.recipient_unit_code)]
     if event.kind == "reminder" and event.handler_id:

@@ -15,6 +15,7 @@ from nameko.dependency_providers import Config
 
 from credit_common import login as sessions
 from credit_common.clock import now
+from credit_common.contracts.officers import AdministratorScope
 from credit_common.errors import EXPECTED, NotFound, ValidationFailed
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import DatabaseSession
@@ -137,8 +138,8 @@ class WorkflowService:
         administrator, with the scope they act in (``None``: no limit on that axis)."""
         admin = officers.administrator(officer_id, self._uow(read_only=True))
         units, districts = scope(admin)
-        return {"id": str(admin.id), "unit_code": admin.unit_code, "roles": list(admin.roles),
-                "units": units, "districts": districts}
+        return AdministratorScope(id=admin.id, unit_code=admin.unit_code, roles=list(admin.roles),
+                                  units=units, districts=districts).model_dump(mode="json")
 
     @rpc(expected_exceptions=EXPECTED)
     def add_officer(self, admin_id: str, phone: str, name: str, unit_code: str, roles: list):

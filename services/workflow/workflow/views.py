@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from credit_common.contracts.vocabulary import RECORD_TYPE_LABELS
+from credit_common.contracts.vocabulary import CASE_STATUS_LABELS, RECORD_TYPE_LABELS
 from credit_common.reference.organisation import unit
 
 from workflow.domain.documents import TITLES
-from workflow.domain.model import ACTIONS, RUNNING_STATUSES, Case, Officer
-
-CASE_STATUS_LABELS = {
-    "pending_acceptance": "待受理", "accepted": "已受理（核实中）", "returned": "已退回补正",
-    "not_accepted": "不予受理", "under_review": "审核中", "second_review": "待复审",
-    "under_approval": "审批中", "approved": "准予修复", "rejected": "不予修复",
-    "closed": "已办结", "withdrawn": "申请人已撤回", "revoked": "修复决定已撤销",
-}
-
+from workflow.domain.model import (ACTIONS, NOT_OVERDUE_STATUSES, RUNNING_STATUSES, Case,
+                                   Officer)
 
 def _iso(value):
     return value.isoformat() if value is not None else None
@@ -48,8 +41,8 @@ def case_view(case: Case | dict, today=None, soon=None) -> dict:
         "accept_due": _iso(get("accept_due")),
         "decide_due": _iso(get("decide_due")),
         "due": _iso(due),
-        "overdue": bool(today and due and due < today and get("status") not in (
-            "closed", "withdrawn", "returned")),
+        "overdue": bool(today and due and due < today
+                        and get("status") not in NOT_OVERDUE_STATUSES),
         "due_soon": bool(today and soon and due and today <= due <= soon
                          and get("status") in RUNNING_STATUSES),
         "handler_id": str(get("handler_id")) if get("handler_id") else None,

@@ -77,6 +77,11 @@ describe('the per-type menu search', () => {
       deciding_unit_code: '44010602' }), subject)).toBe('44010602')
     expect(unitOfRecord(record({ record_type: 'other_department_penalty', listing_unit_code: null,
       deciding_unit_code: null }), subject)).toBe('44010690')
+    // listed by the district bureau: its credit section decides, as workflow routes the case
+    expect(unitOfRecord(record({ record_type: 'serious_illegal_list', listing_unit_code: '440106' }),
+      subject)).toBe('44010690')
+    expect(unitOfRecord(record({ record_type: 'penalty_publicity', listing_unit_code: null,
+      deciding_unit_code: null, district_code: '440104' }), subject)).toBe('44010490')
     expect(subjectCode({ uscc: null, registration_number: '440106000012345' })).toBe('440106000012345')
   })
 })

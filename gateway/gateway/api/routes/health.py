@@ -8,10 +8,10 @@ from fastapi import Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from credit_common.topology import SERVICES
 from gateway.api.deps import Caller, Settings
 from gateway.api.errors import error_body
 from gateway.api.routing import PrefixRouter
-from gateway.core.config import SERVICES
 from gateway.rpc.client import RpcError, RpcTimeout, ServiceUnavailable
 
 router = PrefixRouter(tags=["运行状态"])

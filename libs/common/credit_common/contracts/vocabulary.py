@@ -21,18 +21,101 @@ RECORD_TYPE_LABELS = {
     RecordType.other_department_penalty: "其他部门行政处罚",
 }
 
+class ApplicationStatus(StrEnum):
+    """What the applicant sees of an application (DOMAIN.md's applicant-facing states)."""
+
+    draft = "draft"
+    submitted = "submitted"
+    pending_acceptance = "pending_acceptance"
+    accepted = "accepted"
+    not_accepted = "not_accepted"
+    returned = "returned"
+    repaired = "repaired"
+    rejected = "rejected"
+    withdrawn = "withdrawn"
+    repair_revoked = "repair_revoked"
+
+
 APPLICATION_STATUS_LABELS = {
-    "draft": "草稿",
-    "submitted": "已提交",
-    "pending_acceptance": "待受理",
-    "accepted": "已受理/核实中",
-    "not_accepted": "不予受理",
-    "returned": "退回",
-    "repaired": "予以修复",
-    "rejected": "不予修复",
-    "withdrawn": "已撤回",
-    "repair_revoked": "修复已撤销",
+    ApplicationStatus.draft: "草稿",
+    ApplicationStatus.submitted: "已提交",
+    ApplicationStatus.pending_acceptance: "待受理",
+    ApplicationStatus.accepted: "已受理/核实中",
+    ApplicationStatus.not_accepted: "不予受理",
+    ApplicationStatus.returned: "退回",
+    ApplicationStatus.repaired: "予以修复",
+    ApplicationStatus.rejected: "不予修复",
+    ApplicationStatus.withdrawn: "已撤回",
+    ApplicationStatus.repair_revoked: "修复已撤销",
 }
+
+#: the statuses in which the applicant may still change (and submit) the application
+EDITABLE_STATUSES = frozenset({ApplicationStatus.draft, ApplicationStatus.returned})
+
+
+class CaseStatus(StrEnum):
+    """Where a case stands on the officer side."""
+
+    pending_acceptance = "pending_acceptance"
+    accepted = "accepted"
+    returned = "returned"
+    not_accepted = "not_accepted"
+    under_review = "under_review"
+    second_review = "second_review"
+    under_approval = "under_approval"
+    approved = "approved"
+    rejected = "rejected"
+    closed = "closed"
+    withdrawn = "withdrawn"
+    revoked = "revoked"
+
+
+CASE_STATUS_LABELS = {
+    CaseStatus.pending_acceptance: "待受理",
+    CaseStatus.accepted: "已受理（核实中）",
+    CaseStatus.returned: "已退回补正",
+    CaseStatus.not_accepted: "不予受理",
+    CaseStatus.under_review: "审核中",
+    CaseStatus.second_review: "待复审",
+    CaseStatus.under_approval: "审批中",
+    CaseStatus.approved: "准予修复",
+    CaseStatus.rejected: "不予修复",
+    CaseStatus.closed: "已办结",
+    CaseStatus.withdrawn: "申请人已撤回",
+    CaseStatus.revoked: "修复决定已撤销",
+}
+
+
+class OfficerRole(StrEnum):
+    handler = "handler"              # 承办人
+    reviewer = "reviewer"            # 审核人
+    approver = "approver"            # 审批人
+    administrator = "administrator"  # 管理员
+
+
+OFFICER_ROLE_LABELS = {
+    OfficerRole.handler: "承办人",
+    OfficerRole.reviewer: "审核人",
+    OfficerRole.approver: "审批人",
+    OfficerRole.administrator: "管理员",
+}
+
+
+class CaseAction(StrEnum):
+    """What an officer may do to a case (DOMAIN.md's officer flow)."""
+
+    accept = "accept"
+    not_accept = "not_accept"
+    return_ = "return"
+    transfer = "transfer"
+    verify = "verify"
+    review = "review"
+    first_review = "first_review"
+    second_review = "second_review"
+    approve = "approve"
+    reject = "reject"
+    close = "close"
+    revoke = "revoke"
 
 
 class SubjectKind(StrEnum):

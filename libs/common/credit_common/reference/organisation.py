@@ -3,13 +3,16 @@
 Unit codes: the city bureau is ``440100``; a district bureau is its 6-digit division code; an
 office (市场监督管理所) is the district code plus a two-digit number; the district's credit
 section (信用监管科) is the district code plus ``90``. Workflow owns officers and routing,
-disclosure stores unit codes; both read the names from here.
+disclosure stores unit codes; both read the names from here, and intake and workflow the one
+rule of which unit decides on a record (``deciding_unit``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+
+from credit_common.contracts.vocabulary import RecordType
 
 
 class UnitKind(str, Enum):
@@ -72,6 +75,11 @@ OFFICE_PLACES: dict[str, tuple[str, ...]] = {
 CREDIT_SECTION_SUFFIX = "90"
 
 
+def credit_section_code(district_code: str) -> str:
+    """The code of a district's credit section (信用监管科), known district or not."""
+    return district_code + CREDIT_SECTION_SUFFIX
+
+
 def _build_units() -> dict[str, Unit]:
     units = {CITY_BUREAU_CODE: Unit(CITY_BUREAU_CODE, "广州市市场监督管理局",
                                     UnitKind.city_bureau, None, "穗")}
@@ -82,7 +90,7 @@ def _build_units() -> dict[str, Unit]:
             office_code = f"{code}{number:02d}"
             units[office_code] = Unit(office_code, f"{bureau}{place}市场监督管理所",
                                       UnitKind.office, code, prefix)
-        section_code = code + CREDIT_SECTION_SUFFIX
+        section_code = credit_section_code(code)
         units[section_code] = Unit(section_code, f"{bureau}信用监管科", UnitKind.credit_section,
                                    code, prefix)
     return units
@@ -101,7 +109,21 @@ def offices_of(district_code: str) -> list[Unit]:
 
 
 def credit_section_of(district_code: str) -> Unit | None:
-    return UNITS.get(district_code + CREDIT_SECTION_SUFFIX)
+    return UNITS.get(credit_section_code(district_code))
+
+
+def deciding_unit(record_type: str, made_by: str | None, district_code: str,
+                  registration_district_code: str | None = None) -> str:
+    """The unit that decides on repairing a record (DOMAIN.md's record types): the office
+    that listed the subject or made the penalty (``made_by``); the district's credit section
+    for a record made above an office, or by no unit we know; and for another department's
+    penalty, the credit section of the district where the subject is registered."""
+    if record_type == RecordType.other_department_penalty:
+        return credit_section_code(registration_district_code or district_code)
+    found = UNITS.get(made_by or "")
+    if found is not None and found.kind is UnitKind.office:
+        return found.code
+    return credit_section_code(district_code)
 
 
 def same_district_bureau(a: str, b: str) -> bool:

@@ -13,9 +13,8 @@ import pathlib
 import pika
 import pytest
 
-from credit_common.db_admin import SERVICES
 from credit_common.testing import isolation
-from credit_common.topology import SUBSCRIPTIONS
+from credit_common.topology import SERVICES, SUBSCRIPTIONS
 
 REPO_ROOT = str(pathlib.Path(__file__).resolve().parents[4])
 

@@ -19,8 +19,9 @@ from urllib.parse import quote
 from sqlalchemy.engine import make_url
 
 from credit_common import broker_users
-from credit_common.db_admin import SERVICES, drop_database, prepare_database
+from credit_common.db_admin import drop_database, prepare_database
 from credit_common.settings import DEFAULT_AMQP_URI_TEMPLATE
+from credit_common.topology import SERVICES
 
 RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1:5672")
 # a superuser: it makes the roles and the run's databases (the services never connect as it)

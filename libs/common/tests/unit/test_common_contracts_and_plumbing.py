@@ -115,6 +115,31 @@ def test_the_organisation_has_eleven_districts_with_offices_and_a_credit_section
                                                  organisation.offices_of("440103")[0].code)
 
 
+@pytest.mark.parametrize("record_type, made_by, district, registered_in, decides", [
+    ("penalty_publicity", "44010602", "440106", "440104", "44010602"),   # the office's own
+    ("abnormal_operation_list", "44010401", "440104", "440106", "44010401"),
+    ("serious_illegal_list", "440106", "440106", None, "44010690"),      # a district bureau's
+    ("serious_illegal_list", "440100", "440106", None, "44010690"),      # the city bureau's
+    ("penalty_publicity", None, "440105", None, "44010590"),            # no unit of ours
+    ("penalty_publicity", "44099901", "440105", None, "44010590"),      # a unit we do not know
+    ("other_department_penalty", "44010601", "440106", "440104", "44010490"),
+    ("other_department_penalty", None, "440106", None, "44010690"),
+])
+def test_one_rule_says_which_unit_decides_on_a_record(record_type, made_by, district,
+                                                       registered_in, decides):
+    assert organisation.deciding_unit(record_type, made_by, district, registered_in) == decides
+    section = organisation.unit(organisation.credit_section_code(district))
+    assert section == organisation.credit_section_of(district)
+    assert section.kind is organisation.UnitKind.credit_section
+
+
+def test_the_list_of_services_is_the_one_every_part_reads():
+    from credit_common import broker_users, db_admin
+    from credit_common.testing import isolation
+    assert topology.SERVICES == ("intake", "workflow", "notification", "disclosure")
+    assert broker_users.SERVICES is db_admin.SERVICES is isolation.SERVICES is topology.SERVICES
+
+
 def test_log_lines_are_json_and_carry_the_bound_request_id(capsys):
     configure_logging("probe", "INFO", "json")
     structlog.contextvars.bind_contextvars(request_id="req-42")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from credit_common.contracts.vocabulary import PublicityState, RecordType
+from credit_common.contracts.vocabulary import PublicityState, RecordType, RegistrationStatus
 from credit_common.errors import Conflict
 
 LIST_TYPES = frozenset({
@@ -101,7 +101,7 @@ class Subject:
     uscc: str | None = None
     registration_number: str | None = None
     address: str = ""
-    registration_status: str = "active"
+    registration_status: str = RegistrationStatus.active
     legal_rep_name: str = ""
     legal_rep_document_type: str = "resident_id"
     legal_rep_document_number: str = ""

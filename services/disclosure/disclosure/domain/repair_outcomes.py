@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from credit_common.contracts.vocabulary import RecordType
+from credit_common.contracts.vocabulary import CaseStatus, RecordType
 from credit_common.errors import Conflict, ValidationFailed
 
 from disclosure.domain.model import Outcome
@@ -34,10 +34,10 @@ def require_same_as_applied(applied: dict, decision_id: str, record_id: str,
 
 def changes_records(status: str, decision_id: str | None) -> bool:
     """Only an approval (准予修复) and its revocation change public records."""
-    return status in ("approved", "revoked") and bool(decision_id)
+    return status in (CaseStatus.approved, CaseStatus.revoked) and bool(decision_id)
 
 
 def outcome_of(status: str, record_type: str) -> str:
     """The outcome a case's decision has for one of its records."""
-    return Outcome.revoke_repair if status == "revoked" else \
+    return Outcome.revoke_repair if status == CaseStatus.revoked else \
         OUTCOME_FOR_TYPE[RecordType(record_type)]

@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
+from credit_common.contracts.vocabulary import PublicityState
 from credit_common.errors import ValidationFailed
 from credit_common.reference.organisation import DISTRICTS
 
@@ -63,7 +64,7 @@ class RecordQuery:
     date_from: date | None = None
     date_to: date | None = None
     district_code: str | None = None
-    publicity_state: str | None = "active"
+    publicity_state: str | None = PublicityState.active
     after: str | None = None
     limit: int = 20
 

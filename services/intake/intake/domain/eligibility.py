@@ -14,16 +14,17 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from credit_common.contracts.vocabulary import RecordType
+from credit_common.contracts.registry import RegistryRecord
+from credit_common.contracts.vocabulary import PublicityState, RecordType, SubjectKind
 from credit_common.errors import ValidationFailed
 
 LIST_TYPES = {RecordType.serious_illegal_list, RecordType.abnormal_operation_list,
               RecordType.individual_abnormal_status, RecordType.cooperative_abnormal_list}
 SUBJECT_KINDS_FOR = {
-    RecordType.abnormal_operation_list: {"enterprise"},
-    RecordType.serious_illegal_list: {"enterprise"},
-    RecordType.individual_abnormal_status: {"individual_business"},
-    RecordType.cooperative_abnormal_list: {"cooperative"},
+    RecordType.abnormal_operation_list: {SubjectKind.enterprise},
+    RecordType.serious_illegal_list: {SubjectKind.enterprise},
+    RecordType.individual_abnormal_status: {SubjectKind.individual_business},
+    RecordType.cooperative_abnormal_list: {SubjectKind.cooperative},
 }
 
 
@@ -73,26 +74,20 @@ class Answer:
         }
 
 
-def _date(value) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value))
-
-
-def assess(record: dict, subject_kind: str, rules: RuleVersion, today: date,
+def assess(record: RegistryRecord, subject_kind: str, rules: RuleVersion, today: date,
            in_open_application: bool = False) -> Answer:
-    """The eligibility answer for one record (a disclosure record view, plain JSON)."""
-    record_type = record["record_type"]
+    """The eligibility answer for one record, as the registry shows it."""
+    record_type = record.record_type
     rule = rules.for_type(record_type)
     article = rule.get("article", "")
 
     def answer(eligible, code=None, reason="", earliest=None, **details):
-        return Answer(str(record["id"]), eligible, code, reason or "符合信用修复条件",
+        return Answer(str(record.id), eligible, code, reason or "符合信用修复条件",
                       rules.version, article, earliest, details)
 
     if not rule or not rule.get("repairable", True):
         return answer(False, "TYPE_NOT_REPAIRABLE", "该类记录不适用信用修复")
-    if record.get("publicity_state") != "active":
+    if record.publicity_state != PublicityState.active:
         return answer(False, "NOT_PUBLICISED", "该记录当前未在公示，无需修复")
     if in_open_application:
         return answer(False, "IN_OPEN_APPLICATION", "该记录已有正在办理的修复申请")
@@ -104,13 +99,13 @@ def assess(record: dict, subject_kind: str, rules: RuleVersion, today: date,
     return _assess_penalty(record, rule, today, answer)
 
 
-def _assess_listing(record, rule, today, answer) -> Answer:
-    reason = record.get("listing_reason")
+def _assess_listing(record: RegistryRecord, rule, today, answer) -> Answer:
+    reason = record.listing_reason
     repairable = rule.get("repairable_reasons")
     if repairable is not None and reason not in repairable:
         return answer(False, "REASON_NOT_REPAIRABLE", "该列入原因不能通过申请移出")
     months = int(rule.get("min_listed_months", 0))
-    listed_on = _date(record.get("listing_date"))
+    listed_on = record.listing_date
     if months and listed_on:
         earliest = add_months(listed_on, months)
         if earliest > today:
@@ -120,22 +115,22 @@ def _assess_listing(record, rule, today, answer) -> Answer:
     return answer(True)
 
 
-def _assess_penalty(record, rule, today, answer) -> Answer:
-    kinds = set(record.get("penalty_kinds") or [])
-    if record.get("severe") or kinds & set(rule.get("not_repairable_penalty_kinds", [])):
+def _assess_penalty(record: RegistryRecord, rule, today, answer) -> Answer:
+    kinds = set(record.penalty_kinds)
+    if record.severe or kinds & set(rule.get("not_repairable_penalty_kinds", [])):
         return answer(False, "SEVERE_PENALTY",
                       "该行政处罚属于依法不予提前移出公示的情形（如吊销许可证件、责令停产停业等）")
     short = set(rule.get("short_publicity_penalty_kinds", []))
-    fine = _decimal(record.get("fine_amount"))
+    fine = record.fine_amount
     threshold = _decimal(rule.get("low_fine_threshold"))
     only_light = kinds and kinds <= short | {"fine"} and not (
         "fine" in kinds and (fine is None or threshold is None or fine > threshold))
     if only_light:
         return answer(False, "SHORT_PUBLICITY_ONLY",
                       "仅受警告、通报批评或较低数额罚款的处罚，公示期满自动停止公示，无需申请修复")
-    started = _date(record.get("publicity_start_date")) or _date(record.get("decision_date"))
+    started = record.publicity_start_date or record.decision_date
     by_domain = rule.get("min_publicity_months_by_domain", {})
-    months = int(by_domain.get(record.get("penalty_domain") or "", rule.get(
+    months = int(by_domain.get(record.penalty_domain or "", rule.get(
         "min_publicity_months", 0)))
     if months and started:
         earliest = add_months(started, months)

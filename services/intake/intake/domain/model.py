@@ -12,24 +12,33 @@ from typing import Any
 
 from credit_common.contracts.events import (ApplicationStatusChanged, ApplicationSubmitted,
                                             ApplicationWithdrawn, Event)
-from credit_common.contracts.vocabulary import APPLICATION_STATUS_LABELS
+from credit_common.contracts.registry import RegistryRecord
+from credit_common.contracts.vocabulary import (APPLICATION_STATUS_LABELS, EDITABLE_STATUSES,
+                                                ApplicationStatus, CaseStatus, RecordType)
 from credit_common.errors import Conflict
 
 DISTRICT_CODE = re.compile(r"^\d{6}$")
 
-#: statuses in which the applicant may still change the application
-EDITABLE = {"draft", "returned"}
 #: statuses in which a record counts as "in an open application"
-OPEN = {"draft", "submitted", "pending_acceptance", "accepted", "returned"}
+OPEN = {ApplicationStatus.draft, ApplicationStatus.submitted,
+        ApplicationStatus.pending_acceptance, ApplicationStatus.accepted,
+        ApplicationStatus.returned}
 #: a decision has been made (or nothing can happen any more)
-FINAL = {"not_accepted", "repaired", "rejected", "withdrawn", "repair_revoked"}
+FINAL = {ApplicationStatus.not_accepted, ApplicationStatus.repaired, ApplicationStatus.rejected,
+         ApplicationStatus.withdrawn, ApplicationStatus.repair_revoked}
 
 #: a case's step -> what the applicant sees (DOMAIN.md's applicant-facing statuses)
 CASE_TO_APPLICANT = {
-    "pending_acceptance": "pending_acceptance",  # a corrected application waits again
-    "accepted": "accepted", "under_review": "accepted", "under_approval": "accepted",
-    "not_accepted": "not_accepted", "returned": "returned", "approved": "repaired",
-    "rejected": "rejected", "revoked": "repair_revoked",
+    # a corrected application waits again
+    CaseStatus.pending_acceptance: ApplicationStatus.pending_acceptance,
+    CaseStatus.accepted: ApplicationStatus.accepted,
+    CaseStatus.under_review: ApplicationStatus.accepted,
+    CaseStatus.under_approval: ApplicationStatus.accepted,
+    CaseStatus.not_accepted: ApplicationStatus.not_accepted,
+    CaseStatus.returned: ApplicationStatus.returned,
+    CaseStatus.approved: ApplicationStatus.repaired,
+    CaseStatus.rejected: ApplicationStatus.rejected,
+    CaseStatus.revoked: ApplicationStatus.repair_revoked,
 }
 
 
@@ -97,7 +106,7 @@ class Application:
         application = cls(
             id=uuid.uuid4(), acceptance_number=acceptance_number, record_type=record_type,
             subject_uscc=subject_uscc, subject_name=subject_name, district_code=district_code,
-            status="submitted", submitted_at=submitted_at, updated_at=submitted_at,
+            status=ApplicationStatus.submitted, submitted_at=submitted_at, updated_at=submitted_at,
             idempotency_key=idempotency_key, created_at=submitted_at,
         )
         application.events.append(application._submitted_event())
@@ -105,25 +114,27 @@ class Application:
 
     @classmethod
     def draft(cls, *, applicant_id: uuid.UUID | None, subject: dict, record_type: str,
-              records: list[dict], form: dict, rule_version: str, at: datetime,
+              records: list[RegistryRecord], form: dict, rule_version: str, at: datetime,
               counter_officer_id: uuid.UUID | None = None,
               counter_unit_code: str | None = None) -> "Application":
         application = cls(
             id=uuid.uuid4(), acceptance_number=None, record_type=record_type,
             subject_uscc=subject["code"], subject_name=subject["name"],
-            district_code=deciding_district(subject, records), status="draft",
+            district_code=deciding_district(subject, records),
+            status=ApplicationStatus.draft,
             submitted_at=None, updated_at=at, applicant_id=applicant_id, subject=subject,
-            records=records, form=form, rule_version=rule_version, created_at=at,
+            records=_kept(records), form=form, rule_version=rule_version, created_at=at,
             counter_officer_id=counter_officer_id, counter_unit_code=counter_unit_code,
         )
-        application._move(None, "draft", at, "officer" if counter_officer_id else "applicant",
+        application._move(None, ApplicationStatus.draft, at,
+                          "officer" if counter_officer_id else "applicant",
                           "窗口代为申请，创建草稿" if counter_officer_id else "创建申请草稿")
         return application
 
     # -- the applicant's actions ------------------------------------------------------------
 
     def require_editable(self) -> None:
-        if self.status not in EDITABLE:
+        if self.status not in EDITABLE_STATUSES:
             raise Conflict("APPLICATION_NOT_EDITABLE", "申请已提交，当前不能修改",
                            {"status": self.status})
 
@@ -139,16 +150,16 @@ class Application:
         self.updated_at = at
         self.version += 1
 
-    def submit_draft(self, number: str | None, rule_version: str, records: list[dict],
-                     at: datetime) -> None:
+    def submit_draft(self, number: str | None, rule_version: str,
+                     records: list[RegistryRecord], at: datetime) -> None:
         """Submit a draft, or resubmit a returned application under the same number."""
         self.require_editable()
-        resubmission = self.status == "returned"
+        resubmission = self.status == ApplicationStatus.returned
         self.acceptance_number = self.acceptance_number or number
         self.rule_version = rule_version
-        self.records = records
+        self.records = _kept(records)
         self.submitted_at = at
-        self._move(self.status, "submitted", at, "applicant",
+        self._move(self.status, ApplicationStatus.submitted, at, "applicant",
                    "补正后重新提交" if resubmission else "提交申请")
         self.events.append(self._submitted_event())
 
@@ -157,7 +168,8 @@ class Application:
             raise Conflict("APPLICATION_ALREADY_DECIDED", "申请已办结或已撤回，不能撤回",
                            {"status": self.status})
         was_submitted = self.acceptance_number is not None
-        self._move(self.status, "withdrawn", at, "applicant", reason or "申请人撤回")
+        self._move(self.status, ApplicationStatus.withdrawn, at, "applicant",
+                   reason or "申请人撤回")
         if was_submitted:
             self.events.append(ApplicationWithdrawn(
                 application_id=self.id, acceptance_number=self.acceptance_number,
@@ -167,11 +179,13 @@ class Application:
 
     def case_opened(self, case_id: uuid.UUID, at: datetime) -> bool:
         """The officer side has the case; the applicant now waits for acceptance."""
-        if self.case_id is not None and self.case_id == case_id and self.status != "submitted":
+        if self.case_id is not None and self.case_id == case_id and \
+                self.status != ApplicationStatus.submitted:
             return False
         self.case_id = case_id
-        if self.status == "submitted":
-            self._move("submitted", "pending_acceptance", at, "system", "已转办理机关，等待受理")
+        if self.status == ApplicationStatus.submitted:
+            self._move(ApplicationStatus.submitted, ApplicationStatus.pending_acceptance, at,
+                       "system", "已转办理机关，等待受理")
             self._tell_applicant(at, None)
         else:
             self.updated_at = at
@@ -188,16 +202,20 @@ class Application:
         an approval and the closing right after it can arrive in either order, and the
         approval must still become what the applicant sees."""
         target = CASE_TO_APPLICANT.get(status)
-        if case_version <= self.case_version or self.status == "withdrawn" or target is None:
+        if case_version <= self.case_version or self.status == ApplicationStatus.withdrawn \
+                or target is None:
             return False
         self.case_version = case_version
-        if target == self.status and target != "returned":
+        if target == self.status and target != ApplicationStatus.returned:
             self.updated_at = at
             self.version += 1
             return True
-        labels = {"pending_acceptance": "补正材料已转办理机关，等待受理", "returned": "退回补正", "not_accepted": "不予受理", "rejected": "不予修复",
-                  "repaired": "予以修复", "accepted": "已受理，正在核实",
-                  "repair_revoked": "信用修复决定已撤销"}
+        labels = {ApplicationStatus.pending_acceptance: "补正材料已转办理机关，等待受理",
+                  ApplicationStatus.returned: "退回补正",
+                  ApplicationStatus.not_accepted: "不予受理",
+                  ApplicationStatus.rejected: "不予修复", ApplicationStatus.repaired: "予以修复",
+                  ApplicationStatus.accepted: "已受理，正在核实",
+                  ApplicationStatus.repair_revoked: "信用修复决定已撤销"}
         self._move(self.status, target, at, "officer",
                    "：".join(filter(None, [labels.get(target), note])))
         self._tell_applicant(at, note)
@@ -229,7 +247,7 @@ class Application:
             subject_name=self.subject_name, district_code=self.district_code,
             submitted_at=self.submitted_at, version=self.version,
             record_ids=[r["id"] for r in self.records],
-            deciding_unit_code=deciding_unit(self.records),
+            deciding_unit_code=unit_of_records(self.records),
             subject_district_code=(self.subject or {}).get("district_code"),
         )
 
@@ -245,20 +263,27 @@ class Application:
         }
 
 
-def deciding_district(subject: dict, records: list[dict]) -> str:
+def _kept(records: list[RegistryRecord]) -> list[dict]:
+    """The records as the application keeps them: the registry's view, plain JSON."""
+    return [r.model_dump(mode="json") for r in records]
+
+
+def deciding_district(subject: dict, records: list[RegistryRecord]) -> str:
     """The district whose bureau decides: where the records were made, else where the
     subject is registered (DOMAIN.md: other departments' penalties go to the registration
     district's credit section)."""
     for record in records:
-        if record.get("record_type") != "other_department_penalty" and record.get(
-                "district_code"):
-            return record["district_code"]
-    return subject.get("district_code") or records[0]["district_code"]
+        if record.record_type != RecordType.other_department_penalty and record.district_code:
+            return record.district_code
+    return subject.get("district_code") or records[0].district_code
 
 
-def deciding_unit(records: list[dict]) -> str | None:
+def unit_of_records(records: list[dict]) -> str | None:
+    """The unit that made the first of the kept records one of our units made: what
+    ``application_submitted`` names, and workflow routes the case by
+    (``organisation.deciding_unit``)."""
     for record in records:
-        unit = record.get("listing_unit_code") or record.get("deciding_unit_code")
-        if unit:
-            return unit
+        made_by = RegistryRecord.model_validate(record).made_by
+        if made_by:
+            return made_by
     return None

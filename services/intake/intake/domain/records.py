@@ -1,20 +1,19 @@
 """Which records an application may hold: of the subject and the type asked, in no other open
 application, eligible today; and, at the counter, made by the officer's own unit. Plain
-Python: the records are disclosure's views (plain JSON), the open ones are passed in."""
+Python: the records are disclosure's registry records (``credit_common.contracts.registry``),
+the open ones are passed in."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
 
+from credit_common.contracts.registry import RegistryRecord
 from credit_common.contracts.vocabulary import RecordType
 from credit_common.errors import Conflict, Forbidden, ValidationFailed
+from credit_common.reference.organisation import deciding_unit
 
 from intake.domain import eligibility
-
-#: other departments' penalties are handled by the credit section of the district
-OTHER_DEPARTMENT_PENALTY = "other_department_penalty"
-
 
 def checked_record_type(value: str) -> str:
     try:
@@ -31,16 +30,16 @@ def require_selection(record_ids: list[str]) -> None:
 
 
 def choose_records(subject: dict, record_type: str, record_ids: list[str],
-                   records: list[dict], held: Collection[str], rules: eligibility.RuleVersion,
-                   day: date) -> list[dict]:
+                   records: list[RegistryRecord], held: Collection[str],
+                   rules: eligibility.RuleVersion, day: date) -> list[RegistryRecord]:
     """The records asked for, in the order first asked, each checked; ``held`` are the ids
     in another open application."""
     require_selection(record_ids)
-    by_id = {r["id"]: r for r in records}
+    by_id = {str(r.id): r for r in records}
     chosen = []
     for record_id in dict.fromkeys(str(i) for i in record_ids):
         record = by_id.get(record_id)
-        if record is None or record["record_type"] != record_type:
+        if record is None or record.record_type != record_type:
             raise ValidationFailed("RECORD_NOT_OF_SUBJECT", "所选记录不属于该市场主体或类型不符",
                                    {"record_id": record_id})
         if record_id in held:
@@ -56,20 +55,13 @@ def choose_records(subject: dict, record_type: str, record_ids: list[str],
     return chosen
 
 
-def unit_of_record(record: dict, subject: dict, record_type: str) -> str:
-    """The unit that made the record: its listing or deciding unit, else the credit section
-    of its district; another department's penalty, the credit section of the subject's
-    district."""
-    if record_type == OTHER_DEPARTMENT_PENALTY:
-        return f"{subject.get('district_code') or record['district_code']}90"
-    return record.get("listing_unit_code") or record.get("deciding_unit_code") \
-        or f"{record['district_code']}90"
-
-
-def require_records_of_unit(records: list[dict], subject: dict, record_type: str,
+def require_records_of_unit(records: list[RegistryRecord], subject: dict, record_type: str,
                             officer_unit: str) -> None:
-    """An officer files at the counter only for records their own unit made."""
+    """An officer files at the counter only for records their own unit made (the unit that
+    decides on repairing them, as workflow routes the case)."""
     for record in records:
-        if unit_of_record(record, subject, record_type) != officer_unit:
+        unit = deciding_unit(record_type, record.made_by, record.district_code,
+                             subject.get("district_code"))
+        if unit != officer_unit:
             raise Forbidden("RECORD_NOT_OF_MY_UNIT", "只能为本单位作出的记录代为申请",
-                            {"record_id": record["id"]})
+                            {"record_id": str(record.id)})

@@ -7,7 +7,9 @@ from credit_common.errors import Conflict, ValidationFailed
 
 from intake.domain import eligibility
 from intake.domain.materials import MATERIAL_KINDS
-from intake.domain.model import EDITABLE, Application
+from credit_common.contracts.vocabulary import EDITABLE_STATUSES
+
+from intake.domain.model import Application
 
 
 def is_replay(application: Application, idempotency_key: str | None) -> bool:
@@ -17,7 +19,7 @@ def is_replay(application: Application, idempotency_key: str | None) -> bool:
 
 
 def require_submittable(application: Application) -> None:
-    if application.status not in EDITABLE:
+    if application.status not in EDITABLE_STATUSES:
         raise Conflict("ALREADY_SUBMITTED", "申请已提交，请勿重复提交",
                        {"status": application.status})
 

@@ -7,6 +7,7 @@ import uuid
 from datetime import date
 
 from credit_common.clock import now
+from credit_common.contracts.registry import RegistryRecord
 
 from intake.adapters.unit_of_work import IntakeUnitOfWork
 from intake.domain import eligibility
@@ -21,18 +22,20 @@ from intake.handlers.subjects import bound_subject
 
 
 def chosen_records(subject: dict, record_type: str, record_ids: list[str],
-                   records: list[dict], rules: eligibility.RuleVersion, day: date,
-                   uow: IntakeUnitOfWork, excluding: uuid.UUID | None = None) -> list[dict]:
+                   records: list[RegistryRecord], rules: eligibility.RuleVersion, day: date,
+                   uow: IntakeUnitOfWork,
+                   excluding: uuid.UUID | None = None) -> list[RegistryRecord]:
     """The records asked for, checked against those held by other open applications."""
     record_rules.require_selection(record_ids)
-    known = list(dict.fromkeys(r["id"] for r in records))
+    known = list(dict.fromkeys(str(r.id) for r in records))
     held = uow.applications.open_record_ids(known, excluding)
     return record_rules.choose_records(subject, record_type, record_ids, records, held,
-                                  rules, day)
+                                       rules, day)
 
 
 def create_draft(applicant_id: str, code: str, record_type: str, record_ids: list[str],
-                 form: dict, records: list[dict], uow: IntakeUnitOfWork) -> Application:
+                 form: dict, records: list[RegistryRecord],
+                 uow: IntakeUnitOfWork) -> Application:
     record_type = record_rules.checked_record_type(record_type)
     subject = bound_subject(applicant_id, code, uow)
     guide = current_guide(record_type, uow)
@@ -53,7 +56,7 @@ def create_draft(applicant_id: str, code: str, record_type: str, record_ids: lis
 
 
 def create_counter_draft(officer_id: str, officer_unit: str, subject: dict, record_type: str,
-                         record_ids: list[str], form: dict, records: list[dict],
+                         record_ids: list[str], form: dict, records: list[RegistryRecord],
                          uow: IntakeUnitOfWork) -> Application:
     """An officer files an application at the counter for a subject whose records their
     unit made (or, for other departments' penalties, of their district's credit section)."""

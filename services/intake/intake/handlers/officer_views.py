@@ -4,6 +4,7 @@ officer's scope before the gateway asks)."""
 from __future__ import annotations
 
 from credit_common.clock import now
+from credit_common.contracts.registry import RegistryRecord
 from credit_common.errors import NotFound
 
 from intake.adapters.unit_of_work import IntakeUnitOfWork
@@ -22,8 +23,9 @@ def application_for_officer(application_id: str, uow: IntakeUnitOfWork) -> dict:
     # judged as at submission: the rule version in force that day
     day = (application.submitted_at or now()).date()
     judged_by = rules_on(day, uow)
-    answers = [eligibility.assess(r, (application.subject or {}).get("kind", ""), judged_by,
-                                  day).as_dict() for r in application.records]
+    kind = (application.subject or {}).get("kind", "")
+    answers = [eligibility.assess(RegistryRecord.model_validate(r), kind, judged_by, day).as_dict()
+               for r in application.records]
     return {
         "application": application, "materials": materials, "eligibility": answers,
         "required_materials": materials_checklist(rules, application.record_type, materials),

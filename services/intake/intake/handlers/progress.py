@@ -10,7 +10,9 @@ from credit_common.clock import now
 
 from intake.adapters.unit_of_work import IntakeUnitOfWork
 from intake.domain import eligibility
-from intake.domain.model import EDITABLE, OPEN, Application
+from credit_common.contracts.vocabulary import EDITABLE_STATUSES
+
+from intake.domain.model import OPEN, Application
 from intake.domain.submission import materials_checklist
 from intake.handlers.access import own_application
 from intake.handlers.rules import rules_on
@@ -33,7 +35,7 @@ def application_detail(applicant_id: str, application_id: str, uow: IntakeUnitOf
         "required_materials": materials_checklist(rules, application.record_type, materials),
         "signing": signing_state(application, uow),
         "timeline": uow.applications.timeline(application.id),
-        "editable": application.status in EDITABLE,
+        "editable": application.status in EDITABLE_STATUSES,
         "open": application.status in OPEN,
         "facts_and_reasons_required": eligibility.facts_required(rules, application.record_type),
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from credit_common.clock import now
+from credit_common.contracts.registry import RegistryRecord
 from credit_common.errors import Forbidden
 from credit_common.identity import normalise_subject_code
 
@@ -36,14 +37,14 @@ def bound_subject(applicant_id: str, code: str, uow: IntakeUnitOfWork) -> dict:
     return subject
 
 
-def assess_records(applicant_id: str, code: str, record_type: str | None, records: list[dict],
-                   uow: IntakeUnitOfWork, on: date | None = None) -> list[dict]:
+def assess_records(applicant_id: str, code: str, record_type: str | None,
+                   records: list[RegistryRecord], uow: IntakeUnitOfWork, on: date | None = None) -> list[dict]:
     """Every record of the subject (of one type, if given) with its eligibility answer."""
     subject = bound_subject(applicant_id, code, uow)
     wanted = checked_record_type(record_type) if record_type else None
-    records = [r for r in records if wanted is None or r["record_type"] == wanted]
+    records = [r for r in records if wanted is None or r.record_type == wanted]
     day = on or now().date()
     rules = rules_on(day, uow)
-    held = uow.applications.open_record_ids([r["id"] for r in records])
-    return [{"record": r, "eligibility": eligibility.assess(
-        r, subject.get("kind", ""), rules, day, r["id"] in held).as_dict()} for r in records]
+    held = uow.applications.open_record_ids([str(r.id) for r in records])
+    return [{"record": r.model_dump(mode="json"), "eligibility": eligibility.assess(
+        r, subject.get("kind", ""), rules, day, str(r.id) in held).as_dict()} for r in records]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from credit_common.clock import now
 from credit_common.contracts.commands import SubmitApplication
+from credit_common.contracts.registry import RegistryRecord
 from credit_common.errors import ValidationFailed
 
 from intake.adapters.unit_of_work import IntakeUnitOfWork
@@ -47,7 +48,7 @@ def submit_application(command: SubmitApplication, uow: IntakeUnitOfWork,
     return application
 
 
-def submit(applicant_id: str, application_id: str, records: list[dict],
+def submit(applicant_id: str, application_id: str, records: list[RegistryRecord],
            idempotency_key: str | None, uow: IntakeUnitOfWork) -> Application:
     """Atomic: the acceptance number, the status, the records held, the timeline and the
     ``application_submitted`` event commit together or not at all."""

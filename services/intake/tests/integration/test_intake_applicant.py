@@ -15,6 +15,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import bindparam, text
 
 from credit_common.clock import now
+from credit_common.testing import payloads
 from credit_common.testing.files import minimal_pdf, minimal_png
 from intake.service import IntakeService
 
@@ -200,11 +201,8 @@ def test_an_administrator_adds_a_rule_version_for_a_future_date(intake, workflow
 
 
 def subject_snapshot(code: str) -> dict:
-    return {"code": code, "id": str(uuid.uuid4()), "uscc": code, "registration_number": None,
-            "name": "广州并发测试有限公司", "kind": "enterprise", "district_code": "440106",
-            "registration_unit_code": "44010601", "address": "广州市", "legal_rep_name": "陈某",
-            "legal_rep_document_type": "resident_id",
-            "legal_rep_document_number": "440106199001011235", "proof_material_mode": False}
+    return payloads.subject_snapshot(code=code, uscc=code, name="广州并发测试有限公司",
+                                     address="广州市")
 
 
 def test_two_drafts_racing_for_one_record_leave_it_in_exactly_one(intake, nameko_config):
@@ -214,10 +212,9 @@ def test_two_drafts_racing_for_one_record_leave_it_in_exactly_one(intake, nameko
     code = "91440106MA5" + uuid.uuid4().hex[:6].upper()
     intake.bind_subject(applicant, subject_snapshot(code), "manual", 1)
     intake.acknowledge_guide(applicant, "abnormal_operation_list", 1)
-    record = {"id": str(uuid.uuid4()), "record_type": "abnormal_operation_list",
-              "publicity_state": "active", "listing_reason": "annual_report_overdue",
-              "listing_date": "2026-01-05", "district_code": "440106",
-              "listing_unit_code": "44010601"}
+    record = payloads.registry_record(
+        record_type="abnormal_operation_list", listing_reason="annual_report_overdue",
+        listing_date="2026-01-05", district_code="440106", listing_unit_code="44010601")
 
     def draft(_):
         with ClusterRpcProxy(nameko_config) as proxy:
@@ -301,10 +298,9 @@ def submitted_application(intake):
     code = "91440106MA5" + uuid.uuid4().hex[:6].upper()
     intake.bind_subject(applicant, subject_snapshot(code), "manual", 1)
     intake.acknowledge_guide(applicant, "abnormal_operation_list", 1)
-    record = {"id": str(uuid.uuid4()), "record_type": "abnormal_operation_list",
-              "publicity_state": "active", "listing_reason": "annual_report_overdue",
-              "listing_date": "2026-01-05", "district_code": "440106",
-              "listing_unit_code": "44010601"}
+    record = payloads.registry_record(
+        record_type="abnormal_operation_list", listing_reason="annual_report_overdue",
+        listing_date="2026-01-05", district_code="440106", listing_unit_code="44010601")
     draft = intake.create_draft(applicant, code, "abnormal_operation_list", [record["id"]],
                                 {"contact_name": "陈某", "contact_phone": number}, [record])
     for kind in ("application_form", "commitment", "correction_proof"):

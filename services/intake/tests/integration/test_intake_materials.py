@@ -13,6 +13,7 @@ import pytest
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from credit_common.testing import payloads
 from credit_common.testing.files import minimal_pdf, minimal_png
 from intake import service as intake_service
 from intake.service import IntakeService
@@ -48,17 +49,12 @@ def new_applicant(intake) -> str:
 
 def new_draft(intake, applicant) -> dict:
     code = "91440106MA5" + uuid.uuid4().hex[:6].upper()
-    intake.bind_subject(applicant, {
-        "code": code, "id": str(uuid.uuid4()), "uscc": code, "registration_number": None,
-        "name": "广州配额测试有限公司", "kind": "enterprise", "district_code": "440106",
-        "registration_unit_code": "44010601", "address": "广州市", "legal_rep_name": "陈某",
-        "legal_rep_document_type": "resident_id",
-        "legal_rep_document_number": "440106199001011235", "proof_material_mode": False},
-        "manual", 1)
-    record = {"id": str(uuid.uuid4()), "record_type": "abnormal_operation_list",
-              "publicity_state": "active", "listing_reason": "annual_report_overdue",
-              "listing_date": date(2026, 1, 5).isoformat(), "district_code": "440106",
-              "listing_unit_code": "44010601"}
+    intake.bind_subject(applicant, payloads.subject_snapshot(
+        code=code, uscc=code, name="广州配额测试有限公司", address="广州市"), "manual", 1)
+    record = payloads.registry_record(
+        record_type="abnormal_operation_list", listing_reason="annual_report_overdue",
+        listing_date=date(2026, 1, 5).isoformat(), district_code="440106",
+        listing_unit_code="44010601")
     return intake.create_draft(applicant, code, "abnormal_operation_list", [record["id"]],
                                {}, [record])
 

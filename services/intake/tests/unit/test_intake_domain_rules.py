@@ -11,7 +11,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from credit_common.contracts.registry import RegistryRecord
 from credit_common.errors import Conflict, Forbidden, ValidationFailed
+from credit_common.testing.payloads import registry_record
 from intake.domain import (access, eligibility, forms, guides, materials, records, signing,
                            submission)
 from intake.domain.model import Application
@@ -27,11 +29,10 @@ SUBJECT = {"code": "91440106MA59ABCD1X", "name": "测试公司", "kind": "enterp
            "district_code": "440106", "legal_rep_name": "张三"}
 
 
-def penalty(record_id=None, **changes) -> dict:
-    return {"id": record_id or str(uuid.uuid4()), "record_type": "penalty_publicity",
-            "publicity_state": "active", "penalty_kinds": ["confiscation"],
-            "publicity_start_date": "2025-12-01", "district_code": "440106",
-            "deciding_unit_code": "44010601", **changes}
+def penalty(**changes) -> RegistryRecord:
+    return RegistryRecord.model_validate(registry_record(**{
+        "penalty_kinds": ["confiscation"], "publicity_start_date": "2025-12-01",
+        "deciding_unit_code": "44010601", **changes}))
 
 
 def draft(applicant_id=None, counter_officer_id=None, record_type="penalty_publicity",
@@ -122,7 +123,7 @@ def test_an_unknown_record_type_is_refused_naming_the_field():
 def test_records_are_chosen_once_each_in_the_order_asked():
     first, second = penalty(), penalty()
     chosen = records.choose_records(SUBJECT, "penalty_publicity",
-                                    [second["id"], first["id"], second["id"]],
+                                    [str(second.id), str(first.id), str(second.id)],
                                     [first, second], set(), RULES, AT.date())
     assert chosen == [second, first]
 
@@ -136,17 +137,17 @@ def test_records_are_chosen_once_each_in_the_order_asked():
 ])
 def test_a_record_the_application_may_not_hold_is_refused(case, code):
     record = penalty()
-    asked, held = [record["id"]], set()
+    asked, held = [str(record.id)], set()
     if case == "none":
         asked = []
     elif case == "unknown":
         asked = [str(uuid.uuid4())]
     elif case == "other_type":
-        record["record_type"] = "abnormal_operation_list"
+        record = record.model_copy(update={"record_type": "abnormal_operation_list"})
     elif case == "held":
-        held = {record["id"]}
+        held = {str(record.id)}
     elif case == "too_early":
-        record["publicity_start_date"] = "2026-04-01"
+        record = record.model_copy(update={"publicity_start_date": date(2026, 4, 1)})
     with pytest.raises((ValidationFailed, Conflict)) as raised:
         records.choose_records(SUBJECT, "penalty_publicity", asked, [record], held, RULES,
                                AT.date())
@@ -157,15 +158,25 @@ def test_a_record_the_application_may_not_hold_is_refused(case, code):
         assert raised.value.details["rule_version"] == "2026.1"
 
 
-def test_the_unit_of_a_record_is_its_maker_else_the_credit_section_of_its_district():
-    assert records.unit_of_record(penalty(), SUBJECT, "penalty_publicity") == "44010601"
-    assert records.unit_of_record({"listing_unit_code": "44010602", "district_code": "440106"},
-                                  SUBJECT, "abnormal_operation_list") == "44010602"
-    assert records.unit_of_record({"district_code": "440113"}, SUBJECT,
-                                  "penalty_publicity") == "44011390"
+def test_at_the_counter_a_record_belongs_to_the_unit_that_decides_on_it():
+    def unit_may_file(record, record_type, unit):
+        try:
+            records.require_records_of_unit([record], SUBJECT, record_type, unit)
+            return True
+        except Forbidden:
+            return False
+
+    assert unit_may_file(penalty(), "penalty_publicity", "44010601")
+    listed = penalty(record_type="abnormal_operation_list", deciding_unit_code=None,
+                     listing_unit_code="44010602")
+    assert unit_may_file(listed, "abnormal_operation_list", "44010602")
+    # made by no office we know: the credit section of the record's district
+    unknown = penalty(deciding_unit_code=None, district_code="440113")
+    assert unit_may_file(unknown, "penalty_publicity", "44011390")
+    assert not unit_may_file(unknown, "penalty_publicity", "44011301")
     # another department's penalty: the credit section where the subject is registered
-    assert records.unit_of_record(penalty(district_code="440113"), SUBJECT,
-                                  "other_department_penalty") == "44010690"
+    assert unit_may_file(penalty(district_code="440113"), "other_department_penalty",
+                         "44010690")
 
 
 def test_at_the_counter_an_officer_files_only_for_records_of_their_unit():
@@ -175,7 +186,7 @@ def test_at_the_counter_an_officer_files_only_for_records_of_their_unit():
         records.require_records_of_unit([mine, theirs], SUBJECT, "penalty_publicity",
                                         "44010601")
     assert code_of(raised) == "RECORD_NOT_OF_MY_UNIT"
-    assert raised.value.details == {"record_id": theirs["id"]}
+    assert raised.value.details == {"record_id": str(theirs.id)}
 
 
 # -- signing --------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from credit_common.contracts.registry import RegistryRecord
+from credit_common.testing.payloads import registry_record
 from intake.domain.eligibility import RuleVersion, add_months, assess, rule_in_force
 from intake.domain.materials import safe_file_name, sniff_content_type
 
@@ -27,15 +29,17 @@ def _baseline() -> dict:
 BASELINE = RuleVersion("2021.1", date(2021, 7, 30), _baseline())
 
 
-def penalty(**changes) -> dict:
-    return {"id": "r1", "record_type": "penalty_publicity", "publicity_state": "active",
-            "penalty_kinds": ["fine"], "fine_amount": "50000.00", "severe": False,
-            "penalty_domain": "other", "publicity_start_date": "2026-01-10", **changes}
+def penalty(**changes) -> RegistryRecord:
+    return RegistryRecord.model_validate(registry_record(**{
+        "record_type": "penalty_publicity", "publicity_state": "active",
+        "penalty_kinds": ["fine"], "fine_amount": "50000.00", "severe": False,
+        "penalty_domain": "other", "publicity_start_date": "2026-01-10", **changes}))
 
 
-def listing(**changes) -> dict:
-    return {"id": "r2", "record_type": "serious_illegal_list", "publicity_state": "active",
-            "listing_reason": "abnormal_three_years", "listing_date": "2025-12-01", **changes}
+def listing(**changes) -> RegistryRecord:
+    return RegistryRecord.model_validate(registry_record(**{
+        "record_type": "serious_illegal_list", "publicity_state": "active",
+        "listing_reason": "abnormal_three_years", "listing_date": "2025-12-01", **changes}))
 
 
 @pytest.mark.parametrize("start, months, expected", [

@@ -16,8 +16,10 @@ from pypdf.generic import (ArrayObject, DictionaryObject, NameObject, NumberObje
                            TextStringObject)
 
 from credit_common.clock import now
+from credit_common.contracts.registry import RegistryRecord
 from credit_common.errors import Conflict, ValidationFailed
 from credit_common.testing.files import minimal_jpeg, minimal_pdf, minimal_png
+from credit_common.testing.payloads import registry_record
 from intake import handlers
 from intake.domain import materials
 from intake.domain.materials import check_file_name, check_upload, safe_file_name
@@ -270,7 +272,8 @@ def draft():
     application = Application.draft(
         applicant_id=applicant, subject={"code": "91440106MA59ABCD1X", "name": "测试公司"},
         record_type="abnormal_operation_list",
-        records=[{"id": str(uuid.uuid4()), "district_code": "440106"}], form={},
+        records=[RegistryRecord.model_validate(registry_record(
+            record_type="abnormal_operation_list", district_code="440106"))], form={},
         rule_version="2021.1", at=now())
     return str(applicant), application
 

@@ -11,6 +11,7 @@ from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import text
 
+from credit_common.contracts.officers import AdministratorScope
 from credit_common.reference.organisation import UNITS
 from workflow.service import WorkflowService
 
@@ -156,3 +157,20 @@ def test_every_administrator_operation_is_refused_inside_workflow_without_the_ro
         assert (answer["id"], answer["units"], answer["districts"]) == (admin, None, None)
         assert workflow_rpc.add_working_days(admin, "2026-12-01", 3)["date"]
         assert isinstance(workflow_rpc.calendar_overrides(admin), list)
+
+
+def test_the_administrator_answer_is_the_scope_intake_and_disclosure_read(
+        workflow, nameko_config, db_engine):
+    engine = db_engine["workflow"]
+    with ClusterRpcProxy(nameko_config) as proxy:
+        for unit_code, units, districts in (("440100", None, None),
+                                            ("440106", None, ["440106"]),
+                                            ("44010690", None, ["440106"]),
+                                            ("44010601", ["44010601"], None)):
+            admin = add(engine, unit_code, ["administrator", "handler"], f"范围{unit_code}")
+            answer = proxy.workflow.administrator(admin)
+            scope = AdministratorScope.model_validate(answer)
+            assert scope.model_dump(mode="json") == answer
+            assert (str(scope.id), scope.unit_code, scope.units, scope.districts) == (
+                admin, unit_code, units, districts)
+            assert set(scope.roles) == {"administrator", "handler"}

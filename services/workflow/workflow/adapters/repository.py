@@ -13,7 +13,7 @@ from credit_common.deferred_writes import HeldRows, defer
 from credit_common.errors import Conflict
 from credit_common.sql import prepared, text
 
-from workflow.domain.model import Case, Officer
+from workflow.domain.model import NOT_OVERDUE_STATUSES, Case, Officer
 
 _COLUMNS = ("id, application_id, acceptance_number, record_type, subject_uscc, subject_name, "
             "district_code, status, submitted_at, opened_at, version, unit_code, record_ids, "
@@ -185,9 +185,9 @@ class CaseRepository:
         by_status = dict(self.session.execute(text(
             f"SELECT status, count(*) FROM cases WHERE {where} GROUP BY status"), params).all())
         overdue = self.session.execute(text(
-            f"SELECT count(*) FROM cases WHERE {where} AND closed_at IS NULL AND status NOT IN "
-            "('withdrawn', 'returned', 'closed') AND coalesce(decide_due, accept_due) < :today"),
-            params).scalar_one()
+            f"SELECT count(*) FROM cases WHERE {where} AND closed_at IS NULL AND status <> "
+            "ALL(:not_overdue) AND coalesce(decide_due, accept_due) < :today"),
+            {**params, "not_overdue": list(NOT_OVERDUE_STATUSES)}).scalar_one()
         return {"by_status": by_status, "overdue": overdue}
 
     def due_soon(self, units: list[str] | None, districts: list[str] | None,

@@ -4,6 +4,7 @@ needs an approval in its approval form. Plain Python."""
 
 from __future__ import annotations
 
+from credit_common.contracts.vocabulary import CaseAction
 from credit_common.errors import Conflict, Forbidden
 
 from workflow.domain.model import ACTIONS, Case, Officer, can_act
@@ -23,7 +24,7 @@ def require_version(case: Case, expected_version: int) -> None:
 
 
 def approved(steps: list[dict]) -> bool:
-    return any(s["action"] == "approve" for s in steps)
+    return any(s["action"] == CaseAction.approve for s in steps)
 
 
 def require_approval_to_revoke(steps: list[dict]) -> None:
@@ -39,4 +40,4 @@ def allowed_actions(someone: Officer, case: Case, steps: list[dict],
     has_approval = approved(steps)
     return [name for name in ACTIONS
             if case.refusal(name, someone, approver_may_handle) is None
-            and (name != "revoke" or has_approval)]
+            and (name != CaseAction.revoke or has_approval)]

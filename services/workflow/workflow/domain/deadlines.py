@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from credit_common.contracts.events import CaseDeadline
-from credit_common.reference.organisation import unit
+from credit_common.reference.organisation import credit_section_code, unit
 
 from workflow.domain.model import Case
 from workflow.domain.working_days import WorkingCalendar
@@ -52,4 +52,5 @@ def deadline_notice(case: Case, kind: str) -> CaseDeadline:
         subject_name=case.subject_name, kind=kind,
         due=case.decide_due or case.accept_due, status=case.status,
         unit_code=case.unit_code or "", handler_id=case.handler_id,
-        recipient_unit_code=case.unit_code if kind == "reminder" else f"{district}90")
+        recipient_unit_code=case.unit_code if kind == "reminder"
+        else credit_section_code(district))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from credit_common.contracts.vocabulary import RECORD_TYPE_LABELS
+from credit_common.contracts.vocabulary import RECORD_TYPE_LABELS, CaseAction
 from credit_common.reference.organisation import Unit, unit
 
 TITLES = {
@@ -17,11 +17,11 @@ TITLES = {
 
 #: the action -> the document it issues
 DOCUMENT_FOR_ACTION = {
-    "accept": "acceptance_notice",
-    "not_accept": "non_acceptance_notice",
-    "approve": "repair_decision",
-    "reject": "rejection_decision",
-    "close": "approval_form",
+    CaseAction.accept: "acceptance_notice",
+    CaseAction.not_accept: "non_acceptance_notice",
+    CaseAction.approve: "repair_decision",
+    CaseAction.reject: "rejection_decision",
+    CaseAction.close: "approval_form",
 }
 #: the word in the number: 穗天市监信修〔2026〕12号
 NUMBER_CODES = {"acceptance_notice": "信受", "non_acceptance_notice": "信不受",

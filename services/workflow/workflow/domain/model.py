@@ -14,11 +14,15 @@ from datetime import date, datetime
 
 from credit_common.contracts.events import (ApplicationSubmitted, CaseOpened,
                                             CaseStatusChanged, Event)
+from credit_common.contracts.vocabulary import OFFICER_ROLE_LABELS, CaseAction, CaseStatus
+from credit_common.contracts.vocabulary import OfficerRole as Role
+from credit_common.contracts.vocabulary import RecordType
 from credit_common.errors import Conflict, Forbidden, ValidationFailed
+from credit_common.reference import organisation
 from credit_common.reference.organisation import (UnitKind, offices_of, same_district_bureau,
                                                   unit)
 
-OTHER_DEPARTMENT = "other_department_penalty"
+OTHER_DEPARTMENT = RecordType.other_department_penalty
 
 
 @dataclass(frozen=True)
@@ -35,34 +39,43 @@ def _action(name, label, froms, to, role, needs_opinion):
     return Action(name, label, frozenset(froms), to, role, needs_opinion)
 
 
+#: short names for the table and the rules below
+A, S = CaseAction, CaseStatus
+
 ACTIONS = {a.name: a for a in (
-    _action("accept", "受理", {"pending_acceptance"}, "accepted", "handler", False),
-    _action("not_accept", "不予受理", {"pending_acceptance"}, "not_accepted", "handler", True),
-    _action("return", "退回补正", {"pending_acceptance", "accepted"}, "returned", "handler", True),
-    _action("transfer", "转办", {"pending_acceptance", "accepted"}, None, "handler", True),
-    _action("verify", "核实", {"accepted"}, "under_review", "handler", True),
-    _action("review", "审核", {"under_review"}, "under_approval", "reviewer", True),
-    _action("first_review", "初审", {"under_review"}, "second_review", "reviewer", True),
-    _action("second_review", "复审", {"second_review"}, "under_approval", "reviewer", True),
-    _action("approve", "审批通过（准予修复）", {"under_approval"}, "approved", "approver", True),
-    _action("reject", "审批不通过（不予修复）", {"under_approval"}, "rejected", "approver", True),
-    _action("close", "办结", {"approved", "rejected", "not_accepted"}, "closed", "handler",
+    _action(A.accept, "受理", {S.pending_acceptance}, S.accepted, Role.handler, False),
+    _action(A.not_accept, "不予受理", {S.pending_acceptance}, S.not_accepted, Role.handler,
+            True),
+    _action(A.return_, "退回补正", {S.pending_acceptance, S.accepted}, S.returned, Role.handler,
+            True),
+    _action(A.transfer, "转办", {S.pending_acceptance, S.accepted}, None, Role.handler, True),
+    _action(A.verify, "核实", {S.accepted}, S.under_review, Role.handler, True),
+    _action(A.review, "审核", {S.under_review}, S.under_approval, Role.reviewer, True),
+    _action(A.first_review, "初审", {S.under_review}, S.second_review, Role.reviewer, True),
+    _action(A.second_review, "复审", {S.second_review}, S.under_approval, Role.reviewer, True),
+    _action(A.approve, "审批通过（准予修复）", {S.under_approval}, S.approved, Role.approver,
+            True),
+    _action(A.reject, "审批不通过（不予修复）", {S.under_approval}, S.rejected, Role.approver,
+            True),
+    _action(A.close, "办结", {S.approved, S.rejected, S.not_accepted}, S.closed, Role.handler,
             False),
     # fraud found after approval: the repair is revoked and the record restored
-    _action("revoke", "撤销信用修复决定", {"approved", "closed"}, "revoked", "approver", True),
+    _action(A.revoke, "撤销信用修复决定", {S.approved, S.closed}, S.revoked, Role.approver, True),
 )}
 
 #: the step each role acts on, for "my todo list"
 ROLE_STATUSES = {
-    "handler": {"pending_acceptance", "accepted", "approved", "rejected", "not_accepted"},
-    "reviewer": {"under_review", "second_review"},
-    "approver": {"under_approval"},
+    Role.handler: {S.pending_acceptance, S.accepted, S.approved, S.rejected, S.not_accepted},
+    Role.reviewer: {S.under_review, S.second_review},
+    Role.approver: {S.under_approval},
 }
 #: statuses with a running deadline (returned waits for the applicant)
-RUNNING_STATUSES = ("pending_acceptance", "accepted", "under_review", "second_review",
-                    "under_approval")
-OPEN_STATUSES = {"pending_acceptance", "accepted", "under_review", "second_review",
-                 "under_approval", "approved", "rejected", "not_accepted", "returned"}
+RUNNING_STATUSES = (S.pending_acceptance, S.accepted, S.under_review, S.second_review,
+                    S.under_approval)
+#: cases that wait for no officer are never overdue (a returned one waits for the applicant)
+NOT_OVERDUE_STATUSES = (S.closed, S.withdrawn, S.returned)
+OPEN_STATUSES = {S.pending_acceptance, S.accepted, S.under_review, S.second_review,
+                 S.under_approval, S.approved, S.rejected, S.not_accepted, S.returned}
 
 
 @dataclass(frozen=True)
@@ -125,7 +138,7 @@ class Case:
             id=uuid.uuid4(), application_id=submitted.application_id,
             acceptance_number=submitted.acceptance_number, record_type=submitted.record_type,
             subject_uscc=submitted.subject_uscc, subject_name=submitted.subject_name,
-            district_code=submitted.district_code, status="pending_acceptance",
+            district_code=submitted.district_code, status=S.pending_acceptance,
             submitted_at=submitted.submitted_at, opened_at=at,
             unit_code=deciding_unit(submitted), record_ids=[str(i) for i in submitted.record_ids],
             accept_due=accept_due,
@@ -136,17 +149,17 @@ class Case:
 
     def resubmitted(self, at: datetime, accept_due: date | None) -> bool:
         """The applicant corrected a returned application: it waits for acceptance again."""
-        if self.status != "returned":
+        if self.status != S.returned:
             return False
-        self._record("resubmit", "pending_acceptance", None, "申请人", self.unit_code or "",
+        self._record("resubmit", S.pending_acceptance, None, "申请人", self.unit_code or "",
                      "申请人补正后重新提交", at)
         self.accept_due = accept_due
         return True
 
     def withdrawn(self, at: datetime) -> bool:
-        if self.status in ("withdrawn", "closed"):
+        if self.status in (S.withdrawn, S.closed):
             return False
-        self._record("withdraw", "withdrawn", None, "申请人", self.unit_code or "",
+        self._record("withdraw", S.withdrawn, None, "申请人", self.unit_code or "",
                      "申请人撤回申请", at, announce=False)
         return True
 
@@ -163,18 +176,18 @@ class Case:
         if action.needs_opinion and not opinion:
             raise ValidationFailed("OPINION_REQUIRED", f"“{action.label}”须填写意见或理由",
                                    {"field": "opinion"})
-        if action_name == "transfer":
+        if action_name == A.transfer:
             return self._transfer(officer, opinion, target_unit_code, at)
         target = action.to_status
-        if action_name == "accept":
+        if action_name == A.accept:
             self.handler_id = officer.id
             self.accepted_at = at
             self.decide_due = decide_due
-        if action_name == "first_review":
+        if action_name == A.first_review:
             self.first_reviewer_id = officer.id
-        if target in ("approved", "rejected", "not_accepted"):
+        if target in (S.approved, S.rejected, S.not_accepted):
             self.decided_at = at
-        if target == "closed":
+        if target == S.closed:
             self.closed_at = at
         return self._record(action_name, target, officer.id, officer.name, officer.unit_code,
                             opinion, at)
@@ -192,17 +205,18 @@ class Case:
             return Conflict("ILLEGAL_TRANSITION", f"案件当前状态不能执行“{action.label}”",
                             {"status": self.status, "action": action_name})
         if action.role not in officer.roles:
-            return Forbidden("ROLE_REQUIRED", f"“{action.label}”需要{ROLE_LABELS[action.role]}角色",
+            return Forbidden("ROLE_REQUIRED",
+                             f"“{action.label}”需要{OFFICER_ROLE_LABELS[action.role]}角色",
                              {"role": action.role})
-        if self.record_type == OTHER_DEPARTMENT and action_name == "review":
+        if self.record_type == OTHER_DEPARTMENT and action_name == A.review:
             return Conflict("TWO_REVIEWS_REQUIRED", "其他部门行政处罚须经初审、复审",
-                            {"actions": ["first_review", "second_review"]})
-        if self.record_type != OTHER_DEPARTMENT and action_name in ("first_review",
-                                                                    "second_review"):
+                            {"actions": [A.first_review, A.second_review]})
+        if self.record_type != OTHER_DEPARTMENT and action_name in (A.first_review,
+                                                                    A.second_review):
             return Conflict("ILLEGAL_TRANSITION", "该类型案件不设初审、复审", {"action": action_name})
-        if action_name == "second_review" and officer.id == self.first_reviewer_id:
+        if action_name == A.second_review and officer.id == self.first_reviewer_id:
             return Forbidden("SAME_OFFICER", "复审须由初审以外的人员办理")
-        if action_name in ("approve", "reject") and officer.id == self.handler_id \
+        if action_name in (A.approve, A.reject) and officer.id == self.handler_id \
                 and not approver_may_handle:
             return Forbidden("APPROVER_IS_HANDLER", "审批人不能是本案的承办人")
         return None
@@ -221,7 +235,7 @@ class Case:
         if not same_district_bureau(target.code, self.unit_code or ""):
             raise ValidationFailed("TRANSFER_OUTSIDE_DISTRICT", "只能转办给同一区局的其他监管所",
                                    {"field": "target_unit_code"})
-        step = self._record("transfer", self.status, officer.id, officer.name,
+        step = self._record(A.transfer, self.status, officer.id, officer.name,
                             officer.unit_code, reason, at, target_unit_code=target.code)
         self.unit_code = target.code
         self.handler_id = None
@@ -239,28 +253,18 @@ class Case:
             self.events.append(CaseStatusChanged(
                 case_id=self.id, application_id=self.application_id,
                 acceptance_number=self.acceptance_number, case_version=self.version,
-                status=to_status if action != "transfer" else "transferred",
+                status=to_status if action != A.transfer else "transferred",
                 occurred_at=at, note=opinion, record_type=self.record_type,
                 record_ids=self.record_ids, unit_code=self.unit_code,
-                decision_id=f"{self.id}:{self.version}" if to_status in ("approved", "revoked")
+                decision_id=f"{self.id}:{self.version}" if to_status in (S.approved, S.revoked)
                 else None))
         return step
 
 
-ROLE_LABELS = {"handler": "承办人", "reviewer": "审核人", "approver": "审批人",
-               "administrator": "管理员"}
-
-
 def deciding_unit(submitted: ApplicationSubmitted) -> str:
-    """The unit that listed the subject or made the penalty; for other departments'
-    penalties, the credit section of the subject's registration district (DOMAIN.md)."""
-    district = submitted.subject_district_code or submitted.district_code
-    if submitted.record_type == OTHER_DEPARTMENT:
-        return f"{district}90"
-    found = unit(submitted.deciding_unit_code or "")
-    if found is not None and found.kind == UnitKind.office:
-        return found.code
-    return f"{submitted.district_code}90"
+    """Where the case of a submitted application goes (``organisation.deciding_unit``)."""
+    return organisation.deciding_unit(submitted.record_type, submitted.deciding_unit_code,
+                                      submitted.district_code, submitted.subject_district_code)
 
 
 def can_see(officer: Officer, case_unit: str | None) -> bool:

@@ -3,12 +3,13 @@ administrator manages officers by. Plain Python."""
 
 from __future__ import annotations
 
+from credit_common.contracts.vocabulary import OfficerRole
 from credit_common.errors import Forbidden, ValidationFailed
 from credit_common.reference.organisation import UNITS, Unit, UnitKind, unit
 
 from workflow.domain.model import Officer
 
-ROLES = ("handler", "reviewer", "approver", "administrator")
+ROLES = tuple(OfficerRole)
 
 
 def usable(found: Officer | None) -> bool:
@@ -22,8 +23,9 @@ def require_usable(found: Officer | None) -> Officer:
 
 
 def require_admin(someone: Officer) -> None:
-    if "administrator" not in someone.roles:
-        raise Forbidden("ROLE_REQUIRED", "该操作需要管理员角色", {"role": "administrator"})
+    if OfficerRole.administrator not in someone.roles:
+        raise Forbidden("ROLE_REQUIRED", "该操作需要管理员角色",
+                        {"role": OfficerRole.administrator})
 
 
 def scope(someone: Officer) -> tuple[list[str] | None, list[str] | None]:

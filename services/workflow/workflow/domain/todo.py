@@ -3,6 +3,8 @@ pick. Plain Python."""
 
 from __future__ import annotations
 
+from credit_common.contracts.vocabulary import OfficerRole
+
 from workflow.domain.model import OPEN_STATUSES, ROLE_STATUSES, RUNNING_STATUSES, Officer
 from workflow.domain.officers import scope
 
@@ -13,7 +15,7 @@ def todo_statuses(someone: Officer) -> set[str]:
     wanted: set[str] = set()
     for role in someone.roles:
         wanted |= ROLE_STATUSES.get(role, set())
-    if "administrator" in someone.roles or scope(someone)[0] is None:
+    if OfficerRole.administrator in someone.roles or scope(someone)[0] is None:
         wanted |= OPEN_STATUSES
     return wanted
 

@@ -4,6 +4,7 @@ revoke... (``workflow.domain.model.ACTIONS``), with the document the decision is
 from __future__ import annotations
 
 from credit_common.clock import now
+from credit_common.contracts.vocabulary import CaseAction
 
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.domain import actions, deadlines
@@ -20,11 +21,11 @@ def act(someone: Officer, acceptance_number: str, action: str, expected_version:
     case = visible_case(someone, acceptance_number, uow, for_update=True)
     actions.require_own_unit(someone, case)
     actions.require_version(case, expected_version)
-    if action == "revoke":
+    if action == CaseAction.revoke:
         actions.require_approval_to_revoke(uow.cases.steps(case.id))
     at = now()
     due = None
-    if action == "accept":  # acceptance starts the deadline of the decision
+    if action == CaseAction.accept:  # acceptance starts the deadline of the decision
         days = calendar(uow)
         due = deadlines.decide_due(at.date(), case.record_type,
                                    uow.calendar.deadline_rules(at.date()), days)

@@ -81,16 +81,24 @@ export async function lookupSubject(code: string): Promise<SubjectWithRecords> {
   )) as SubjectWithRecords
 }
 
+/** An office's code is its district's and a two-digit number; the credit section's ends in 90. */
+function isOffice(code: string | null | undefined): code is string {
+  return !!code && /^\d{8}$/.test(code) && !code.endsWith('90')
+}
+
 /**
- * The unit a counter application for this record is filed by (intake `create_counter_draft`):
- * the unit that listed it or decided the penalty; another department's penalty goes to the
- * credit section of the subject's district.
+ * The unit a counter application for this record is filed by: the unit that decides on it
+ * (credit_common `organisation.deciding_unit`, which intake checks and workflow routes by).
+ * The office that listed it or decided the penalty; for a record made above an office, the
+ * district's credit section; another department's penalty goes to the credit section of the
+ * subject's district.
  */
 export function unitOfRecord(record: RegistryRecord, subject: Pick<RegistrySubject, 'district_code'>): string {
   if (record.record_type === 'other_department_penalty') {
     return `${subject.district_code || record.district_code}90`
   }
-  return record.listing_unit_code || record.deciding_unit_code || `${record.district_code}90`
+  const madeBy = record.listing_unit_code || record.deciding_unit_code
+  return isOffice(madeBy) ? madeBy : `${record.district_code}90`
 }
 
 /** The code a person reads for a subject: the USCC, else the old registration number. */

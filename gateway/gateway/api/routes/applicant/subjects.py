@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import Field
 
+from credit_common.contracts.registry import (IdentityCheck, RegistrySubject, SubjectRecords,
+                                              SubjectSnapshot)
 from credit_common.contracts.vocabulary import DocumentType, RecordType
 from gateway.api.bodies import Body
 from gateway.api.deps import Applicant, Caller
@@ -39,27 +41,18 @@ async def my_subjects(applicant: Applicant, call: Caller):
     return {"items": subjects, "next_cursor": None}
 
 
-def subject_snapshot(subject: dict) -> dict:
+def subject_snapshot(subject: RegistrySubject) -> dict:
     """What intake keeps of the subject for the application (and the officer will see)."""
-    person = subject["legal_representative"]
-    return {"code": subject["uscc"] or subject["registration_number"], "id": subject["id"],
-            "uscc": subject["uscc"], "registration_number": subject["registration_number"],
-            "name": subject["name"], "kind": subject["kind"],
-            "district_code": subject["district_code"],
-            "registration_unit_code": subject["registration_unit_code"],
-            "address": subject["address"], "legal_rep_name": person["name"],
-            "legal_rep_document_type": person["document_type"],
-            "legal_rep_document_number": person["document_number"],
-            "proof_material_mode": subject["proof_material_mode"]}
+    return SubjectSnapshot.of(subject).model_dump(mode="json")
 
 
 @router.post("/subjects", status_code=201,
              summary="确认办理主体：从“我的市场主体”中选择，或手工填写并与登记信息核对")
 async def choose_subject(body: SubjectChoice, applicant: Applicant, call: Caller):
     code = body.subject_code.strip().upper()
-    mine = await call("disclosure", "subjects_by_phone",
-                      phone=await _login_phone(call, applicant))
-    subject = next((s for s in mine if code in (s["uscc"], s["registration_number"])), None)
+    mine = [RegistrySubject.model_validate(s) for s in await call(
+        "disclosure", "subjects_by_phone", phone=await _login_phone(call, applicant))]
+    subject = next((s for s in mine if code in (s.uscc, s.registration_number)), None)
     method = "phone"
     if subject is None:
         manual = (body.name, body.legal_rep_name, body.document_type, body.document_number)
@@ -68,18 +61,17 @@ async def choose_subject(body: SubjectChoice, applicant: Applicant, call: Caller
                            "该主体不在您的名下，请填写主体名称、法定代表人姓名、证件类型和证件号码",
                            {"fields": ["name", "legal_rep_name", "document_type",
                                        "document_number"]})
-        checked = await call("disclosure", "verify_identity", applicant_id=applicant.id,
-                             subject_code=code, name=body.name,
-                             legal_rep_name=body.legal_rep_name,
-                             document_type=body.document_type.value,
-                             document_number=body.document_number)
-        if checked["outcome"] == "locked":
+        checked = IdentityCheck.model_validate(await call(
+            "disclosure", "verify_identity", applicant_id=applicant.id, subject_code=code,
+            name=body.name, legal_rep_name=body.legal_rep_name,
+            document_type=body.document_type.value, document_number=body.document_number))
+        if checked.outcome == "locked":
             raise ApiError(429, "IDENTITY_CHECK_LOCKED",
-                           f"核对失败次数过多，请 {-(-checked['retry_after_s'] // 60)} 分钟后再试",
-                           {"retry_after_s": checked["retry_after_s"]})
-        if checked["outcome"] != "matched":
+                           f"核对失败次数过多，请 {-(-checked.retry_after_s // 60)} 分钟后再试",
+                           {"retry_after_s": checked.retry_after_s})
+        if checked.outcome != "matched":
             raise ApiError(422, "IDENTITY_MISMATCH", "填写的信息与登记信息不一致，请核对后重试")
-        subject = checked["subject"]
+        subject = checked.subject
         method = "manual"
     bound = await call("intake", "bind_subject", applicant_id=applicant.id,
                        subject=subject_snapshot(subject), method=method,
@@ -88,8 +80,8 @@ async def choose_subject(body: SubjectChoice, applicant: Applicant, call: Caller
 
 
 async def registry_records(call: Caller, code: str) -> list[dict]:
-    found = await call("disclosure", "lookup_subject", code=code)
-    return found["records"]
+    found = SubjectRecords.model_validate(await call("disclosure", "lookup_subject", code=code))
+    return [r.model_dump(mode="json") for r in found.records]
 
 
 @router.get("/subjects/{code}/records", summary="主体的失信记录及可否申请修复")

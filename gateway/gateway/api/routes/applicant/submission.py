@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Header
 from pydantic import Field
 
+from credit_common.contracts.registry import SubjectSnapshot
 from gateway.api.bodies import Body
 from gateway.api.deps import Applicant, Caller
 from gateway.api.routes.applicant.params import ApplicationId
@@ -28,7 +29,7 @@ async def submit(application_id: ApplicationId, applicant: Applicant, call: Call
                  idempotency_key: IdempotencyKey = None):
     detail = await call("intake", "application_detail", applicant_id=applicant.id,
                         application_id=application_id)
-    records = await registry_records(call, detail["subject"]["code"])
+    records = await registry_records(call, SubjectSnapshot.model_validate(detail["subject"]).code)
     # submissions of one district queue on its daily number: allow them longer than a read
     return await call("intake", "submit", applicant_id=applicant.id,
                       application_id=application_id, records=records,

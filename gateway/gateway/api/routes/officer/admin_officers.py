@@ -3,12 +3,12 @@ put in."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Path, Query
 from pydantic import Field
 
-from gateway.api.bodies import Body, Phone
+from gateway.api.bodies import Body, Phone, RoleName
 from gateway.api.deps import Administrator, Caller
 from gateway.api.routing import PrefixRouter
 
@@ -19,14 +19,13 @@ class NewOfficer(Body):
     phone: Phone
     name: str = Field(min_length=1, max_length=50)
     unit_code: str = Field(pattern=r"^\d{6,8}$")
-    roles: list[Literal["handler", "reviewer", "approver", "administrator"]] = Field(
-        min_length=1)
+    roles: list[RoleName] = Field(min_length=1)
 
 
 class OfficerChange(Body):
     name: str | None = Field(None, min_length=1, max_length=50)
     unit_code: str | None = Field(None, pattern=r"^\d{6,8}$")
-    roles: list[Literal["handler", "reviewer", "approver", "administrator"]] | None = None
+    roles: list[RoleName] | None = None
     active: bool | None = None
 
 

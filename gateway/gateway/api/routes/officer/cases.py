@@ -4,12 +4,12 @@ the gateway asks it first and only then fetches the application from intake."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Path, Response
 from pydantic import Field
 
-from gateway.api.bodies import Body
+from gateway.api.bodies import ActionName, Body
 from gateway.api.deps import Caller, Officer
 from gateway.api.downloads import download
 from gateway.api.routing import PrefixRouter
@@ -21,8 +21,7 @@ Number = Annotated[str, Path(min_length=10, max_length=40, description="受理�
 
 
 class CaseAction(Body):
-    action: Literal["accept", "not_accept", "return", "transfer", "verify", "review",
-                    "first_review", "second_review", "approve", "reject", "close", "revoke"]
+    action: ActionName
     version: int = Field(ge=1, description="案件当前版本号（乐观锁）")
     opinion: str | None = Field(None, max_length=2000, description="意见、理由或需补正的内容")
     target_unit_code: str | None = Field(None, pattern=r"^\d{6,8}$", description="转办接收单位")

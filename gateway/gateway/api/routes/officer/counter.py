@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import File, Form, Path, UploadFile
 from pydantic import Field
 
+from credit_common.contracts.registry import SubjectRecords, SubjectSnapshot
 from credit_common.contracts.vocabulary import RecordType
 from gateway.api.bodies import Body, Phone
 from gateway.api.deps import Caller, Officer, Settings
@@ -38,12 +39,13 @@ def _as_officer(officer) -> str:
 async def create_counter_application(body: CounterApplication, officer: Officer, call: Caller):
     found = await call("disclosure", "lookup_subject", code=body.subject_code,
                        viewer_unit_code=officer.unit_code)
-    if found["subject"]["personal_data_masked"]:
+    registry = SubjectRecords.model_validate(found)
+    if registry.subject.personal_data_masked:
         raise ApiError(403, "SUBJECT_NOT_OF_MY_DISTRICT", "只能为本辖区的市场主体代为申请")
     form = body.model_dump(mode="json", include={"contact_name", "contact_phone",
                                                  "facts_and_reasons"})
     return await call("intake", "create_counter_draft", officer_id=officer.id,
-                      officer_unit=officer.unit_code, subject=subject_snapshot(found["subject"]),
+                      officer_unit=officer.unit_code, subject=subject_snapshot(registry.subject),
                       record_type=body.record_type.value,
                       record_ids=[str(i) for i in body.record_ids], form=form,
                       records=found["records"])
@@ -94,6 +96,7 @@ async def submit_counter_application(application_id: Annotated[str, Path(max_len
                                      officer: Officer, call: Caller):
     detail = await call("intake", "application_detail", applicant_id=_as_officer(officer),
                         application_id=application_id)
-    found = await call("disclosure", "lookup_subject", code=detail["subject"]["code"])
+    found = await call("disclosure", "lookup_subject",
+                       code=SubjectSnapshot.model_validate(detail["subject"]).code)
     return await call("intake", "submit", applicant_id=_as_officer(officer),
                       application_id=application_id, records=found["records"], timeout_s=15)
