@@ -125,7 +125,7 @@ class RpcClient:
         if wait_s:
             try:
                 await asyncio.wait_for(self._ready.wait(), wait_s)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         return self._ready.is_set()
 
@@ -145,7 +145,7 @@ class RpcClient:
             connection.close()
             try:
                 await asyncio.wait_for(closed, 2)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
         self._ready.clear()
 
@@ -254,7 +254,7 @@ class RpcClient:
         if not self._ready.is_set():
             try:
                 await asyncio.wait_for(self._ready.wait(), min(timeout_s, 1.0))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 raise ServiceUnavailable(service, "the broker is not reachable") from None
         channel = self._channel
         if channel is None or not channel.is_open:
@@ -283,7 +283,7 @@ class RpcClient:
             raise ServiceUnavailable(service, f"publish failed: {exc}") from None
         try:
             return await asyncio.wait_for(future, remaining)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise RpcTimeout(service, method, timeout_s) from None
         finally:
             self._pending.pop(correlation_id, None)

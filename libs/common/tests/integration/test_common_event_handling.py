@@ -87,7 +87,7 @@ def publish_all(amqp_uri, bodies: list[dict | bytes], message_ids: list[str | No
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     channel = connection.channel()
     channel.confirm_delivery()
-    for body, message_id in zip(bodies, message_ids):
+    for body, message_id in zip(bodies, message_ids, strict=True):
         payload = body if isinstance(body, bytes) else json.dumps(body).encode()
         channel.basic_publish(PROBE.exchange, PROBE.event_type, payload, pika.BasicProperties(
             content_type="application/json", delivery_mode=2, message_id=message_id))

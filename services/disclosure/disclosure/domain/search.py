@@ -63,7 +63,7 @@ class RecordQuery:
     after: str | None = None
     limit: int = 20
 
-    def validate(self) -> "RecordQuery":
+    def validate(self) -> RecordQuery:
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValidationFailed("INVALID_DATE_RANGE", "起始日期不能晚于结束日期",
                                    {"field": "date_from"})

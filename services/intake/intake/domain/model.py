@@ -91,7 +91,7 @@ class Application:
     @classmethod
     def submit(cls, *, acceptance_number: str, record_type: str, subject_uscc: str,
                subject_name: str, district_code: str, submitted_at: datetime,
-               idempotency_key: str | None) -> "Application":
+               idempotency_key: str | None) -> Application:
         """A minimal application submitted in one step (the development route and the
         bench's load generator)."""
         application = cls(
@@ -107,7 +107,7 @@ class Application:
     def draft(cls, *, applicant_id: uuid.UUID | None, subject: dict, record_type: str,
               records: list[dict], form: dict, rule_version: str, at: datetime,
               counter_officer_id: uuid.UUID | None = None,
-              counter_unit_code: str | None = None) -> "Application":
+              counter_unit_code: str | None = None) -> Application:
         application = cls(
             id=uuid.uuid4(), acceptance_number=None, record_type=record_type,
             subject_uscc=subject["code"], subject_name=subject["name"],
@@ -189,7 +189,8 @@ class Application:
             self.updated_at = at
             self.version += 1
             return True
-        labels = {"pending_acceptance": "补正材料已转办理机关，等待受理", "returned": "退回补正", "not_accepted": "不予受理", "rejected": "不予修复",
+        labels = {"pending_acceptance": "补正材料已转办理机关，等待受理", "returned": "退回补正",
+                  "not_accepted": "不予受理", "rejected": "不予修复",
                   "repaired": "予以修复", "accepted": "已受理，正在核实",
                   "repair_revoked": "信用修复决定已撤销"}
         self._move(self.status, target, at, "officer",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -30,7 +30,7 @@ def add_case(engine, due: date, status="pending_acceptance") -> str:
             "unit_code, accept_due) VALUES (:id, :app, :n, 'abnormal_operation_list', "
             "'91440106MA59ABCD1M', '广州期限测试有限公司', '440106', :s, :at, :at, '44010601', "
             ":due)"), {"id": uuid.uuid4(), "app": uuid.uuid4(), "n": number, "s": status,
-                       "at": datetime.now(timezone.utc), "due": due})
+                       "at": datetime.now(UTC), "due": due})
     return number
 
 

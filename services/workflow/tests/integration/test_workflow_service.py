@@ -3,7 +3,7 @@
 import json
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pika
 import pytest
@@ -30,7 +30,7 @@ def submitted_envelope(application_id=None, number=None) -> EventEnvelope:
         acceptance_number=number or f"XF-440106-20261124-{uuid.uuid4().int % 10**6:06d}",
         record_type="penalty_publicity", subject_uscc="91440106MA59ABCD1M",
         subject_name="广州流程测试有限公司", district_code="440106",
-        submitted_at=datetime.now(timezone.utc))
+        submitted_at=datetime.now(UTC))
     return EventEnvelope(event_type=event.event_type, source=event.source,
                          data=event.model_dump(mode="json"))
 
@@ -39,7 +39,7 @@ def withdrawn_envelope(submitted: EventEnvelope) -> EventEnvelope:
     event = ApplicationWithdrawn(
         application_id=submitted.data["application_id"],
         acceptance_number=submitted.data["acceptance_number"],
-        withdrawn_at=datetime.now(timezone.utc), reason="不再申请")
+        withdrawn_at=datetime.now(UTC), reason="不再申请")
     return EventEnvelope(event_type=event.event_type, source=event.source,
                          data=event.model_dump(mode="json"))
 

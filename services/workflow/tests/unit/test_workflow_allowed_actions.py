@@ -4,13 +4,13 @@ units a transfer may go to."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from credit_common.contracts.events import ApplicationSubmitted
 from workflow.domain.model import Case, Officer, transfer_targets
 from workflow.handlers import allowed_actions
 
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 
 def case_of(record_type="abnormal_operation_list", unit="44010601"):
