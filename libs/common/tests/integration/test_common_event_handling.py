@@ -22,7 +22,10 @@ from credit_common.nameko_ext.observability import RequestContext
 from credit_common.deferred_writes import defer
 from credit_common.outbox import claim_message, claim_message_later
 from credit_common.topology import Subscription, declare_subscription
-from notification.config import NotificationSettings
+from credit_common.testing.settings import service_settings
+
+# the shared settings, reading notification's variables: these probes use its database
+ProbeSettings = service_settings("notification")
 
 PROBE = Subscription("probe_source", "probe_event", "probe_consumer")
 EFFECTS = "common_test_effects"
@@ -33,7 +36,7 @@ healed: set[str] = set()
 
 class ProbeConsumer:
     name = "probe_consumer"
-    db = DatabaseSession(NotificationSettings)
+    db = DatabaseSession(ProbeSettings)
     context = RequestContext()
 
     @subscribe("probe_source", "probe_event")

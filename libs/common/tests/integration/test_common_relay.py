@@ -21,6 +21,7 @@ from credit_common.contracts.events import Event
 from credit_common.outbox import add_to_outbox
 from credit_common.relay import Relay
 from credit_common.testing import isolation
+from credit_common.testing.settings import service_settings
 
 QUEUE = "common-test--notification.relay_probe"
 
@@ -128,9 +129,8 @@ def test_two_relays_publish_each_row_exactly_once(probe_queue, start_relay, db_e
 def relay(db_engine, test_run_id, monkeypatch):
     for name, value in isolation.environment(test_run_id).items():
         monkeypatch.setenv(name, value)
-    from notification.config import NotificationSettings
-
-    relay = Relay(NotificationSettings())
+    # the shared settings, reading notification's variables: the probes use its outbox
+    relay = Relay(service_settings("notification")())
     yield relay
     relay._close_broker()
     relay._close_db()
