@@ -21,11 +21,12 @@ export GATEWAY_PORT
 APP_ENV ?= development
 export APP_ENV
 
-.PHONY: help run test venv infra pages browser openapi databases migrate queues demo-data demo-data-large import dlq dlq-replay bench chaos lock clean broker-users
+.PHONY: help run test lint venv infra pages browser openapi databases migrate queues demo-data demo-data-large import dlq dlq-replay bench chaos lock clean broker-users
 
 help:
 	@echo "make run    start the whole platform (gateway on 127.0.0.1:$(GATEWAY_PORT))"
-	@echo "make test   unit, integration and end-to-end tests against real RabbitMQ and PostgreSQL"
+	@echo "make test   lint, then unit, integration and end-to-end tests against real RabbitMQ and PostgreSQL"
+	@echo "make lint   ruff, and the import directions of ARCHITECTURE.md (import-linter)"
 	@echo "make bench  measure the platform against its anchors (bench/results/latest.json)"
 	@echo "make chaos  broker and PostgreSQL restarts, pauses and kill -9 under load: nothing lost (restarts the shared servers)"
 	@echo "make dlq    list dead-lettered events;  make dlq-replay [QUEUE=...] replays them"
@@ -110,7 +111,13 @@ run: migrate demo-data pages broker-users queues
 	DEV_MODE=$${DEV_MODE:-true} PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(GATEWAY_PORT)} PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(PY) -m credit_common.supervision run \
 	  --base-port $(METRICS_BASE_PORT) --count intake=$(INTAKE_INSTANCES),workflow=$(WORKFLOW_INSTANCES),notification=$(NOTIFICATION_INSTANCES),disclosure=$(DISCLOSURE_INSTANCES),intake_relay=$(RELAY_INSTANCES),workflow_relay=$(RELAY_INSTANCES),notification_relay=$(RELAY_INSTANCES),disclosure_relay=$(RELAY_INSTANCES),disclosure_inbound=1,gateway=1
 
-test: venv infra pages browser
+# ruff (pyproject.toml [tool.ruff]) and the import contracts ([tool.importlinter])
+lint: venv
+	@$(VENV)/bin/ruff check .
+	@$(VENV)/bin/lint-imports --no-logo
+
+# lint first: a finding fails make test before any suite runs
+test: venv lint infra pages browser
 	@$(PY) -m tests.run
 
 dlq: venv broker-users

@@ -31,7 +31,7 @@ class Response:
     def json(self):
         return jsonlib.loads(self.content)
 
-    def raise_for_status(self) -> "Response":
+    def raise_for_status(self) -> Response:
         if self.status_code >= 400:
             raise HttpStatusError(f"{self.status_code} from {self.url}: {self.content[:300]!r}")
         return self
@@ -68,7 +68,7 @@ class Client:
         self.headers = dict(headers or {})
         self._sock: socket.socket | None = None
 
-    def __enter__(self) -> "Client":
+    def __enter__(self) -> Client:
         return self
 
     def __exit__(self, *_exc) -> None:

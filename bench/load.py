@@ -117,7 +117,7 @@ async def _submit(connection: _Connection, marker: str, n: int, scheduled_at: fl
             sent.application_id = json.loads(answer)["id"]
         else:
             sent.error = answer[:200].decode(errors="replace")
-    except (OSError, asyncio.TimeoutError, httptools.HttpParserError) as exc:
+    except (TimeoutError, OSError, httptools.HttpParserError) as exc:
         connection.close()
         connection.writer = None
         sent.error = repr(exc)
@@ -236,7 +236,7 @@ class MemorySampler:
                 self.peak[name] = max(self.peak.get(name, 0.0), _rss_mb(pid) or 0.0)
             self._stop.wait(self.interval_s)
 
-    def __enter__(self) -> "MemorySampler":
+    def __enter__(self) -> MemorySampler:
         self._thread.start()
         return self
 

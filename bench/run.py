@@ -414,7 +414,7 @@ def report(figures: dict[str, dict], rates: dict[str, dict], loads: dict[str, di
     readings = [ms for ms in [reference_ms] + [run.get("reference_work_ms")
                                                for run in loads.values()] if ms]
     return {
-        "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "quick": quick,
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                     "platform": host.platform(), "cpu_stolen_pct": stolen_pct,

@@ -151,7 +151,7 @@ class SteadyLoad:
     _threads: list[threading.Thread] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def start(self) -> "SteadyLoad":
+    def start(self) -> SteadyLoad:
         self._pool = concurrent.futures.ThreadPoolExecutor(24)
         self._local = threading.local()
         for target in (self._submitting, self._approving):

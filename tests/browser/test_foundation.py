@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import httpx
 
 
 def test_pages_are_served_with_security_headers_and_history_fallback(http):

@@ -5,7 +5,7 @@ inter-agency exchange by disclosure's relay."""
 import json
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pika
 from stdnum.cn import uscc
@@ -34,7 +34,7 @@ def test_an_agency_record_becomes_public_and_is_announced(platform, http, amqp_u
     code, marker = new_uscc(), f"甄璞{uuid.uuid4().hex[:4]}"
     message = {
         "schema_version": "1.0", "message_id": str(uuid.uuid4()), "source_agency": "gz-tax",
-        "occurred_at": datetime.now(timezone.utc).isoformat(),
+        "occurred_at": datetime.now(UTC).isoformat(),
         "payload": {"source_record_id": f"tax-{uuid.uuid4().hex[:8]}", "version": 1,
                    "subject_code": code, "subject_name": f"广州{marker}税务测试有限公司",
                    "district_code": "440106", "decision_number": "穗税稽罚〔2026〕7号",

@@ -125,12 +125,12 @@ def test_fuzzing_finds_no_server_error_and_every_refusal_is_in_the_envelope(
                   phases=[Phase.explicit, Phase.generate],
                   suppress_health_check=list(HealthCheck))
         @given(case=st.one_of(strategies))
-        def fuzz(case):
-            response = case.call(base_url=platform.url, session=session, headers=who,
-                                 timeout=15)
+        def fuzz(case):  # run within this iteration: its loop variables are the current ones
+            response = case.call(base_url=platform.url, session=session,
+                                 headers=who, timeout=15)  # noqa: B023
             statuses[response.status_code // 100 * 100] += 1
             if (wrong := problem(response)) is not None:
-                failures.setdefault(operation.label, []).append(
+                failures.setdefault(operation.label, []).append(  # noqa: B023
                     f"{case.method} {case.formatted_path} query={case.query!r:.120} "
                     f"body={case.body!r:.160} -> {wrong}")
 

@@ -14,14 +14,14 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import text
 
 from credit_common.testing.platform import wait_until
 from tests.e2e import registry
-from tests.e2e.test_applicant_journey import PDF, TODAY, auth, log_in, prepare, upload
+from tests.e2e.test_applicant_journey import PDF, TODAY, prepare, upload
 from tests.e2e.test_officer_journey import (act, add_officer, case_in_todo, officer_login,
                                             submitted_list_application)
 

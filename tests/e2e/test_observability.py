@@ -18,7 +18,7 @@ def test_each_service_serves_latency_outbox_backlog_and_dead_letters(platform, h
     for service in ("intake", "workflow", "notification", "disclosure"):
         url = f"http://127.0.0.1:{platform.ports[service]}/metrics"
 
-        def scraped():
+        def scraped(url=url):
             try:
                 return httpx.get(url, timeout=5).text
             except httpx.HTTPError:

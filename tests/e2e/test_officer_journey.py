@@ -104,7 +104,7 @@ def test_from_submission_to_repaired_record_with_a_transfer(http, db_engine, dis
                  "CASE_NOT_ACCESSIBLE")
     assert_error(act(http, other_district, number, "accept", item["version"]), 403,
                  "CASE_NOT_ACCESSIBLE")
-    assert_error(http.get(f"/api/v1/officer/cases/XF-000000-20260101-000001",
+    assert_error(http.get("/api/v1/officer/cases/XF-000000-20260101-000001",
                           headers=handler), 403, "CASE_NOT_ACCESSIBLE")
     # illegal step, stale version, wrong transfers: refused, nothing changed
     assert_error(act(http, handler, number, "approve", item["version"], opinion="同意"), 409,

@@ -33,7 +33,8 @@ def test_kill_9_of_every_process_kind_under_load_loses_and_duplicates_nothing(
             if name == "gateway":
                 gateway_down.append((killed_at, time.monotonic()))
             healed_at = time.monotonic()
-            wait_until(lambda: steady.first_success_after(traffic.calls, healed_at), 30,
+            wait_until(lambda healed_at=healed_at: steady.first_success_after(traffic.calls,
+                                                                              healed_at), 30,
                        message=f"a request answered after {name} came back")
     finally:
         traffic.stop()

@@ -2,6 +2,7 @@
 broker the relay cannot reach, and a service that is not running."""
 
 import concurrent.futures
+import signal
 import time
 
 import httpx
@@ -39,9 +40,12 @@ def test_kill_9_of_workflow_while_intake_publishes_loses_and_duplicates_nothing(
         # let some cases be opened, then kill workflow in the middle of the stream
         wait_until(lambda: _count_cases(db_engine, "广州杀进程测试%") >= 10, 30,
                    message="the first cases of the stream")
+        workflow = platform.processes["workflow"]
         platform.kill9("workflow")
+        # killed by the signal, with cases of the stream still to open: in the middle of it
+        assert workflow.returncode == -signal.SIGKILL, workflow.returncode
+        assert _count_cases(db_engine, "广州杀进程测试%") < len(payloads)
         application_ids = submitting.result(timeout=120)
-    assert not platform.running("workflow")
     platform.start("workflow")
 
     def all_opened():

@@ -26,7 +26,7 @@ def test_the_config_has_every_procfile_process_with_honchos_ports_and_the_policy
         assert f"[program:{name}.1]" in config
         assert f'environment=PORT="{9100 + 100 * line}"' in config
     workflow_line = list(procfile).index("workflow")
-    assert f'[program:workflow.2]\n' in config
+    assert '[program:workflow.2]\n' in config
     assert f'PORT="{9100 + 100 * workflow_line + 1}"' in config
     assert config.count("autorestart=true") == len(procfile) + 1
     assert f"startretries={supervision.START_RETRIES}" in config

@@ -1,18 +1,6 @@
-"""Routers that look only at paths under their own prefix, and answer in JSON without
-walking the answer in Python.
-
-FastAPI tries every included router in turn, and each one tries all of its routes (the one
-that matches twice): a request for the last router included paid for matching every route
-of the others, about 0.2 ms a request here. A path that does not start with a router's prefix
-cannot match any of its routes, not even partially (a 405), so the router says so at once.
-
-A route without a response model has its answer walked by ``jsonable_encoder``, value by
-value, before it is serialised: 3.2 ms for an applicant's 20 records with their eligibility
-here, where the services' answers are plain JSON already. A route declared with ``Any`` as
-its response model is written by pydantic-core straight to JSON bytes (0.3 ms for the same
-answer). Services send strings for times and amounts (API conventions); UUIDs, dates and enums
-the gateway adds come out as jsonable_encoder wrote them.
-"""
+"""Routers that look only at paths under their own prefix and write answers to JSON with
+pydantic-core, since FastAPI's own matching and encoding cost more than the services' work
+(bench/README.md, "The gateway's routers")."""
 
 from __future__ import annotations
 

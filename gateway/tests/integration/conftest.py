@@ -38,7 +38,8 @@ class ProbeProcess:
                     return
                 except RpcError:
                     if time.monotonic() > deadline or self.process.poll() is not None:
-                        raise AssertionError(f"probe service did not start: {self.log_path}")
+                        raise AssertionError(
+                            f"probe service did not start: {self.log_path}") from None
                     await asyncio.sleep(0.1)
         finally:
             await client.close()

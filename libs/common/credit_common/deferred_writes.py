@@ -1,25 +1,6 @@
-"""Fewer round trips to PostgreSQL: the transaction's ``BEGIN`` travels with its first
-statement, its ``COMMIT`` with its last writes, and writes whose result nobody reads in the
-transaction (outbox rows, timeline and approval-form entries) with whatever is sent next.
-
-psycopg2 sends ``BEGIN`` on its own before a transaction's first statement and ``COMMIT`` on
-its own at the end, and every statement is one more round trip. A
-:class:`BatchingConnection` (the services' write engines use it, ``build_engine``) runs the
-driver in autocommit and keeps the transaction itself: ``BEGIN`` is put in front of the
-first statement, deferred writes (``defer``) in front of the next statement, and the commit
-sends the writes still waiting together with ``COMMIT``. Everything reaches the server in
-the order the code wrote it, as one simple query a round trip; the first statement that
-fails stops the rest and aborts the transaction, as it would have one by one. A rollback
-drops the writes still waiting. The SQL is bound on the client by psycopg2 (``mogrify``),
-exactly as a plain execute binds it.
-
-Statements made with ``credit_common.sql.prepared`` (the hot path's few) run as server-side
-prepared statements: PostgreSQL parses and plans a statement each time it receives its text,
-about 30 µs for these INSERTs and SELECTs here, and a submission sends about fifteen. The first use
-on a connection sends ``PREPARE`` on its own; after that ``EXECUTE name(<values>)`` goes
-wherever the statement would have gone. A prepared statement outlives a rollback and lasts
-as long as its connection.
-"""
+"""Fewer round trips to PostgreSQL: ``BEGIN`` travels with a transaction's first statement,
+``COMMIT`` with its last writes, and writes nobody reads back with whatever is sent next
+(how, and what it saves: bench/README.md, "Fewer round trips to PostgreSQL")."""
 
 from __future__ import annotations
 

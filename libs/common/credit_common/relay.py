@@ -136,10 +136,8 @@ class Relay:
                 rows = sorted(cur.fetchall(), key=lambda row: row[0])  # RETURNING has no order
                 if not rows:
                     return 0
-                # pika's blocking channel writes out every message as it is published (three
-                # socket writes and a poll each); inside the broker transaction nothing counts
-                # before tx.commit-ok, so the batch is queued on the channel underneath and
-                # goes out with the commit, in order: 40 % less CPU a message here
+                # queued on the channel underneath, the batch goes out with the commit rather
+                # than a write a message (bench/README.md, "The relay's batch")
                 publish = self._channel._impl.basic_publish
                 for _id, message_id, exchange, routing_key, body, request_id in (
                         row for row in rows for _ in range(self._copies)):

@@ -1,10 +1,5 @@
-"""``text`` and ``prepared`` for repositories.
-
-``text``: SQLAlchemy's own parses its SQL for bind parameters on every
-call (64 µs for the cases INSERT on this machine, more than PostgreSQL takes to run it), so
-here the same SQL string gives back the same clause. Clauses are immutable (``bindparams``
-and ``columns`` return new ones), so sharing them is safe; SQL built from a bounded set of
-parts (columns, an optional ``FOR UPDATE``, filter combinations) stays within the cache."""
+"""``text`` and ``prepared`` for repositories: SQL parsed once a process, since SQLAlchemy's
+own ``text`` parses it on every call (bench/README.md, "SQL parsed once a process")."""
 
 from __future__ import annotations
 

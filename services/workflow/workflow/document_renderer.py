@@ -1,11 +1,5 @@
-"""``python -m workflow documents``: renders issued documents to PDF in a process of its own.
-
-A PDF costs about 40 ms of CPU (font subset, layout, QR). Inside the service's eventlet hub that
-would stall every request queued behind it, so the decision's transaction only numbers and
-words the document and this process renders it, at a lower CPU priority than the services.
-Rows are claimed with ``SKIP LOCKED``: run as many renderers as the load needs, none renders
-a document twice.
-"""
+"""``python -m workflow documents``: renders issued documents to PDF in a process of its own,
+so a PDF's CPU never stalls the service's eventlet hub (bench/README.md, "Documents")."""
 
 from __future__ import annotations
 

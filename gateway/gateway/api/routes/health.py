@@ -35,7 +35,7 @@ async def healthz(call: Caller, settings: Settings):
         return status if isinstance(status, dict) else {"service": service, "ok": False}
 
     statuses = await asyncio.gather(*(ask(s) for s in SERVICES))
-    services = dict(zip(SERVICES, statuses))
+    services = dict(zip(SERVICES, statuses, strict=True))
     checks = {"broker": "ok" if getattr(call.client, "ready", True) else "unreachable"}
     for name, status in services.items():
         checks[name] = "ok" if status.get("ok") else status.get("state", "degraded")

@@ -10,7 +10,7 @@ from PIL import Image
 from pypdf import PdfWriter
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def minimal_pdf(pages: int = 1) -> bytes:
     """A valid PDF of blank A4 pages (the same bytes every call)."""
     writer = PdfWriter()
@@ -27,14 +27,14 @@ def _image(fmt: str, size: tuple[int, int], colour: tuple[int, int, int], **opti
     return out.getvalue()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def minimal_png(size: tuple[int, int] = (8, 8),
                 colour: tuple[int, int, int] = (255, 255, 255)) -> bytes:
     """A valid PNG, one colour, no metadata (intake stores such a PNG unchanged)."""
     return _image("PNG", size, colour)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def minimal_jpeg(size: tuple[int, int] = (8, 8),
                  colour: tuple[int, int, int] = (255, 255, 255)) -> bytes:
     """A valid baseline JPEG, one colour, no metadata."""

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from credit_common import supervision
-from credit_common.supervision import PROCFILE, read_procfile
+from credit_common.supervision import read_procfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[4]  # the repository
 

@@ -23,7 +23,10 @@ from credit_common.nameko_ext.db import DatabaseSession, build_engine
 from credit_common.nameko_ext.entrypoints import rpc
 from credit_common.relay import libpq_dsn
 from credit_common.testing import isolation
-from notification.config import NotificationSettings
+from credit_common.testing.settings import service_settings
+
+# the shared settings, reading notification's variables: these probes use its database
+ProbeSettings = service_settings("notification")
 
 #: a table named so is an audit or history table, whatever it holds
 AUDIT_NAME = re.compile(r".+_(events|history|steps|checks)$")
@@ -172,7 +175,7 @@ def test_the_owner_role_has_no_statement_timeout(as_owner):
 
 class SleepService:
     name = "timeout_probe"
-    db = DatabaseSession(NotificationSettings)
+    db = DatabaseSession(ProbeSettings)
 
     @rpc(expected_exceptions=EXPECTED)
     def sleep_in_database(self, seconds):

@@ -13,7 +13,10 @@ from credit_common.errors import EXPECTED
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc
 from credit_common.unit_of_work import SqlUnitOfWork
-from notification.config import NotificationSettings
+from credit_common.testing.settings import service_settings
+
+# the shared settings, reading notification's variables: these probes use its database
+ProbeSettings = service_settings("notification")
 
 SCRATCH_TABLE = "common_test_items"
 
@@ -40,7 +43,7 @@ def labels(engine) -> list[str]:
 
 class PlumbingService:
     name = "plumbing_probe"
-    db = DatabaseSession(NotificationSettings)
+    db = DatabaseSession(ProbeSettings)
 
     @rpc(expected_exceptions=EXPECTED)
     def add(self, label):

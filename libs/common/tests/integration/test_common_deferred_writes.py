@@ -5,7 +5,7 @@ should and nothing else; values are bound as a plain execute binds them; prepare
 are prepared once a connection, run and deferred like any other, and outlive a rollback."""
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -115,7 +115,7 @@ def test_a_savepoint_rolled_back_keeps_what_was_deferred_before_it(engine):
 
 def test_values_are_bound_as_a_plain_execute_binds_them(engine):
     ref = uuid.uuid4()
-    at = datetime(2026, 4, 1, 8, 30, tzinfo=timezone.utc)
+    at = datetime(2026, 4, 1, 8, 30, tzinfo=UTC)
     tricky = "100% 完成'; DROP TABLE x; -- :label %(label)s"
     with Session(engine) as session:
         defer(session, INSERT, row(tricky, ref=ref, at=at, kinds=["fine", "warning"]))
@@ -190,7 +190,7 @@ PREPARED_FIND = prepared(
 
 def test_a_prepared_statement_is_prepared_once_a_connection_and_outlives_a_rollback(engine):
     ref = uuid.uuid4()
-    at = datetime(2026, 4, 1, 8, 30, tzinfo=timezone.utc)
+    at = datetime(2026, 4, 1, 8, 30, tzinfo=UTC)
     tricky = "100% 完成'; DROP TABLE x; -- :label %(label)s"
     with Session(engine) as session:
         session.execute(PREPARED_INSERT, row("回滚"))

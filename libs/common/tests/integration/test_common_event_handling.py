@@ -22,7 +22,10 @@ from credit_common.nameko_ext.observability import RequestContext
 from credit_common.deferred_writes import defer
 from credit_common.outbox import claim_message, claim_message_later
 from credit_common.topology import Subscription, declare_subscription
-from notification.config import NotificationSettings
+from credit_common.testing.settings import service_settings
+
+# the shared settings, reading notification's variables: these probes use its database
+ProbeSettings = service_settings("notification")
 
 PROBE = Subscription("probe_source", "probe_event", "probe_consumer")
 EFFECTS = "common_test_effects"
@@ -33,7 +36,7 @@ healed: set[str] = set()
 
 class ProbeConsumer:
     name = "probe_consumer"
-    db = DatabaseSession(NotificationSettings)
+    db = DatabaseSession(ProbeSettings)
     context = RequestContext()
 
     @subscribe("probe_source", "probe_event")
@@ -87,7 +90,7 @@ def publish_all(amqp_uri, bodies: list[dict | bytes], message_ids: list[str | No
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     channel = connection.channel()
     channel.confirm_delivery()
-    for body, message_id in zip(bodies, message_ids):
+    for body, message_id in zip(bodies, message_ids, strict=True):
         payload = body if isinstance(body, bytes) else json.dumps(body).encode()
         channel.basic_publish(PROBE.exchange, PROBE.event_type, payload, pika.BasicProperties(
             content_type="application/json", delivery_mode=2, message_id=message_id))
@@ -100,8 +103,12 @@ def envelope(key: str, behaviour: str) -> dict:
     return event.model_dump(mode="json")
 
 
+SENTINEL = "k-sentinel-"
+
+
 def effects(db_engine) -> list[str]:
-    return [key for key, _, _ in effect_rows(db_engine)]
+    """The keys saved, but ``settle``'s sentinels."""
+    return [key for key, _, _ in effect_rows(db_engine) if not key.startswith(SENTINEL)]
 
 
 def effect_rows(db_engine) -> list[tuple[str, int, str | None]]:
@@ -120,6 +127,21 @@ def wait_until(predicate, timeout=10.0):
 
 def queue_depth(amqp_uri, queue) -> int:
     return dlq.queue_depths(amqp_uri, [queue])[queue]
+
+
+def settle(amqp_uri, db_engine) -> None:
+    """Publishes a sentinel and waits until it is saved. It fails once, so it goes through
+    the first retry queue too: a delivery, a duplicate or a retry already under way when it
+    was published comes back and is handled before it is."""
+    key = f"{SENTINEL}{uuid.uuid4()}"
+    publish(amqp_uri, envelope(key, "fail_once"))
+    wait_until(lambda: any(k == key for k, _, _ in effect_rows(db_engine)))
+
+
+def errors_logged(caplog) -> list[str]:
+    """The lines logged as errors, but for the sentinels' planned first failure."""
+    return [message for r in caplog.records
+            if r.levelname == "ERROR" and SENTINEL not in (message := r.getMessage())]
 
 
 @pytest.fixture
@@ -155,7 +177,8 @@ def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_and_replayab
     assert dlq.replay(amqp_uri, PROBE.dead_letter_queue) == 1
     wait_until(lambda: effects(db_engine) == ["k-dead"])
     assert queue_depth(amqp_uri, PROBE.dead_letter_queue) == 0
-    time.sleep(0.3)  # a second, wrong, delivery would show up within the retry delays
+    settle(amqp_uri, db_engine)   # a second, wrong, delivery of the replay is handled by now
+    assert attempts["k-dead"] == 4
     assert effects(db_engine) == ["k-dead"]
 
 
@@ -186,8 +209,9 @@ def test_the_same_event_delivered_twice_has_one_effect(consumer, amqp_uri, db_en
     body = envelope("k-twice", "ok")
     publish(amqp_uri, body, body["message_id"])
     publish(amqp_uri, body, body["message_id"])
-    wait_until(lambda: attempts.get("k-twice") == 2)
-    time.sleep(0.2)  # let the second worker's transaction end
+    wait_until(lambda: attempts.get("k-twice") == 2 and effects(db_engine) == ["k-twice"])
+    settle(amqp_uri, db_engine)   # the second worker's transaction has ended by now
+    assert attempts["k-twice"] == 2
     assert effects(db_engine) == ["k-twice"]
 
 
@@ -200,14 +224,14 @@ def test_a_duplicate_that_fails_its_later_claim_is_acked_as_handled(
     body = envelope(key, behaviour)
     for _ in range(3):
         publish(amqp_uri, body, body["message_id"])
-    wait_until(lambda: attempts.get(key) == 3)
-    time.sleep(0.5)  # a retry would come back within the delays of [100, 200] ms
+    wait_until(lambda: attempts.get(key) == 3 and effects(db_engine) == [key])
+    settle(amqp_uri, db_engine)   # a retry of a duplicate would have come back by now
     assert attempts[key] == 3
     assert effects(db_engine) == [key]
     assert queue_depth(amqp_uri, PROBE.queue) == 0
     assert queue_depth(amqp_uri, PROBE.dead_letter_queue) == 0
     # a duplicate is the claim working, not a failing worker
-    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    assert errors_logged(caplog) == []
 
 
 def _publish_while_down(amqp_uri, bodies, message_ids=None):
@@ -237,7 +261,7 @@ def test_one_failing_event_in_a_batch_leaves_every_other_saved_once(
     _publish_while_down(amqp_uri, bodies)
     container_factory(ProbeConsumer, nameko_config).start()
     wait_until(lambda: len(effects(db_engine)) == len(keys) + 1)
-    time.sleep(0.5)  # a second effect, or a retry, would come within the delays
+    settle(amqp_uri, db_engine)   # a second effect, or a retry, would have come by now
     assert sorted(effects(db_engine)) == sorted([*keys, "k-batch-fails"])
     assert attempts["k-batch-fails"] == 2  # in the batch, then on its own
     assert queue_depth(amqp_uri, PROBE.queue) == 0
@@ -251,8 +275,8 @@ def test_the_same_event_twice_in_one_batch_has_one_effect_and_is_not_an_error(
     _publish_while_down(amqp_uri, doubled)
     container_factory(ProbeConsumer, nameko_config).start()
     wait_until(lambda: len(effects(db_engine)) == len(bodies))
-    time.sleep(0.5)
+    settle(amqp_uri, db_engine)   # a second effect of a doubled event would have come by now
     assert sorted(effects(db_engine)) == sorted(f"k-pair-{n}" for n in range(5))
     assert queue_depth(amqp_uri, PROBE.queue) == 0
     assert queue_depth(amqp_uri, PROBE.dead_letter_queue) == 0
-    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == []
+    assert errors_logged(caplog) == []

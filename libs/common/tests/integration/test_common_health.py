@@ -18,7 +18,10 @@ from credit_common.nameko_ext.entrypoints import rpc
 from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.observability import MetricsServer
 from credit_common.testing.platform import free_port
-from notification.config import NotificationSettings
+from credit_common.testing.settings import service_settings
+
+# the shared settings, reading notification's variables: these probes use its database
+ProbeSettings = service_settings("notification")
 
 CHECK_TIMEOUT_S = 0.5
 
@@ -33,12 +36,12 @@ def hanging_port():
     server.close()
 
 
-def database_at(port: int, **overrides) -> NotificationSettings:
-    base = NotificationSettings()
+def database_at(port: int, **overrides):
+    base = ProbeSettings()
     template = base.database_url_template.replace("127.0.0.1:5432", f"127.0.0.1:{port}")
     assert f"127.0.0.1:{port}/" in template
-    return NotificationSettings(database_url_template=template,
-                                health_check_timeout_s=CHECK_TIMEOUT_S, **overrides)
+    return ProbeSettings(database_url_template=template,
+                         health_check_timeout_s=CHECK_TIMEOUT_S, **overrides)
 
 
 def broker_at(amqp_uri: str, port: int) -> str:

@@ -21,7 +21,10 @@ from credit_common.nameko_ext.entrypoints import subscribe
 from credit_common.nameko_ext.offload import off_hub
 from credit_common.testing.isolation import vhost_name
 from credit_common.topology import Subscription, declare_subscription
-from notification.config import NotificationSettings
+from credit_common.testing.settings import service_settings
+
+# the shared settings, reading notification's variables: these probes use its database
+ProbeSettings = service_settings("notification")
 
 HEARTBEAT_S = 3
 BUSY_S = 4 * HEARTBEAT_S  # the broker gives up after one to two heartbeat intervals of silence
@@ -40,7 +43,7 @@ def burn(seconds: float) -> int:
 
 class BusyConsumer:
     name = "busy_consumer"
-    db = DatabaseSession(NotificationSettings)
+    db = DatabaseSession(ProbeSettings)
 
     @subscribe("probe_source", "busy_event")
     def on_busy_event(self, envelope: EventEnvelope):

@@ -6,13 +6,16 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from credit_common.nameko_ext.db import build_engine
-from notification.config import NotificationSettings
+from credit_common.testing.settings import service_settings
+
+# the shared settings, reading notification's variables: these probes use its database
+ProbeSettings = service_settings("notification")
 
 
 @pytest.mark.parametrize("autocommit", [False, True])
 def test_a_failed_statement_names_no_values(run_environment, autocommit):
     phone, resident_id = "13800138000", "110101199003077777"
-    engine = build_engine(NotificationSettings(), autocommit=autocommit)
+    engine = build_engine(ProbeSettings(), autocommit=autocommit)
     try:
         with engine.connect() as conn, pytest.raises(DBAPIError) as raised:
             conn.execute(text("SELECT 1 / 0 WHERE CAST(:phone AS text) <> CAST(:id AS text)"),

@@ -2,7 +2,7 @@
 channel, many at once, after that channel's connection broke, and an answer that cannot be
 sent as JSON."""
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import eventlet
 import pytest
@@ -22,7 +22,7 @@ class ReplyProbe:
 
     @rpc
     def a_datetime(self):
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 @pytest.fixture

@@ -20,7 +20,10 @@ from credit_common.logging import configure_logging, get_logger
 from credit_common.nameko_ext.entrypoints import Timer
 from credit_common.reference import organisation
 from credit_common.relay import libpq_dsn
-from intake.config import IntakeSettings
+from credit_common.testing.settings import service_settings
+
+# the shared settings, reading the variables intake's own class declares
+IntakeSettings = service_settings("intake")
 
 
 def test_queue_names_follow_the_topology_convention():

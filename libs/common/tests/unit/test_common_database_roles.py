@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from credit_common.nameko_ext import db
 from credit_common import relay
-from credit_common.settings import ServiceSettings
-from intake.config import IntakeSettings
+from credit_common.nameko_ext import db
+from credit_common.settings import LoginSettings, ServiceSettings
+from credit_common.testing.settings import service_settings
+
+# the shared settings, reading the variables intake's own class declares
+IntakeSettings = service_settings("intake", LoginSettings)
 
 STRONG = "k" * 40
 

@@ -68,7 +68,7 @@ class RecordQuery:
     after: str | None = None
     limit: int = 20
 
-    def validate(self) -> "RecordQuery":
+    def validate(self) -> RecordQuery:
         """Refuse what no search can answer; the subject code comes back normalised."""
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValidationFailed("INVALID_DATE_RANGE", "起始日期不能晚于结束日期",

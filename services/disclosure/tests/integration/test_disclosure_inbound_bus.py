@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pika
 import pytest
@@ -70,7 +70,7 @@ UPSERTED, WITHDRAWN = "record.upserted.v1", "record.withdrawn.v1"
 
 def message(agency="gz-env", **record_changes) -> dict:
     return {"schema_version": "1.0", "message_id": str(uuid.uuid4()), "source_agency": agency,
-            "occurred_at": datetime.now(timezone.utc).isoformat(), "payload": {
+            "occurred_at": datetime.now(UTC).isoformat(), "payload": {
                 "source_record_id": f"env-{uuid.uuid4().hex[:10]}", "version": 1,
                 "subject_code": new_uscc(), "subject_name": "广州总线测试环保有限公司",
                 "district_code": "440106", "decision_number": "穗环罚〔2026〕88号",

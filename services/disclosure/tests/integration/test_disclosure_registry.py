@@ -56,7 +56,7 @@ def add_subject(engine, name, *, code=None, registration_number=None, records=1,
             {"id": subject_id, "uscc": code, "reg": registration_number, "name": name,
              "d": district, "unit": district + "01"})
         record_ids = []
-        for n in range(records):
+        for _ in range(records):
             record_id = uuid.uuid4()
             record_ids.append(record_id)
             conn.execute(text(
@@ -177,7 +177,7 @@ def test_lookup_gives_every_record_of_the_subject_latest_first_and_none_for_none
     listed = add_subject(engine, "广州查询丁有限公司", records=3)
     days = [date(2024, 3, 1), date(2025, 9, 1), date(2025, 1, 1)]
     with engine.begin() as conn:
-        for record_id, day in zip(listed["records"], days):
+        for record_id, day in zip(listed["records"], days, strict=True):
             conn.execute(text("UPDATE records SET listing_date = :day WHERE id = :id"),
                          {"day": day, "id": record_id})
     records = disclosure.lookup_subject(listed["code"])["records"]

@@ -1,7 +1,7 @@
 """Records, their publicity states and the search vocabulary, in plain Python."""
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 import pytest
 
@@ -11,7 +11,7 @@ from disclosure.domain.rules import TERMS, add_years, terms_on
 from disclosure.domain.search import RecordQuery, bigrams, like_pattern, name_terms, tsquery_for
 from disclosure.views import record_view, sees_personal_data, subject_view
 
-AT = datetime(2026, 11, 24, 10, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 
 def record(record_type="penalty_publicity", state="active"):

@@ -100,7 +100,7 @@ class Application:
     @classmethod
     def submit(cls, *, acceptance_number: str, record_type: str, subject_uscc: str,
                subject_name: str, district_code: str, submitted_at: datetime,
-               idempotency_key: str | None) -> "Application":
+               idempotency_key: str | None) -> Application:
         """A minimal application submitted in one step (the development route and the
         bench's load generator)."""
         application = cls(
@@ -116,7 +116,7 @@ class Application:
     def draft(cls, *, applicant_id: uuid.UUID | None, subject: dict, record_type: str,
               records: list[RegistryRecord], form: dict, rule_version: str, at: datetime,
               counter_officer_id: uuid.UUID | None = None,
-              counter_unit_code: str | None = None) -> "Application":
+              counter_unit_code: str | None = None) -> Application:
         application = cls(
             id=uuid.uuid4(), acceptance_number=None, record_type=record_type,
             subject_uscc=subject["code"], subject_name=subject["name"],

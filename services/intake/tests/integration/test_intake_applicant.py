@@ -7,7 +7,7 @@ from __future__ import annotations
 import concurrent.futures
 import random
 import uuid
-from datetime import timedelta
+from datetime import timedelta, UTC
 
 import pytest
 from nameko.exceptions import RemoteError
@@ -165,9 +165,9 @@ def test_rule_versions_are_refused_inside_intake_to_a_caller_without_the_role(
                              (add_officer(db_engine, ["administrator"], active=False),
                               "OFFICER_DISABLED"),
                              (str(uuid.uuid4()), "OFFICER_DISABLED")):
-        for call in (lambda: intake.rule_versions(admin_id=caller),
-                     lambda: intake.add_rule_version("t-x", "2099-01-01", "s", rules,
-                                                     admin_id=caller)):
+        for call in (lambda caller=caller: intake.rule_versions(admin_id=caller),
+                     lambda caller=caller: intake.add_rule_version("t-x", "2099-01-01", "s",
+                                                                   rules, admin_id=caller)):
             with pytest.raises(RemoteError) as raised:
                 call()
             assert (raised.value.exc_type, code_of(raised.value)) == ("Forbidden", expected)
@@ -255,25 +255,25 @@ def publish_from_workflow(amqp_uri, event):
 
 def publish_case_status(amqp_uri, application, case_version, status, note=None,
                         case_id=None):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from credit_common.contracts.events import CaseStatusChanged
 
     return publish_from_workflow(amqp_uri, CaseStatusChanged(
         case_id=case_id or uuid.uuid4(), application_id=application["id"],
         acceptance_number=application["acceptance_number"], case_version=case_version,
-        status=status, note=note, occurred_at=datetime.now(timezone.utc)))
+        status=status, note=note, occurred_at=datetime.now(UTC)))
 
 
 def publish_case_opened(amqp_uri, application, case_id):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from credit_common.contracts.events import CaseOpened
 
     return publish_from_workflow(amqp_uri, CaseOpened(
         case_id=case_id, application_id=application["id"],
         acceptance_number=application["acceptance_number"],
-        opened_at=datetime.now(timezone.utc)))
+        opened_at=datetime.now(UTC)))
 
 
 def wait_for_status(intake, applicant, application_id, status, timeout=10):

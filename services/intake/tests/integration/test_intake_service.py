@@ -4,7 +4,7 @@ import concurrent.futures
 import json
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pika
 import pytest
@@ -124,7 +124,7 @@ def test_case_opened_is_recorded_once_however_often_it_arrives(intake, nameko_co
     event = EventEnvelope(event_type="case_opened", source="workflow", data=CaseOpened(
         case_id=case_id, application_id=application["id"],
         acceptance_number=application["acceptance_number"],
-        opened_at=datetime.now(timezone.utc)).model_dump(mode="json"))
+        opened_at=datetime.now(UTC)).model_dump(mode="json"))
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     channel = connection.channel()
     declare_subscription(channel, find_subscription("workflow", "case_opened", "intake"))

@@ -1,7 +1,7 @@
 """Intake's domain and use cases with an in-memory unit of work."""
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 import pytest
 from nameko.testing.services import worker_factory
@@ -132,7 +132,7 @@ def test_case_opened_moves_the_application_to_pending_acceptance_once():
     envelope = EventEnvelope(event_type="case_opened", source="workflow", data=CaseOpened(
         case_id=case_id, application_id=application.id,
         acceptance_number=application.acceptance_number,
-        opened_at=datetime.now(timezone.utc)).model_dump(mode="json"))
+        opened_at=datetime.now(UTC)).model_dump(mode="json"))
     assert handlers.record_case_opened(envelope, uow) is True
     uow.commit()
     with pytest.raises(DuplicateClaim):
@@ -164,7 +164,7 @@ def test_the_entrypoint_turns_a_contract_violation_into_validation_failed():
 
 
 def test_an_approval_arriving_after_the_closing_still_becomes_what_the_applicant_sees():
-    at = datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
     application = Application.submit(
         acceptance_number="XF-440106-20260401-000001", record_type="penalty_publicity",
         subject_uscc=make_uscc(), subject_name="广州测试科技有限公司", district_code="440106",

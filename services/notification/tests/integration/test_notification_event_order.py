@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pika
 import pytest
@@ -32,7 +32,7 @@ def status_changed(application_id, applicant_id, phone, status, label) -> EventE
     event = ApplicationStatusChanged(
         application_id=application_id, acceptance_number="XF-440106-20261207-000321",
         applicant_id=applicant_id, contact_phone=phone, status=status, status_label=label,
-        occurred_at=datetime.now(timezone.utc))
+        occurred_at=datetime.now(UTC))
     return EventEnvelope(event_type=event.event_type, source=event.source,
                          data=event.model_dump(mode="json"))
 

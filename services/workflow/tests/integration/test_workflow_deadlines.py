@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -30,7 +30,7 @@ def add_case(engine, due: date, status="pending_acceptance") -> str:
             "unit_code, accept_due) VALUES (:id, :app, :n, 'abnormal_operation_list', "
             "'91440106MA59ABCD1M', '广州期限测试有限公司', '440106', :s, :at, :at, '44010601', "
             ":due)"), {"id": uuid.uuid4(), "app": uuid.uuid4(), "n": number, "s": status,
-                       "at": datetime.now(timezone.utc), "due": due})
+                       "at": datetime.now(UTC), "due": due})
     return number
 
 
@@ -39,8 +39,8 @@ def test_four_timers_at_once_send_each_notice_once(workflow, nameko_config, db_e
     today = date(2026, 11, 26)   # a Thursday: the next working day is Friday the 27th
     overdue = [add_case(engine, today - timedelta(days=n + 1)) for n in range(6)]
     due_soon = [add_case(engine, today + timedelta(days=1)) for _ in range(4)]
-    add_case(engine, today + timedelta(days=10))                      # not yet
-    add_case(engine, today - timedelta(days=2), status="returned")    # waits for the applicant
+    not_yet = add_case(engine, today + timedelta(days=10))
+    returned = add_case(engine, today - timedelta(days=2), status="returned")  # the applicant's turn
 
     def check(_):
         with ClusterRpcProxy(nameko_config) as proxy:
@@ -53,7 +53,8 @@ def test_four_timers_at_once_send_each_notice_once(workflow, nameko_config, db_e
         sent = conn.execute(text(
             "SELECT body->'data'->>'acceptance_number', body->'data'->>'kind' FROM outbox "
             "WHERE routing_key = 'case_deadline'")).all()
-    mine = [(n, k) for n, k in sent if n in set(overdue) | set(due_soon)]
+    # nothing for the case not yet due, nor for the returned one, however late
+    mine = [(n, k) for n, k in sent if n in {*overdue, *due_soon, not_yet, returned}]
     assert sorted(mine) == sorted([(n, "escalation") for n in overdue]
                                   + [(n, "reminder") for n in due_soon])
     with ClusterRpcProxy(nameko_config) as proxy:   # again: nothing new

@@ -8,9 +8,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pika
 from sqlalchemy import text
@@ -57,7 +56,7 @@ def test_an_event_the_relay_published_before_its_consumer_ever_started_is_handle
             acceptance_number=f"XF-440106-20261124-{uuid.uuid4().int % 10**6:06d}",
             record_type="penalty_publicity", subject_uscc="91440106MA59ABCD1M",
             subject_name="广州先发后收测试有限公司", district_code="440106",
-            submitted_at=datetime.now(timezone.utc)))
+            submitted_at=datetime.now(UTC)))
 
     env = {**os.environ, **isolation.environment(test_run_id), "RELAY_POLL_INTERVAL_S": "0.2"}
     with open(tmp_path / "relay.log", "wb") as log:

@@ -93,7 +93,7 @@ def arranged(database_urls):
         mine = conn.execute(text("SELECT count(*) FROM cases WHERE subject_name = '统计测试有限公司'"
                                  )).scalar_one()
         if not mine:
-            for name, (unit, kind, status, submitted, accept_due, accepted, decide_due,
+            for _name, (unit, kind, status, submitted, accept_due, accepted, decide_due,
                        decided, closed) in CASES.items():
                 conn.execute(text(
                     "INSERT INTO cases (id, application_id, acceptance_number, record_type, "
@@ -131,7 +131,8 @@ def by_type(**given):
     return [{"record_type": t, "record_type_label": label,
              **given.get(t, figures(0, 0, 0, 0, None))}
             for t, label in zip(TYPES, ["严重违法失信名单", "经营异常名录", "个体工商户经营异常状态",
-                                        "农民专业合作社经营异常名录", "行政处罚信息公示", "其他部门行政处罚"])]
+                                        "农民专业合作社经营异常名录", "行政处罚信息公示", "其他部门行政处罚"],
+                                strict=True)]
 
 
 def statistics(nameko_config, officer_id, **filters):

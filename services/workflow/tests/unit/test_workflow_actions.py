@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 import pytest
 
@@ -12,7 +12,7 @@ from credit_common.errors import Conflict, Forbidden, ValidationFailed
 from workflow.domain.model import Case, Officer, can_act, can_see, deciding_unit
 from workflow.domain.working_days import WorkingCalendar
 
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 
 def submitted(record_type="penalty_publicity", unit="44010601", district="440106"):

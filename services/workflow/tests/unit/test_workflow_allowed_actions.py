@@ -4,7 +4,7 @@ units a transfer may go to; what acting checks beyond the case itself."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -14,7 +14,7 @@ from workflow.domain.actions import (allowed_actions, approved, require_approval
                                      require_own_unit, require_version)
 from workflow.domain.model import Case, Officer, transfer_targets
 
-NOW = datetime(2026, 11, 26, 10, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 
 def case_of(record_type="abnormal_operation_list", unit="44010601"):

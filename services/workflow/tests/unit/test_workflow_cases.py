@@ -1,7 +1,7 @@
 """Opening a case, in plain Python."""
 
 import uuid
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 import pytest
 
@@ -17,12 +17,12 @@ def submitted():
     return ApplicationSubmitted(
         application_id=uuid.uuid4(), acceptance_number="XF-440106-20261124-000007",
         record_type="penalty_publicity", subject_uscc="91440106MA59ABCD1M",
-        subject_name="广州测试", district_code="440106", submitted_at=datetime.now(timezone.utc))
+        subject_name="广州测试", district_code="440106", submitted_at=datetime.now(UTC))
 
 
 def test_a_case_opens_pending_acceptance_and_announces_itself():
     event = submitted()
-    case = Case.open_for(event, datetime.now(timezone.utc))
+    case = Case.open_for(event, datetime.now(UTC))
     assert case.status == "pending_acceptance"
     assert case.acceptance_number == event.acceptance_number
     [opened] = case.events
@@ -109,7 +109,7 @@ def test_a_withdrawal_that_overtook_its_submission_withdraws_the_case_when_it_op
     event = submitted()
     withdrawal = ApplicationWithdrawn(application_id=event.application_id,
                                       acceptance_number=event.acceptance_number,
-                                      withdrawn_at=datetime.now(timezone.utc))
+                                      withdrawn_at=datetime.now(UTC))
     assert intake_events.withdraw_case(EventEnvelope(
         event_type=withdrawal.event_type, source=withdrawal.source,
         data=withdrawal.model_dump(mode="json")), uow) is False

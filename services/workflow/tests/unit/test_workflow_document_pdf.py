@@ -4,6 +4,7 @@ code is drawn as runs of dark modules that cover exactly the dark modules segno 
 from __future__ import annotations
 
 import io
+import itertools
 from datetime import date
 
 import segno
@@ -23,7 +24,7 @@ def test_the_runs_cover_exactly_the_dark_modules():
     assert painted == dark
     # runs are maximal: two runs of one row never touch
     runs = sorted(documents_pdf.dark_runs(matrix), key=lambda r: (r[1], r[0]))
-    for (x1, y1, n1), (x2, y2, _n2) in zip(runs, runs[1:]):
+    for (x1, y1, n1), (x2, y2, _n2) in itertools.pairwise(runs):
         assert y1 != y2 or x1 + n1 < x2
 
 

@@ -133,7 +133,7 @@ class Case:
 
     @classmethod
     def open_for(cls, submitted: ApplicationSubmitted, at: datetime,
-                 accept_due: date | None = None) -> "Case":
+                 accept_due: date | None = None) -> Case:
         case = cls(
             id=uuid.uuid4(), application_id=submitted.application_id,
             acceptance_number=submitted.acceptance_number, record_type=submitted.record_type,

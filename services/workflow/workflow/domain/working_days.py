@@ -18,9 +18,8 @@ MAX_COUNTED_DAYS = 366
 
 @lru_cache(maxsize=4096)
 def _library_is_workday(day: date) -> bool | None:
-    """``chinese_calendar``'s answer, None for a year it does not know. Its data is fixed for
-    the installed release, and it validates the date on every call: counting one due date
-    asks it about a dozen days, which showed as a measurable share of opening a case."""
+    """``chinese_calendar``'s answer, None for a year it does not know; remembered, since the
+    library checks the date on every call and a due date asks it about a dozen days."""
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
