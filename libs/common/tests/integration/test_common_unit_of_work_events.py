@@ -17,7 +17,7 @@ from credit_common.errors import EXPECTED
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc
 from credit_common.unit_of_work import SqlUnitOfWork
-from notification.config import NotificationSettings
+from credit_common.testing.settings import service_settings
 
 
 class ProbeChanged(Event):
@@ -57,7 +57,7 @@ class ProbeUnitOfWork(SqlUnitOfWork):
 class UnitOfWorkProbeService:
     name = "uow_events_probe"
     # the notification database: every service database has the outbox
-    db = DatabaseSession(NotificationSettings)
+    db = DatabaseSession(service_settings("notification"))
 
     @rpc(expected_exceptions=EXPECTED)
     def change(self, tag):

@@ -4,7 +4,7 @@ repair decisions, other agencies' records and the terms that end listings. Plain
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 from decimal import Decimal
 
 import pytest
@@ -81,7 +81,7 @@ def test_too_many_mismatches_pause_the_checks_and_say_how_long():
     attempts = IdentityAttempts(max_failures=5, lock_s=900)
     assert not attempts.locked(4, 4)
     assert attempts.locked(5, 0) and attempts.locked(0, 7)
-    at = datetime(2026, 11, 24, 10, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 24, 10, tzinfo=UTC)
     assert attempts.retry_after_s(at, at - timedelta(seconds=300)) == 600
     assert attempts.retry_after_s(at, at - timedelta(seconds=900)) == 1
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, UTC
 
 import pytest
 
@@ -18,7 +18,7 @@ from intake.domain import (access, eligibility, forms, guides, materials, record
                            submission)
 from intake.domain.model import Application
 
-AT = datetime(2026, 5, 6, 9, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 5, 6, 9, 0, tzinfo=UTC)
 RULES = eligibility.RuleVersion("2026.1", date(2026, 1, 1), {"record_types": {
     "penalty_publicity": {"repairable": True, "min_publicity_months": 3,
                           "materials": ["application_form", "commitment"],

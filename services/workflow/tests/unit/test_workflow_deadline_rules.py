@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, UTC
 
 import pytest
 
@@ -18,7 +18,7 @@ RULES = {"accept_working_days": 2,
 
 
 def case_of(unit="44010601", due=date(2026, 11, 27)):
-    at = datetime(2026, 11, 25, 10, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 25, 10, tzinfo=UTC)
     case = Case.open_for(ApplicationSubmitted(
         application_id=uuid.uuid4(), acceptance_number="XF-440106-20261125-000003",
         record_type="penalty_publicity", subject_uscc="91440106MA59ABCD1M",
