@@ -16,11 +16,18 @@ own ``<service>.redelivery`` (``topology.redelivery_exchange``), bound to its qu
 
     python -m credit_common.broker_users show      # the rabbitmqctl lines for production
     python -m credit_common.broker_users apply     # development: create users and grants
+    python -m credit_common.broker_users apply --management-url http://mq:15672
+                                                   # the same through the management API
 
 ``apply`` (``make run``, and every test run for its own vhost) creates the users with the
 passwords of the development URIs in one ``rabbitmqctl import_definitions``. Users are
 cluster-wide and shared by every vhost of the machine; each vhost has its own permissions,
-which disappear with it.
+which disappear with it. With ``--management-url`` the same definitions go to RabbitMQ's
+management API (``POST /api/definitions``) as the administrator of ``AMQP_ADMIN_URI``, from
+any host that reaches the broker (deploy/compose.yaml's ``broker-users`` job). With
+``APP_ENV=production`` it creates the platform's five users only, with the passwords of their
+``<NAME>_AMQP_URI`` (refusing placeholder or short ones, as the processes do): each partner
+agency's user gets its own password by hand, and its grants from ``show``.
 """
 
 from __future__ import annotations
@@ -37,12 +44,14 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from credit_common.reference.partner_agencies import partner_agencies, partner_of_agency
-from credit_common.settings import amqp_credentials, amqp_uri_of
+from credit_common.settings import CommonSettings, amqp_credentials, amqp_uri_of, unsafe_secret
 from credit_common.topology import (EXTERNAL_EXCHANGES, INTERAGENCY_CONSUMER,
                                     INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
                                     INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
@@ -190,14 +199,23 @@ def partner_uri(uri: str, agency: str) -> str:
     return with_credentials(uri, user, development_partner_password(user))
 
 
-def development_accounts(uri_of: Callable[[str], str] = amqp_uri_of) -> list[Account]:
-    """Every process family's user with the password of its URI, and each partner's."""
+def platform_accounts(uri_of: Callable[[str], str] = amqp_uri_of) -> list[Account]:
+    """Every process family's user with the password of its URI."""
     accounts = []
     for process in PROCESSES:
         user, password = amqp_credentials(uri_of(process))
         if not user or user == "guest":
             raise ValueError(f"{process} connects as {user or 'nobody'}: set its own user")
         accounts.append(Account(user, password, *process_grant(process)))
+    users = [a.user for a in accounts]
+    if len(set(users)) != len(users):
+        raise ValueError(f"two process families share a broker user: {users}")
+    return accounts
+
+
+def development_accounts(uri_of: Callable[[str], str] = amqp_uri_of) -> list[Account]:
+    """Every process family's user with the password of its URI, and each partner's."""
+    accounts = platform_accounts(uri_of)
     for partner in partner_agencies():
         accounts.append(Account(partner.broker_user,
                                 development_partner_password(partner.broker_user),
@@ -206,6 +224,12 @@ def development_accounts(uri_of: Callable[[str], str] = amqp_uri_of) -> list[Acc
     if len(set(users)) != len(users):
         raise ValueError(f"two process families share a broker user: {users}")
     return accounts
+
+
+def unsafe_passwords(accounts: list[Account]) -> list[str]:
+    """Why each account's password must not serve in production (placeholder or short)."""
+    return [f"RabbitMQ 用户 {a.user} 的密码{why}" for a in accounts
+            if (why := unsafe_secret(a.password))]
 
 
 def _password_hash(password: str) -> str:
@@ -244,6 +268,27 @@ def apply(vhost: str, accounts: list[Account]) -> None:
         os.unlink(file.name)
 
 
+def apply_over_http(management_url: str, admin_uri: str, vhost: str,
+                    accounts: list[Account], timeout_s: float = 30.0) -> None:
+    """The same definitions as ``apply``, posted to the management API as the administrator
+    whose credentials ``admin_uri`` carries (``OSError`` when it is refused)."""
+    user, password = amqp_credentials(admin_uri)
+    if not user:
+        raise OSError("AMQP_ADMIN_URI 未设置管理员用户")
+    body = json.dumps(definitions(vhost, accounts)).encode()
+    request = urllib.request.Request(
+        management_url.rstrip("/") + "/api/definitions", data=body, method="POST",
+        headers={"Content-Type": "application/json",
+                 "Authorization": "Basic " + base64.b64encode(
+                     f"{user}:{password}".encode()).decode()})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s):
+            pass
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(500).decode("utf-8", "replace")
+        raise OSError(f"RabbitMQ 管理接口答复 {exc.code}：{detail}") from exc
+
+
 def production_commands(vhost: str = "/") -> list[str]:
     """The ``rabbitmqctl`` lines that grant each user in a production vhost (users are made
     with ``rabbitmqctl add_user <user>``, which asks for the password)."""
@@ -265,16 +310,34 @@ def main(argv: list[str] | None = None) -> int:
                                      description="每个服务、网关和合作机构的 RabbitMQ 用户与权限")
     parser.add_argument("command", choices=["show", "apply"])
     parser.add_argument("--vhost", help="show: the production vhost (default /)")
+    parser.add_argument("--management-url",
+                        help="apply: RabbitMQ's management API (http://mq:15672), as the "
+                             "administrator of AMQP_ADMIN_URI, instead of rabbitmqctl here")
     args = parser.parse_args(argv)
     if args.command == "show":
         print("\n".join(production_commands(args.vhost or "/")))
         return 0
-    accounts = development_accounts()
+    if CommonSettings().development:
+        accounts = development_accounts()
+    else:
+        accounts = platform_accounts()
+        if problems := unsafe_passwords(accounts):
+            print("生产环境（APP_ENV=production）拒绝创建：" + "；".join(problems), file=sys.stderr)
+            return 1
     vhosts = {vhost_of(amqp_uri_of(p)) for p in PROCESSES}
     if len(vhosts) != 1:
         print(f"the processes use several vhosts: {sorted(vhosts)}", file=sys.stderr)
         return 2
     [vhost] = vhosts
+    if args.management_url:
+        try:
+            apply_over_http(args.management_url, os.environ.get("AMQP_ADMIN_URI", ""), vhost,
+                            accounts)
+        except OSError as exc:
+            print(f"RabbitMQ 用户未能通过管理接口创建：{exc}", file=sys.stderr)
+            return 1
+        print(f"broker users of vhost {vhost}: " + ", ".join(a.user for a in accounts))
+        return 0
     try:
         apply(vhost, accounts)
     except (OSError, subprocess.CalledProcessError) as exc:

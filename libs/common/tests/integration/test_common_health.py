@@ -6,7 +6,10 @@ within the check's timeout. Never a hang."""
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -125,3 +128,40 @@ def test_the_metrics_port_healthz_answers_within_2_s_naming_the_database(
     else:
         assert (status, body["status"], body["checks"]) == (
             503, "degraded", {"database": "timeout", "broker": "ok"})
+
+
+def run_health_command(*args: str, **variables: str) -> subprocess.CompletedProcess:
+    """``python -m credit_common.healthcheck`` as a container runs it: a process of its own."""
+    return subprocess.run([sys.executable, "-m", "credit_common.healthcheck", *args],
+                          env={**os.environ, **variables}, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_the_health_command_of_a_portless_process_checks_its_services_database_and_broker(
+        run_environment, amqp_uri):
+    answered = run_health_command("--service", "notification")
+    assert answered.returncode == 0, answered.stdout + answered.stderr
+    report = json.loads(answered.stdout.splitlines()[-1])
+    assert report == {"service": "notification", "status": "ok",
+                      "checks": {"database": "ok", "broker": "ok"}}
+    refused = run_health_command(
+        "--service", "notification",
+        NOTIFICATION_DATABASE_URL=database_at(free_port()).database_url)
+    assert refused.returncode == 1
+    assert json.loads(refused.stdout.splitlines()[-1])["checks"] == {
+        "database": "unreachable", "broker": "ok"}
+
+
+@pytest.mark.parametrize("database", ["answering", "hanging"])
+def test_the_health_command_of_a_service_reads_its_metrics_port(
+        run_environment, container_factory, nameko_config, hanging_port, database):
+    port = free_port()
+    _probe_settings["settings"] = database_at(5432 if database == "answering" else hanging_port,
+                                              metrics_port=port)
+    container_factory(ProbeHealth, nameko_config).start()
+    answered = run_health_command(METRICS_PORT=str(port))
+    if database == "answering":
+        assert answered.returncode == 0, answered.stderr
+    else:
+        assert answered.returncode == 1
+        assert "503" in answered.stderr and "timeout" in answered.stderr

@@ -4,6 +4,8 @@ enforces them in libs/common/tests/integration/test_broker_permissions.py.)"""
 
 from __future__ import annotations
 
+import base64
+import json
 import re
 import uuid
 
@@ -166,3 +168,82 @@ def test_the_production_commands_grant_every_user():
         p.broker_user for p in partner_agencies()]
     for user in users:
         assert any(f"set_permissions -p /credit {user} " in line for line in lines), user
+
+
+def test_platform_accounts_are_the_five_process_families_without_partners():
+    accounts = broker_users.platform_accounts(
+        lambda p: f"amqp://credit-{p}:pw-{p}@mq:5672/credit")
+    assert [a.user for a in accounts] == [f"credit-{p}" for p in (*SERVICES, GATEWAY)]
+    assert not {p.broker_user for p in partner_agencies()} & {a.user for a in accounts}
+
+
+def test_production_refuses_placeholder_and_short_broker_passwords():
+    accounts = broker_users.platform_accounts(lambda p: {
+        "intake": "amqp://credit-intake:development-only-amqp-intake@mq/credit",
+        "workflow": "amqp://credit-workflow:short@mq/credit",
+    }.get(p, f"amqp://credit-{p}:{'x' * 40}@mq/credit"))
+    problems = broker_users.unsafe_passwords(accounts)
+    assert len(problems) == 2
+    assert "credit-intake" in problems[0] and "仍是示例值" in problems[0]
+    assert "credit-workflow" in problems[1] and "长度不足" in problems[1]
+
+
+@pytest.fixture
+def management_api():
+    """A stand-in for RabbitMQ's management API that records what it is sent."""
+    import http.server
+    import threading
+
+    received = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append((self.path, self.headers["Authorization"], json.loads(body)))
+            refused = "wrong" in base64.b64decode(
+                self.headers["Authorization"].split()[1]).decode()
+            self.send_response(401 if refused else 204)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", received
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_definitions_go_to_the_management_api_as_the_administrator(management_api):
+    url, received = management_api
+    accounts = broker_users.platform_accounts(
+        lambda p: f"amqp://credit-{p}:pw-{p}@mq:5672/credit")
+    broker_users.apply_over_http(url + "/", "amqp://credit-admin:s3cret@mq:5672/credit",
+                                 "credit", accounts)
+    [(path, authorization, body)] = received
+    assert path == "/api/definitions"
+    assert base64.b64decode(authorization.split()[1]).decode() == "credit-admin:s3cret"
+    assert [u["name"] for u in body["users"]] == [a.user for a in accounts]
+    assert {p["vhost"] for p in body["permissions"]} == {"credit"}
+    assert body["permissions"][0]["configure"] == accounts[0].grant.configure
+    with pytest.raises(OSError, match="401"):
+        broker_users.apply_over_http(url, "amqp://credit-admin:wrong@mq/credit", "credit",
+                                     accounts)
+
+
+def test_apply_in_production_creates_no_partner_and_refuses_placeholders(
+        management_api, monkeypatch):
+    url, received = management_api
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("AMQP_ADMIN_URI", "amqp://credit-admin:s3cret@mq:5672/credit")
+    monkeypatch.setenv("AMQP_URI_TEMPLATE", "amqp://credit-{service}:" + "p" * 40 +
+                       "@mq:5672/credit")
+    assert broker_users.main(["apply", "--management-url", url]) == 0
+    [(_, _, body)] = received
+    assert [u["name"] for u in body["users"]] == [f"credit-{p}" for p in (*SERVICES, GATEWAY)]
+    monkeypatch.setenv("AMQP_URI_TEMPLATE",
+                       "amqp://credit-{service}:development-only-amqp-{service}@mq:5672/credit")
+    assert broker_users.main(["apply", "--management-url", url]) == 1
+    assert len(received) == 1
