@@ -3,8 +3,9 @@
 ``RequestContext`` binds the caller's request id (Nameko context header ``nameko.request_id``,
 set by the gateway and carried on every outbox event) for the worker's log lines and exposes it
 to handlers, so events the worker writes carry it on. ``MetricsServer`` serves ``/metrics`` on
-``METRICS_PORT`` with entrypoint latency, outbox backlog and dead-letter count, and
-``/healthz`` there: each dependency's state, within ``HEALTH_CHECK_TIMEOUT_S``.
+``METRICS_PORT`` with entrypoint latency, outbox backlog and dead-letter count, ``/healthz``
+there (each dependency's state, within ``HEALTH_CHECK_TIMEOUT_S``) and ``/livez`` (the
+process's hub answers, whatever its dependencies do).
 """
 
 from __future__ import annotations
@@ -117,6 +118,13 @@ def _with_healthz(metrics_app, service: str, settings, amqp_uri: str):
     """``GET /healthz`` next to ``/metrics``: a probe that needs no broker to reach the
     process, 200 when every dependency answers, else 503 naming each one's state."""
     def app(environ, start_response):
+        if environ.get("PATH_INFO") == "/livez":
+            # answered by the same hub as every worker: a hub stuck on the CPU misses it, a
+            # database or broker outage does not (a liveness probe must not restart for those)
+            body = json.dumps({"service": service, "status": "ok"}).encode()
+            start_response("200 OK", [("Content-Type", "application/json"),
+                                      ("Content-Length", str(len(body)))])
+            return [body]
         if environ.get("PATH_INFO") != "/healthz":
             return metrics_app(environ, start_response)
         from credit_common.nameko_ext.health import run_checks, service_checks
@@ -134,11 +142,10 @@ def _with_healthz(metrics_app, service: str, settings, amqp_uri: str):
     return app
 
 
-def _serve(port: int, app) -> None:
+def _serve(host: str, port: int, app) -> None:
     from prometheus_client.exposition import ThreadingWSGIServer, _SilentHandler
 
-    server = make_server("127.0.0.1", port, app, ThreadingWSGIServer,
-                         handler_class=_SilentHandler)
+    server = make_server(host, port, app, ThreadingWSGIServer, handler_class=_SilentHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
 
@@ -149,7 +156,8 @@ class MetricsServer(DependencyProvider):
         self.settings_factory = settings_factory
 
     def setup(self):
-        self.port = self.settings_factory().metrics_port
+        settings = self.settings_factory()
+        self.port = settings.metrics_port
         if not self.port:
             return
         database = next((d for d in self.container.dependencies
@@ -162,10 +170,10 @@ class MetricsServer(DependencyProvider):
         else:  # a second container in one process (tests): its figures replace the first's
             _collector.__init__(self.container.service_name, database,
                                 self.container.config["AMQP_URI"])
-        _serve(self.port, _with_healthz(make_wsgi_app(), self.container.service_name,
-                                        self.settings_factory(),
-                                        self.container.config["AMQP_URI"]))
-        log.info("metrics endpoint", port=self.port)
+        _serve(settings.metrics_host, self.port,
+               _with_healthz(make_wsgi_app(), self.container.service_name, settings,
+                             self.container.config["AMQP_URI"]))
+        log.info("metrics endpoint", host=settings.metrics_host, port=self.port)
 
     def get_dependency(self, worker_ctx):
         return None
