@@ -27,6 +27,7 @@ from workflow import __version__, handlers
 from workflow.adapters import statistics_export
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.config import WorkflowSettings
+from workflow.metrics import case_metrics
 from workflow.views import (action_view, case_view, document_view, officer_view,
                             statistics_view, step_view, unit_view)
 
@@ -66,7 +67,7 @@ class WorkflowService:
 
     db = DatabaseSession(WorkflowSettings)
     context = RequestContext()
-    metrics = MetricsServer(WorkflowSettings)
+    metrics = MetricsServer(WorkflowSettings, collect=case_metrics)
     config = Config()
 
     def __init__(self):

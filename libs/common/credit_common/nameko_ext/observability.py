@@ -75,12 +75,15 @@ class RequestContext(DependencyProvider):
 
 
 class _MessagingCollector:
-    """Computed at scrape time: pending outbox rows, messages waiting in dead-letter queues."""
+    """Computed at scrape time: pending outbox rows, messages waiting in dead-letter queues,
+    and whatever figures the service's own ``collect(session)`` gives."""
 
-    def __init__(self, service_name, database: DatabaseSession | None, amqp_uri: str):
+    def __init__(self, service_name, database: DatabaseSession | None, amqp_uri: str,
+                 service_collect=None):
         self.service_name = service_name
         self.database = database
         self.amqp_uri = amqp_uri
+        self.service_collect = service_collect
 
     def describe(self):
         # lets the registry learn the names without a scrape, which would run before the
@@ -91,13 +94,17 @@ class _MessagingCollector:
     def collect(self):
         backlog = GaugeMetricFamily("outbox_backlog", "Outbox rows not yet published",
                                     labels=["service"])
+        own = []
         if self.database is not None:
             try:
                 with self.database.session_factory() as session:
                     backlog.add_metric([self.service_name], outbox_backlog(session))
+                    if self.service_collect is not None:
+                        own = list(self.service_collect(session))
             except Exception as exc:  # noqa: BLE001 - a scrape must not fail
-                log.warning("outbox backlog unavailable", error=repr(exc))
+                log.warning("database figures unavailable", error=repr(exc))
         yield backlog
+        yield from own
         dead = GaugeMetricFamily("dead_letter_messages", "Messages waiting in dead-letter queues",
                                  labels=["service", "queue"])
         from credit_common.dlq import queue_depths
@@ -150,10 +157,13 @@ def _serve(host: str, port: int, app) -> None:
 
 
 class MetricsServer(DependencyProvider):
-    """Starts the Prometheus endpoint once per process; injects nothing useful."""
+    """Starts the Prometheus endpoint once per process; injects nothing useful. ``collect``
+    (``session -> metric families``) adds a service's own figures, read from its database
+    when Prometheus scrapes."""
 
-    def __init__(self, settings_factory):
+    def __init__(self, settings_factory, collect=None):
         self.settings_factory = settings_factory
+        self.collect = collect
 
     def setup(self):
         settings = self.settings_factory()
@@ -165,11 +175,11 @@ class MetricsServer(DependencyProvider):
         global _collector
         if _collector is None:
             _collector = _MessagingCollector(self.container.service_name, database,
-                                             self.container.config["AMQP_URI"])
+                                             self.container.config["AMQP_URI"], self.collect)
             REGISTRY.register(_collector)
         else:  # a second container in one process (tests): its figures replace the first's
             _collector.__init__(self.container.service_name, database,
-                                self.container.config["AMQP_URI"])
+                                self.container.config["AMQP_URI"], self.collect)
         _serve(settings.metrics_host, self.port,
                _with_healthz(make_wsgi_app(), self.container.service_name, settings,
                              self.container.config["AMQP_URI"]))
