@@ -21,7 +21,7 @@ export GATEWAY_PORT
 APP_ENV ?= development
 export APP_ENV
 
-.PHONY: help run test venv infra pages browser openapi databases migrate queues demo-data demo-data-large import dlq dlq-replay bench chaos lock clean broker-users
+.PHONY: help run test venv infra pages browser kubectl k8s-topology openapi databases migrate queues demo-data demo-data-large import dlq dlq-replay bench chaos lock clean broker-users
 
 help:
 	@echo "make run    start the whole platform (gateway on 127.0.0.1:$(GATEWAY_PORT))"
@@ -50,6 +50,14 @@ pages:
 # Debian's chromium for the browser tests.
 browser:
 	@scripts/ensure-browser.sh
+
+# kubectl with kustomize v5 for the manifest tests (tests/unit/test_k8s_manifests.py).
+kubectl: venv
+	@scripts/ensure-kubectl.sh $(VENV)
+
+# After changing credit_common.topology or broker_users: the broker objects of deploy/k8s.
+k8s-topology: venv
+	@$(PY) deploy/k8s/generate_topology.py
 
 # After changing a gateway route: the OpenAPI document and the pages' generated API types.
 openapi: venv
@@ -110,7 +118,7 @@ run: migrate demo-data pages broker-users queues
 	DEV_MODE=$${DEV_MODE:-true} PUBLIC_BASE_URL=$${PUBLIC_BASE_URL:-http://127.0.0.1:$(GATEWAY_PORT)} PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(PY) -m credit_common.supervision run \
 	  --base-port $(METRICS_BASE_PORT) --count intake=$(INTAKE_INSTANCES),workflow=$(WORKFLOW_INSTANCES),notification=$(NOTIFICATION_INSTANCES),disclosure=$(DISCLOSURE_INSTANCES),intake_relay=$(RELAY_INSTANCES),workflow_relay=$(RELAY_INSTANCES),notification_relay=$(RELAY_INSTANCES),disclosure_relay=$(RELAY_INSTANCES),disclosure_inbound=1,gateway=1
 
-test: venv infra pages browser
+test: venv infra pages browser kubectl
 	@$(PY) -m tests.run
 
 dlq: venv broker-users

@@ -56,6 +56,8 @@ _PRUNE_PROCESSED = (
 )
 PRUNE_BATCH = 5000
 PRUNE_EVERY_S = 3600.0
+#: a broker that blocks publishers (memory or disk alarm) for this long closes the connection
+BLOCKED_CONNECTION_TIMEOUT_S = 30
 
 
 def libpq_dsn(sqlalchemy_url: str) -> str:
@@ -94,7 +96,7 @@ class Relay:
             return
         params = pika.URLParameters(self.settings.amqp_uri)
         params.socket_timeout = 5
-        params.blocked_connection_timeout = 30
+        params.blocked_connection_timeout = BLOCKED_CONNECTION_TIMEOUT_S
         params.client_properties = {"connection_name": f"relay-{self.source}"}
         self._amqp = pika.BlockingConnection(params)
         channel = self._amqp.channel()
