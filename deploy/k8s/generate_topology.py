@@ -81,12 +81,14 @@ def topology_objects() -> list[dict]:
         arguments = {k: v for k, v in queue.arguments.items() if k != "x-queue-type"}
         objects.append(resource("Queue", object_name(queue.name), {
             "name": queue.name, "vhost": VHOST, "type": queue.arguments["x-queue-type"],
-            "durable": True, "autoDelete": False, **({"arguments": arguments} if arguments else {})}))
+            "durable": True, "autoDelete": False,
+            **({"arguments": arguments} if arguments else {})}))
         bindings = list(queue.bindings)
         if queue.redelivery:
             bindings.append((queue.redelivery, queue.name))
         for exchange, routing_key in bindings:
-            objects.append(resource("Binding", object_name(queue.name, "by", exchange, routing_key), {
+            name = object_name(queue.name, "by", exchange, routing_key)
+            objects.append(resource("Binding", name, {
                 "vhost": VHOST, "source": exchange, "destination": queue.name,
                 "destinationType": "queue", "routingKey": routing_key}))
     for process in PROCESSES:

@@ -25,7 +25,7 @@ import yaml
 
 from credit_common.relay import BLOCKED_CONNECTION_TIMEOUT_S
 from credit_common.settings import ServiceSettings
-from credit_common.topology import (INTERAGENCY_INBOUND_QUEUE, rpc_queue, subscriptions_of)
+from credit_common.topology import INTERAGENCY_INBOUND_QUEUE, rpc_queue, subscriptions_of
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 K8S = ROOT / "deploy" / "k8s"
@@ -325,7 +325,7 @@ def test_each_release_has_its_own_migration_and_queue_jobs_named_after_the_image
     assert steps[0]["command"] == ["python", "-m", "credit_common.db_admin", "create"]
     assert [s["command"][2] for s in steps[1:]] == [f"services/{s}/alembic.ini"
                                                     for s in SERVICES]
-    for step, service in zip(steps[1:], SERVICES):
+    for step, service in zip(steps[1:], SERVICES, strict=True):
         secrets = {e["valueFrom"]["secretKeyRef"]["name"] for e in step["env"]
                    if "valueFrom" in e}
         assert secrets == {f"credit-{service}-db-owner"}, step["name"]
