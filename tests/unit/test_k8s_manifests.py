@@ -492,6 +492,9 @@ def test_every_metrics_port_has_a_service_monitor(overlay):
         assert len(selected) == 1, name
         assert {e["port"] for e in monitor["endpoints"]} <= {
             p["name"] for p in selected[0]["spec"]["ports"]}
+        # the metrics carry their own `service` label, which Prometheus would otherwise rename
+        # to exported_service under the target's (the Kubernetes Service's name)
+        assert all(e.get("honorLabels") for e in monitor["endpoints"]), name
 
 
 def test_the_dashboard_charts_metrics_the_code_exports(overlay):
