@@ -1,15 +1,16 @@
 """What a container runtime runs to probe the processes that serve no HTTP port (the
 relays, workflow's document renderer, disclosure's inbound consumer).
 
-    python -m credit_common.probe ready <service> [--no-broker]
+    python -m credit_common.probe ready <service> [--no-broker] [--timeout S]
     python -m credit_common.probe alive [--max-age S]
 
 ``ready``: the service's database as its application role (``<SERVICE>_DATABASE_URL`` or
 the template) and the broker as the service's user (``<SERVICE>_AMQP_URI`` or the template)
-both answer, each within ``HEALTH_CHECK_TIMEOUT_S``: the same two checks as a service's
-``/healthz``, with the same credentials as the process. ``alive``: ``LIVENESS_FILE`` was
-touched within ``--max-age`` seconds (``credit_common.liveness``). Exit 0, or 1 with what
-failed on stderr.
+both answer, each within ``--timeout`` seconds: the same two checks as a service's
+``/healthz``, with the same credentials as the process, but with room for a fresh
+interpreter on a busy node (``/healthz`` must answer within 2 s; a probe need not).
+``alive``: ``LIVENESS_FILE`` was touched within ``--max-age`` seconds
+(``credit_common.liveness``). Exit 0, or 1 with what failed on stderr.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import time
 
 SERVICES = ("intake", "workflow", "notification", "disclosure")
 DEFAULT_MAX_AGE_S = 120.0
+DEFAULT_TIMEOUT_S = 5.0
 
 
 def check_database(url: str, timeout_s: float, connect_args: dict) -> None:
@@ -52,13 +54,12 @@ def check_broker(amqp_uri: str, timeout_s: float) -> None:
     pika.BlockingConnection(params).close()
 
 
-def ready(service: str, broker: bool = True) -> list[str]:
+def ready(service: str, broker: bool = True, timeout_s: float = DEFAULT_TIMEOUT_S) -> list[str]:
     """What the service's processes cannot reach, named for a person (empty when ready)."""
     from credit_common.db_admin import service_database_urls
     from credit_common.settings import ServiceSettings, amqp_uri_of
 
     settings = ServiceSettings()
-    timeout_s = settings.health_check_timeout_s
     database_url, _ = service_database_urls(settings)[service]
     checks = {"数据库": lambda: check_database(database_url, timeout_s, settings.connect_args())}
     if broker:
@@ -92,11 +93,13 @@ def main(argv: list[str] | None = None) -> int:
     ready_parser.add_argument("service", choices=SERVICES)
     ready_parser.add_argument("--no-broker", action="store_true",
                               help="进程不使用消息服务器（workflow documents）")
+    ready_parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+                              help="每项检查的时限（秒）")
     alive_parser = commands.add_parser("alive", help="存活文件在时限内更新过")
     alive_parser.add_argument("--max-age", type=float, default=DEFAULT_MAX_AGE_S)
     args = parser.parse_args(argv)
     if args.command == "ready":
-        problems = ready(args.service, broker=not args.no_broker)
+        problems = ready(args.service, broker=not args.no_broker, timeout_s=args.timeout)
     else:
         problems = alive(os.environ.get("LIVENESS_FILE"), args.max_age)
     for problem in problems:

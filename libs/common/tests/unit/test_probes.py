@@ -62,12 +62,11 @@ def test_alive_passes_on_a_fresh_file_and_names_a_stale_missing_or_unset_one(tmp
 
 def test_ready_names_the_database_and_the_broker_it_cannot_reach(monkeypatch, capsys):
     port = closed_port()
-    monkeypatch.setenv("HEALTH_CHECK_TIMEOUT_S", "1")
     monkeypatch.setenv("WORKFLOW_DATABASE_URL",
                        f"postgresql+psycopg2://credit_workflow_app:x@127.0.0.1:{port}/w")
     monkeypatch.setenv("WORKFLOW_AMQP_URI", f"amqp://credit-workflow:x@127.0.0.1:{port}/")
     started = time.monotonic()
-    assert probe.main(["ready", "workflow"]) == 1
+    assert probe.main(["ready", "workflow", "--timeout", "2"]) == 1
     assert time.monotonic() - started < 10
     lines = capsys.readouterr().err.splitlines()
     assert [line.split("：")[0] for line in lines] == ["workflow 无法连接数据库",
