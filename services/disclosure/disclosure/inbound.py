@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from credit_common.clock import now
 from credit_common.contracts.interagency import INBOUND_MESSAGES
 from credit_common.identity import mask_personal_data
+from credit_common.liveness import DEFAULT_EVERY_S, Heartbeat
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import build_engine
 from credit_common.reference.partner_agencies import PartnerAgency, agency_of_user
@@ -92,11 +93,13 @@ class InboundConsumer:
         self.own_user = amqp_credentials(settings.amqp_uri)[0]
         self.stopping = False
         self.connection = None
+        self.heartbeat = Heartbeat(settings.liveness_file)
 
     def run(self) -> None:
         signal.signal(signal.SIGTERM, lambda *_: self.stop())
         delay = 0.5
         while not self.stopping:
+            self.heartbeat.beat()
             try:
                 self._consume()
                 delay = 0.5
@@ -118,6 +121,7 @@ class InboundConsumer:
         params = pika.URLParameters(self.settings.amqp_uri)
         params.client_properties = {"connection_name": "disclosure-inbound"}
         self.connection = pika.BlockingConnection(params)
+        self._beat_while_connected()
         channel = self.connection.channel()
         declare(channel)
         self.dead_letters = self.connection.channel()
@@ -130,6 +134,11 @@ class InboundConsumer:
         finally:
             if self.connection.is_open:
                 self.connection.close()
+
+    def _beat_while_connected(self) -> None:
+        # run by the connection between messages and while a database outage is waited out
+        self.heartbeat.beat()
+        self.connection.call_later(DEFAULT_EVERY_S, self._beat_while_connected)
 
     def _on_message(self, channel, method, properties, body: bytes) -> None:
         routing_key = method.routing_key

@@ -31,6 +31,7 @@ from workflow.config import WorkflowSettings
 from workflow.domain.officers import scope
 from workflow.handlers import (actions, cases, deadlines, intake_events, login, officers,
                                statistics, todo, working_days)
+from workflow.metrics import case_metrics
 from workflow.views import (action_view, case_view, document_view, officer_view,
                             statistics_view, step_view, unit_view)
 
@@ -70,7 +71,7 @@ class WorkflowService:
 
     db = DatabaseSession(WorkflowSettings)
     context = RequestContext()
-    metrics = MetricsServer(WorkflowSettings)
+    metrics = MetricsServer(WorkflowSettings, collect=case_metrics)
     config = Config()
 
     def __init__(self):
