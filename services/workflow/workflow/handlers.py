@@ -21,7 +21,7 @@ from credit_common.reference.organisation import DISTRICTS, UNITS, UnitKind, uni
 
 from workflow.adapters import documents_pdf
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
-from workflow.domain import documents, model
+from workflow.domain import documents, model, pauses
 from workflow.domain import statistics as stats
 from workflow.domain.model import (ACTIONS, OPEN_STATUSES, ROLE_STATUSES, Case, Officer,
                                    can_act, can_see)
@@ -63,7 +63,8 @@ def open_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> Case | None:
     submitted = ApplicationSubmitted.model_validate(envelope.data)
     at = now()
     uow.calendar.prefetch(at.date())
-    due = accept_due(at.date(), uow, calendar(uow))
+    days = calendar(uow)
+    due = accept_due(at.date(), uow, days)
     case = Case.open_for(submitted, at, due)
     # the first submission is the common case: insert, and look for a case only if one exists
     if uow.cases.add(case):
@@ -77,6 +78,7 @@ def open_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> Case | None:
     if existing is not None:
         version = existing.version
         if existing.resubmitted(at, due):
+            pauses.resume(existing, at, days)
             uow.cases.save(existing, version)
             for event in existing.events:
                 uow.publish(event)
@@ -93,8 +95,9 @@ def withdraw_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> bool:
         # the withdrawal overtook the submission (another queue): the case opens withdrawn
         uow.cases.remember_early_withdrawal(withdrawn.application_id, withdrawn.withdrawn_at)
         return False
-    version = case.version
-    if case.withdrawn(now()):
+    version, at = case.version, now()
+    if case.withdrawn(at):
+        pauses.stop(case, at, calendar(uow))
         uow.cases.save(case, version)
         return True
     return False
@@ -322,11 +325,13 @@ def act(someone: Officer, acceptance_number: str, action: str, expected_version:
     if action == "revoke" and not any(s["action"] == "approve" for s in uow.cases.steps(case.id)):
         raise Conflict("NOTHING_TO_REVOKE", "该案件没有可撤销的准予修复决定")
     at = now()
-    due = decide_due(at.date(), case.record_type, uow, calendar(uow)) \
-        if action == "accept" else None
+    days = calendar(uow)
+    due = decide_due(at.date(), case.record_type, uow, days) if action == "accept" else None
     version = case.version
     case.act(action, someone, opinion, at, target_unit_code=target_unit_code,
              approver_may_handle=approver_may_handle, decide_due=due)
+    if action == "return":
+        pauses.pause(case, at, days)
     uow.cases.save(case, version)
     kind = documents.DOCUMENT_FOR_ACTION.get(action)
     if kind is not None:
@@ -434,8 +439,9 @@ def statistics(someone: Officer, asked: dict, uow: WorkflowUnitOfWork) -> dict:
                                 RUNNING)
     spans = uow.cases.handling_spans(units, districts, query.record_type, start_at, end_at)
     decided = uow.cases.decided_by_month(units, districts, query.record_type, start_at, end_at)
+    paused = uow.cases.pauses(units, districts, query.record_type, start_at, end_at)
     days = calendar(uow)
-    figures = stats.figures(query, rows, spans, decided, days, shown)
+    figures = stats.figures(query, rows, spans, decided, days, shown, paused, today)
     if days.fallback_days:
         log.warning("statistics: working days beyond chinese_calendar, Monday to Friday assumed",
                     days=sorted(d.isoformat() for d in days.fallback_days))
@@ -478,7 +484,8 @@ RUNNING = list(model.RUNNING_STATUSES)
 
 def check_deadlines(today: date, uow: WorkflowUnitOfWork) -> dict[str, int]:
     """Remind each case's unit one working day before its due date, and escalate to the
-    district's credit section once it is overdue; once per case and due date."""
+    district's credit section once it is overdue; once per case and due date. A returned case
+    is not running: its clock stands still until it is resubmitted."""
     days = calendar(uow)
     tomorrow = days.add_working_days(today, 1)
     sent = {"reminder": 0, "escalation": 0}

@@ -194,7 +194,8 @@ class WorkflowService:
         cases = handlers.todo(someone, dict(filters or {}), limit, after, uow)
         today = now().date()
         soon = handlers.due_soon_until(today, uow)
-        items = [case_view(c, today, soon) for c in cases]
+        days = handlers.calendar(uow)
+        items = [case_view(c, today, soon, days) for c in cases]
         next_cursor = None
         if len(items) == limit:
             last = cases[-1]
@@ -214,7 +215,8 @@ class WorkflowService:
         case = handlers.visible_case(someone, str(acceptance_number), uow)
         steps = uow.cases.steps(case.id)
         today = now().date()
-        return {"case": case_view(case, today, handlers.due_soon_until(today, uow)),
+        return {"case": case_view(case, today, handlers.due_soon_until(today, uow),
+                                  handlers.calendar(uow)),
                 "approval_form": [step_view(s) for s in steps],
                 "documents": [document_view(d) for d in uow.documents.of_case(case.id)],
                 "can_act": someone.unit_code == case.unit_code,

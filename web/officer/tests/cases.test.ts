@@ -3,7 +3,7 @@ import { api } from '../src/api'
 import { actOnCase, caseCounts, listTodo, transferTargets, type CasePage } from '../src/api/cases'
 import { caseNumberOf } from '../src/api/inbox'
 import { countCards } from '../src/views/home/countCards'
-import { describeChange } from '../src/views/case/caseMessages'
+import { describeChange, pauseText } from '../src/views/case/caseMessages'
 import { filtersFromQuery, queryFromFilters } from '../src/views/todo/todoQuery'
 
 const ok = (data: unknown) => ({ data, response: new Response(null, { status: 200 }) })
@@ -100,5 +100,17 @@ describe('a conflict', () => {
     expect(text).toContain('当前状态为“已受理（核实中）”')
     expect(text).toContain('最近一步：受理，广州市天河区市场监督管理局石牌市场监督管理所 黄承办，2026-11-23 10:00')
     expect(text).toContain('您填写的意见已保留')
+  })
+})
+
+describe('a case returned for correction', () => {
+  it('says how long its clock has stood still and what it keeps', () => {
+    const waiting = { paused: true, paused_since: '2026-09-29T02:00:00Z', paused_working_days: 5,
+      paused_working_days_left: 9, pause_count: 1 }
+    expect(pauseText(waiting)).toBe(
+      '退回补正 1 次，共暂停 5 个工作日；自 2026-09-29 10:00 起等待申请人补正；重新提交后剩余 9 个工作日')
+    expect(pauseText({ ...waiting, paused_working_days_left: null })).not.toContain('剩余')
+    expect(pauseText({ paused: false, paused_since: null, paused_working_days: 3,
+      paused_working_days_left: null, pause_count: 2 })).toBe('退回补正 2 次，共暂停 3 个工作日')
   })
 })

@@ -115,6 +115,11 @@ class Case:
     accepted_at: datetime | None = None
     decided_at: datetime | None = None
     closed_at: datetime | None = None
+    #: 退回补正 stops the clock (``domain.pauses``)
+    paused_since: datetime | None = None
+    paused_working_days_left: int | None = None
+    paused_working_days_total: int = 0
+    pause_count: int = 0
     events: list[Event] = field(default_factory=list, repr=False, compare=False)
     steps: list[Step] = field(default_factory=list, repr=False, compare=False)
 
@@ -169,7 +174,8 @@ class Case:
         if action_name == "accept":
             self.handler_id = officer.id
             self.accepted_at = at
-            self.decide_due = decide_due
+            if self.decide_due is None:  # a clock resumed after a correction keeps running
+                self.decide_due = decide_due
         if action_name == "first_review":
             self.first_reviewer_id = officer.id
         if target in ("approved", "rejected", "not_accepted"):
