@@ -19,6 +19,7 @@ from credit_common.errors import Conflict, Forbidden, ValidationFailed
 from credit_common.logging import get_logger
 from credit_common.reference.organisation import DISTRICTS, UNITS, UnitKind, unit
 
+from workflow import deadline_rules
 from workflow.adapters import documents_pdf
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.domain import documents, model, pauses
@@ -295,9 +296,9 @@ def todo_statuses(someone: Officer) -> set[str]:
 
 
 def due_soon_until(today: date, uow: WorkflowUnitOfWork) -> date:
-    """A running case due between today and this day is 即将超期: the day the deadline check
-    reminds its unit (one working day ahead)."""
-    return calendar(uow).add_working_days(today, 1)
+    """A running case due between today and this day is 即将超期: the day up to which the
+    deadline check reminds its unit (the lead of the deadline rules in force)."""
+    return calendar(uow).add_working_days(today, deadline_rules.reminder_lead(today, uow))
 
 
 def counts(someone: Officer, uow: WorkflowUnitOfWork) -> dict:
@@ -483,13 +484,13 @@ RUNNING = list(model.RUNNING_STATUSES)
 
 
 def check_deadlines(today: date, uow: WorkflowUnitOfWork) -> dict[str, int]:
-    """Remind each case's unit one working day before its due date, and escalate to the
-    district's credit section once it is overdue; once per case and due date. A returned case
-    is not running: its clock stands still until it is resubmitted."""
+    """Remind each case's unit the rules' lead of working days before its due date, and
+    escalate to the district's credit section once it is overdue; once per case and due date.
+    A returned case is not running: its clock stands still until it is resubmitted."""
     days = calendar(uow)
-    tomorrow = days.add_working_days(today, 1)
+    remind_until = days.add_working_days(today, deadline_rules.reminder_lead(today, uow))
     sent = {"reminder": 0, "escalation": 0}
-    for kind, (due_from, due_to) in (("reminder", (today, tomorrow)),
+    for kind, (due_from, due_to) in (("reminder", (today, remind_until)),
                                      ("escalation", (date(2000, 1, 1),
                                                      today - timedelta(days=1)))):
         for case in uow.cases.claim_deadline_notices(kind, RUNNING, due_from, due_to):

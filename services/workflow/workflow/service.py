@@ -23,7 +23,7 @@ from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.offload import off_hub
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
-from workflow import __version__, handlers
+from workflow import __version__, deadline_rules, handlers
 from workflow.adapters import statistics_export
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.config import WorkflowSettings
@@ -313,6 +313,21 @@ class WorkflowService:
         handlers.set_calendar_override(handlers.officer(admin_id, uow), _date(day, "day"),
                                        bool(is_working), str(note or ""), uow)
         return {"day": day, "is_working": bool(is_working)}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def deadline_rule_versions(self, admin_id: str):
+        uow = self._uow(read_only=True)
+        handlers.require_admin(handlers.officer(admin_id, uow))
+        return deadline_rules.versions(uow)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def add_deadline_rule_version(self, admin_id: str, version: dict):
+        """``version``: ``credit_common.contracts.deadlines.DeadlineRuleVersionCreate``."""
+        uow = self._uow()
+        admin = handlers.officer(admin_id, uow)
+        handlers.require_admin(admin)
+        return deadline_rules.add_version(admin, version if isinstance(version, dict) else {},
+                                          uow)
 
     # -- events -----------------------------------------------------------------------------
 

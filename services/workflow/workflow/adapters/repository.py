@@ -411,6 +411,25 @@ class CalendarRepository:
             "ON CONFLICT (day) DO UPDATE SET is_working = EXCLUDED.is_working, "
             "note = EXCLUDED.note"), {"d": day, "w": is_working, "n": note})
 
+    def deadline_rule_versions(self) -> list[dict]:
+        rows = self.session.execute(text(
+            "SELECT version, effective_from, source, rules, created_at, created_by "
+            "FROM deadline_rules ORDER BY effective_from"))
+        return [dict(r._mapping) for r in rows]
+
+    def add_deadline_rules(self, version: str, effective_from: date, source: str, rules: dict,
+                           created_by) -> None:
+        try:
+            with self.session.begin_nested():
+                self.session.execute(text(
+                    "INSERT INTO deadline_rules (version, effective_from, source, rules, "
+                    "created_by) VALUES (:v, :d, :s, CAST(:r AS jsonb), :by)"),
+                    {"v": version, "d": effective_from, "s": source,
+                     "r": json.dumps(rules, ensure_ascii=False), "by": created_by})
+        except IntegrityError:
+            raise Conflict("RULE_VERSION_EXISTS", "该规则版本号或生效日期已存在") from None
+        self._read.rules.clear()
+
     def deadline_rules(self, on: date) -> dict:
         read = self._read
         if on not in read.rules:
