@@ -94,3 +94,11 @@ def test_only_administrators_reach_the_rules(client, rpc):
     assert listed.json() == {"items": [{"version": "2021.1"}], "next_cursor": None}
     assert rpc.calls[-1]["kwargs"] == {"admin_id": "7b0c6c1e-0000-4000-8000-000000000001"}
 
+
+def test_the_section_head_role_can_be_given(client, rpc):
+    rpc.script[("workflow", "add_officer")] = {"id": "x"}
+    response = client.post("/api/v1/admin/officers", headers=headers("administrator"), json={
+        "phone": "13900000099", "name": "冯科长", "unit_code": "44010690",
+        "roles": ["section_head", "approver"]})
+    assert response.status_code == 201, response.text
+    assert rpc.calls[-1]["kwargs"]["roles"] == ["section_head", "approver"]

@@ -29,7 +29,7 @@ from workflow.domain.model import (ACTIONS, OPEN_STATUSES, ROLE_STATUSES, Case, 
 from workflow.domain.working_days import WorkingCalendar
 from workflow.views import case_view, step_view
 
-ROLES = ("handler", "reviewer", "approver", "administrator")
+ROLES = ("handler", "reviewer", "section_head", "approver", "administrator")
 
 log = get_logger(__name__)
 FALLBACK_DAYS = Counter("workflow_calendar_fallback_days_total",
@@ -156,6 +156,7 @@ def add_officer(admin: Officer, phone: str, name: str, unit_code: str, roles: li
     new = Officer(id=uuid.uuid4(), name=_name(name), unit_code=_unit(unit_code).code,
                   roles=_roles(roles), phone=login.checked_phone(phone))
     _require_in_scope(admin, new.unit_code)
+    _require_role_fits_unit(new)
     uow.officers.add(new)
     return new
 
@@ -175,6 +176,7 @@ def change_officer(admin: Officer, officer_id: str, uow: WorkflowUnitOfWork, *,
                       roles=_roles(roles) if roles is not None else found.roles,
                       active=found.active if active is None else bool(active))
     _require_in_scope(admin, changed.unit_code)
+    _require_role_fits_unit(changed)
     powers_changed = (set(changed.roles) != set(found.roles)
                       or changed.unit_code != found.unit_code
                       or (found.active and not changed.active))
@@ -220,6 +222,14 @@ def _require_in_scope(admin: Officer, unit_code: str) -> None:
                         {"unit_code": unit_code})
 
 
+def _require_role_fits_unit(someone: Officer) -> None:
+    found = unit(someone.unit_code)
+    if "section_head" in someone.roles and (found is None
+                                            or found.kind != UnitKind.credit_section):
+        raise ValidationFailed("ROLE_NOT_FOR_UNIT", "信用监管科科长角色只能授予区局信用监管科的人员",
+                               {"field": "roles", "role": "section_head"})
+
+
 def require_admin(someone: Officer) -> None:
     if "administrator" not in someone.roles:
         raise Forbidden("ROLE_REQUIRED", "该操作需要管理员角色", {"role": "administrator"})
@@ -242,7 +252,7 @@ def _unit(code: str):
 def _roles(roles: list[str]) -> tuple[str, ...]:
     roles = tuple(dict.fromkeys(roles or []))
     if not roles or any(r not in ROLES for r in roles):
-        raise ValidationFailed("INVALID_ROLES", "角色须为承办人、审核人、审批人或管理员",
+        raise ValidationFailed("INVALID_ROLES", "角色须为承办人、审核人、信用监管科科长、审批人或管理员",
                                {"field": "roles", "allowed": list(ROLES)})
     return roles
 
@@ -319,7 +329,7 @@ def act(someone: Officer, acceptance_number: str, action: str, expected_version:
         opinion: str | None, target_unit_code: str | None, approver_may_handle: bool,
         uow: WorkflowUnitOfWork, public_base_url: str = "") -> Case:
     case = visible_case(someone, acceptance_number, uow, for_update=True)
-    if not can_act(someone, case.unit_code):
+    if not can_act(someone, case.unit_code, action):
         raise Forbidden("CASE_NOT_OF_MY_UNIT", "只能办理本单位的案件", {"unit_code": case.unit_code})
     if case.version != expected_version:
         raise _stale(case)
@@ -388,11 +398,9 @@ def render_documents(uow: WorkflowUnitOfWork, limit: int = 10) -> int:
 def allowed_actions(someone: Officer, case: Case, steps: list[dict],
                     approver_may_handle: bool) -> list[str]:
     """The actions the officer may take on the case now, by the rules ``act`` enforces."""
-    if not can_act(someone, case.unit_code):
-        return []
     approved = any(s["action"] == "approve" for s in steps)
-    return [name for name in ACTIONS
-            if case.refusal(name, someone, approver_may_handle) is None
+    return [name for name in ACTIONS if can_act(someone, case.unit_code, name)
+            and case.refusal(name, someone, approver_may_handle) is None
             and (name != "revoke" or approved)]
 
 

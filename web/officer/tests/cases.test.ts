@@ -67,16 +67,18 @@ describe('the home page cards', () => {
     const cards = countCards({ by_status: { pending_acceptance: 3, under_review: 2, second_review: 1,
       under_approval: 4, closed: 9 }, overdue: 5, due_soon: 6 }, ['handler'])
     expect(cards.map((c) => [c.label, c.count])).toEqual([
-      ['待受理', 3], ['待审核', 3], ['待审批', 4], ['即将超期', 6], ['已超期', 5]])
-    expect(filtersFromQuery(cards[1].query as never)).toEqual({ status: 'under_review,second_review' })
-    expect(filtersFromQuery(cards[3].query as never)).toEqual({ due_soon: true })
-    expect(filtersFromQuery(cards[4].query as never)).toEqual({ overdue: true })
+      ['待受理', 3], ['待审核', 2], ['待复审', 1], ['待审批', 4], ['即将超期', 6], ['已超期', 5]])
+    expect(filtersFromQuery(cards[1].query as never)).toEqual({ status: 'under_review' })
+    expect(filtersFromQuery(cards[2].query as never)).toEqual({ status: 'second_review' })
+    expect(filtersFromQuery(cards[4].query as never)).toEqual({ due_soon: true })
+    expect(filtersFromQuery(cards[5].query as never)).toEqual({ overdue: true })
   })
 
   it('show the steps of the officer\'s roles, and any other step that counts something', () => {
     const labels = (byStatus: Record<string, number>, roles: Parameters<typeof countCards>[1]) =>
       countCards({ by_status: byStatus, overdue: 0, due_soon: 0 }, roles).map((c) => c.label)
     expect(labels({}, ['reviewer'])).toEqual(['待审核', '即将超期', '已超期'])
+    expect(labels({}, ['section_head', 'approver'])).toEqual(['待复审', '待审批', '即将超期', '已超期'])
     expect(labels({ under_approval: 1 }, ['handler'])).toEqual(['待受理', '待审批', '即将超期', '已超期'])
     expect(labels({}, ['handler', 'reviewer', 'approver'])).toEqual(['待受理', '待审核', '待审批', '即将超期', '已超期'])
   })

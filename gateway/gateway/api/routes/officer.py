@@ -28,6 +28,8 @@ router = PrefixRouter(prefix="/api/v1/officer", tags=["办理人员"])
 admin_router = PrefixRouter(prefix="/api/v1/admin", tags=["系统管理"])
 
 Number = Annotated[str, Path(min_length=10, max_length=40, description="受理编号")]
+#: section_head: the district credit section's head, who alone takes 复审
+Role = Literal["handler", "reviewer", "section_head", "approver", "administrator"]
 
 
 class CaseAction(Body):
@@ -42,14 +44,13 @@ class NewOfficer(Body):
     phone: Phone
     name: str = Field(min_length=1, max_length=50)
     unit_code: str = Field(pattern=r"^\d{6,8}$")
-    roles: list[Literal["handler", "reviewer", "approver", "administrator"]] = Field(
-        min_length=1)
+    roles: list[Role] = Field(min_length=1)
 
 
 class OfficerChange(Body):
     name: str | None = Field(None, min_length=1, max_length=50)
     unit_code: str | None = Field(None, pattern=r"^\d{6,8}$")
-    roles: list[Literal["handler", "reviewer", "approver", "administrator"]] | None = None
+    roles: list[Role] | None = None
     active: bool | None = None
 
 

@@ -43,7 +43,7 @@ ACTIONS = {a.name: a for a in (
     _action("verify", "核实", {"accepted"}, "under_review", "handler", True),
     _action("review", "审核", {"under_review"}, "under_approval", "reviewer", True),
     _action("first_review", "初审", {"under_review"}, "second_review", "reviewer", True),
-    _action("second_review", "复审", {"second_review"}, "under_approval", "reviewer", True),
+    _action("second_review", "复审", {"second_review"}, "under_approval", "section_head", True),
     _action("approve", "审批通过（准予修复）", {"under_approval"}, "approved", "approver", True),
     _action("reject", "审批不通过（不予修复）", {"under_approval"}, "rejected", "approver", True),
     _action("close", "办结", {"approved", "rejected", "not_accepted"}, "closed", "handler",
@@ -55,7 +55,8 @@ ACTIONS = {a.name: a for a in (
 #: the step each role acts on, for "my todo list"
 ROLE_STATUSES = {
     "handler": {"pending_acceptance", "accepted", "approved", "rejected", "not_accepted"},
-    "reviewer": {"under_review", "second_review"},
+    "reviewer": {"under_review"},
+    "section_head": {"second_review"},
     "approver": {"under_approval"},
 }
 #: statuses with a running deadline (returned waits for the applicant)
@@ -197,6 +198,9 @@ class Case:
         if self.status not in action.from_statuses:
             return Conflict("ILLEGAL_TRANSITION", f"案件当前状态不能执行“{action.label}”",
                             {"status": self.status, "action": action_name})
+        if action_name == "second_review" and not heads_second_review(officer, self.unit_code):
+            return Forbidden("SECTION_HEAD_REQUIRED", "复审须由本区局信用监管科科长办理",
+                             {"role": "section_head"})
         if action.role not in officer.roles:
             return Forbidden("ROLE_REQUIRED", f"“{action.label}”需要{ROLE_LABELS[action.role]}角色",
                              {"role": action.role})
@@ -253,8 +257,17 @@ class Case:
         return step
 
 
-ROLE_LABELS = {"handler": "承办人", "reviewer": "审核人", "approver": "审批人",
-               "administrator": "管理员"}
+ROLE_LABELS = {"handler": "承办人", "reviewer": "审核人", "section_head": "信用监管科科长",
+               "approver": "审批人", "administrator": "管理员"}
+
+
+def heads_second_review(officer: Officer, case_unit: str | None) -> bool:
+    """复审 is the district credit section head's, wherever in the district the case is
+    (a case may have been transferred to an office)."""
+    mine, theirs = unit(officer.unit_code), unit(case_unit or "")
+    return ("section_head" in officer.roles and mine is not None and theirs is not None
+            and mine.kind == UnitKind.credit_section
+            and mine.district_code == theirs.district_code)
 
 
 def deciding_unit(submitted: ApplicationSubmitted) -> str:
@@ -283,8 +296,12 @@ def can_see(officer: Officer, case_unit: str | None) -> bool:
     return mine.code == theirs.code
 
 
-def can_act(officer: Officer, case_unit: str | None) -> bool:
-    """Acting needs the case to be the officer's own unit's (the city reads only)."""
+def can_act(officer: Officer, case_unit: str | None, action: str | None = None) -> bool:
+    """Acting needs the case to be the officer's own unit's (the city reads only); 复审 is the
+    district credit section head's wherever in the district the case is, which the case's
+    own rule checks (``SECTION_HEAD_REQUIRED``)."""
+    if action == "second_review":
+        return can_see(officer, case_unit)
     return officer.unit_code == case_unit
 
 

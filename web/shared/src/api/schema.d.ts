@@ -1355,7 +1355,7 @@ export interface components {
              */
             phone: string;
             /** Roles */
-            roles: ("handler" | "reviewer" | "approver" | "administrator")[];
+            roles: ("handler" | "reviewer" | "section_head" | "approver" | "administrator")[];
             /** Unit Code */
             unit_code: string;
         };
@@ -1366,7 +1366,7 @@ export interface components {
             /** Name */
             name?: string | null;
             /** Roles */
-            roles?: ("handler" | "reviewer" | "approver" | "administrator")[] | null;
+            roles?: ("handler" | "reviewer" | "section_head" | "approver" | "administrator")[] | null;
             /** Unit Code */
             unit_code?: string | null;
         };
