@@ -123,7 +123,7 @@ async def todo(officer: Officer, call: Caller,
                uscc: Annotated[str | None, Query(min_length=15, max_length=18)] = None,
                overdue: bool = False,
                due_soon: Annotated[bool, Query(
-                   description="仅看即将超期（今日或下一个工作日到期）")] = False,
+                   description="仅看即将超期（今日起至现行期限规则的到期提醒工作日内到期）")] = False,
                limit: Annotated[int, Query(ge=1, le=100)] = 20,
                cursor: Annotated[str | None, Query(max_length=60)] = None):
     filters = {"acceptance_number": acceptance_number, "subject_name": subject_name,
@@ -295,8 +295,11 @@ returned one waits for the applicant); `decided_late` (decided after its due dat
 `average_working_days` (`average_handling_working_days` in total): working days **from
 acceptance to decision** — after the acceptance day, up to and including the decision day, on
 the working-day calendar (statutory holidays, 调休 and the override table) — over the accepted
-and decided cases (`averaged_cases`); null when there are none. `by_status`: cases per current
-status. `monthly`: per month of the period, cases `submitted` and decisions made (`decided`,
+and decided cases (`averaged_cases`); null when there are none. `paused`: cases returned for
+correction (退回补正) and not yet resubmitted, whose clock stands still; `paused_cases`: cases
+returned at least once; `average_paused_working_days`: the working days those spent returned,
+every pause, a running one up to today; null when there are none. `by_status`: cases per
+current status. `monthly`: per month of the period, cases `submitted` and decisions made (`decided`,
 counted in the month of the decision whatever the submission date).
 
 Errors (422): `INVALID_DATE`, `INVALID_PERIOD` (from after to), `PERIOD_TOO_LONG` (over three

@@ -57,7 +57,7 @@ export interface CaseSummary {
   /** the deadline that runs now: 办理时限 once accepted, else 受理时限; null while returned */
   due: string | null
   overdue: boolean
-  /** due today or on the next working day */
+  /** due between today and the reminder's lead of the deadline rules in force */
   due_soon: boolean
   handler_id: string | null
   accepted_at: string | null
