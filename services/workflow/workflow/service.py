@@ -29,8 +29,8 @@ from workflow.adapters import statistics_export
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.config import WorkflowSettings
 from workflow.domain.officers import scope
-from workflow.handlers import (actions, cases, deadlines, intake_events, login, officers,
-                               statistics, todo, working_days)
+from workflow.handlers import (actions, cases, deadline_rules, deadlines, intake_events, login,
+                               officers, statistics, todo, working_days)
 from workflow.metrics import case_metrics
 from workflow.views import (action_view, case_view, document_view, officer_view,
                             statistics_view, step_view, unit_view)
@@ -198,7 +198,8 @@ class WorkflowService:
         found = todo.todo(someone, dict(filters or {}), limit, after, uow)
         today = now().date()
         soon = todo.due_soon_until(today, uow)
-        items = [case_view(c, today, soon) for c in found]
+        days = working_days.calendar(uow)
+        items = [case_view(c, today, soon, days) for c in found]
         next_cursor = None
         if len(items) == limit:
             last = found[-1]
@@ -216,7 +217,8 @@ class WorkflowService:
         uow = self._uow(read_only=True)
         page = cases.case_page(officers.officer(officer_id, uow), str(acceptance_number),
                                self.settings.approver_may_handle, uow)
-        return {"case": case_view(page.case, page.today, page.due_soon_until),
+        return {"case": case_view(page.case, page.today, page.due_soon_until,
+                                  page.calendar),
                 "approval_form": [step_view(s) for s in page.steps],
                 "documents": [document_view(d) for d in page.documents],
                 "can_act": page.can_act,
@@ -312,6 +314,18 @@ class WorkflowService:
         working_days.set_calendar_override(officers.officer(admin_id, uow), _date(day, "day"),
                                            bool(is_working), str(note or ""), uow)
         return {"day": day, "is_working": bool(is_working)}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def deadline_rule_versions(self, admin_id: str):
+        uow = self._uow(read_only=True)
+        return deadline_rules.versions(officers.officer(admin_id, uow), uow)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def add_deadline_rule_version(self, admin_id: str, version: dict):
+        """``version``: ``credit_common.contracts.deadlines.DeadlineRuleVersionCreate``."""
+        uow = self._uow()
+        return deadline_rules.add_version(officers.officer(admin_id, uow),
+                                          version if isinstance(version, dict) else {}, uow)
 
     # -- events -----------------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ from credit_common.reference.organisation import unit
 from workflow.domain.documents import TITLES
 from workflow.domain.model import (ACTIONS, NOT_OVERDUE_STATUSES, RUNNING_STATUSES, Case,
                                    Officer)
+from workflow.domain.pauses import local_day
 
 def _iso(value):
     return value.isoformat() if value is not None else None
@@ -18,10 +19,17 @@ def _unit_name(code):
     return found.name if found else None
 
 
-def case_view(case: Case | dict, today=None, soon=None) -> dict:
-    """``soon``: the last day a running case counts as 即将超期 (without it, never)."""
+def case_view(case: Case | dict, today=None, soon=None, days=None) -> dict:
+    """``soon``: the last day a running case counts as 即将超期 (without it, never); ``days``:
+    the working calendar, to count a running pause up to ``today`` (without it, the ended
+    pauses only)."""
     get = case.get if isinstance(case, dict) else lambda k, d=None: getattr(case, k, d)
-    due = get("decide_due") or get("accept_due")
+    paused_since = get("paused_since")
+    # a returned case has no deadline running: it is due again once resubmitted
+    due = None if paused_since else get("decide_due") or get("accept_due")
+    paused_days = get("paused_working_days_total") or 0
+    if paused_since and days is not None and today is not None:
+        paused_days += days.working_days_between(local_day(paused_since), today)
     return {
         "id": str(get("id")),
         "application_id": str(get("application_id")),
@@ -49,6 +57,11 @@ def case_view(case: Case | dict, today=None, soon=None) -> dict:
         "accepted_at": _iso(get("accepted_at")),
         "decided_at": _iso(get("decided_at")),
         "closed_at": _iso(get("closed_at")),
+        "paused": paused_since is not None,
+        "paused_since": _iso(paused_since),
+        "paused_working_days_left": get("paused_working_days_left"),
+        "paused_working_days": paused_days,
+        "pause_count": get("pause_count") or 0,
         "version": get("version"),
     }
 

@@ -39,6 +39,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/deadline-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办理期限规则版本（受理、办理时限与到期提醒），标明现行版本 */
+        get: operations["deadline_rule_versions_api_v1_admin_deadline_rules_get"];
+        put?: never;
+        /**
+         * 新增办理期限规则版本（生效日期须晚于今天）
+         * @description Errors: 422 `VALIDATION_FAILED` (the body does not fit the schema: `details.fields`), `EFFECTIVE_DATE_NOT_IN_FUTURE`; 409 `RULE_VERSION_EXISTS` (the version or its effective date exists). Nothing is stored on any error.
+         */
+        post: operations["add_deadline_rule_version_api_v1_admin_deadline_rules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/eligibility-rules": {
         parameters: {
             query?: never;
@@ -923,8 +944,11 @@ export interface paths {
          *     `average_working_days` (`average_handling_working_days` in total): working days **from
          *     acceptance to decision** — after the acceptance day, up to and including the decision day, on
          *     the working-day calendar (statutory holidays, 调休 and the override table) — over the accepted
-         *     and decided cases (`averaged_cases`); null when there are none. `by_status`: cases per current
-         *     status. `monthly`: per month of the period, cases `submitted` and decisions made (`decided`,
+         *     and decided cases (`averaged_cases`); null when there are none. `paused`: cases returned for
+         *     correction (退回补正) and not yet resubmitted, whose clock stands still; `paused_cases`: cases
+         *     returned at least once; `average_paused_working_days`: the working days those spent returned,
+         *     every pause, a running one up to today; null when there are none. `by_status`: cases per
+         *     current status. `monthly`: per month of the period, cases `submitted` and decisions made (`decided`,
          *     counted in the month of the decision whatever the submission date).
          *
          *     Errors (422): `INVALID_DATE`, `INVALID_PERIOD` (from after to), `PERIOD_TOO_LONG` (over three
@@ -1212,6 +1236,39 @@ export interface components {
              */
             version: number;
         };
+        /** DeadlineRules */
+        DeadlineRules: {
+            /**
+             * Accept Working Days
+             * @description 提交后几个工作日内受理（或不予受理）
+             */
+            accept_working_days: number;
+            /** @description 受理后几个工作日内作出决定，按记录类型 */
+            decide_working_days: components["schemas"]["DecideWorkingDays"];
+            /**
+             * Remind Working Days Before
+             * @description 到期前几个工作日提醒承办单位（0：到期当日提醒）
+             */
+            remind_working_days_before: number;
+        };
+        /**
+         * DecideWorkingDays
+         * @description Decide within these working days after acceptance, one figure per record type.
+         */
+        DecideWorkingDays: {
+            /** Abnormal Operation List */
+            abnormal_operation_list: number;
+            /** Cooperative Abnormal List */
+            cooperative_abnormal_list: number;
+            /** Individual Abnormal Status */
+            individual_abnormal_status: number;
+            /** Other Department Penalty */
+            other_department_penalty: number;
+            /** Penalty Publicity */
+            penalty_publicity: number;
+            /** Serious Illegal List */
+            serious_illegal_list: number;
+        };
         /**
          * DocumentType
          * @enum {string}
@@ -1271,6 +1328,26 @@ export interface components {
             /** Subject Code */
             subject_code: string;
         };
+        /** NewDeadlineRuleVersion */
+        NewDeadlineRuleVersion: {
+            /**
+             * Effective From
+             * Format: date
+             * @description 生效日期（须晚于今天）
+             */
+            effective_from: string;
+            rules: components["schemas"]["DeadlineRules"];
+            /**
+             * Source
+             * @description 依据（文件名称、文号）
+             */
+            source: string;
+            /**
+             * Version
+             * @description 版本号，如 2026.1
+             */
+            version: string;
+        };
         /** NewOfficer */
         NewOfficer: {
             /** Name */
@@ -1281,7 +1358,7 @@ export interface components {
              */
             phone: string;
             /** Roles */
-            roles: ("handler" | "reviewer" | "approver" | "administrator")[];
+            roles: ("handler" | "reviewer" | "section_head" | "approver" | "administrator")[];
             /** Unit Code */
             unit_code: string;
         };
@@ -1292,7 +1369,7 @@ export interface components {
             /** Name */
             name?: string | null;
             /** Roles */
-            roles?: ("handler" | "reviewer" | "approver" | "administrator")[] | null;
+            roles?: ("handler" | "reviewer" | "section_head" | "approver" | "administrator")[] | null;
             /** Unit Code */
             unit_code?: string | null;
         };
@@ -1466,6 +1543,59 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CalendarOverride"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    deadline_rule_versions_api_v1_admin_deadline_rules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    add_deadline_rule_version_api_v1_admin_deadline_rules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDeadlineRuleVersion"];
             };
         };
         responses: {
@@ -2742,7 +2872,7 @@ export interface operations {
                 status?: string | null;
                 uscc?: string | null;
                 overdue?: boolean;
-                /** @description 仅看即将超期（今日或下一个工作日到期） */
+                /** @description 仅看即将超期（今日起至现行期限规则的到期提醒工作日内到期） */
                 due_soon?: boolean;
                 limit?: number;
                 cursor?: string | null;
