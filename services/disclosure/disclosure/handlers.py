@@ -16,7 +16,8 @@ from credit_common.identity import (is_mainland_mobile, is_valid_document,
 from credit_common.reference.organisation import DISTRICTS
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.domain.model import CauseKind, PENALTY_TYPES, Record, Subject
-from disclosure.domain.rules import add_years, earliest_listing_date_due, terms_on
+from disclosure.domain.rules import (add_years, earliest_listing_date_due,
+                                     penalty_candidates, terms_on)
 from disclosure.domain.search import RecordQuery
 
 
@@ -322,16 +323,19 @@ def escalate_abnormal_listings(today: date, uow: DisclosureUnitOfWork, batch: in
 
 
 def end_penalty_publicity(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
-    """A penalty's publicity ends at its term: the given end date, or the term in force."""
+    """A penalty is publicised through the last day of its term (the end date given, or the
+    term of the version in force on the decision day) and ends the day after, whatever
+    weekday or holiday that is: the term counts calendar days."""
     changed = 0
-    cutoff = earliest_listing_date_due(today, lambda t: t.penalty_publicity_term_years)
-    for record in uow.records.active_penalties_ending_by(today, cutoff, batch):
-        start = record.publicity_start_date or record.decision_date
+    for record in uow.records.active_penalties_ending_by(penalty_candidates(today), batch):
         terms = terms_on(record.decision_date)
-        end = record.publicity_end_date or add_years(start, terms.penalty_publicity_term_years)
-        if end > today:
+        last_day = record.publicity_end_date or terms.penalty_publicity_last_day(
+            record.publicity_start_date or record.decision_date, record.penalty_kinds,
+            record.fine_amount, record.severe)
+        if last_day >= today:
             continue
-        _expire(record, f"end_penalty_publicity:{today}", uow, f"公示期满（{end}）")
+        _expire(record, f"end_penalty_publicity:{today}", uow,
+                f"公示期满（公示至{last_day}，依据{terms.version}）")
         changed += 1
     return changed
 

@@ -18,7 +18,7 @@ from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
 from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
-from disclosure import __version__, handlers
+from disclosure import __version__, automatic_repair, handlers
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
 from disclosure.domain.search import RecordQuery, name_terms
@@ -80,11 +80,12 @@ class DisclosureService:
 
     @rpc(expected_exceptions=EXPECTED)
     def get_record(self, record_id: str, viewer_unit_code: str | None = None):
-        record, subject, history = handlers.record_with_history(str(record_id),
-                                                                self._uow(read_only=True))
+        uow = self._uow(read_only=True)
+        record, subject, history = handlers.record_with_history(str(record_id), uow)
         return {"record": record_view(record),
                 "subject": subject_view(subject, sees_personal_data(viewer_unit_code, subject)),
-                "history": history_view(history)}
+                "history": history_view(history),
+                "cure": automatic_repair.cure_view(record, uow.filings.cure_of(record.id))}
 
     @rpc(expected_exceptions=EXPECTED)
     def subjects_by_phone(self, phone: str):
@@ -130,3 +131,21 @@ class DisclosureService:
         """Approved repairs (and revoked ones) change the public records."""
         for result in handlers.apply_case_decision(envelope, self._uow()):
             log.info("repair outcome applied", **result)
+
+    # -- automatic repair (disclosure.automatic_repair) ------------------------------------
+
+    @timer(interval=lambda: DisclosureSettings().jobs_interval_s)
+    def cure_waiting_listings(self):
+        """Listings that arrived after the filing that cures them."""
+        cured = automatic_repair.cure_waiting_listings(now().date(),
+                                                       _settings().filing_match_days,
+                                                       self._uow())
+        if cured:
+            log.info("listings cured by earlier filings", cured=cured)
+
+    @subscribe("workflow", "listing_removal_decided")
+    def on_listing_removal_decided(self, envelope):
+        """A cured listing's removal, decided by the rule or an officer, is applied."""
+        result = automatic_repair.apply_listing_removal(envelope, self._uow())
+        if result is not None:
+            log.info("listing removal applied", **result)
