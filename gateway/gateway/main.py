@@ -14,7 +14,7 @@ from gateway.api.errors import install_error_handlers
 from gateway.api.middleware import GatewayMiddleware
 from gateway.api.pages import install_pages
 from gateway.api.rate_limits import RateLimitMiddleware
-from gateway.api.routes import applicant, dev, health, officer, public
+from gateway.api.routes import applicant, dev, health, listing_removals, officer, public
 from gateway.core.config import GatewaySettings, get_settings
 from gateway.rpc.client import RpcClient
 
@@ -60,6 +60,7 @@ def create_app(settings: GatewaySettings | None = None, rpc: RpcClient | None = 
     app.include_router(applicant.signing_router)
     app.include_router(officer.router)
     app.include_router(officer.admin_router)
+    app.include_router(listing_removals.router)
     if dev_routes_allowed(settings):
         app.include_router(dev.router)
     install_pages(app, settings.web_root)
