@@ -31,7 +31,9 @@ CREATE INDEX filings_received ON filings (received_at);
 
 CREATE TABLE listing_cures (
     record_id uuid PRIMARY KEY REFERENCES records (id),
-    filing_message_id uuid NOT NULL REFERENCES filings (message_id),
+    -- the filing's row, written in the same transaction (no foreign key: a referenced
+    -- table's TRUNCATE fails on the key before its append-only trigger could refuse it)
+    filing_message_id uuid NOT NULL,
     rule_version text NOT NULL,
     removal text NOT NULL CHECK (removal IN ('immediate', 'officer_confirmation')),
     cured_at timestamptz NOT NULL
