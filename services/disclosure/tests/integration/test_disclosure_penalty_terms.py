@@ -14,9 +14,19 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+from stdnum.cn import uscc
 
 from disclosure import handlers
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
+
+
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def new_uscc() -> str:
+    n = uuid.uuid4().int
+    body = "91440106" + "".join(ALPHABET[(n >> (5 * i)) % 31] for i in range(9))
+    return body + uscc.calc_check_digit(body + "0")
 
 
 @pytest.fixture
@@ -30,7 +40,7 @@ def add_penalty(engine, start: date, kinds, fine=None, severe=False, end=None) -
         conn.execute(text(
             "INSERT INTO subjects (id, uscc, name, kind, district_code, registration_unit_code) "
             "VALUES (:id, :code, '广州公示期测试有限公司', 'enterprise', '440106', '44010601')"),
-            {"id": subject_id, "code": f"9144010{uuid.uuid4().hex[:11].upper()}"})
+            {"id": subject_id, "code": new_uscc()})
         conn.execute(text(
             "INSERT INTO records (id, subject_id, record_type, decision_number, decision_date, "
             "publicity_start_date, publicity_end_date, penalty_kinds, fine_amount, severe, "
