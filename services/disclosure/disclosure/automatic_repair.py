@@ -60,7 +60,8 @@ def ingest_filing(message: Filed, uow: DisclosureUnitOfWork, today: date | None 
         raise RejectedMessage("DATE_IN_FUTURE", "filed_on / published_on 晚于今天")
     subject = uow.subjects.by_code(code)
     if subject is None:
-        raise RejectedMessage("UNKNOWN_SUBJECT", f"登记信息中没有市场主体 {code}，无法对应其报送的信息")
+        raise RejectedMessage("UNKNOWN_SUBJECT",
+                              f"登记信息中没有市场主体 {code}，无法对应其报送的信息")
     filing = Filing(message_id=message.message_id, source_agency=message.source_agency,
                     subject_id=subject.id, kind=filing_kind(annual, payload.correction),
                     filed_on=filed_on, received_at=now(),

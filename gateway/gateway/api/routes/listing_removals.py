@@ -25,7 +25,8 @@ district, the city bureau everything; only an officer of the listing unit with t
 or approver role may remove (`can_remove`)."""
 
 
-@router.get("/listing-removals", summary="可移出的经营异常记录（补报年报、公示信息后）：本单位待确认移出的及已移出的",
+@router.get("/listing-removals",
+            summary="可移出的经营异常记录（补报年报、公示信息后）：本单位待确认移出的及已移出的",
             description=DESCRIPTION)
 async def listing_removals(officer: Officer, call: Caller,
                            status: Literal["pending", "removed"] | None = None,

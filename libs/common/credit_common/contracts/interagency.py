@@ -92,7 +92,8 @@ class RecordWithdrawn(_Envelope):
 class AnnualReportFiling(_Strict):
     """A subject filed an annual report late (补报), or corrected one it had filed."""
 
-    subject_code: str = Field(min_length=15, max_length=18, description="USCC or registration number")
+    subject_code: str = Field(min_length=15, max_length=18,
+                              description="USCC or registration number")
     report_year: int = Field(ge=2000, le=2100, description="the year the report covers")
     filed_on: date = Field(description="the day the report was filed and published")
     correction: bool = Field(False, description="corrects a report found to hide the truth "
@@ -105,7 +106,8 @@ class InstantInfoPublication(_Strict):
     """A subject published information it had been ordered to publish (即时信息), or corrected
     information found to hide the truth or to be false."""
 
-    subject_code: str = Field(min_length=15, max_length=18, description="USCC or registration number")
+    subject_code: str = Field(min_length=15, max_length=18,
+                              description="USCC or registration number")
     published_on: date
     items: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
         min_length=1, max_length=20,

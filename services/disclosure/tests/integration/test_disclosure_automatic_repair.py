@@ -331,7 +331,8 @@ def removal_decided(amqp_uri, record_id, document_number, record_type="abnormal_
     event = ListingRemovalDecided(
         removal_id=uuid.uuid4(), record_id=record_id, record_type=record_type,
         outcome=outcome, document_number=document_number,
-        decided_at=datetime.now(timezone.utc), note="系统自动移出：列入事由已消除（规则版本 2025-12-25）")
+        decided_at=datetime.now(timezone.utc),
+        note="系统自动移出：列入事由已消除（规则版本 2025-12-25）")
     envelope = EventEnvelope(event_type=event.event_type, source=event.source,
                              data=event.model_dump(mode="json"))
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
