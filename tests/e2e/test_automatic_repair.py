@@ -124,7 +124,8 @@ def test_a_filed_annual_report_takes_the_listing_off_at_once_with_its_decision(
     assert "系统自动移出" in entry["note"]
     assert (change["cause_kind"], change["cause_ref"], change["subject_code"]) == (
         "decision", entry["cause_ref"], subject["uscc"])
-    assert page["cure"]["removable"] is False and page["cure"]["removal"] == "immediate"
+    assert (page["cure"]["removable"], page["cure"]["removable_label"],
+            page["cure"]["removal"]) == (False, "已移出", "immediate")
     assert record_page(http, untouched)["record"]["publicity_state"] == "active"
 
     handler = officer_login(http, add_officer(db_engine, "44010601", ["handler"], "黄承办"))

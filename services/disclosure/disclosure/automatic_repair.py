@@ -14,7 +14,7 @@ from credit_common.clock import now
 from credit_common.contracts.events import ListingCured, ListingRemovalDecided
 from credit_common.contracts.interagency import (AnnualReportFiled, InstantInfoPublished,
                                                  RecordUpserted, RecordWithdrawn)
-from credit_common.contracts.vocabulary import PublicityState
+from credit_common.contracts.vocabulary import PUBLICITY_STATE_LABELS, PublicityState
 from credit_common.errors import NotFound
 from credit_common.identity import normalise_subject_code, subject_code_kind
 from credit_common.logging import get_logger
@@ -153,9 +153,10 @@ def cure_view(record: Record, cure: dict | None) -> dict | None:
     """What the record page shows of a cure: 可移出 while the record is still listed."""
     if cure is None:
         return None
-    return {"removable": record.publicity_state == PublicityState.active,
-            "removable_label": "可移出" if record.publicity_state == PublicityState.active
-            else "已移出",
+    listed = record.publicity_state == PublicityState.active
+    return {"removable": listed,
+            "removable_label": "可移出" if listed
+            else PUBLICITY_STATE_LABELS.get(record.publicity_state, record.publicity_state),
             "filing_kind": cure["kind"],
             "filing_kind_label": FILING_KIND_LABELS.get(cure["kind"], cure["kind"]),
             "filed_on": cure["filed_on"].isoformat(), "report_year": cure["report_year"],
