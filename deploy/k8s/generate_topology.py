@@ -96,7 +96,7 @@ def topology_objects() -> list[dict]:
         objects += user_objects(user, f"{user}-amqp", *process_grant(process))
     for partner in partner_agencies():
         objects += user_objects(partner.broker_user, f"{partner.broker_user}-amqp",
-                                partner_grant(), partner_topic_grants())
+                                partner_grant(), partner_topic_grants(partner))
     nothing = type(partner_grant())("^$", "^$", "^$")
     objects += user_objects(KEDA_USER, f"{KEDA_USER}-amqp", nothing, (), tags=("monitoring",))
     return objects

@@ -13,6 +13,8 @@ class DisclosureSettings(ServiceSettings):
     process_amqp_uri: str | None = Field(None, validation_alias="DISCLOSURE_AMQP_URI")
     #: how often the daily jobs are tried; each runs once per day whatever the interval
     jobs_interval_s: float = Field(600.0, gt=0, validation_alias="DISCLOSURE_JOBS_INTERVAL_S")
+    #: a listing arriving after the filing that cures it: filings of these last days match
+    filing_match_days: int = Field(30, ge=1, validation_alias="DISCLOSURE_FILING_MATCH_DAYS")
     #: inbound inter-agency consumer (python -m disclosure inbound)
     inbound_prefetch: int = Field(50, ge=1, validation_alias="DISCLOSURE_INBOUND_PREFETCH")
     #: agency code <-> broker user of each partner (default: the shipped reference file)

@@ -1,11 +1,13 @@
-"""``python -m disclosure inbound``: other agencies' records and withdrawals, from the
+"""``python -m disclosure inbound``: other agencies' records, withdrawals and filings (late
+annual reports, published information; ``disclosure.automatic_repair``), from the
 inter-agency exchange, applied exactly once.
 
 A pika consumer, not Nameko: the messages follow an external contract (see
 ``credit_common.contracts.interagency`` and ``services/disclosure/asyncapi.yaml``). Each is
 applied in one transaction that also records its message id, then acked; a redelivery finds
 the id and changes nothing. A message that can never apply (bad JSON, unknown schema version,
-missing field, invalid USCC, unknown district, a date in the future) is dead-lettered at once
+missing field, invalid USCC, unknown district, a date in the future, a filing for a subject
+the registry does not hold, a routing key its sender may not publish) is dead-lettered at once
 with the reason, and nothing of it is written. A failing database is waited out while the
 message is held (given back, it would count towards the queue's delivery limit); only a
 message that keeps failing for an unknown reason is dead-lettered after a few attempts. The
@@ -45,7 +47,7 @@ from credit_common.topology import (INTERAGENCY_CONSUMER, INTERAGENCY_INBOUND_DE
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
 from disclosure.domain.agency_records import RejectedMessage
-from disclosure.handlers.agency_messages import ingest_agency_message
+from disclosure.handlers.automatic_repair import apply_inbound
 
 log = get_logger(__name__)
 
@@ -76,6 +78,14 @@ def check_source_agency(message, partner: PartnerAgency) -> None:
         raise RejectedMessage(
             "AGENCY_MISMATCH", f"source_agency {message.source_agency} 与发送账号 "
             f"{partner.broker_user} 所属机构 {partner.agency} 不符")
+
+
+def check_routing_key(routing_key: str, partner: PartnerAgency) -> None:
+    """The broker refuses a partner's publish outside its keys; a replay from the dead-letter
+    queue comes as our own user, so the consumer checks the original sender's keys again."""
+    if routing_key not in partner.routing_keys:
+        raise RejectedMessage("ROUTING_KEY_NOT_ALLOWED",
+                              f"{partner.agency} 无权发布 {routing_key} 消息")
 
 
 DATABASE_WAIT_S = 1.0
@@ -152,6 +162,7 @@ class InboundConsumer:
         try:
             partner = sender(properties.user_id, properties.headers, self.own_user,
                              self.settings.partner_agencies_file)
+            check_routing_key(routing_key, partner)
         except RejectedMessage as exc:
             return self._dead_letter(channel, method, properties, body, exc.code, exc.reason)
         try:
@@ -168,7 +179,7 @@ class InboundConsumer:
         while True:
             try:
                 with Session(self.engine) as session, session.begin():
-                    outcome = ingest_agency_message(message, DisclosureUnitOfWork(session))
+                    outcome = apply_inbound(message, DisclosureUnitOfWork(session))
                 break
             except RejectedMessage as exc:
                 return self._dead_letter(channel, method, properties, body, exc.code,

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from credit_common.contracts.vocabulary import CASE_STATUS_LABELS, RECORD_TYPE_LABELS
+from credit_common.contracts.vocabulary import (CASE_STATUS_LABELS, LISTING_REASON_LABELS,
+                                                RECORD_TYPE_LABELS)
 from credit_common.reference.organisation import unit
 
 from workflow.domain.documents import TITLES
+from workflow.domain.listing_removals import (REMOVAL_LABELS, STATUS_LABELS, ListingRemoval,
+                                              RemovalStatus)
 from workflow.domain.model import (ACTIONS, NOT_OVERDUE_STATUSES, RUNNING_STATUSES, Case,
                                    Officer)
 from workflow.domain.pauses import local_day
@@ -129,4 +132,32 @@ def statistics_view(figures: dict) -> dict:
                        "cases": figures["by_status"][status]}
                       for status, label in CASE_STATUS_LABELS.items()
                       if figures["by_status"].get(status)],
+    }
+
+
+def removal_view(removal: ListingRemoval, someone: Officer) -> dict:
+    """A cured listing's removal as the officer's list and page show it."""
+    cure = removal.cure
+    return {
+        "id": str(removal.id), "record_id": str(removal.record_id),
+        "record_type": removal.record_type,
+        "record_type_label": RECORD_TYPE_LABELS.get(removal.record_type, removal.record_type),
+        "listing_reason": removal.listing_reason,
+        "listing_reason_label": LISTING_REASON_LABELS.get(removal.listing_reason),
+        "listing_date": _iso(removal.listing_date),
+        "listing_unit_code": removal.listing_unit_code,
+        "listing_unit_name": _unit_name(removal.listing_unit_code),
+        "listing_document_number": removal.listing_document_number,
+        "subject_code": removal.subject_code, "subject_name": removal.subject_name,
+        "filing": {"kind": cure["filing_kind"], "filed_on": cure["filed_on"],
+                   "report_year": cure.get("report_year"),
+                   "agency": cure["filing_agency"], "agency_name": cure["filing_agency_name"]},
+        "rule_version": cure["rule_version"], "basis": cure["basis"],
+        "removal": removal.removal, "removal_label": REMOVAL_LABELS.get(removal.removal),
+        "status": removal.status, "status_label": STATUS_LABELS.get(removal.status),
+        "cured_at": _iso(removal.cured_at), "decided_at": _iso(removal.decided_at),
+        "decided_by_name": removal.decided_by_name,
+        "document_number": removal.document_number, "version": removal.version,
+        "can_remove": (removal.status == RemovalStatus.pending
+                       and removal.refusal(someone) is None),
     }

@@ -8,6 +8,7 @@ from credit_common.outbox import add_message_to_outbox
 from credit_common.sql import text
 from credit_common.topology import INTERAGENCY_EXCHANGE
 from credit_common.unit_of_work import SqlUnitOfWork
+from disclosure.adapters.filings import FilingRepository
 from disclosure.adapters.repository import RecordRepository, SubjectRepository
 from disclosure.domain.model import Record, Subject
 
@@ -17,6 +18,7 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
         super().__init__(session, request_id, read_only)
         self.subjects = SubjectRepository(session)
         self.records = self.collect_events_of(RecordRepository(session))
+        self.filings = FilingRepository(session)
 
     def collect_events(self) -> None:
         """At commit: announce every written record's pending changes (its subject is part of

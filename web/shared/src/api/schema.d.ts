@@ -889,6 +889,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/officer/listing-removals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 可移出的经营异常记录（补报年报、公示信息后）：本单位待确认移出的及已移出的
+         * @description A filing another agency announced on the inter-agency bus (`annual_report.filed.v1`,
+         *     `instant_info.published.v1`) cured the reason a record was listed for. Under the rule version
+         *     in force the listing was removed at once (`removal`: `immediate`, `status`: `removed`, with
+         *     its decision) or waits here for an officer of the listing unit (`officer_confirmation`,
+         *     `status`: `pending`). An office sees its own, a district bureau or credit section its
+         *     district, the city bureau everything; only an officer of the listing unit with the handler
+         *     or approver role may remove (`can_remove`).
+         */
+        get: operations["listing_removals_api_v1_officer_listing_removals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer/listing-removals/{removal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可移出记录详情及移出决定书 */
+        get: operations["listing_removal_api_v1_officer_listing_removals__removal_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer/listing-removals/{removal_id}/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载移出决定书 PDF */
+        get: operations["download_document_api_v1_officer_listing_removals__removal_id__documents__document_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer/listing-removals/{removal_id}/removal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 一键移出：列入机关确认移出，出具移出决定书（重复提交返回首次结果）
+         * @description Errors: 403 `REMOVAL_NOT_ACCESSIBLE` (another unit's, or unknown), `REMOVAL_NOT_OF_MY_UNIT` (visible, not the listing unit), `ROLE_REQUIRED` (neither handler nor approver).
+         */
+        post: operations["remove_listing_api_v1_officer_listing_removals__removal_id__removal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/officer/me": {
         parameters: {
             query?: never;
@@ -3290,6 +3370,134 @@ export interface operations {
             header?: never;
             path: {
                 message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    listing_removals_api_v1_officer_listing_removals_get: {
+        parameters: {
+            query?: {
+                status?: ("pending" | "removed") | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    listing_removal_api_v1_officer_listing_removals__removal_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 可移出记录编号 */
+                removal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_document_api_v1_officer_listing_removals__removal_id__documents__document_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 可移出记录编号 */
+                removal_id: string;
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_listing_api_v1_officer_listing_removals__removal_id__removal_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 可移出记录编号 */
+                removal_id: string;
             };
             cookie?: never;
         };
