@@ -70,6 +70,7 @@ USER 10001:10001
 EXPOSE 8000
 # a service probes /healthz on its METRICS_PORT, the gateway on its GATEWAY_PORT; a process
 # without a port is checked with `python -m credit_common.healthcheck --service <name>`
+# (readiness) or `--alive` (its LIVENESS_FILE)
 HEALTHCHECK --interval=15s --timeout=6s --start-period=30s --retries=3 \
     CMD ["python", "-m", "credit_common.healthcheck"]
 ENTRYPOINT ["/usr/bin/tini", "--"]

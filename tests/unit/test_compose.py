@@ -196,9 +196,14 @@ def test_every_procfile_process_has_a_health_check_of_its_own_kind(compose, kind
                                                                    "GATEWAY_PORT"))
     if serves_a_port:
         assert test[4:] == [], f"{kind} serves /healthz: the check must probe it"
+        # the check runs inside the container: loopback, or every interface (asked on loopback)
+        for variable in ("METRICS_HOST", "GATEWAY_HOST"):
+            assert environment.get(variable, "127.0.0.1") in ("127.0.0.1", "0.0.0.0"), kind
     else:
         family = service["command"][2]  # python -m <service> <command>
         assert test[4:] == ["--service", family], f"{kind} serves no port"
+    # a liveness file only where a check reads it
+    assert ("LIVENESS_FILE" in environment) == ("--alive" in test), kind
 
 
 def test_every_process_waits_for_migrated_databases_broker_users_and_queues(compose):

@@ -231,13 +231,18 @@ def test_every_process_has_probes_on_its_own_health_check(overlay):
             assert c["readinessProbe"]["httpGet"] == {"path": "/healthz", "port": "metrics"}
             assert c["livenessProbe"]["httpGet"] == {"path": "/livez", "port": "metrics"}
         else:
-            # no HTTP port: the exec probes of credit_common.probe, as this process's service
+            # no HTTP port: the health command's exec probes, as this process's service
             service = module[0]
+            health = ["python", "-m", "credit_common.healthcheck"]
             ready = c["readinessProbe"]["exec"]["command"]
-            assert ready[:5] == ["python", "-m", "credit_common.probe", "ready", service], name
+            assert ready[:5] == [*health, "--service", service], name
             assert ("--no-broker" in ready) == (f"{service.upper()}_AMQP_URI" not in env), name
-            alive = c["livenessProbe"]["exec"]["command"]
-            assert alive[:4] == ["python", "-m", "credit_common.probe", "alive"], name
+            # its checks end before the kubelet gives up on it, interpreter start included
+            timeout_s = float(ready[ready.index("--timeout") + 1])
+            assert timeout_s + 5 <= c["readinessProbe"]["timeoutSeconds"], name
+            for probe in ("startupProbe", "livenessProbe"):
+                alive = c[probe]["exec"]["command"]
+                assert alive[:4] == [*health, "--alive"], (name, probe)
             assert env.get("LIVENESS_FILE", "").startswith("/tmp/"), name
 
 

@@ -1,10 +1,10 @@
 """The file a loop-driven process touches each time its loop goes round (``LIVENESS_FILE``).
 
 The relays, workflow's document renderer and disclosure's inbound consumer serve no HTTP
-port; a container's liveness probe (``python -m credit_common.probe alive``) reads this
-file's age instead. The loops keep turning while they wait out a broker or database outage
-(each attempt is bounded by a timeout), so a stale file means a loop that stopped, not an
-outage a restart would not cure. Without ``LIVENESS_FILE`` nothing is written.
+port; a container's liveness probe (``python -m credit_common.healthcheck --alive``) reads
+this file's age instead. The loops keep turning while they wait out a broker or database
+outage (each attempt is bounded by a timeout), so a stale file means a loop that stopped, not
+an outage a restart would not cure. Without ``LIVENESS_FILE`` nothing is written.
 """
 
 from __future__ import annotations

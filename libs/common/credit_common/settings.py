@@ -16,6 +16,7 @@ allows both. Reading settings never refuses: a migration needs no secret.
 
 from __future__ import annotations
 
+import functools
 from typing import ClassVar, Literal
 from urllib.parse import unquote, urlsplit
 
@@ -262,3 +263,24 @@ def amqp_uri_of(name: str) -> str:
         process_amqp_uri=(str | None, Field(None, validation_alias=f"{name.upper()}_AMQP_URI")))
     settings = settings_cls()
     return settings.process_amqp_uri or settings.amqp_uri_template.format(service=name)
+
+
+@functools.cache
+def service_settings(name: str, base: type[ServiceSettings] = ServiceSettings,
+                     ) -> type[ServiceSettings]:
+    """A subclass of ``base`` (``ServiceSettings`` or ``LoginSettings``) for service ``name``,
+    reading the variables its own ``config.py`` declares (``<SERVICE>_DATABASE_URL``,
+    ``<SERVICE>_MIGRATION_DATABASE_URL``, ``<SERVICE>_AMQP_URI``), for shared tools that act
+    as a service without importing it."""
+    upper = name.upper()
+
+    class Settings(base):
+        service_name: ClassVar[str] = name
+        service_database_url: str | None = Field(
+            None, validation_alias=f"{upper}_DATABASE_URL")
+        service_migration_database_url: str | None = Field(
+            None, validation_alias=f"{upper}_MIGRATION_DATABASE_URL")
+        process_amqp_uri: str | None = Field(None, validation_alias=f"{upper}_AMQP_URI")
+
+    Settings.__name__ = Settings.__qualname__ = f"{name.title()}{base.__name__}"
+    return Settings

@@ -1,7 +1,10 @@
 """Health answers within its timeout and names the failing dependency, with the real broker
 and database: one that refuses (a port nobody listens on) is ``unreachable`` at once, one that
 hangs (a listener that never answers: the handshake completes, nothing more) is ``timeout``
-within the check's timeout. Never a hang."""
+within the check's timeout. Never a hang. The health command (``credit_common.healthcheck``)
+on the same: a portless process is ready when its service's database and broker answer as its
+own users; a relay whose broker is out of reach is not ready, yet its loop keeps its liveness
+file fresh (an outage is no reason to restart it)."""
 
 from __future__ import annotations
 
@@ -20,8 +23,9 @@ from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc
 from credit_common.nameko_ext.health import health_status
 from credit_common.nameko_ext.observability import MetricsServer
-from credit_common.testing.platform import free_port
+from credit_common.testing.platform import free_port, wait_until
 from credit_common.testing.settings import service_settings
+from credit_common.topology import SERVICES
 
 # the shared settings, reading notification's variables: these probes use its database
 ProbeSettings = service_settings("notification")
@@ -113,13 +117,19 @@ def get_healthz(port: int) -> tuple[int, dict, float]:
     return status, json.loads(body), time.monotonic() - started
 
 
-@pytest.mark.parametrize("database", ["answering", "hanging"])
-def test_the_metrics_port_healthz_answers_within_2_s_naming_the_database(
-        run_environment, container_factory, nameko_config, hanging_port, database):
+@pytest.fixture(params=["answering", "hanging"])
+def metrics_port(request, run_environment, container_factory, nameko_config, hanging_port):
+    """(the metrics port of a running service, whether its database answers or hangs)"""
     port = free_port()
+    database = request.param
     _probe_settings["settings"] = database_at(5432 if database == "answering" else hanging_port,
                                               metrics_port=port)
     container_factory(ProbeHealth, nameko_config).start()
+    return port, database
+
+
+def test_the_metrics_port_healthz_answers_within_2_s_naming_the_database(metrics_port):
+    port, database = metrics_port
     status, body, elapsed = get_healthz(port)
     assert elapsed < 2
     if database == "answering":
@@ -142,28 +152,61 @@ def run_health_command(*args: str, **variables: str) -> subprocess.CompletedProc
                           timeout=60)
 
 
-def test_the_health_command_of_a_portless_process_checks_its_services_database_and_broker(
-        run_environment, amqp_uri):
-    answered = run_health_command("--service", "notification")
-    assert answered.returncode == 0, answered.stdout + answered.stderr
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_portless_process_is_ready_when_its_services_database_and_broker_answer(
+        run_environment, amqp_uri, service):
+    # as the exec probes call it (deploy/k8s): room for a broker busy with logins
+    answered = run_health_command("--service", service, "--timeout", "5")
+    assert (answered.returncode, answered.stderr) == (0, ""), answered.stdout
     report = json.loads(answered.stdout.splitlines()[-1])
-    assert report == {"service": "notification", "status": "ok",
+    assert report == {"service": service, "status": "ok",
                       "checks": {"database": "ok", "broker": "ok"}}
-    refused = run_health_command(
-        "--service", "notification",
-        NOTIFICATION_DATABASE_URL=database_at(free_port()).database_url)
-    assert refused.returncode == 1
-    assert json.loads(refused.stdout.splitlines()[-1])["checks"] == {
-        "database": "unreachable", "broker": "ok"}
 
 
-@pytest.mark.parametrize("database", ["answering", "hanging"])
-def test_the_health_command_of_a_service_reads_its_metrics_port(
-        run_environment, container_factory, nameko_config, hanging_port, database):
-    port = free_port()
-    _probe_settings["settings"] = database_at(5432 if database == "answering" else hanging_port,
-                                              metrics_port=port)
-    container_factory(ProbeHealth, nameko_config).start()
+def test_a_portless_process_whose_database_hangs_is_not_ready_after_its_timeout(
+        run_environment, amqp_uri, hanging_port):
+    started = time.monotonic()
+    # the exec probes' --timeout, longer than a /healthz may take (HEALTH_CHECK_TIMEOUT_S)
+    answered = run_health_command(
+        "--service", "notification", "--timeout", "5",
+        NOTIFICATION_DATABASE_URL=database_at(hanging_port).database_url)
+    assert 5 <= time.monotonic() - started < 20
+    assert answered.returncode == 1
+    assert json.loads(answered.stdout.splitlines()[-1])["checks"] == {
+        "database": "timeout", "broker": "ok"}
+    assert answered.stderr == "notification 无法连接数据库：timeout\n"
+
+
+def test_a_relay_cut_off_from_the_broker_is_not_ready_but_stays_alive(run_environment,
+                                                                      tmp_path):
+    liveness = tmp_path / "alive"
+    variables = {"LIVENESS_FILE": str(liveness), "RELAY_POLL_INTERVAL_S": "0.2",
+                 "NOTIFICATION_AMQP_URI": f"amqp://credit-notification:x@127.0.0.1:{free_port()}/"}
+    with open(tmp_path / "relay.log", "wb") as log:
+        relay = subprocess.Popen([sys.executable, "-m", "notification", "relay"],
+                                 env={**os.environ, **variables}, stdout=log,
+                                 stderr=subprocess.STDOUT)
+    try:
+        wait_until(liveness.exists, timeout=20, message="the relay's first heartbeat")
+        os.utime(liveness, (time.time() - 300, time.time() - 300))
+        # the relay retries the broker every few seconds; each attempt goes round the loop
+        wait_until(lambda: time.time() - liveness.stat().st_mtime < 60, timeout=30,
+                   message="a heartbeat during the broker outage")
+        assert relay.poll() is None
+        alive = run_health_command("--alive", "--max-age", "60", **variables)
+        assert (alive.returncode, alive.stderr) == (0, "")
+        ready = run_health_command("--service", "notification", **variables)
+        assert ready.returncode == 1
+        assert json.loads(ready.stdout.splitlines()[-1])["checks"] == {
+            "database": "ok", "broker": "unreachable"}
+        assert ready.stderr == "notification 无法连接消息服务器：unreachable\n"
+    finally:
+        relay.terminate()
+        relay.wait(10)
+
+
+def test_the_health_command_of_a_service_reads_its_metrics_port(metrics_port):
+    port, database = metrics_port
     answered = run_health_command(METRICS_PORT=str(port))
     if database == "answering":
         assert answered.returncode == 0, answered.stderr
