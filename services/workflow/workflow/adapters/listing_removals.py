@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from credit_common.errors import Conflict
 from credit_common.sql import text
-from workflow.adapters.repository import DocumentRepository
+from workflow.adapters.repository import DocumentRepository, scope_conditions
 from workflow.domain.listing_removals import ListingRemoval
 
 COLUMNS = [f.name for f in fields(ListingRemoval) if f.name != "events"]
@@ -75,12 +75,7 @@ class ListingRemovalRepository:
                 ) -> list[ListingRemoval]:
         """Oldest cure first, keyset-paged; ``None`` for units or districts: no limit."""
         conditions, params = [], {"limit": limit}
-        if units is not None:
-            conditions.append("listing_unit_code = ANY(:units)")
-            params["units"] = units
-        if districts is not None:
-            conditions.append("district_code = ANY(:districts)")
-            params["districts"] = districts
+        scope_conditions(conditions, params, units, districts, unit_column="listing_unit_code")
         if status:
             conditions.append("status = :status")
             params["status"] = status
