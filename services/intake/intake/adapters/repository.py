@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from credit_common import rule_versions
 from credit_common.deferred_writes import HeldRows, defer
 from credit_common.errors import Conflict
+from credit_common.ids import uuid_or_none
 from credit_common.sql import prepared, text
 
 from intake.domain.eligibility import RuleVersion
@@ -285,9 +286,7 @@ class MaterialRepository:
         return [dict(r._mapping) for r in rows]
 
     def get(self, application_id, material_id) -> dict | None:
-        try:
-            uuid.UUID(str(material_id))
-        except ValueError:
+        if uuid_or_none(material_id) is None:
             return None
         row = self.session.execute(text(
             "SELECT id, kind, file_name, content_type, size_bytes, sha256, uploaded_at "
@@ -296,9 +295,7 @@ class MaterialRepository:
         return dict(row._mapping) if row else None
 
     def remove(self, application_id, material_id, at: datetime) -> bool:
-        try:
-            uuid.UUID(str(material_id))
-        except ValueError:
+        if uuid_or_none(material_id) is None:
             return False
         return self.session.execute(text(
             "UPDATE materials SET removed_at = :at WHERE application_id = :a AND id = :m "

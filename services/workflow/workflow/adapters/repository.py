@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from credit_common import rule_versions
 from credit_common.deferred_writes import HeldRows, defer
 from credit_common.errors import Conflict
+from credit_common.ids import uuid_or_none
 from credit_common.sql import prepared, text
 
 from workflow.domain.model import NOT_OVERDUE_STATUSES, Case, Officer
@@ -292,9 +293,7 @@ class OfficerRepository:
                        roles=tuple(row.roles), phone=row.phone, active=row.active)
 
     def get(self, officer_id) -> Officer | None:
-        try:
-            uuid.UUID(str(officer_id))
-        except ValueError:
+        if uuid_or_none(officer_id) is None:
             return None
         row = self.session.execute(text(
             "SELECT id, phone, name, unit_code, roles, active FROM officers WHERE id = :id"),
@@ -450,12 +449,16 @@ class DocumentRepository:
             {"u": issuer, "k": kind, "y": year}).scalar_one()
 
     def add(self, document: dict) -> None:
+        """A document of a case (``case_id`` and ``application_id``) or of a listing removal
+        (``listing_removal_id``)."""
         self.session.execute(text(
-            "INSERT INTO documents (id, case_id, application_id, kind, number, "
-            "verification_code, subject_name, subject_code, issued_on, content, created_at) "
-            "VALUES (:id, :case_id, :application_id, :kind, :number, :verification_code, "
-            ":subject_name, :subject_code, :issued_on, CAST(:content AS jsonb), :created_at)"),
-            {**document, "content": json.dumps(document["content"], ensure_ascii=False)})
+            "INSERT INTO documents (id, case_id, application_id, listing_removal_id, kind, "
+            "number, verification_code, subject_name, subject_code, issued_on, content, "
+            "created_at) VALUES (:id, :case_id, :application_id, :listing_removal_id, :kind, "
+            ":number, :verification_code, :subject_name, :subject_code, :issued_on, "
+            "CAST(:content AS jsonb), :created_at)"),
+            {"case_id": None, "application_id": None, "listing_removal_id": None, **document,
+             "content": json.dumps(document["content"], ensure_ascii=False)})
 
     def claim_unrendered(self, limit: int) -> list[dict]:
         rows = self.session.execute(text(
@@ -487,9 +490,7 @@ class DocumentRepository:
         return [dict(r._mapping) for r in rows]
 
     def pdf(self, document_id) -> dict | None:
-        try:
-            uuid.UUID(str(document_id))
-        except ValueError:
+        if uuid_or_none(document_id) is None:
             return None
         row = self.session.execute(text(
             f"SELECT {self._META}, pdf FROM documents WHERE id = :id AND pdf IS NOT NULL"),
