@@ -54,6 +54,17 @@ def count_subjects(database_url: str) -> int:
         engine.dispose()
 
 
+def add_listed_record(conn, record_id, subject_id, unit_code: str, source_record_id: str) -> None:
+    """An active listing in district 440106 (annual report overdue, listed 400 days ago): a
+    record a case can repair."""
+    conn.execute(sa.text(
+        "INSERT INTO records (id, subject_id, record_type, listing_reason, "
+        "listing_date, listing_unit_code, source_record_id, district_code) VALUES "
+        "(:id, :s, 'abnormal_operation_list', 'annual_report_overdue', "
+        "current_date - 400, :unit, :ref, '440106')"),
+        {"id": record_id, "s": subject_id, "unit": unit_code, "ref": source_record_id})
+
+
 def ensure_registry(database_url: str, subjects: int) -> dict:
     """Generate the registry up to ``subjects`` unless it is there already."""
     present = count_subjects(database_url)

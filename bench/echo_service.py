@@ -5,10 +5,9 @@ import eventlet
 eventlet.monkey_patch()
 
 import os  # noqa: E402
-import signal  # noqa: E402
 
+from nameko.cli.run import run  # noqa: E402
 from nameko.rpc import rpc  # noqa: E402
-from nameko.runners import ServiceRunner  # noqa: E402
 
 
 class BenchEchoService:
@@ -20,13 +19,8 @@ class BenchEchoService:
 
 
 def main():
-    runner = ServiceRunner({"AMQP_URI": os.environ["AMQP_URI"], "serializer": "json"})
-    runner.add_service(BenchEchoService)
-    runner.start()
-    stopping = eventlet.event.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.send(None))
-    eventlet.spawn(lambda: (stopping.wait(), runner.stop()))
-    runner.wait()
+    # what ``nameko run`` does: stops the service on SIGTERM, and on Ctrl-C
+    run([BenchEchoService], {"AMQP_URI": os.environ["AMQP_URI"], "serializer": "json"})
 
 
 if __name__ == "__main__":

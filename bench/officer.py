@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from credit_common.reference.organisation import DISTRICTS, offices_of
 from credit_common.testing.platform import latest_login_code
 
+from bench import data_scale
 from bench import http as bench_http
 from bench import timing
 
@@ -189,13 +190,8 @@ def cases_awaiting_approval(workflow_url: str, disclosure_url: str,
                 "SELECT id FROM subjects WHERE district_code = '440106' LIMIT 1")).scalar_one()
             records = [uuid.uuid4() for _ in range(count)]
             for record_id in records:
-                conn.execute(sa.text(
-                    "INSERT INTO records (id, subject_id, record_type, listing_reason, "
-                    "listing_date, listing_unit_code, source_record_id, district_code) VALUES "
-                    "(:id, :s, 'abnormal_operation_list', 'annual_report_overdue', "
-                    "current_date - 400, :u, :ref, '440106')"),
-                    {"id": record_id, "s": subject_id, "u": BENCH_UNIT,
-                     "ref": f"bench-approve-{record_id}"})
+                data_scale.add_listed_record(conn, record_id, subject_id, BENCH_UNIT,
+                                             f"bench-approve-{record_id}")
         with workflow.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO officers (id, phone, name, unit_code, roles) VALUES (:id, :p, "

@@ -26,7 +26,7 @@ import httpx
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
-from bench import load
+from bench import data_scale, load
 from credit_common.testing.platform import latest_login_code
 
 APPROVER_UNIT = "44010601"
@@ -84,13 +84,8 @@ def prepare_approvals(urls: dict[str, str], count: int, tag: str) -> dict:
                  "n": f"广州故障{tag}科技有限公司", "p": approver_phone})
             for n in range(count):
                 record_id = uuid.uuid4()
-                conn.execute(sa.text(
-                    "INSERT INTO records (id, subject_id, record_type, listing_reason, "
-                    "listing_date, listing_unit_code, source_record_id, district_code) VALUES "
-                    "(:id, :s, 'abnormal_operation_list', 'annual_report_overdue', "
-                    "current_date - 400, :unit, :ref, '440106')"),
-                    {"id": record_id, "s": subject_id, "unit": APPROVER_UNIT,
-                     "ref": f"chaos-{tag}-{n}"})
+                data_scale.add_listed_record(conn, record_id, subject_id, APPROVER_UNIT,
+                                             f"chaos-{tag}-{n}")
                 cases.append({"record_id": str(record_id), "case_id": str(uuid.uuid4()),
                               "application_id": str(uuid.uuid4()),
                               "acceptance_number": f"XF-C{tag}{n:05d}",

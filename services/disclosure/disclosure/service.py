@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from pydantic import ValidationError
 
 from credit_common.clock import now
 from credit_common.contracts.queries import RecordSearch
-from credit_common.errors import EXPECTED, ValidationFailed
+from credit_common.errors import EXPECTED
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.administrators import require_administrator
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
-from credit_common.nameko_ext.health import health_status
-from credit_common.nameko_ext.observability import MetricsServer, RequestContext
+from credit_common.nameko_ext.observability import MetricsServer
+from credit_common.nameko_ext.service import ServiceBase, validation_error
 
 from disclosure import __version__
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
@@ -37,27 +36,18 @@ def _settings() -> DisclosureSettings:
     return DisclosureSettings()
 
 
-def validation_error(exc: ValidationError) -> ValidationFailed:
-    fields = [".".join(str(p) for p in err["loc"]) for err in exc.errors()]
-    return ValidationFailed(details={"fields": fields})
-
-
-class DisclosureService:
+class DisclosureService(ServiceBase):
     name = "disclosure"
+    version = __version__
+    unit_of_work = DisclosureUnitOfWork
 
     db = DatabaseSession(DisclosureSettings)
-    context = RequestContext()
     metrics = MetricsServer(DisclosureSettings)
-    config = Config()
     #: asked whether the caller of an administrator operation is one
     workflow = RpcProxy("workflow")
 
-    def _uow(self, read_only: bool = False) -> DisclosureUnitOfWork:
-        return DisclosureUnitOfWork(self.db, self.context.request_id, read_only)
-
-    @rpc(expected_exceptions=EXPECTED)
-    def health(self):
-        return health_status(self.name, __version__, _settings(), self.config["AMQP_URI"])
+    def __init__(self):
+        self.settings = _settings()
 
     @rpc(expected_exceptions=EXPECTED)
     def lookup_subject(self, code: str, viewer_unit_code: str | None = None):
@@ -99,8 +89,8 @@ class DisclosureService:
     @rpc(expected_exceptions=EXPECTED)
     def verify_identity(self, applicant_id: str, subject_code: str, name: str,
                         legal_rep_name: str, document_type: str, document_number: str):
-        settings = _settings()
-        attempts = IdentityAttempts(settings.identity_max_failures, settings.identity_lock_s)
+        attempts = IdentityAttempts(self.settings.identity_max_failures,
+                                    self.settings.identity_lock_s)
         answer = identity.verify_identity(
             str(applicant_id), str(subject_code), str(name or ""), str(legal_rep_name or ""),
             str(document_type or ""), str(document_number or ""), attempts, self._uow())
@@ -137,7 +127,7 @@ class DisclosureService:
     def cure_waiting_listings(self):
         """Listings that arrived after the filing that cures them."""
         cured = automatic_repair.cure_waiting_listings(now().date(),
-                                                       _settings().filing_match_days,
+                                                       self.settings.filing_match_days,
                                                        self._uow())
         if cured:
             log.info("listings cured by earlier filings", cured=cured)

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import base64
 import functools
-from datetime import date, datetime
+from datetime import datetime
 
 from eventlet.semaphore import Semaphore
-from nameko.dependency_providers import Config
 from nameko.rpc import RpcProxy
 from pydantic import TypeAdapter, ValidationError
 
@@ -21,9 +20,9 @@ from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.nameko_ext.administrators import require_administrator
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe
-from credit_common.nameko_ext.health import health_status
+from credit_common.nameko_ext.observability import MetricsServer
 from credit_common.nameko_ext.offload import off_hub
-from credit_common.nameko_ext.observability import MetricsServer, RequestContext
+from credit_common.nameko_ext.service import ServiceBase, parse_date, validation_error
 
 from intake import __version__, handlers
 from intake.adapters import preview_pdf
@@ -32,11 +31,6 @@ from intake.config import IntakeSettings
 from intake.file_store import FileStore
 from intake.views import (application_view, detail_view, guide_view, material_view,
                           rule_version_view, session_view)
-
-
-def validation_error(exc: ValidationError) -> ValidationFailed:
-    fields = [".".join(str(p) for p in err["loc"]) for err in exc.errors()]
-    return ValidationFailed(details={"fields": fields})
 
 
 _RECORDS = TypeAdapter(list[RegistryRecord])
@@ -58,13 +52,6 @@ def subject_snapshot(subject) -> dict:
         raise validation_error(exc) from None
 
 
-def _date(value, field: str) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed("INVALID_DATE", "日期格式应为 YYYY-MM-DD", {"field": field}) from None
-
-
 #: reportlab keeps module state (registered fonts): one preview at a time, off the hub
 _RENDERING = Semaphore(1)
 
@@ -75,26 +62,19 @@ def _process_settings():
     return settings, settings.login_policy(), FileStore(settings.files_dir)
 
 
-class IntakeService:
+class IntakeService(ServiceBase):
     name = "intake"
+    version = __version__
+    unit_of_work = IntakeUnitOfWork
 
     db = DatabaseSession(IntakeSettings)
-    context = RequestContext()
     metrics = MetricsServer(IntakeSettings)
-    config = Config()
     #: asked whether the caller of an administrator operation is one
     workflow = RpcProxy("workflow")
 
     def __init__(self):
         # Nameko makes a service instance per worker: read the settings once per process
         self.settings, self.policy, self.files = _process_settings()
-
-    def _uow(self, read_only: bool = False) -> IntakeUnitOfWork:
-        return IntakeUnitOfWork(self.db, self.context.request_id, read_only)
-
-    @rpc(expected_exceptions=EXPECTED)
-    def health(self):
-        return health_status(self.name, __version__, self.settings, self.config["AMQP_URI"])
 
     # -- development route ----------------------------------------------------------------
 
@@ -209,9 +189,9 @@ class IntakeService:
         admin = require_administrator(self.workflow, admin_id)
         if not isinstance(rules, dict) or not str(version).strip() or not str(source).strip():
             raise ValidationFailed("INVALID_RULES", "请提供版本号、依据和规则内容")
-        return handlers.add_rule_version(str(version).strip(), _date(effective_from,
-                                         "effective_from"), str(source), rules, str(admin.id),
-                                         self._uow())
+        effective = parse_date(effective_from, "effective_from")
+        return handlers.add_rule_version(str(version).strip(), effective, str(source), rules,
+                                         str(admin.id), self._uow())
 
     # -- applications -----------------------------------------------------------------------
 

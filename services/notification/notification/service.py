@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import functools
 
-from nameko.dependency_providers import Config
-
 from credit_common.errors import EXPECTED, Forbidden
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
-from credit_common.nameko_ext.health import health_status
-from credit_common.nameko_ext.observability import MetricsServer, RequestContext
+from credit_common.nameko_ext.observability import MetricsServer
+from credit_common.nameko_ext.service import ServiceBase
 
 from notification import __version__, handlers
 from notification.adapters.in_flight import dev_sink
@@ -32,24 +30,20 @@ def _message_view(message: dict) -> dict:
             "read_at": message["read_at"].isoformat() if message["read_at"] else None}
 
 
-class NotificationService:
+class NotificationService(ServiceBase):
     name = "notification"
+    version = __version__
+    unit_of_work = NotificationUnitOfWork
 
     db = DatabaseSession(NotificationSettings)
-    context = RequestContext()
     metrics = MetricsServer(NotificationSettings)
-    config = Config()
 
-    def _uow(self, read_only: bool = False) -> NotificationUnitOfWork:
-        return NotificationUnitOfWork(self.db, self.context.request_id, read_only)
-
-    @rpc(expected_exceptions=EXPECTED)
-    def health(self):
-        return health_status(self.name, __version__, _settings(), self.config["AMQP_URI"])
+    def __init__(self):
+        self.settings = _settings()
 
     @rpc(expected_exceptions=EXPECTED)
     def send_sms(self, phone: str, template: str, params: dict, dedupe_key: str | None = None):
-        provider = _settings().sms_provider
+        provider = self.settings.sms_provider
         queued = handlers.send_sms(str(phone), str(template), dict(params or {}), dedupe_key,
                                    provider, self._uow())
         return {"queued": queued, "provider": provider}
@@ -57,7 +51,7 @@ class NotificationService:
     @rpc(expected_exceptions=EXPECTED)
     def dev_sms(self, phone: str, limit: int = 20):
         """What the development sink holds for a phone, newest first."""
-        if not _settings().dev_mode or _settings().sms_provider != "dev":
+        if not self.settings.dev_mode or self.settings.sms_provider != "dev":
             raise Forbidden("DEV_SINK_DISABLED", "开发短信查看功能未启用")
         messages = self._uow(read_only=True).sms.for_phone(str(phone), max(1, min(int(limit),
                                                                                    100)))
@@ -88,7 +82,7 @@ class NotificationService:
 
     @subscribe("intake", "application_status_changed")
     def on_application_status_changed(self, envelope):
-        handlers.record_application_status(envelope, _settings().sms_provider, self._uow())
+        handlers.record_application_status(envelope, self.settings.sms_provider, self._uow())
 
     @timer(interval=lambda: NotificationSettings().sms_send_interval_s)
     def send_pending_sms(self):
@@ -100,7 +94,7 @@ class NotificationService:
         return self._deliver()
 
     def _deliver(self) -> dict:
-        settings = _settings()
+        settings = self.settings
         if settings.sms_provider != "http" or not settings.sms_provider_url:
             return {"sent": 0, "failed": 0}
         provider = HttpSmsProvider(settings.sms_provider_url, settings.sms_provider_key,
@@ -109,12 +103,12 @@ class NotificationService:
 
     @timer(interval=lambda: NotificationSettings().sms_purge_interval_s)
     def purge_login_sms(self):
-        handlers.purge_login_messages(_settings().sms_login_retention_s, self._uow())
+        handlers.purge_login_messages(self.settings.sms_login_retention_s, self._uow())
 
     @rpc(expected_exceptions=EXPECTED)
     def purge_login_messages(self):
         """One purge now (operators): sent login messages older than the retention."""
-        return {"purged": handlers.purge_login_messages(_settings().sms_login_retention_s,
+        return {"purged": handlers.purge_login_messages(self.settings.sms_login_retention_s,
                                                         self._uow())}
 
     @rpc(expected_exceptions=EXPECTED)

@@ -11,8 +11,6 @@ import json
 import uuid
 from datetime import date
 
-from nameko.dependency_providers import Config
-
 from credit_common import login as sessions
 from credit_common.clock import now
 from credit_common.contracts.officers import AdministratorScope
@@ -20,9 +18,9 @@ from credit_common.errors import EXPECTED, NotFound, ValidationFailed
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
-from credit_common.nameko_ext.health import health_status
+from credit_common.nameko_ext.observability import MetricsServer
 from credit_common.nameko_ext.offload import off_hub
-from credit_common.nameko_ext.observability import MetricsServer, RequestContext
+from credit_common.nameko_ext.service import ServiceBase, parse_date
 
 from workflow import __version__
 from workflow.adapters import statistics_export
@@ -45,13 +43,6 @@ def _process_settings():
     return settings, settings.login_policy()
 
 
-def _date(value, field: str) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed("INVALID_DATE", "日期格式应为 YYYY-MM-DD", {"field": field}) from None
-
-
 def _officer_cursor(cursor: str) -> tuple[str, str, str]:
     try:
         unit_code, name, officer_id = json.loads(base64.urlsafe_b64decode(str(cursor)))
@@ -67,23 +58,16 @@ def _session_view(result: login.OfficerLogin) -> dict:
             "refresh_expires_at": result.session.expires_at.isoformat()}
 
 
-class WorkflowService:
+class WorkflowService(ServiceBase):
     name = "workflow"
+    version = __version__
+    unit_of_work = WorkflowUnitOfWork
 
     db = DatabaseSession(WorkflowSettings)
-    context = RequestContext()
     metrics = MetricsServer(WorkflowSettings, collect=case_metrics)
-    config = Config()
 
     def __init__(self):
         self.settings, self.policy = _process_settings()
-
-    def _uow(self, read_only: bool = False) -> WorkflowUnitOfWork:
-        return WorkflowUnitOfWork(self.db, self.context.request_id, read_only)
-
-    @rpc(expected_exceptions=EXPECTED)
-    def health(self):
-        return health_status(self.name, __version__, _process_settings()[0], self.config["AMQP_URI"])
 
     @rpc(expected_exceptions=EXPECTED)
     def get_case(self, acceptance_number: str):
@@ -300,7 +284,7 @@ class WorkflowService:
     def add_working_days(self, admin_id: str, start: str, days: int):
         uow = self._uow(read_only=True)
         officers.administrator(admin_id, uow)
-        return working_days.day_after_working_days(_date(start, "start"), int(days), uow)
+        return working_days.day_after_working_days(parse_date(start, "start"), int(days), uow)
 
     @rpc(expected_exceptions=EXPECTED)
     def calendar_overrides(self, admin_id: str):
@@ -312,7 +296,7 @@ class WorkflowService:
     @rpc(expected_exceptions=EXPECTED)
     def set_calendar_override(self, admin_id: str, day: str, is_working: bool, note: str):
         uow = self._uow()
-        working_days.set_calendar_override(officers.officer(admin_id, uow), _date(day, "day"),
+        working_days.set_calendar_override(officers.officer(admin_id, uow), parse_date(day, "day"),
                                            bool(is_working), str(note or ""), uow)
         return {"day": day, "is_working": bool(is_working)}
 
@@ -354,7 +338,7 @@ class WorkflowService:
     @rpc(expected_exceptions=EXPECTED)
     def check_deadlines(self, today: str | None = None):
         """Run the deadline check now (operators, tests); ``today`` to check as of a day."""
-        return deadlines.check_deadlines(_date(today, "today") if today else now().date(),
+        return deadlines.check_deadlines(parse_date(today, "today") if today else now().date(),
                                          self._uow())
 
     # -- cured listings (workflow.handlers.listing_removals) -------------------------------

@@ -202,6 +202,35 @@ def test_uuid7_is_a_version_7_uuid_that_grows_with_time():
     assert abs((first.int >> 80) - _time.time_ns() // 1_000_000) < 5000
 
 
+def test_an_id_that_is_no_uuid_reads_as_none():
+    from credit_common.ids import uuid_or_none
+
+    found = uuid.uuid4()
+    assert uuid_or_none(found) == str(found)
+    assert uuid_or_none(str(found).upper()) == str(found)
+    assert [uuid_or_none(v) for v in ("", "1; DROP TABLE x", "12345", None)] == [None] * 4
+
+
+def test_entrypoint_arguments_are_refused_with_the_fields_at_fault():
+    from pydantic import BaseModel, ValidationError
+
+    from credit_common.errors import ValidationFailed
+    from credit_common.nameko_ext.service import parse_date, validation_error
+
+    class Asked(BaseModel):
+        day: int
+        items: list[int]
+
+    with pytest.raises(ValidationError) as refused:
+        Asked.model_validate({"day": "x", "items": [1, "y"]})
+    error = validation_error(refused.value)
+    assert (error.code, error.details) == ("VALIDATION_FAILED", {"fields": ["day", "items.1"]})
+    assert parse_date("2024-02-29", "day").isoformat() == "2024-02-29"
+    with pytest.raises(ValidationFailed) as bad_date:
+        parse_date("2023-02-29", "day")
+    assert (bad_date.value.code, bad_date.value.details) == ("INVALID_DATE", {"field": "day"})
+
+
 def test_a_timer_interval_given_as_a_callable_is_read_when_the_service_starts(monkeypatch):
     monkeypatch.setenv("PROBE_INTERVAL_S", "3600")
     entrypoint = Timer(interval=lambda: float(os.environ["PROBE_INTERVAL_S"]))

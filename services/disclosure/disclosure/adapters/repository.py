@@ -8,6 +8,7 @@ from dataclasses import fields
 from sqlalchemy.orm import Session
 
 from credit_common.errors import Conflict
+from credit_common.ids import uuid_or_none
 from credit_common.sql import text
 from disclosure.domain.model import HistoryEntry, Record, Subject
 from disclosure.domain.search import RecordQuery, like_pattern, tsquery_for
@@ -135,14 +136,13 @@ class RecordRepository:
             record.history = []
 
     def get(self, record_id: uuid.UUID | str, for_update: bool = False) -> Record | None:
-        try:
-            record_id = uuid.UUID(str(record_id))
-        except ValueError:
+        record_id = uuid_or_none(record_id)
+        if record_id is None:
             return None
         lock = " FOR UPDATE" if for_update else ""
         row = self.session.execute(text(
             f"SELECT {', '.join(RECORD_COLUMNS)} FROM records WHERE id = :id{lock}"),
-            {"id": str(record_id)}).first()
+            {"id": record_id}).first()
         return _record(row) if row else None
 
     def by_source(self, source_agency: str, source_record_id: str,

@@ -9,8 +9,10 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from credit_common import rule_versions
 from credit_common.deferred_writes import HeldRows, defer
 from credit_common.errors import Conflict
+from credit_common.ids import uuid_or_none
 from credit_common.sql import prepared, text
 
 from intake.domain.eligibility import RuleVersion
@@ -258,22 +260,12 @@ class RuleRepository:
         return [RuleVersion(r.version, r.effective_from, r.rules) for r in rows]
 
     def listing(self) -> list[dict]:
-        rows = self.session.execute(text(
-            "SELECT version, effective_from, source, rules, created_at, created_by "
-            "FROM rule_versions ORDER BY effective_from"))
-        return [dict(r._mapping) for r in rows]
+        return rule_versions.listing(self.session, "rule_versions")
 
     def add(self, version: str, effective_from: date, source: str, rules: dict,
             created_by: str | None) -> None:
-        try:
-            with self.session.begin_nested():
-                self.session.execute(text(
-                    "INSERT INTO rule_versions (version, effective_from, source, rules, "
-                    "created_by) VALUES (:v, :d, :s, CAST(:r AS jsonb), :by)"),
-                    {"v": version, "d": effective_from, "s": source,
-                     "r": json.dumps(rules, ensure_ascii=False), "by": created_by})
-        except IntegrityError:
-            raise Conflict("RULE_VERSION_EXISTS", "该规则版本号或生效日期已存在") from None
+        rule_versions.add(self.session, "rule_versions", version, effective_from, source, rules,
+                          created_by)
 
 
 class MaterialRepository:
@@ -294,9 +286,7 @@ class MaterialRepository:
         return [dict(r._mapping) for r in rows]
 
     def get(self, application_id, material_id) -> dict | None:
-        try:
-            uuid.UUID(str(material_id))
-        except ValueError:
+        if uuid_or_none(material_id) is None:
             return None
         row = self.session.execute(text(
             "SELECT id, kind, file_name, content_type, size_bytes, sha256, uploaded_at "
@@ -305,9 +295,7 @@ class MaterialRepository:
         return dict(row._mapping) if row else None
 
     def remove(self, application_id, material_id, at: datetime) -> bool:
-        try:
-            uuid.UUID(str(material_id))
-        except ValueError:
+        if uuid_or_none(material_id) is None:
             return False
         return self.session.execute(text(
             "UPDATE materials SET removed_at = :at WHERE application_id = :a AND id = :m "

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from credit_common.ids import uuid_or_none
 from credit_common.sql import text
 
 
@@ -108,9 +108,7 @@ class InboxRepository:
 
     def mark_read(self, recipients: list[tuple[str, str]], message_id: str,
                   at: datetime) -> bool:
-        try:
-            uuid.UUID(str(message_id))
-        except ValueError:
+        if uuid_or_none(message_id) is None:
             return False
         for kind, recipient in recipients:
             if self.session.execute(text(

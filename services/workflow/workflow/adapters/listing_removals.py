@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import fields
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from credit_common.errors import Conflict
+from credit_common.ids import uuid_or_none
 from credit_common.sql import text
-from workflow.adapters.repository import DocumentRepository
+from workflow.adapters.repository import DocumentRepository, scope_conditions
 from workflow.domain.listing_removals import ListingRemoval
 
 COLUMNS = [f.name for f in fields(ListingRemoval) if f.name != "events"]
-
-
-def _uuid(value) -> str | None:
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        return None
 
 
 class ListingRemovalRepository:
@@ -62,7 +55,7 @@ class ListingRemovalRepository:
                            {"removal_id": str(removal.id)})
 
     def get(self, removal_id, for_update: bool = False) -> ListingRemoval | None:
-        removal_id = _uuid(removal_id)
+        removal_id = uuid_or_none(removal_id)
         if removal_id is None:
             return None
         row = self.session.execute(text(
@@ -75,12 +68,7 @@ class ListingRemovalRepository:
                 ) -> list[ListingRemoval]:
         """Oldest cure first, keyset-paged; ``None`` for units or districts: no limit."""
         conditions, params = [], {"limit": limit}
-        if units is not None:
-            conditions.append("listing_unit_code = ANY(:units)")
-            params["units"] = units
-        if districts is not None:
-            conditions.append("district_code = ANY(:districts)")
-            params["districts"] = districts
+        scope_conditions(conditions, params, units, districts, unit_column="listing_unit_code")
         if status:
             conditions.append("status = :status")
             params["status"] = status
@@ -93,14 +81,6 @@ class ListingRemovalRepository:
             "ORDER BY cured_at, id LIMIT :limit"), params)
         return [self._load(r) for r in rows]
 
-    def add_document(self, document: dict) -> None:
-        self.session.execute(text(
-            "INSERT INTO documents (id, listing_removal_id, kind, number, verification_code, "
-            "subject_name, subject_code, issued_on, content, created_at) VALUES (:id, "
-            ":listing_removal_id, :kind, :number, :verification_code, :subject_name, "
-            ":subject_code, :issued_on, CAST(:content AS jsonb), :created_at)"),
-            {**document, "content": json.dumps(document["content"], ensure_ascii=False)})
-
     def documents(self, removal_id) -> list[dict]:
         rows = self.session.execute(text(
             f"SELECT {DocumentRepository._META} FROM documents WHERE listing_removal_id = :r "
@@ -108,7 +88,7 @@ class ListingRemovalRepository:
         return [dict(r._mapping) for r in rows]
 
     def document_pdf(self, removal_id, document_id) -> dict | None:
-        document_id = _uuid(document_id)
+        document_id = uuid_or_none(document_id)
         if document_id is None:
             return None
         row = self.session.execute(text(

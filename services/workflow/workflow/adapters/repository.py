@@ -9,8 +9,10 @@ from datetime import date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from credit_common import rule_versions
 from credit_common.deferred_writes import HeldRows, defer
 from credit_common.errors import Conflict
+from credit_common.ids import uuid_or_none
 from credit_common.sql import prepared, text
 
 from workflow.domain.model import NOT_OVERDUE_STATUSES, Case, Officer
@@ -48,11 +50,11 @@ def _params(case: Case) -> dict:
     return params
 
 
-def _scope(conditions: list[str], params: dict, units: list[str] | None,
-           districts: list[str] | None) -> None:
+def scope_conditions(conditions: list[str], params: dict, units: list[str] | None,
+                     districts: list[str] | None, unit_column: str = "unit_code") -> None:
     """An officer's scope as SQL: None on an axis means no limit there."""
     if units is not None:
-        conditions.append("unit_code = ANY(:units)")
+        conditions.append(f"{unit_column} = ANY(:units)")
         params["units"] = units
     if districts is not None:
         conditions.append("district_code = ANY(:districts)")
@@ -154,7 +156,7 @@ class CaseRepository:
         """Open cases in scope at the given steps, by due date then id (keyset)."""
         conditions, params = ["status = ANY(:statuses)"], {"statuses": statuses, "limit": limit,
                                                            "today": today}
-        _scope(conditions, params, units, districts)
+        scope_conditions(conditions, params, units, districts)
         if filters.get("acceptance_number"):
             conditions.append("acceptance_number = :number")
             params["number"] = filters["acceptance_number"]
@@ -188,7 +190,7 @@ class CaseRepository:
                today: date, statuses: list[str] | None = None) -> dict:
         """Per status and overdue; ``statuses`` limits both to those statuses."""
         conditions, params = ["true"], {"today": today}
-        _scope(conditions, params, units, districts)
+        scope_conditions(conditions, params, units, districts)
         if statuses is not None:
             conditions.append("status = ANY(:statuses)")
             params["statuses"] = statuses
@@ -204,7 +206,7 @@ class CaseRepository:
                  statuses: list[str], today: date, until: date) -> int:
         conditions, params = ["status = ANY(:statuses)"], {"statuses": statuses, "today": today,
                                                            "until": until}
-        _scope(conditions, params, units, districts)
+        scope_conditions(conditions, params, units, districts)
         return self.session.execute(text(
             f"SELECT count(*) FROM cases WHERE {' AND '.join(conditions)} "
             "AND coalesce(decide_due, accept_due) BETWEEN :today AND :until"),
@@ -214,7 +216,7 @@ class CaseRepository:
                 start_at: datetime, end_at: datetime) -> tuple[str, dict]:
         conditions = [f"{column} >= :start_at", f"{column} < :end_at"]
         params = {"start_at": start_at, "end_at": end_at}
-        _scope(conditions, params, units, districts)
+        scope_conditions(conditions, params, units, districts)
         if record_type:
             conditions.append("record_type = :record_type")
             params["record_type"] = record_type
@@ -243,28 +245,32 @@ class CaseRepository:
                        end_at: datetime) -> list[dict]:
         """Of the cases submitted in the period that were accepted and decided: the
         acceptance and decision days (Asia/Shanghai) and how many share them."""
-        where, params = self._period("submitted_at", units, districts, record_type, start_at,
-                                     end_at)
-        rows = self.session.execute(text(
-            "SELECT unit_code, district_code, record_type, "
+        return self._submitted_groups(
             "(accepted_at AT TIME ZONE 'Asia/Shanghai')::date AS accepted_on, "
-            "(decided_at AT TIME ZONE 'Asia/Shanghai')::date AS decided_on, count(*) AS cases "
-            f"FROM cases WHERE {where} AND accepted_at IS NOT NULL AND decided_at IS NOT NULL "
-            "GROUP BY 1, 2, 3, 4, 5"), params)
-        return [dict(r._mapping) for r in rows]
+            "(decided_at AT TIME ZONE 'Asia/Shanghai')::date AS decided_on",
+            "accepted_at IS NOT NULL AND decided_at IS NOT NULL",
+            units, districts, record_type, start_at, end_at)
 
     def pauses(self, units, districts, record_type: str | None, start_at: datetime,
                end_at: datetime) -> list[dict]:
         """Of the cases submitted in the period that were ever returned for correction: the
         working days of their ended pauses, the day the running one began (Asia/Shanghai,
         None if none runs), and how many share them."""
+        return self._submitted_groups(
+            "paused_working_days_total AS ended_days, "
+            "(paused_since AT TIME ZONE 'Asia/Shanghai')::date AS paused_on",
+            "pause_count > 0", units, districts, record_type, start_at, end_at)
+
+    def _submitted_groups(self, two_columns: str, condition: str, units, districts,
+                          record_type: str | None, start_at: datetime,
+                          end_at: datetime) -> list[dict]:
+        """The cases submitted in the period that meet ``condition``, counted per unit,
+        district, type and the two columns named."""
         where, params = self._period("submitted_at", units, districts, record_type, start_at,
                                      end_at)
         rows = self.session.execute(text(
-            "SELECT unit_code, district_code, record_type, "
-            "paused_working_days_total AS ended_days, "
-            "(paused_since AT TIME ZONE 'Asia/Shanghai')::date AS paused_on, count(*) AS cases "
-            f"FROM cases WHERE {where} AND pause_count > 0 GROUP BY 1, 2, 3, 4, 5"), params)
+            f"SELECT unit_code, district_code, record_type, {two_columns}, count(*) AS cases "
+            f"FROM cases WHERE {where} AND {condition} GROUP BY 1, 2, 3, 4, 5"), params)
         return [dict(r._mapping) for r in rows]
 
     def decided_by_month(self, units, districts, record_type: str | None,
@@ -287,9 +293,7 @@ class OfficerRepository:
                        roles=tuple(row.roles), phone=row.phone, active=row.active)
 
     def get(self, officer_id) -> Officer | None:
-        try:
-            uuid.UUID(str(officer_id))
-        except ValueError:
+        if uuid_or_none(officer_id) is None:
             return None
         row = self.session.execute(text(
             "SELECT id, phone, name, unit_code, roles, active FROM officers WHERE id = :id"),
@@ -414,22 +418,12 @@ class CalendarRepository:
             "note = EXCLUDED.note"), {"d": day, "w": is_working, "n": note})
 
     def deadline_rule_versions(self) -> list[dict]:
-        rows = self.session.execute(text(
-            "SELECT version, effective_from, source, rules, created_at, created_by "
-            "FROM deadline_rules ORDER BY effective_from"))
-        return [dict(r._mapping) for r in rows]
+        return rule_versions.listing(self.session, "deadline_rules")
 
     def add_deadline_rules(self, version: str, effective_from: date, source: str, rules: dict,
                            created_by) -> None:
-        try:
-            with self.session.begin_nested():
-                self.session.execute(text(
-                    "INSERT INTO deadline_rules (version, effective_from, source, rules, "
-                    "created_by) VALUES (:v, :d, :s, CAST(:r AS jsonb), :by)"),
-                    {"v": version, "d": effective_from, "s": source,
-                     "r": json.dumps(rules, ensure_ascii=False), "by": created_by})
-        except IntegrityError:
-            raise Conflict("RULE_VERSION_EXISTS", "该规则版本号或生效日期已存在") from None
+        rule_versions.add(self.session, "deadline_rules", version, effective_from, source,
+                          rules, created_by)
         self._read.rules.clear()
 
     def deadline_rules(self, on: date) -> dict:
@@ -455,12 +449,16 @@ class DocumentRepository:
             {"u": issuer, "k": kind, "y": year}).scalar_one()
 
     def add(self, document: dict) -> None:
+        """A document of a case (``case_id`` and ``application_id``) or of a listing removal
+        (``listing_removal_id``)."""
         self.session.execute(text(
-            "INSERT INTO documents (id, case_id, application_id, kind, number, "
-            "verification_code, subject_name, subject_code, issued_on, content, created_at) "
-            "VALUES (:id, :case_id, :application_id, :kind, :number, :verification_code, "
-            ":subject_name, :subject_code, :issued_on, CAST(:content AS jsonb), :created_at)"),
-            {**document, "content": json.dumps(document["content"], ensure_ascii=False)})
+            "INSERT INTO documents (id, case_id, application_id, listing_removal_id, kind, "
+            "number, verification_code, subject_name, subject_code, issued_on, content, "
+            "created_at) VALUES (:id, :case_id, :application_id, :listing_removal_id, :kind, "
+            ":number, :verification_code, :subject_name, :subject_code, :issued_on, "
+            "CAST(:content AS jsonb), :created_at)"),
+            {"case_id": None, "application_id": None, "listing_removal_id": None, **document,
+             "content": json.dumps(document["content"], ensure_ascii=False)})
 
     def claim_unrendered(self, limit: int) -> list[dict]:
         rows = self.session.execute(text(
@@ -492,9 +490,7 @@ class DocumentRepository:
         return [dict(r._mapping) for r in rows]
 
     def pdf(self, document_id) -> dict | None:
-        try:
-            uuid.UUID(str(document_id))
-        except ValueError:
+        if uuid_or_none(document_id) is None:
             return None
         row = self.session.execute(text(
             f"SELECT {self._META}, pdf FROM documents WHERE id = :id AND pdf IS NOT NULL"),

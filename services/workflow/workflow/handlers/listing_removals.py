@@ -82,7 +82,7 @@ def _decide(removal: ListingRemoval, officer: Officer | None, public_base_url: s
     removal.decide(officer, at, number)
     uow.listing_removals.save(removal, version)
     code = secrets.token_hex(6).upper()
-    uow.listing_removals.add_document({
+    uow.documents.add({
         "id": uuid.uuid4(), "listing_removal_id": removal.id, "kind": kind, "number": number,
         "verification_code": code, "subject_name": removal.subject_name,
         "subject_code": removal.subject_code, "issued_on": at.date(), "created_at": at,

@@ -20,6 +20,13 @@ router = PrefixRouter()
 Number = Annotated[str, Path(min_length=10, max_length=40, description="受理编号")]
 
 
+async def _case_seen_by(officer, acceptance_number: str, call) -> dict:
+    """The case, once workflow has said this officer may see it (it refuses otherwise)."""
+    page = await call("workflow", "case_page", officer_id=officer.id,
+                      acceptance_number=acceptance_number)
+    return page["case"]
+
+
 class CaseAction(Body):
     action: ActionName
     version: int = Field(ge=1, description="案件当前版本号（乐观锁）")
@@ -56,10 +63,8 @@ async def act(acceptance_number: Number, body: CaseAction, officer: Officer, cal
 async def download_material(acceptance_number: Number,
                             material_id: Annotated[str, Path(max_length=36)],
                             officer: Officer, call: Caller):
-    page = await call("workflow", "case_page", officer_id=officer.id,
-                      acceptance_number=acceptance_number)
-    material = await call("intake", "material_for_officer",
-                          application_id=page["case"]["application_id"],
+    case = await _case_seen_by(officer, acceptance_number, call)
+    material = await call("intake", "material_for_officer", application_id=case["application_id"],
                           material_id=material_id, timeout_s=30)
     return download(material)
 
@@ -69,8 +74,7 @@ async def download_material(acceptance_number: Number,
 async def download_document(acceptance_number: Number,
                             document_id: Annotated[str, Path(max_length=36)],
                             officer: Officer, call: Caller):
-    page = await call("workflow", "case_page", officer_id=officer.id,
-                      acceptance_number=acceptance_number)
+    case = await _case_seen_by(officer, acceptance_number, call)
     document = await call("workflow", "document_pdf", document_id=document_id,
-                          case_id=page["case"]["id"], timeout_s=15)
+                          case_id=case["id"], timeout_s=15)
     return download(document, "application/pdf")

@@ -1,0 +1,48 @@
+"""What the four service classes share: the request context, Nameko's config, a unit of work
+per call and the ``health`` answer; and the checks of entrypoint arguments that end in
+``ValidationFailed``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from nameko.dependency_providers import Config
+from pydantic import ValidationError
+
+from credit_common.errors import EXPECTED, ValidationFailed
+from credit_common.nameko_ext.entrypoints import rpc
+from credit_common.nameko_ext.health import health_status
+from credit_common.nameko_ext.observability import RequestContext
+
+
+def validation_error(exc: ValidationError) -> ValidationFailed:
+    """A contract's refusal as the caller sees it: the fields at fault, not the values."""
+    fields = [".".join(str(p) for p in err["loc"]) for err in exc.errors()]
+    return ValidationFailed(details={"fields": fields})
+
+
+def parse_date(value, field: str) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationFailed("INVALID_DATE", "日期格式应为 YYYY-MM-DD", {"field": field}) from None
+
+
+class ServiceBase:
+    """A subclass names ``name``, ``version`` and ``unit_of_work`` (its class), declares
+    ``db = DatabaseSession(...)`` and ``metrics = MetricsServer(...)`` of its settings class,
+    and sets ``self.settings`` (the process's settings) when a worker makes it."""
+
+    name: str
+    version: str
+    unit_of_work: type
+
+    context = RequestContext()
+    config = Config()
+
+    def _uow(self, read_only: bool = False):
+        return self.unit_of_work(self.db, self.context.request_id, read_only)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def health(self):
+        return health_status(self.name, self.version, self.settings, self.config["AMQP_URI"])
