@@ -1,5 +1,5 @@
 export * from './api/client'
-export * from './api/materials'
+export * from './api/drafts'
 export * from './auth'
 export * from './errors'
 export * from './format'
