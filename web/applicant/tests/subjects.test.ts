@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { documentNumberProblem, maskDocument, recordTitle, subjectCodeProblem } from '../src/api/subjects'
-import { DOCUMENT_TYPES, isRecordType, RECORD_TYPES, recordTypeLabel, REPAIR_ITEMS, subjectCode } from '../src/labels'
+import { DOCUMENT_TYPES, documentTypeLabel, isRecordType, RECORD_TYPES, recordTypeLabel, REPAIR_ITEMS, subjectCode } from '../src/labels'
 
 // valid values computed with python-stdnum (as in shared/tests/identity.test.ts)
 const USCC = '91440106MA5C12345N'
@@ -36,11 +36,14 @@ describe('a subject typed in by hand', () => {
   })
 
   it('offers every document type of the vocabulary, resident ID first, in Chinese', () => {
-    expect(DOCUMENT_TYPES.map((d) => d.code)).toEqual([
+    expect(DOCUMENT_TYPES.map((d) => d.value)).toEqual([
       'resident_id', 'passport', 'hk_macao_permit', 'taiwan_permit',
       'hk_macao_taiwan_residence_permit', 'foreign_permanent_residence',
     ])
     expect(DOCUMENT_TYPES.every((d) => /[\u4e00-\u9fff]/.test(d.label))).toBe(true)
+    // a code the vocabulary does not know is shown as it came
+    expect([documentTypeLabel('passport'), documentTypeLabel('visa'), documentTypeLabel('toString'), documentTypeLabel(null)])
+      .toEqual(['护照', 'visa', 'toString', ''])
   })
 })
 

@@ -4,7 +4,7 @@ import { actOnCase, caseCounts, listTodo, transferTargets, type CasePage } from 
 import { caseNumberOf } from '../src/api/inbox'
 import { countCards } from '../src/views/home/countCards'
 import { describeChange, pauseText } from '../src/views/case/caseMessages'
-import { filtersFromQuery, queryFromFilters } from '../src/views/todo/todoQuery'
+import { filtersFromQuery, queryFromFilters, STATUS_CHOICES } from '../src/views/todo/todoQuery'
 
 const ok = (data: unknown) => ({ data, response: new Response(null, { status: 200 }) })
 
@@ -59,6 +59,21 @@ describe('我的待办 in the address bar', () => {
     expect(filtersFromQuery({ type: 'nonsense', status: 'flying', code: ' 91440106ma5c12345n ',
       overdue: '0', name: ['  天河 ', 'x'] })).toEqual({ uscc: '91440106MA5C12345N', subject_name: '天河' })
     expect(queryFromFilters({})).toEqual({})
+  })
+
+  it('offers every open status, with 待审核 for both review steps before them', () => {
+    expect(STATUS_CHOICES).toEqual([
+      { value: 'pending_acceptance', label: '待受理' },
+      { value: 'accepted', label: '已受理（核实中）' },
+      { value: 'under_review,second_review', label: '待审核（审核中、待复审）' },
+      { value: 'under_review', label: '审核中' },
+      { value: 'second_review', label: '待复审' },
+      { value: 'under_approval', label: '审批中' },
+      { value: 'approved', label: '准予修复' },
+      { value: 'rejected', label: '不予修复' },
+      { value: 'not_accepted', label: '不予受理' },
+      { value: 'returned', label: '已退回补正' },
+    ])
   })
 })
 

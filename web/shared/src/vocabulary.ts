@@ -15,10 +15,13 @@ export const RECORD_TYPE_LABELS: Record<RecordType, string> = {
   other_department_penalty: '其他部门行政处罚',
 }
 
+/** A code→label table as a picker's choices, in the table's order. */
+function choices<C extends string>(labels: Record<C, string>): { value: C; label: string }[] {
+  return (Object.keys(labels) as C[]).map((value) => ({ value, label: labels[value] }))
+}
+
 /** The six types in the order the manuals list them, for a picker. */
-export const RECORD_TYPES: { value: RecordType; label: string }[] = (
-  Object.keys(RECORD_TYPE_LABELS) as RecordType[]
-).map((value) => ({ value, label: RECORD_TYPE_LABELS[value] }))
+export const RECORD_TYPES = choices(RECORD_TYPE_LABELS)
 
 export function isRecordType(value: unknown): value is RecordType {
   return typeof value === 'string' && value in RECORD_TYPE_LABELS
@@ -28,17 +31,20 @@ export function isRecordType(value: unknown): value is RecordType {
 export const PENALTY_RECORD_TYPES: readonly RecordType[] = ['penalty_publicity', 'other_department_penalty']
 
 /** DocumentType of the vocabulary with its Chinese label (resident ID first, then non-mainland). */
-export const DOCUMENT_TYPES: ReadonlyArray<{ code: DocumentType; label: string }> = [
-  { code: 'resident_id', label: '居民身份证' },
-  { code: 'passport', label: '护照' },
-  { code: 'hk_macao_permit', label: '港澳居民来往内地通行证' },
-  { code: 'taiwan_permit', label: '台湾居民来往大陆通行证' },
-  { code: 'hk_macao_taiwan_residence_permit', label: '港澳台居民居住证' },
-  { code: 'foreign_permanent_residence', label: '外国人永久居留身份证' },
-]
+export const DOCUMENT_TYPE_LABELS: Record<DocumentType, string> = {
+  resident_id: '居民身份证',
+  passport: '护照',
+  hk_macao_permit: '港澳居民来往内地通行证',
+  taiwan_permit: '台湾居民来往大陆通行证',
+  hk_macao_taiwan_residence_permit: '港澳台居民居住证',
+  foreign_permanent_residence: '外国人永久居留身份证',
+}
+
+/** The document types in that order, for a picker. */
+export const DOCUMENT_TYPES = choices(DOCUMENT_TYPE_LABELS)
 
 export function documentTypeLabel(code: string | null | undefined): string {
-  return DOCUMENT_TYPES.find((d) => d.code === code)?.label ?? code ?? ''
+  return code && Object.hasOwn(DOCUMENT_TYPE_LABELS, code) ? DOCUMENT_TYPE_LABELS[code as DocumentType] : (code ?? '')
 }
 
 /** Guangzhou's 11 districts by division code. */

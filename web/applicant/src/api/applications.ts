@@ -1,13 +1,14 @@
 // The applicant's application from draft to submission: create, read, change the form,
 // materials, preview, e-seal, the legal representative's signing link, submit.
 import {
-  fetchBlob, MATERIAL_KIND_LABELS, newRequestId, unwrap, uploadMaterialFile,
+  draftApi, fetchBlob, MATERIAL_KIND_LABELS, newRequestId, unwrap,
   type ApplicationDetail as IntakeApplicationDetail, type ApplicationForm, type ApplicationSummary,
-  type Material, type Paths, type SigningState,
+  type NewDraft, type SigningState,
 } from '@credit/shared'
 import { api, tokens } from './index'
 
 const BASE = '/api/v1/applicant/applications'
+const drafts = draftApi(api, tokens, BASE)
 
 /** intake `detail_view` as the applicant's route answers it: with the case's deadlines. */
 export interface ApplicationDetail extends IntakeApplicationDetail {
@@ -29,39 +30,19 @@ export interface SignatureLink {
   qr_svg: string
 }
 
-export type NewApplication = Paths['/api/v1/applicant/applications']['post']['requestBody']['content']['application/json']
+export type NewApplication = NewDraft<typeof BASE>
 
-export async function createApplication(body: NewApplication): Promise<ApplicationSummary> {
-  return (await unwrap(api.POST(BASE, { body }))) as ApplicationSummary
-}
+export const createApplication = drafts.create
 
 export async function getApplication(id: string): Promise<ApplicationDetail> {
-  return (await unwrap(
-    api.GET(`${BASE}/{application_id}`, { params: { path: { application_id: id } } }),
-  )) as ApplicationDetail
+  return (await drafts.get(id)) as ApplicationDetail
 }
 
-export async function updateApplication(
-  id: string,
-  version: number,
-  form: ApplicationForm,
-): Promise<ApplicationSummary> {
-  return (await unwrap(
-    api.PATCH(`${BASE}/{application_id}`, {
-      params: { path: { application_id: id } },
-      body: { version, ...form },
-    }),
-  )) as ApplicationSummary
+export async function updateApplication(id: string, version: number, form: ApplicationForm): Promise<ApplicationSummary> {
+  return drafts.change(id, { version, ...form })
 }
 
-export async function uploadMaterial(
-  id: string,
-  kind: string,
-  file: File,
-  onProgress: (percent: number) => void,
-): Promise<Material> {
-  return uploadMaterialFile(`${BASE}/${encodeURIComponent(id)}/materials`, kind, file, tokens, onProgress)
-}
+export const uploadMaterial = drafts.uploadMaterial
 
 export async function removeMaterial(id: string, materialId: string): Promise<void> {
   await unwrap(

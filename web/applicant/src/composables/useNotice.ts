@@ -4,8 +4,24 @@ import { reactive } from 'vue'
 // toasts are unnamed dialogs to a screen reader, and vanish before a request id is copied).
 export const notice = reactive({ working: '', error: '', done: '' })
 
-let errorTimer: ReturnType<typeof setTimeout> | undefined
-let doneTimer: ReturnType<typeof setTimeout> | undefined
+/** A line of the notice that goes by itself after a while, or sooner when cleared. */
+function passingLine(line: 'error' | 'done') {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  return {
+    show(message: string, seconds: number): void {
+      notice[line] = message
+      clearTimeout(timer)
+      timer = setTimeout(() => (notice[line] = ''), seconds * 1000)
+    },
+    clear(): void {
+      notice[line] = ''
+      clearTimeout(timer)
+    },
+  }
+}
+
+const errorLine = passingLine('error')
+const doneLine = passingLine('done')
 
 export function showWorking(message: string): void {
   notice.working = message
@@ -16,25 +32,15 @@ export function stopWorking(): void {
 }
 
 export function showError(message: string, seconds = 8): void {
-  notice.error = message
-  clearTimeout(errorTimer)
-  errorTimer = setTimeout(() => (notice.error = ''), seconds * 1000)
+  errorLine.show(message, seconds)
 }
 
-export function dismissError(): void {
-  notice.error = ''
-  clearTimeout(errorTimer)
-}
+export const dismissError = errorLine.clear
 
 /** A short confirmation (已保存, 上传成功) that goes by itself. */
 export function showDone(message: string, seconds = 3): void {
-  notice.done = message
-  clearTimeout(doneTimer)
-  doneTimer = setTimeout(() => (notice.done = ''), seconds * 1000)
+  doneLine.show(message, seconds)
 }
 
 /** A new page starts without the previous page's confirmation covering its title. */
-export function clearDone(): void {
-  notice.done = ''
-  clearTimeout(doneTimer)
-}
+export const clearDone = doneLine.clear

@@ -3,24 +3,19 @@
 // the applicant brought, submit into the same workflow. The application's shapes are intake's
 // (in @credit/shared); what the page checks before 提交 follows services/intake/intake/handlers.py.
 import {
-  MATERIAL_KIND_LABELS, unwrap, uploadMaterialFile,
-  type ApplicationDetail, type ApplicationForm, type ApplicationSummary, type Material, type Paths,
+  draftApi, MATERIAL_KIND_LABELS, unwrap,
+  type ApplicationDetail, type ApplicationForm, type ApplicationSummary, type Material, type NewDraft,
 } from '@credit/shared'
 import { api, tokens } from './index'
 
 const BASE = '/api/v1/officer/counter-applications'
+const drafts = draftApi(api, tokens, BASE)
 
-export type NewCounterApplication = Paths['/api/v1/officer/counter-applications']['post']['requestBody']['content']['application/json']
+export type NewCounterApplication = NewDraft<typeof BASE>
 
-export async function createCounterApplication(body: NewCounterApplication): Promise<ApplicationSummary> {
-  return (await unwrap(api.POST(BASE, { body }))) as ApplicationSummary
-}
+export const createCounterApplication = drafts.create
 
-export async function counterApplication(id: string): Promise<ApplicationDetail> {
-  return (await unwrap(
-    api.GET(`${BASE}/{application_id}`, { params: { path: { application_id: id } } }),
-  )) as ApplicationDetail
-}
+export const counterApplication = drafts.get
 
 /** The contact details as the API takes them: trimmed, an empty field sent as null. */
 export function formBody(form: ApplicationForm): Required<ApplicationForm> {
@@ -33,23 +28,11 @@ export function formBody(form: ApplicationForm): Required<ApplicationForm> {
 }
 
 export async function changeCounterForm(id: string, form: ApplicationForm, version: number): Promise<ApplicationSummary> {
-  return (await unwrap(
-    api.PATCH(`${BASE}/{application_id}`, {
-      params: { path: { application_id: id } },
-      body: { ...formBody(form), version },
-    }),
-  )) as ApplicationSummary
+  return drafts.change(id, { ...formBody(form), version })
 }
 
-/** One file the applicant brought, with upload progress; the API judges the type by content. */
-export async function uploadCounterMaterial(
-  id: string,
-  kind: string,
-  file: File,
-  onProgress: (percent: number) => void,
-): Promise<Material> {
-  return uploadMaterialFile(`${BASE}/${encodeURIComponent(id)}/materials`, kind, file, tokens, onProgress)
-}
+/** One file the applicant brought, with upload progress. */
+export const uploadCounterMaterial = drafts.uploadMaterial
 
 export async function submitCounterApplication(id: string): Promise<ApplicationSummary> {
   return (await unwrap(

@@ -2,22 +2,16 @@
 // from the home page's cards all show the same list.
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import { isRecordType } from '@credit/shared'
-import { CASE_STATUS_LABELS, type TodoFilters } from '../../api/cases'
+import { CASE_STATUS_LABELS, OPEN_CASE_STATUSES, type TodoFilters } from '../../api/cases'
 import { queryTexts } from '../../composables/routeQuery'
 
-/** The status choices of the search bar: every status, and 待审核 as both review steps. */
-export const STATUS_CHOICES: { value: string; label: string }[] = [
-  { value: 'pending_acceptance', label: CASE_STATUS_LABELS.pending_acceptance },
-  { value: 'accepted', label: CASE_STATUS_LABELS.accepted },
-  { value: 'under_review,second_review', label: '待审核（审核中、待复审）' },
-  { value: 'under_review', label: CASE_STATUS_LABELS.under_review },
-  { value: 'second_review', label: CASE_STATUS_LABELS.second_review },
-  { value: 'under_approval', label: CASE_STATUS_LABELS.under_approval },
-  { value: 'approved', label: CASE_STATUS_LABELS.approved },
-  { value: 'rejected', label: CASE_STATUS_LABELS.rejected },
-  { value: 'not_accepted', label: CASE_STATUS_LABELS.not_accepted },
-  { value: 'returned', label: CASE_STATUS_LABELS.returned },
-]
+const REVIEW_CHOICE = { value: 'under_review,second_review', label: '待审核（审核中、待复审）' }
+
+/** The status choices of the search bar: every open status, and 待审核 (both review steps) before its two. */
+export const STATUS_CHOICES: { value: string; label: string }[] = OPEN_CASE_STATUSES.flatMap((status) => [
+  ...(status === 'under_review' ? [REVIEW_CHOICE] : []),
+  { value: status, label: CASE_STATUS_LABELS[status] },
+])
 
 function flag(value: string): boolean {
   return ['1', 'true'].includes(value)
