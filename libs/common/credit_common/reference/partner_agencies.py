@@ -3,7 +3,9 @@
 
 A partner publishes as its own broker user with the AMQP ``user_id`` property set, which
 RabbitMQ checks against the login; the inbound consumer accepts a message only when its
-``source_agency`` is the agency of that user.
+``source_agency`` is the agency of that user, and a record only of a type that agency may
+send (``record_types``: other departments their penalties; the market supervision bureau's
+own systems also its penalties and the four lists).
 """
 
 from __future__ import annotations
@@ -16,8 +18,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from credit_common.contracts.interagency import AGENCY_CODE
+from credit_common.contracts.vocabulary import RecordType
 
 SHIPPED = pathlib.Path(__file__).with_name("partner_agencies.json")
+
+
+#: what an agency may send when its entry does not say: administrative penalties
+PENALTY_RECORD_TYPES = ("other_department_penalty", "penalty_publicity")
 
 
 @dataclass(frozen=True)
@@ -25,12 +32,15 @@ class PartnerAgency:
     agency: str
     broker_user: str
     name: str
+    record_types: tuple[str, ...] = PENALTY_RECORD_TYPES
 
 
 @lru_cache
 def _load(path: str) -> tuple[PartnerAgency, ...]:
     entries = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))["agencies"]
-    partners = tuple(PartnerAgency(e["agency"], e["broker_user"], e["name"]) for e in entries)
+    partners = tuple(PartnerAgency(e["agency"], e["broker_user"], e["name"],
+                                   tuple(e.get("record_types", PENALTY_RECORD_TYPES)))
+                     for e in entries)
     for field in ("agency", "broker_user"):
         values = [getattr(p, field) for p in partners]
         if len(set(values)) != len(values):
@@ -38,6 +48,10 @@ def _load(path: str) -> tuple[PartnerAgency, ...]:
     bad = [p.agency for p in partners if not re.match(AGENCY_CODE, p.agency)]
     if bad:
         raise ValueError(f"{path}: not an agency code: {bad}")
+    known = {t.value for t in RecordType}
+    unknown = sorted({t for p in partners for t in p.record_types} - known)
+    if unknown:
+        raise ValueError(f"{path}: not a record type: {unknown}")
     return partners
 
 
