@@ -19,7 +19,7 @@ from credit_common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from credit_common.identity import mask_phone, normalise_subject_code
 
 from intake.adapters.unit_of_work import IntakeUnitOfWork
-from intake.domain import eligibility
+from intake.domain import eligibility, rule_schema
 from intake.domain.identity import is_valid_subject_code
 from intake.domain.materials import (MATERIAL_KINDS, check_file_name, check_upload,
                                      safe_file_name)
@@ -239,12 +239,14 @@ def assess_records(applicant_id: str, code: str, record_type: str | None, record
     """Every record of the subject (of one type, if given) with its eligibility answer."""
     subject = bound_subject(applicant_id, code, uow)
     wanted = _record_type(record_type) if record_type else None
+    every_record = records
     records = [r for r in records if wanted is None or r["record_type"] == wanted]
     day = on or now().date()
     rules = _rules_on(day, uow)
     held = uow.applications.open_record_ids([r["id"] for r in records])
     return [{"record": r, "eligibility": eligibility.assess(
-        r, subject.get("kind", ""), rules, day, r["id"] in held).as_dict()} for r in records]
+        r, subject.get("kind", ""), rules, day, r["id"] in held,
+        subject_records=every_record).as_dict()} for r in records]
 
 
 def add_rule_version(version: str, effective_from: date, source: str, rules: dict,
@@ -253,10 +255,7 @@ def add_rule_version(version: str, effective_from: date, source: str, rules: dic
         raise ValidationFailed("EFFECTIVE_DATE_NOT_IN_FUTURE",
                                "新规则版本的生效日期必须晚于今天（已生效的规则不可追溯修改）",
                                {"field": "effective_from"})
-    unknown = set(rules.get("record_types", {})) - {t.value for t in RecordType}
-    if not rules.get("record_types") or unknown:
-        raise ValidationFailed("INVALID_RULES", "规则内容须按记录类型给出",
-                               {"unknown_record_types": sorted(unknown)})
+    rule_schema.check(rules)
     uow.rules.add(version, effective_from, source, rules, created_by)
     return {"version": version, "effective_from": effective_from.isoformat(), "source": source}
 
@@ -323,7 +322,8 @@ def _chosen_records(subject: dict, record_type: str, record_ids: list[str],
         if record_id in held:
             raise Conflict("RECORD_IN_OPEN_APPLICATION", "所选记录已有正在办理的修复申请",
                            {"record_id": record_id})
-        answer = eligibility.assess(record, subject.get("kind", ""), rules, day)
+        answer = eligibility.assess(record, subject.get("kind", ""), rules, day,
+                                    subject_records=records)
         if not answer.eligible:
             raise ValidationFailed("RECORD_NOT_ELIGIBLE", answer.reason, {
                 "record_id": record_id, "reason_code": answer.reason_code,
@@ -647,6 +647,26 @@ def application_for_officer(application_id: str, uow: IntakeUnitOfWork) -> dict:
         "editable": False,
         "facts_and_reasons_required": eligibility.facts_required(rules, application.record_type),
     }
+
+
+def recheck_for_decision(application_id: str, records: list[dict],
+                         uow: IntakeUnitOfWork) -> list[dict]:
+    """Before the decision: the application's records against the subject's records as the
+    registry shows them now (a new listing, a later penalty of the same kind), under the
+    rule version it was judged by. Conflict naming the first record no longer eligible."""
+    application = get_application(application_id, uow)
+    judged_by = _rules_on((application.submitted_at or now()).date(), uow)
+    current = {str(r["id"]): r for r in records}
+    for held in application.records:
+        record = current.get(str(held["id"]), held)
+        answer = eligibility.recheck(record, judged_by, records)
+        if answer is not None:
+            raise Conflict("RECORD_NO_LONGER_ELIGIBLE",
+                           f"提交申请后情况发生变化：{answer.reason}，请作出不予信用修复决定",
+                           {"record_id": answer.record_id, "reason_code": answer.reason_code,
+                            "reason": answer.reason, "rule_version": answer.rule_version,
+                            "article": answer.article})
+    return [{"record_id": str(r["id"]), "eligible": True} for r in application.records]
 
 
 def material_for_officer(application_id: str, material_id: str, store: FileStore,

@@ -16,6 +16,9 @@ from typing import Any
 
 from credit_common.contracts.vocabulary import RecordType
 
+from intake.domain.subject_conditions import (ON_OTHER_RECORDS, ON_RECORD_ITSELF,
+                                              first_breach, proof_of_fulfilment_asked)
+
 LIST_TYPES = {RecordType.serious_illegal_list, RecordType.abnormal_operation_list,
               RecordType.individual_abnormal_status, RecordType.cooperative_abnormal_list}
 SUBJECT_KINDS_FOR = {
@@ -78,16 +81,32 @@ def _date(value) -> date | None:
     return date.fromisoformat(str(value))
 
 
+ELIGIBLE = "符合信用修复条件"
+PROVE_FULFILMENT = "；登记信息中尚无罚款缴纳等义务已履行的记录，请在申请材料中上传履行义务的证明材料"
+
+
 def assess(record: dict, subject_kind: str, rules: RuleVersion, today: date,
-           in_open_application: bool = False) -> Answer:
-    """The eligibility answer for one record (a disclosure record view, plain JSON)."""
+           in_open_application: bool = False,
+           subject_records: list[dict] | None = None) -> Answer:
+    """The eligibility answer for one record (a disclosure record view, plain JSON).
+
+    ``subject_records``: every record of the subject as the registry shows it now, for the
+    conditions on the rest of its record (``subject_conditions``); None where they are not
+    known (the officer page's view as submitted), and those conditions are not judged."""
     record_type = record["record_type"]
     rule = rules.for_type(record_type)
     article = rule.get("article", "")
 
     def answer(eligible, code=None, reason="", earliest=None, **details):
-        return Answer(str(record["id"]), eligible, code, reason or "符合信用修复条件",
+        if eligible and proof_of_fulfilment_asked(record, rule):
+            reason = ELIGIBLE + PROVE_FULFILMENT
+        return Answer(str(record["id"]), eligible, code, reason or ELIGIBLE,
                       rules.version, article, earliest, details)
+
+    def conditions() -> Answer | None:
+        only = None if subject_records is not None else ON_RECORD_ITSELF
+        breach = first_breach(record, subject_records or [], rule, only)
+        return answer(False, breach.reason_code, breach.reason) if breach else None
 
     if not rule or not rule.get("repairable", True):
         return answer(False, "TYPE_NOT_REPAIRABLE", "该类记录不适用信用修复")
@@ -99,15 +118,30 @@ def assess(record: dict, subject_kind: str, rules: RuleVersion, today: date,
     if allowed_kinds and subject_kind not in allowed_kinds:
         return answer(False, "WRONG_SUBJECT_KIND", "该记录类型与市场主体类型不符")
     if record_type in LIST_TYPES:
-        return _assess_listing(record, rule, today, answer)
-    return _assess_penalty(record, rule, today, answer)
+        return _assess_listing(record, rule, today, answer, conditions)
+    return _assess_penalty(record, rule, today, answer, conditions)
 
 
-def _assess_listing(record, rule, today, answer) -> Answer:
+def recheck(record: dict, rules: RuleVersion, subject_records: list[dict]) -> Answer | None:
+    """At the decision: the conditions on the subject's other records, which may have
+    changed since submission, under the version the application was judged by. None when
+    none is broken."""
+    rule = rules.for_type(record["record_type"])
+    breach = first_breach(record, subject_records, rule, ON_OTHER_RECORDS)
+    if breach is None:
+        return None
+    return Answer(str(record["id"]), False, breach.reason_code, breach.reason, rules.version,
+                  rule.get("article", ""))
+
+
+def _assess_listing(record, rule, today, answer, conditions) -> Answer:
     reason = record.get("listing_reason")
     repairable = rule.get("repairable_reasons")
     if repairable is not None and reason not in repairable:
         return answer(False, "REASON_NOT_REPAIRABLE", "该列入原因不能通过申请移出")
+    refused = conditions()
+    if refused:
+        return refused
     months = int(rule.get("min_listed_months", 0))
     listed_on = _date(record.get("listing_date"))
     if months and listed_on:
@@ -119,7 +153,7 @@ def _assess_listing(record, rule, today, answer) -> Answer:
     return answer(True)
 
 
-def _assess_penalty(record, rule, today, answer) -> Answer:
+def _assess_penalty(record, rule, today, answer, conditions) -> Answer:
     kinds = set(record.get("penalty_kinds") or [])
     if record.get("severe") or kinds & set(rule.get("not_repairable_penalty_kinds", [])):
         return answer(False, "SEVERE_PENALTY",
@@ -132,6 +166,9 @@ def _assess_penalty(record, rule, today, answer) -> Answer:
     if only_light:
         return answer(False, "SHORT_PUBLICITY_ONLY",
                       "仅受警告、通报批评或较低数额罚款的处罚，公示期满自动停止公示，无需申请修复")
+    refused = conditions()
+    if refused:
+        return refused
     started = _date(record.get("publicity_start_date")) or _date(record.get("decision_date"))
     by_domain = rule.get("min_publicity_months_by_domain", {})
     months = int(by_domain.get(record.get("penalty_domain") or "", rule.get(
