@@ -157,15 +157,21 @@ class RecordRepository:
             "record_type = :record_type AND publicity_state = 'active' "
             "AND listing_date <= :cutoff", {"record_type": record_type, "cutoff": cutoff}, batch)
 
-    def active_penalties_ending_by(self, today, start_cutoff, batch: int):
+    def active_penalties_ending_by(self, today, start_cutoff, batch: int,
+                                   short_cutoff=None, short_kinds=()):
         """Active penalties whose publicity may have ended: an explicit end date passed, or
-        no end date and started on or before ``start_cutoff``."""
+        no end date and started on or before ``start_cutoff`` — or on or before
+        ``short_cutoff`` with no penalty kinds but ``short_kinds`` (a short term)."""
         yield from self._batches(
             "record_type IN ('penalty_publicity', 'other_department_penalty') "
             "AND publicity_state = 'active' AND ((publicity_end_date IS NOT NULL "
             "AND publicity_end_date <= :today) OR (publicity_end_date IS NULL "
-            "AND coalesce(publicity_start_date, decision_date) <= :cutoff))",
-            {"today": today, "cutoff": start_cutoff}, batch)
+            "AND (coalesce(publicity_start_date, decision_date) <= :cutoff "
+            "OR (coalesce(publicity_start_date, decision_date) <= :short_cutoff "
+            "AND penalty_kinds <@ CAST(:short_kinds AS text[])))))",
+            {"today": today, "cutoff": start_cutoff,
+             "short_cutoff": short_cutoff or start_cutoff, "short_kinds": list(short_kinds)},
+            batch)
 
     def _batches(self, condition: str, params: dict, batch: int):
         after = "00000000-0000-0000-0000-000000000000"

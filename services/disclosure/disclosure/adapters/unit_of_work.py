@@ -8,6 +8,7 @@ from credit_common.outbox import add_message_to_outbox
 from credit_common.sql import text
 from credit_common.topology import INTERAGENCY_EXCHANGE
 from credit_common.unit_of_work import SqlUnitOfWork
+from disclosure.adapters.publicity_terms import PublicityTermsRepository
 from disclosure.adapters.repository import RecordRepository, SubjectRepository
 from disclosure.domain.model import Record, Subject
 
@@ -17,6 +18,7 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
         super().__init__(session, request_id, read_only)
         self.subjects = SubjectRepository(session)
         self.records = RecordRepository(session)
+        self.terms = PublicityTermsRepository(session)
 
     def announce_changes(self, record: Record, subject: Subject) -> None:
         """Stage ``record.publicity_changed.v1`` for other agencies, one per state change, in

@@ -11,16 +11,18 @@ from credit_common.contracts.vocabulary import PublicityState, RecordType
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.domain import expiry
 from disclosure.domain.model import CauseKind, Record
-from disclosure.domain.rules import earliest_listing_date_due
+from disclosure.domain.rules import earliest_listing_date_due, penalty_start_cutoffs
 
 
 def expire_serious_listings(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
     """Serious-list entries leave the list when their term ends (SAMR order 44 art. 21)."""
     changed = 0
-    cutoff = earliest_listing_date_due(today, lambda t: t.serious_list_term_years)
+    versions = uow.terms.all()
+    cutoff = earliest_listing_date_due(
+        today, versions, lambda t: t.record_types.serious_illegal_list.term_years)
     for record in uow.records.active_listed_before(RecordType.serious_illegal_list, cutoff,
                                                    batch):
-        note = expiry.serious_listing_ended(record, today)
+        note = expiry.serious_listing_ended(record, today, versions)
         if note is None:
             continue
         _expire(record, f"expire_serious_listings:{today}", uow, note)
@@ -31,10 +33,13 @@ def expire_serious_listings(today: date, uow: DisclosureUnitOfWork, batch: int =
 def escalate_abnormal_listings(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
     """Abnormal-list entries unresolved for the term move to the serious list."""
     changed = 0
-    cutoff = earliest_listing_date_due(today, lambda t: t.abnormal_to_serious_years)
+    versions = uow.terms.all()
+    cutoff = earliest_listing_date_due(
+        today, versions,
+        lambda t: t.record_types.abnormal_operation_list.escalates_to_serious_after_years)
     for record in uow.records.active_listed_before(RecordType.abnormal_operation_list, cutoff,
                                                    batch):
-        note = expiry.abnormal_listing_escalates(record, today)
+        note = expiry.abnormal_listing_escalates(record, today, versions)
         if note is None:
             continue
         run_ref = f"escalate_abnormal_listings:{today}"
@@ -48,11 +53,14 @@ def escalate_abnormal_listings(today: date, uow: DisclosureUnitOfWork, batch: in
 
 
 def end_penalty_publicity(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
-    """A penalty's publicity ends at its term: the given end date, or the term in force."""
+    """A penalty's publicity ends at its term: the given end date, or the term of the version
+    in force on the decision day."""
     changed = 0
-    cutoff = earliest_listing_date_due(today, lambda t: t.penalty_publicity_term_years)
-    for record in uow.records.active_penalties_ending_by(today, cutoff, batch):
-        note = expiry.penalty_publicity_ended(record, today)
+    versions = uow.terms.all()
+    long_cutoff, short_cutoff, short_kinds = penalty_start_cutoffs(today, versions)
+    for record in uow.records.active_penalties_ending_by(today, long_cutoff, batch,
+                                                         short_cutoff, short_kinds):
+        note = expiry.penalty_publicity_ended(record, today, versions)
         if note is None:
             continue
         _expire(record, f"end_penalty_publicity:{today}", uow, note)

@@ -6,9 +6,10 @@ as ``/cases/counts`` before the ``/cases/{acceptance_number}`` it would otherwis
 
 from __future__ import annotations
 
-from gateway.api.routes.officer import (admin_calendar, admin_officers, admin_rules,
-                                        admin_subjects, cases, counter, inbox, login,
-                                        registry, statistics, todo)
+from gateway.api.routes.officer import (admin_calendar, admin_officers,
+                                        admin_publicity_terms, admin_rules, admin_subjects,
+                                        cases, counter, inbox, login, registry, statistics,
+                                        todo)
 from gateway.api.routing import PrefixRouter
 
 router = PrefixRouter(prefix="/api/v1/officer", tags=["办理人员"])
@@ -16,5 +17,6 @@ for module in (login, todo, cases, registry, counter, statistics, inbox):
     router.include_router(module.router)
 
 admin_router = PrefixRouter(prefix="/api/v1/admin", tags=["系统管理"])
-for module in (admin_officers, admin_rules, admin_subjects, admin_calendar):
+for module in (admin_officers, admin_rules, admin_publicity_terms, admin_subjects,
+               admin_calendar):
     admin_router.include_router(module.router)
