@@ -7,6 +7,7 @@ from datetime import date
 
 from credit_common.clock import now
 from credit_common.contracts.interagency import AgencyRecord, RecordUpserted, RecordWithdrawn
+from credit_common.contracts.vocabulary import PublicityState
 
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.domain.agency_records import (RejectedMessage, check_agency_record, is_stale,
@@ -34,6 +35,10 @@ def ingest_agency_message(message: RecordUpserted | RecordWithdrawn,
         return "stale"
     version = record.version
     record.source_version = withdrawal.version
+    if record.publicity_state != PublicityState.active:
+        # already off the public record (repaired, expired at its term): nothing to end
+        uow.records.save(record, version)
+        return "already_ended"
     note = withdrawal.reason + (f"（{withdrawal.document_number}）"
                                 if withdrawal.document_number else "")
     record.change_state(state_after_withdrawal(record.record_type), CauseKind.message,

@@ -339,3 +339,20 @@ def test_another_department_may_not_list_a_subject(channel, db_engine, amqp_uri)
     with db_engine["disclosure"].connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM records WHERE source_record_id = :r"),
                             {"r": body["payload"]["source_record_id"]}).scalar_one() == 0
+
+
+def test_a_removal_of_a_listing_that_already_ended_changes_nothing_and_is_not_refused(
+        bureau, db_engine, amqp_uri):
+    body = listing_message(record_type="serious_illegal_list", listing_reason="serious_violation",
+                           listing_unit_code="440106")
+    ref = body["payload"]["source_record_id"]
+    publish(bureau, body, user_id=BUREAU)
+    wait_for(lambda: listed(db_engine, ref))
+    with db_engine["disclosure"].begin() as conn:  # its term ended: the daily job's doing
+        conn.execute(text("UPDATE records SET publicity_state = 'expired' WHERE "
+                          "source_agency = 'gz-amr' AND source_record_id = :r"), {"r": ref})
+    publish(bureau, withdrawal(ref, 2, agency="gz-amr"), routing_key=WITHDRAWN, user_id=BUREAU)
+    wait_for(lambda: listed(db_engine, ref)[0][1] == 2)
+    assert listed(db_engine, ref)[0][0] == "expired"
+    assert [state for state, _ in history(db_engine, ref)] == ["active"]
+    assert dlq.queue_depths(amqp_uri, [DEAD_LETTERS])[DEAD_LETTERS] == 0
