@@ -4,6 +4,7 @@ enforces them in libs/common/tests/integration/test_broker_permissions.py.)"""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 
@@ -166,3 +167,15 @@ def test_the_production_commands_grant_every_user():
         p.broker_user for p in partner_agencies()]
     for user in users:
         assert any(f"set_permissions -p /credit {user} " in line for line in lines), user
+
+
+def test_a_partner_sends_penalties_unless_its_entry_lists_more_and_only_known_types(tmp_path):
+    assert partner_of_agency("gz-env").record_types == ("other_department_penalty",
+                                                        "penalty_publicity")
+    assert "serious_illegal_list" in partner_of_agency("gz-amr").record_types
+    path = tmp_path / "partners.json"
+    path.write_text(json.dumps({"agencies": [
+        {"agency": "gz-x", "broker_user": "partner-gz-x", "name": "某局",
+         "record_types": ["penalty_publicity", "grey_list"]}]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="grey_list"):
+        partner_agencies(str(path))
