@@ -175,7 +175,8 @@ def test_a_new_serious_listing_after_submission_refuses_the_approval(http, db_en
     assert refused.json()["details"]["reason_code"] == "LISTED_AGAIN_SINCE"
     page = http.get(f"/api/v1/officer/cases/{number}", headers=approver).json()
     assert page["case"]["status"] == "under_approval" and page["case"]["version"] == version
-    rejected = act(http, approver, number, "reject", version, opinion="此后又被列入严重违法失信名单")
+    rejected = act(http, approver, number, "reject", version,
+                   opinion="此后又被列入严重违法失信名单")
     assert rejected.status_code == 200 and rejected.json()["status"] == "rejected"
 
 

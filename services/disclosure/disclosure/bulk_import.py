@@ -395,7 +395,9 @@ def _batch_size(value: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     from disclosure.config import DisclosureSettings
 
-    parser = argparse.ArgumentParser(prog="disclosure import", description="批量导入记录：其他部门和本局的行政处罚、四类名单的列入与移出")
+    parser = argparse.ArgumentParser(
+        prog="disclosure import",
+        description="批量导入记录：其他部门和本局的行政处罚、四类名单的列入与移出")
     parser.add_argument("file", type=pathlib.Path)
     parser.add_argument("--agency", default="bulk-import",
                         help="来源单位代码（小写字母、数字、连字符）")

@@ -85,7 +85,8 @@ def test_a_city_loads_its_lists_and_their_removals_line_by_line_once(engine, dat
         # the removals: after their records, whatever their place in the file
         {"action": "remove", "source_record_id": "list-1", "version": 2,
          "reason": "已补报年度报告", "document_number": "穗天市监移〔2026〕1号"},
-        {"action": "remove", "source_record_id": "list-2", "version": 2, "reason": "已证明可以联系"},
+        {"action": "remove", "source_record_id": "list-2", "version": 2,
+         "reason": "已证明可以联系"},
         # bad lines
         listing_line(8, listing_date="2026-02-30"),                         # no such day
         listing_line(9, record_type="blacklist"),                           # no such list
@@ -150,9 +151,10 @@ def test_a_file_of_bad_listings_only_changes_nothing(engine, database_urls, tmp_
         "annual_report_overdue,2026-13-01,44010601\n"
         f"bad-2,1,grey_list,{new_code()},广州坏行二,enterprise,440106,"
         "annual_report_overdue,2026-01-01,44010601\n", encoding="utf-8")
+    env = {**os.environ, "DISCLOSURE_DATABASE_URL": database_urls["disclosure"]}
     done = subprocess.run([sys.executable, "-m", "disclosure", "import", str(path), "--agency",
                            agency, "--quiet"], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "DISCLOSURE_DATABASE_URL": database_urls["disclosure"]})
+                          env=env)
     assert done.returncode == 1           # nothing of the file could be used
     counts = json.loads(done.stdout.strip().splitlines()[-1])
     assert (counts["rejected"], counts["created"]) == (2, 0)

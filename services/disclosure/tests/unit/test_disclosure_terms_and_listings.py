@@ -104,8 +104,9 @@ def terms(**penalty_term) -> dict:
     terms(term_years="three"),
     terms(short_term_months=3),                            # short, but for what?
     terms(short_term_penalty_kinds=["jail"]),
-    {**terms(), "record_types": {**terms()["record_types"],
-                                 "cooperative_abnormal_list": {"escalates_to_serious_after_years": 2}}},
+    {**terms(), "record_types": {
+        **terms()["record_types"],
+        "cooperative_abnormal_list": {"escalates_to_serious_after_years": 2}}},
 ])
 def test_a_terms_version_that_does_not_say_what_it_must_is_refused(bad):
     with pytest.raises(ValidationError):

@@ -82,7 +82,8 @@ def _date(value) -> date | None:
 
 
 ELIGIBLE = "符合信用修复条件"
-PROVE_FULFILMENT = "；登记信息中尚无罚款缴纳等义务已履行的记录，请在申请材料中上传履行义务的证明材料"
+PROVE_FULFILMENT = ("；登记信息中尚无罚款缴纳等义务已履行的记录，"
+                    "请在申请材料中上传履行义务的证明材料")
 
 
 def assess(record: dict, subject_kind: str, rules: RuleVersion, today: date,
