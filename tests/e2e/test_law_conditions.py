@@ -15,9 +15,11 @@ import pika
 import pytest
 from sqlalchemy import text
 
+from credit_common import dlq
 from credit_common.broker_users import partner_uri
 from credit_common.reference.partner_agencies import partner_of_agency
 from credit_common.testing.platform import wait_until
+from credit_common.topology import INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE
 from tests.e2e import registry
 from tests.e2e.test_applicant_journey import PDF, TODAY, assert_error, prepare, upload
 from tests.e2e.test_officer_journey import act, add_officer, case_in_todo, officer_login
@@ -37,7 +39,7 @@ def bureau(platform, amqp_uri):
     channel = connection.channel()
     channel.confirm_delivery()
 
-    def publish(routing_key: str, payload: dict) -> None:
+    def publish(routing_key: str, payload: dict) -> str:
         body = {"schema_version": "1.0", "message_id": str(uuid.uuid4()),
                 "source_agency": BUREAU, "occurred_at": datetime.now(timezone.utc).isoformat(),
                 "payload": payload}
@@ -47,6 +49,7 @@ def bureau(platform, amqp_uri):
                                                    delivery_mode=2,
                                                    message_id=body["message_id"],
                                                    user_id=partner_of_agency(BUREAU).broker_user))
+        return body["message_id"]
 
     yield publish
     connection.close()
@@ -130,6 +133,28 @@ def test_the_bureau_s_listing_and_removal_on_the_bus_change_the_answer(http, dis
     assert [(h["to_state"], h["cause_kind"]) for h in history] == [("active", "message"),
                                                                   ("removed", "message")]
     assert answers(http, headers, subject)[penalty]["eligible"] is True
+
+
+def test_a_bad_listing_on_the_bus_is_dead_lettered_with_a_clear_reason_and_changes_nothing(
+        http, disclosure_db, bureau, amqp_uri):
+    _phone, subject, _headers = prepare(http, disclosure_db)
+    sent = {bureau("record.upserted.v1", listing(subject, listing_date="2026-02-30")):
+            "INVALID_MESSAGE: payload.listing_date：不是有效的日期",
+            bureau("record.upserted.v1", listing(subject, record_type="grey_list")):
+            "INVALID_MESSAGE: payload.record_type：取值无效",
+            bureau("record.upserted.v1", listing(subject, listing_reason="serious_violation")):
+            "REASON_NOT_OF_LIST"}
+
+    def dead_lettered():
+        found = {m["message_id"]: m["reason"]
+                 for m in dlq.list_messages(amqp_uri, INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE)}
+        return found if set(sent) <= set(found) else None
+
+    reasons = wait_until(dead_lettered, 20, interval=0.2, message="the bad listings refused")
+    for message_id, expected in sent.items():
+        assert reasons[message_id].startswith(expected), reasons[message_id]
+    records = http.get(f"/api/v1/public/subjects/{subject['uscc']}").json()["records"]
+    assert records == []
 
 
 def serious_case_at_approval(http, db_engine, disclosure_db):
