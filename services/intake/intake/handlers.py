@@ -662,7 +662,7 @@ def recheck_for_decision(application_id: str, records: list[dict],
         answer = eligibility.recheck(record, judged_by, records)
         if answer is not None:
             raise Conflict("RECORD_NO_LONGER_ELIGIBLE",
-                           f"提交申请后情况发生变化：{answer.reason}，请作出不予信用修复决定",
+                           f"提交申请后情况发生变化，不能准予修复：{answer.reason}",
                            {"record_id": answer.record_id, "reason_code": answer.reason_code,
                             "reason": answer.reason, "rule_version": answer.rule_version,
                             "article": answer.article})
