@@ -150,7 +150,8 @@ def test_a_penalty_application_from_login_to_acceptance_number(http, disclosure_
     phone, subject, headers = prepare(http, disclosure_db)
     ready = registry.add_penalty(disclosure_db, subject,
                                  publicity_start=TODAY - timedelta(days=400))
-    recent = registry.add_penalty(disclosure_db, subject,
+    # of another kind (food): a later penalty of the same kind would bar ``ready`` for good
+    recent = registry.add_penalty(disclosure_db, subject, domain="food",
                                   publicity_start=TODAY - timedelta(days=30))
     severe = registry.add_penalty(disclosure_db, subject, kinds=("licence_revocation",),
                                   publicity_start=TODAY - timedelta(days=800))

@@ -65,12 +65,14 @@ def disclosure_db(db_engine):
 
 @pytest.fixture
 def restored_settings(db_engine):
-    """Calendar overrides and rule versions the fuzzing adds are taken out again: the other
-    tests count working days on this run's calendar."""
+    """Calendar overrides, rule versions and publicity-term versions the fuzzing adds are taken
+    out again: the other tests count working days on this run's calendar."""
     with db_engine["workflow"].connect() as conn:
         days = conn.execute(text("SELECT day FROM calendar_overrides")).scalars().all()
     with db_engine["intake"].connect() as conn:
         versions = conn.execute(text("SELECT version FROM rule_versions")).scalars().all()
+    with db_engine["disclosure"].connect() as conn:
+        terms = conn.execute(text("SELECT version FROM publicity_term_versions")).scalars().all()
     yield
     with db_engine["workflow"].begin() as conn:
         conn.execute(text("DELETE FROM calendar_overrides WHERE NOT (day = ANY(:d))"),
@@ -78,6 +80,9 @@ def restored_settings(db_engine):
     with db_engine["intake"].begin() as conn:
         conn.execute(text("DELETE FROM rule_versions WHERE NOT (version = ANY(:v))"),
                      {"v": list(versions)})
+    with db_engine["disclosure"].begin() as conn:
+        conn.execute(text("DELETE FROM publicity_term_versions WHERE NOT (version = ANY(:v))"),
+                     {"v": list(terms)})
 
 
 def test_fuzzing_finds_no_server_error_and_every_refusal_is_in_the_envelope(

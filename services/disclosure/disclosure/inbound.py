@@ -44,6 +44,7 @@ from credit_common.settings import amqp_credentials
 from credit_common.topology import (INTERAGENCY_CONSUMER, INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE,
                                     INTERAGENCY_INBOUND_QUEUE, declare_interagency_inbound,
                                     redelivery_exchange)
+from credit_common.validation import describe, field_errors
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
 from disclosure.domain.agency_records import RejectedMessage
@@ -168,8 +169,7 @@ class InboundConsumer:
         try:
             message = model.model_validate_json(body)
         except ValidationError as exc:
-            reason = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}"
-                               for e in exc.errors())[:1500]
+            reason = describe(field_errors(exc))
             return self._dead_letter(channel, method, properties, body, "INVALID_MESSAGE",
                                      reason)
         try:
@@ -179,7 +179,8 @@ class InboundConsumer:
         while True:
             try:
                 with Session(self.engine) as session, session.begin():
-                    outcome = apply_inbound(message, DisclosureUnitOfWork(session))
+                    outcome = apply_inbound(message, DisclosureUnitOfWork(session),
+                                            allowed_types=partner.record_types)
                 break
             except RejectedMessage as exc:
                 return self._dead_letter(channel, method, properties, body, exc.code,

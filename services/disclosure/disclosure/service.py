@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 
 from nameko.rpc import RpcProxy
@@ -23,7 +24,7 @@ from disclosure.config import DisclosureSettings
 from disclosure.domain.identity import IdentityAttempts
 from disclosure.domain.search import RecordQuery, name_terms
 from disclosure.handlers import (automatic_repair, daily_jobs, identity, proof_material,
-                                 registry, repair_outcomes)
+                                 publicity_terms, registry, repair_outcomes)
 from disclosure.views import (cure_view, history_view, identity_check, record_view,
                               sees_personal_data, subject_records, subject_view)
 
@@ -104,6 +105,29 @@ class DisclosureService(ServiceBase):
         subject = proof_material.set_proof_material_mode(str(code), bool(enabled), admin,
                                                          self._uow())
         return subject_view(subject, full=True)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def publicity_term_versions(self, admin_id: str | None = None):
+        require_administrator(self.workflow, admin_id)
+        return [{**v, "effective_from": v["effective_from"].isoformat(),
+                 "created_at": v["created_at"].isoformat()}
+                for v in publicity_terms.term_versions(self._uow(read_only=True))]
+
+    @rpc(expected_exceptions=EXPECTED)
+    def add_publicity_term_version(self, version: str, effective_from: str, source: str,
+                                   terms: dict, admin_id: str | None = None):
+        admin = require_administrator(self.workflow, admin_id)
+        if not isinstance(terms, dict) or not 0 < len(str(version).strip()) <= 40 \
+                or not str(source).strip():
+            raise ValidationFailed("INVALID_RULES",
+                                   "请提供版本号（不超过 40 个字符）、依据和公示期限")
+        try:
+            day = date.fromisoformat(str(effective_from))
+        except ValueError:
+            raise ValidationFailed("INVALID_DATE", "日期格式应为 YYYY-MM-DD",
+                                   {"field": "effective_from"}) from None
+        return publicity_terms.add_term_version(str(version).strip(), day, str(source),
+                                                terms, str(admin.id), self._uow())
 
     @rpc(expected_exceptions=EXPECTED)
     def apply_repair_outcome(self, decision_id: str, record_id: str, outcome: str):

@@ -306,6 +306,12 @@ class IntakeService(ServiceBase):
         return {**detail_view(found), "eligibility": found["eligibility"]}
 
     @rpc(expected_exceptions=EXPECTED)
+    def recheck_for_decision(self, application_id: str, records: list):
+        """Workflow has checked the officer's scope; ``records``: the subject's, as now."""
+        return handlers.recheck_for_decision(str(application_id), registry_records(records),
+                                             self._uow(read_only=True))
+
+    @rpc(expected_exceptions=EXPECTED)
     def material_for_officer(self, application_id: str, material_id: str):
         material, content = handlers.material_for_officer(
             str(application_id), str(material_id), self.files, self._uow(read_only=True))

@@ -16,10 +16,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from credit_common.contracts.vocabulary import (PenaltyDomain, PenaltyKind, RecordType,
-                                                SubjectKind)
+from credit_common.contracts.vocabulary import (ListingReason, PenaltyDomain, PenaltyKind,
+                                                RecordType, SubjectKind)
 
 SCHEMA_VERSION = "1.0"
 AGENCY_CODE = r"^[a-z][a-z0-9-]{1,39}$"
@@ -41,9 +41,23 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+#: what a record of each kind must carry, and must not (the other kind's fields)
+PENALTY_FIELDS = ("decision_number", "decision_date", "penalty_kinds", "deciding_department_name")
+LISTING_FIELDS = ("listing_reason", "listing_date", "listing_unit_code")
+_PENALTY_ONLY = (*PENALTY_FIELDS, "publicity_start_date", "publicity_end_date", "fine_amount",
+                 "deciding_unit_code")
+_LISTING_ONLY = (*LISTING_FIELDS, "listing_document_number")
+LIST_RECORD_TYPES = frozenset({RecordType.serious_illegal_list, RecordType.abnormal_operation_list,
+                               RecordType.individual_abnormal_status,
+                               RecordType.cooperative_abnormal_list})
+UNIT_CODE = r"^\d{6}(\d{2})?$"
+
+
 class AgencyRecord(_Strict):
-    """A record another agency holds against a subject: above all, another department's
-    administrative penalty that we disclose for it."""
+    """A record an agency holds against a subject: another department's administrative
+    penalty that we disclose for it, or (from the market supervision bureau's own systems) a
+    penalty of ours or an entry on one of the four lists. A penalty carries the decision's
+    fields, a listing the listing's; neither carries the other's."""
 
     source_record_id: str = Field(min_length=1, max_length=64)
     version: int = Field(ge=0, description="grows with every change the agency makes")
@@ -52,21 +66,53 @@ class AgencyRecord(_Strict):
     subject_name: str = Field(min_length=1, max_length=200)
     subject_kind: SubjectKind = SubjectKind.enterprise
     district_code: str = Field(pattern=r"^\d{6}$")
-    decision_number: str = Field(min_length=1, max_length=100)
-    decision_date: date
+    # penalties
+    decision_number: str | None = Field(None, min_length=1, max_length=100)
+    decision_date: date | None = None
     publicity_start_date: date | None = None
     publicity_end_date: date | None = None
     penalty_domain: PenaltyDomain = PenaltyDomain.other
-    penalty_kinds: list[PenaltyKind] = Field(min_length=1)
+    penalty_kinds: list[PenaltyKind] = Field(default_factory=list)
     fine_amount: Decimal | None = Field(None, ge=0, max_digits=14, decimal_places=2)
     severe: bool = False
-    deciding_department_name: str = Field(min_length=1, max_length=200)
+    deciding_department_name: str | None = Field(None, min_length=1, max_length=200)
+    deciding_unit_code: str | None = Field(
+        None, pattern=UNIT_CODE, description="our unit that made the penalty (penalty_publicity)")
+    # listings
+    listing_reason: ListingReason | None = None
+    listing_date: date | None = None
+    listing_unit_code: str | None = Field(None, pattern=UNIT_CODE,
+                                          description="our unit that listed the subject")
+    listing_document_number: str | None = Field(None, min_length=1, max_length=100)
+    # either
+    obligations_fulfilled_on: date | None = Field(
+        None, description="when the fine was paid and the other obligations fulfilled; "
+                          "absent: not known to the sender")
+
+    @model_validator(mode="after")
+    def _fields_of_its_kind(self) -> AgencyRecord:
+        listing = self.record_type in LIST_RECORD_TYPES
+        required, foreign = ((LISTING_FIELDS, _PENALTY_ONLY) if listing
+                             else (PENALTY_FIELDS, _LISTING_ONLY))
+        kind = "列入名单记录" if listing else "行政处罚记录"
+        missing = [f for f in required if getattr(self, f) in (None, [])]
+        if missing:
+            raise ValueError(f"{kind}缺少必填字段：{'、'.join(missing)}")
+        present = [f for f in foreign if getattr(self, f) not in (None, [])]
+        if present:
+            raise ValueError(f"{kind}不应包含字段：{'、'.join(present)}")
+        return self
 
 
 class Withdrawal(_Strict):
+    """The agency withdraws a record (a penalty revoked on review) or, for a listing, removes
+    the subject from the list (移出; an individual business's status is restored)."""
+
     source_record_id: str = Field(min_length=1, max_length=64)
     version: int = Field(ge=0)
     reason: str = Field(min_length=1, max_length=500)
+    document_number: str | None = Field(None, min_length=1, max_length=100,
+                                        description="the removal or revocation decision's number")
 
 
 class _Envelope(_Strict):

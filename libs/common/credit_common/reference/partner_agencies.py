@@ -6,7 +6,9 @@ RabbitMQ checks against the login; the inbound consumer accepts a message only w
 ``source_agency`` is the agency of that user. An entry's ``publishes`` lists the routing keys
 that partner may publish (its broker user's topic permission; by default its own records
 and their withdrawals): a filing that can take a subject off an abnormal list is believed
-only from the system the subject files in.
+only from the system the subject files in. Its ``record_types`` list the records it may
+send (other departments their penalties; the market supervision bureau's own systems also
+its penalties and the four lists).
 """
 
 from __future__ import annotations
@@ -20,8 +22,13 @@ from functools import lru_cache
 
 from credit_common.contracts.interagency import (AGENCY_CODE, INBOUND_ROUTING_KEYS,
                                                  RECORD_ROUTING_KEYS)
+from credit_common.contracts.vocabulary import RecordType
 
 SHIPPED = pathlib.Path(__file__).with_name("partner_agencies.json")
+
+
+#: what an agency may send when its entry does not say: administrative penalties
+PENALTY_RECORD_TYPES = ("other_department_penalty", "penalty_publicity")
 
 
 @dataclass(frozen=True)
@@ -31,13 +38,16 @@ class PartnerAgency:
     name: str
     #: the inter-agency routing keys it may publish
     routing_keys: tuple[str, ...] = RECORD_ROUTING_KEYS
+    #: the record types its records may have
+    record_types: tuple[str, ...] = PENALTY_RECORD_TYPES
 
 
 @lru_cache
 def _load(path: str) -> tuple[PartnerAgency, ...]:
     entries = json.loads(pathlib.Path(path).read_text(encoding="utf-8"))["agencies"]
     partners = tuple(PartnerAgency(e["agency"], e["broker_user"], e["name"],
-                                   tuple(e.get("publishes", RECORD_ROUTING_KEYS)))
+                                   tuple(e.get("publishes", RECORD_ROUTING_KEYS)),
+                                   tuple(e.get("record_types", PENALTY_RECORD_TYPES)))
                      for e in entries)
     for field in ("agency", "broker_user"):
         values = [getattr(p, field) for p in partners]
@@ -50,6 +60,10 @@ def _load(path: str) -> tuple[PartnerAgency, ...]:
     if unknown or not all(p.routing_keys for p in partners):
         raise ValueError(f"{path}: publishes must name inbound routing keys only: "
                          f"{sorted(unknown)}")
+    known = {t.value for t in RecordType}
+    unknown_types = sorted({t for p in partners for t in p.record_types} - known)
+    if unknown_types:
+        raise ValueError(f"{path}: not a record type: {unknown_types}")
     return partners
 
 

@@ -265,3 +265,13 @@ def test_only_the_publicity_system_publishes_filings_and_no_partner_an_unknown_k
                      '"name": "x", "publishes": ["record.publicity_changed.v1"]}]}')
     with pytest.raises(ValueError, match="publishes"):
         load(str(wrong))
+def test_a_partner_sends_penalties_unless_its_entry_lists_more_and_only_known_types(tmp_path):
+    assert partner_of_agency("gz-env").record_types == ("other_department_penalty",
+                                                        "penalty_publicity")
+    assert "serious_illegal_list" in partner_of_agency("gz-amr").record_types
+    path = tmp_path / "partners.json"
+    path.write_text(json.dumps({"agencies": [
+        {"agency": "gz-x", "broker_user": "partner-gz-x", "name": "某局",
+         "record_types": ["penalty_publicity", "grey_list"]}]}), encoding="utf-8")
+    with pytest.raises(ValueError, match="grey_list"):
+        partner_agencies(str(path))

@@ -240,3 +240,27 @@ def test_a_timer_interval_given_as_a_callable_is_read_when_the_service_starts(mo
     fixed = Timer(interval=30)
     fixed.setup()
     assert fixed.interval == 30
+
+
+def test_validation_errors_name_each_field_in_chinese():
+    from datetime import date
+
+    from pydantic import BaseModel, Field, ValidationError
+
+    from credit_common.contracts.vocabulary import RecordType
+    from credit_common.validation import describe, field_errors
+
+    class Line(BaseModel):
+        day: date
+        kind: RecordType
+        months: int = Field(ge=0, le=120)
+
+    with pytest.raises(ValidationError) as raised:
+        Line.model_validate({"day": "2026-02-30", "kind": "grey_list", "months": 121})
+    errors = field_errors(raised.value, "rules")
+    assert [e["field"] for e in errors] == ["rules.day", "rules.kind", "rules.months"]
+    assert errors[0]["message"].startswith("不是有效的日期")
+    assert errors[1]["message"].startswith("取值无效，可选：'serious_illegal_list'、")
+    assert errors[2]["message"] == "不得大于 120"
+    assert describe(errors).startswith("rules.day：不是有效的日期")
+    assert len(describe(errors * 100, limit=50)) == 50

@@ -9,6 +9,7 @@ from credit_common.sql import text
 from credit_common.topology import INTERAGENCY_EXCHANGE
 from credit_common.unit_of_work import SqlUnitOfWork
 from disclosure.adapters.filings import FilingRepository
+from disclosure.adapters.publicity_terms import PublicityTermsRepository
 from disclosure.adapters.repository import RecordRepository, SubjectRepository
 from disclosure.domain.model import Record, Subject
 
@@ -19,6 +20,7 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
         self.subjects = SubjectRepository(session)
         self.records = self.collect_events_of(RecordRepository(session))
         self.filings = FilingRepository(session)
+        self.terms = PublicityTermsRepository(session)
 
     def collect_events(self) -> None:
         """At commit: announce every written record's pending changes (its subject is part of

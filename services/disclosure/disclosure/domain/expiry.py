@@ -1,6 +1,6 @@
-"""When a listing or a penalty's publicity ends, judged by the terms in force on the day it
-was listed or decided (``rules.terms_on``). Each answer is the note the record's history
-keeps, or None while the term runs. Plain Python."""
+"""When a listing or a penalty's publicity ends, judged by the term version in force on the
+day it was listed or decided (``rules.terms_on``). Each answer is the note the record's
+history keeps, or None while the term runs. Plain Python."""
 
 from __future__ import annotations
 
@@ -10,24 +10,28 @@ from datetime import date
 from credit_common.contracts.vocabulary import ListingReason, RecordType
 
 from disclosure.domain.model import Record
-from disclosure.domain.rules import add_years, terms_on
+from disclosure.domain.months import add_years
+from disclosure.domain.rules import TermsVersion, terms_on
 
 
-def serious_listing_ended(record: Record, today: date) -> str | None:
+def serious_listing_ended(record: Record, today: date,
+                          versions: list[TermsVersion]) -> str | None:
     """Serious-list entries leave the list when their term ends (SAMR order 44 art. 21)."""
-    terms = terms_on(record.listing_date)
-    if add_years(record.listing_date, terms.serious_list_term_years) > today:
+    version = terms_on(versions, record.listing_date)
+    years = version.terms.record_types.serious_illegal_list.term_years
+    if not years or add_years(record.listing_date, years) > today:
         return None
-    return f"列入严重违法失信名单满{terms.serious_list_term_years}年，依据{terms.version}移出"
+    return f"列入严重违法失信名单满{years}年，依据{version.version}移出"
 
 
-def abnormal_listing_escalates(record: Record, today: date) -> str | None:
+def abnormal_listing_escalates(record: Record, today: date,
+                               versions: list[TermsVersion]) -> str | None:
     """Abnormal-list entries unresolved for the term move to the serious list."""
-    terms = terms_on(record.listing_date)
-    if add_years(record.listing_date, terms.abnormal_to_serious_years) > today:
+    version = terms_on(versions, record.listing_date)
+    years = version.terms.record_types.abnormal_operation_list.escalates_to_serious_after_years
+    if not years or add_years(record.listing_date, years) > today:
         return None
-    return (f"列入经营异常名录满{terms.abnormal_to_serious_years}年"
-            "仍未履行相关义务，转入严重违法失信名单")
+    return f"列入经营异常名录满{years}年仍未履行相关义务，转入严重违法失信名单"
 
 
 def escalated_to_serious(record: Record, today: date) -> Record:
@@ -40,14 +44,16 @@ def escalated_to_serious(record: Record, today: date) -> Record:
         listing_unit_code=record.listing_unit_code)
 
 
-def penalty_publicity_ended(record: Record, today: date) -> str | None:
+def penalty_publicity_ended(record: Record, today: date,
+                            versions: list[TermsVersion]) -> str | None:
     """A penalty is publicised through the last day of its term (the end date given, or the
-    term of the version in force on the decision day) and ends the day after, whatever
-    weekday or holiday that is: the term counts calendar days."""
-    terms = terms_on(record.decision_date)
-    last_day = record.publicity_end_date or terms.penalty_publicity_last_day(
-        record.publicity_start_date or record.decision_date, record.penalty_kinds,
-        record.fine_amount, record.severe)
+    term of the version in force on the decision day: a short one for 通报批评 or a low fine)
+    and ends the day after, whatever weekday or holiday that is: the term counts calendar
+    days."""
+    version = terms_on(versions, record.decision_date)
+    last_day = record.publicity_end_date or version.penalty_publicity_last_day(
+        record.record_type, record.publicity_start_date or record.decision_date,
+        record.penalty_kinds, record.fine_amount, record.severe)
     if last_day >= today:
         return None
-    return f"公示期满（公示至{last_day}，依据{terms.version}）"
+    return f"公示期满（公示至{last_day}，依据{version.version}）"

@@ -2,7 +2,8 @@
 information) and the listings they cure. Plain Python: no Nameko, no SQLAlchemy.
 
 What cures what, and whether the cured listing is removed at once or waits for an officer's
-click, is rule data (``DisclosureTerms.listing_cures``), chosen by the day of the cure."""
+click, is rule data (``PublicityTerms.listing_cures`` of the version in force on the day of
+the cure, a row of ``publicity_term_versions``)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from pydantic import BaseModel, ConfigDict, model_validator
+
 from credit_common.contracts.interagency import AnnualReportFiled, InstantInfoPublished
-from credit_common.contracts.vocabulary import PublicityState
+from credit_common.contracts.vocabulary import ListingReason, PublicityState, RecordType
 from credit_common.identity import normalise_subject_code, subject_code_kind
 
-from disclosure.domain.agency_records import RejectedMessage
+from disclosure.domain.agency_records import LIST_REASONS, RejectedMessage
 
 
 class FilingKind(StrEnum):
@@ -43,13 +46,28 @@ REMOVAL_LABELS = {Removal.immediate: "系统自动移出",
                   Removal.officer_confirmation: "待列入机关确认移出"}
 
 
-@dataclass(frozen=True)
-class ListingCure:
-    """A filing of ``filing`` kind cures a ``record_type`` listed for ``listing_reason``."""
-    filing: str
-    record_type: str
-    listing_reason: str
-    removal: str
+#: the lists a filing can cure (a serious listing is no abnormal one)
+ABNORMAL_LISTS = (RecordType.abnormal_operation_list, RecordType.individual_abnormal_status,
+                  RecordType.cooperative_abnormal_list)
+
+
+class ListingCure(BaseModel):
+    """A filing of ``filing`` kind cures a ``record_type`` listed for ``listing_reason``; an
+    entry of a rule version (``rules.PublicityTerms.listing_cures``)."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    filing: FilingKind
+    record_type: RecordType
+    listing_reason: ListingReason
+    removal: Removal
+
+    @model_validator(mode="after")
+    def _a_reason_of_an_abnormal_list(self) -> ListingCure:
+        if self.record_type not in ABNORMAL_LISTS:
+            raise ValueError(f"报送信息只能消除经营异常名录（状态）的列入事由，不适用于 {self.record_type}")
+        if self.listing_reason not in LIST_REASONS[self.record_type]:
+            raise ValueError(f"列入原因 {self.listing_reason} 不适用于 {self.record_type}")
+        return self
 
 
 @dataclass
@@ -106,7 +124,7 @@ def filing_of(message: Filed, subject_id: uuid.UUID, received_at: datetime) -> F
 
 def record_types_cured_by(kind: str, cures) -> list[str]:
     """The list types a filing of this kind can cure under ``cures``."""
-    return sorted({c.record_type for c in cures if c.filing == kind})
+    return sorted({str(c.record_type) for c in cures if c.filing == kind})
 
 
 def cure_for(cures, filing_kind_: str, record_type: str, listing_reason: str | None

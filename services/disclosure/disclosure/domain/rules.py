@@ -1,129 +1,153 @@
-"""Terms of disclosure as versioned data: each version applies from its effective date, and a
-record is judged by the version in force on the day it was listed or decided (a cured
-listing: on the day of the cure). A new version is a new entry here (or, later, a row an
-administrator adds), never a code change."""
+"""Terms of disclosure as versioned data: how long each record type stays public, and which
+filing cures which listing (and whether it then goes at once). A version applies from its
+effective date; a record is judged by the version in force on the day it was listed or
+decided, a cured listing by the version in force on the day of the cure. The versions are
+rows of ``publicity_term_versions`` (the 2021 baseline and the 2025-12-25 measures ship in
+migration 0009), the one source of these terms; an administrator adds one, checked against
+:class:`PublicityTerms` first, without a code change.
+
+Plain Python (pydantic for the schema, as the contracts use it).
+"""
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
-from credit_common.contracts.vocabulary import ListingReason, PenaltyKind, RecordType
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from disclosure.domain.filings import FilingKind, ListingCure, Removal
+from credit_common.contracts.vocabulary import PenaltyKind
+from disclosure.domain.filings import ListingCure
+from disclosure.domain.months import add_months, add_years
 
-ABNORMAL_LISTS = (RecordType.abnormal_operation_list, RecordType.individual_abnormal_status,
-                  RecordType.cooperative_abnormal_list)
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _cures(annual_report: Removal, instant_info: Removal, corrections: Removal
-           ) -> tuple[ListingCure, ...]:
-    """DOMAIN.md's reasons and what removes them, for each list that has the reason (an
-    individual business has no instant-information or false-information reason, a
-    cooperative no instant-information one)."""
-    return (
-        *(ListingCure(FilingKind.annual_report, t, ListingReason.annual_report_overdue,
-                      annual_report) for t in ABNORMAL_LISTS),
-        ListingCure(FilingKind.instant_info, RecordType.abnormal_operation_list,
-                    ListingReason.instant_info_not_published, instant_info),
-        *(ListingCure(kind, RecordType.abnormal_operation_list,
-                      ListingReason.false_information, corrections)
-          for kind in (FilingKind.annual_report_correction,
-                       FilingKind.instant_info_correction)),
-        ListingCure(FilingKind.annual_report_correction, RecordType.cooperative_abnormal_list,
-                    ListingReason.false_information, corrections),
-    )
+class ListTerm(_Strict):
+    term_years: int | None = Field(
+        None, ge=1, le=10, description="届满移出的年限；不填：直至移出")
+    escalates_to_serious_after_years: int | None = Field(
+        None, ge=1, le=10, description="仍未履行义务满此年限转入严重违法失信名单（仅经营异常名录）")
+
+
+class PenaltyTerm(_Strict):
+    term_years: int = Field(ge=1, le=10, description="行政处罚信息的公示期（年）")
+    short_term_months: int | None = Field(
+        None, ge=1, le=36, description="仅受下列处罚或较低数额罚款的公示期（月）")
+    short_term_penalty_kinds: list[PenaltyKind] = Field(default_factory=list)
+    low_fine_threshold: Decimal | None = Field(
+        None, ge=0, max_digits=14, decimal_places=2, description="较低数额罚款的上限（元，含）")
+
+    @model_validator(mode="after")
+    def _short_term_says_for_what(self) -> PenaltyTerm:
+        if self.short_term_months and not (self.short_term_penalty_kinds
+                                           or self.low_fine_threshold is not None):
+            raise ValueError("设定了短期公示期，须同时给出适用的处罚种类或较低数额罚款的上限")
+        return self
+
+
+class RecordTypeTerms(_Strict):
+    serious_illegal_list: ListTerm
+    abnormal_operation_list: ListTerm
+    individual_abnormal_status: ListTerm
+    cooperative_abnormal_list: ListTerm
+    penalty_publicity: PenaltyTerm
+    other_department_penalty: PenaltyTerm
+
+    @model_validator(mode="after")
+    def _only_the_abnormal_list_escalates(self) -> RecordTypeTerms:
+        for name in ("serious_illegal_list", "individual_abnormal_status",
+                     "cooperative_abnormal_list"):
+            if getattr(self, name).escalates_to_serious_after_years is not None:
+                raise ValueError(f"{name} 不适用 escalates_to_serious_after_years"
+                                 "（仅经营异常名录转入严重违法失信名单）")
+        return self
+
+
+class PublicityTerms(_Strict):
+    """What one version says, for every record type, and which filing cures which listing."""
+
+    basis: str = Field(min_length=1, max_length=500, description="依据（文件名称、条款）")
+    record_types: RecordTypeTerms
+    #: a filing of a kind cures a listing of a type and reason, removed at once or by the
+    #: listing unit; none listed: no filing cures a listing under this version
+    listing_cures: list[ListingCure]
+    cure_basis: str | None = Field(None, min_length=1, max_length=500,
+                                   description="报送信息消除列入事由的依据")
+
+    @model_validator(mode="after")
+    def _each_cure_once_and_with_its_basis(self) -> PublicityTerms:
+        keys = [(c.filing, c.record_type, c.listing_reason) for c in self.listing_cures]
+        if len(set(keys)) != len(keys):
+            raise ValueError("listing_cures 中同一报送类型、名录和列入原因只能出现一次")
+        if self.listing_cures and not self.cure_basis:
+            raise ValueError("给出 listing_cures 时须同时给出 cure_basis（依据）")
+        return self
 
 
 @dataclass(frozen=True)
-class DisclosureTerms:
+class TermsVersion:
     version: str
     effective_from: date
-    serious_list_term_years: int          # removed from the serious list after this long
-    abnormal_to_serious_years: int        # abnormal-list entry unresolved this long → serious
-    penalty_publicity_term_years: int     # a penalty's publicity ends after this long
-    basis: str
-    #: a penalty that is only these kinds, and a fine no higher than the province's
-    #: threshold, is publicised this many months instead of the years above
-    penalty_short_term_months: int
-    short_publicity_penalty_kinds: frozenset[str]
-    low_fine_threshold: Decimal
-    #: which filing cures which listing, and whether the listing then goes at once
-    listing_cures: tuple[ListingCure, ...]
-    cure_basis: str
+    terms: PublicityTerms
 
-    def penalty_is_short(self, kinds, fine_amount, severe: bool) -> bool:
-        kinds = set(kinds or ())
-        light = self.short_publicity_penalty_kinds | {PenaltyKind.fine}
-        if severe or not kinds or not kinds <= light:
-            return False
-        return PenaltyKind.fine not in kinds or (
-            fine_amount is not None and Decimal(fine_amount) <= self.low_fine_threshold)
+    @property
+    def listing_cures(self) -> list[ListingCure]:
+        return self.terms.listing_cures
 
-    def penalty_publicity_last_day(self, start: date, kinds, fine_amount,
-                                   severe: bool) -> date:
-        """The last day a penalty is publicised: the term counts in calendar months or
-        years from the day after ``start`` (民法典 第二百零一条), so it ends on the
-        same-numbered day of its last month, or that month's last day (第二百零二条)."""
-        if self.penalty_is_short(kinds, fine_amount, severe):
-            return add_months(start, self.penalty_short_term_months)
-        return add_years(start, self.penalty_publicity_term_years)
+    def penalty_publicity_last_day(self, record_type: str, start: date, kinds,
+                                   fine_amount: Decimal | None, severe: bool) -> date:
+        return penalty_last_day(start, kinds, fine_amount, severe,
+                                getattr(self.terms.record_types, record_type))
 
 
-#: Guangdong's low-fine threshold, as intake's eligibility rules have it
-_GUANGDONG_LOW_FINE = Decimal("10000.00")
-_SHORT_KINDS = frozenset({PenaltyKind.warning, PenaltyKind.circulated_criticism})
-
-TERMS: tuple[DisclosureTerms, ...] = (
-    DisclosureTerms("2021-baseline", date(2021, 1, 1), 3, 3, 3,
-                    "《市场监督管理严重违法失信名单管理办法》第二十一条；"
-                    "《市场监督管理行政处罚信息公示规定》第十四条",
-                    3, _SHORT_KINDS, _GUANGDONG_LOW_FINE,
-                    # the subject applied and the listing authority decided: every removal
-                    # waits for an officer of the listing unit
-                    _cures(Removal.officer_confirmation, Removal.officer_confirmation,
-                           Removal.officer_confirmation),
-                    "《企业信息公示暂行条例》《企业经营异常名录管理暂行办法》"
-                    "《个体工商户年度报告暂行办法》《农民专业合作社年度报告公示暂行办法》"),
-    # The 2025 measures' text is not available here (DOMAIN.md). This version is the
-    # platform's reading, to change by adding a version: a filed report or published
-    # information is its own proof and the listing goes at once; a correction of false
-    # information is checked by an officer of the listing unit first.
-    DisclosureTerms("2025-12-25", date(2025, 12, 25), 3, 3, 3,
-                    "《市场监督管理信用修复管理办法》（2025年12月25日施行）",
-                    3, _SHORT_KINDS, _GUANGDONG_LOW_FINE,
-                    _cures(Removal.immediate, Removal.immediate,
-                           Removal.officer_confirmation),
-                    "《市场监督管理信用修复管理办法》（2025年12月25日施行）；"
-                    "《企业信息公示暂行条例》"),
-)
+def terms_on(versions: list[TermsVersion], day: date) -> TermsVersion:
+    """The version in force on ``day``; a record older than every version is judged by the
+    first."""
+    if not versions:
+        raise LookupError("no publicity term version")
+    applicable = [v for v in versions if v.effective_from <= day]
+    if applicable:
+        return max(applicable, key=lambda v: v.effective_from)
+    return min(versions, key=lambda v: v.effective_from)
 
 
-def terms_on(day: date) -> DisclosureTerms:
-    applicable = [t for t in TERMS if t.effective_from <= day]
-    return max(applicable, key=lambda t: t.effective_from) if applicable else TERMS[0]
+def short_penalty(kinds, fine_amount: Decimal | None, severe: bool, term: PenaltyTerm) -> bool:
+    """Only the kinds the short term lists, and a fine (if any) no higher than the low-fine
+    threshold, and not flagged severe: 通报批评 or a low fine, publicised the short term."""
+    kinds = {str(k) for k in kinds or ()}
+    if severe or not term.short_term_months or not kinds:
+        return False
+    short = {k.value for k in term.short_term_penalty_kinds}
+    if term.low_fine_threshold is not None:
+        short.add(PenaltyKind.fine.value)
+    if not kinds <= short:
+        return False
+    if PenaltyKind.fine.value in kinds:
+        return fine_amount is not None and Decimal(fine_amount) <= term.low_fine_threshold
+    return True
 
 
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
+def penalty_last_day(start: date, kinds, fine_amount: Decimal | None, severe: bool,
+                     term: PenaltyTerm) -> date:
+    """The last day a penalty is publicised: the term counts in calendar months or years
+    from the day after ``start`` (民法典 第二百零一条), so it ends on the same-numbered day
+    of its last month, or that month's last day (第二百零二条)."""
+    if short_penalty(kinds, fine_amount, severe, term):
+        return add_months(start, term.short_term_months)
+    return add_years(start, term.term_years)
 
 
-def add_months(day: date, months: int) -> date:
-    """Calendar-exact: 30 November + 3 months is 28 (or 29) February, never 2 March."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def earliest_listing_date_due(today: date, years_of) -> date:
-    """The latest listing date that could be due today under any version: a cheap SQL
-    pre-filter; each candidate is then judged by its own version."""
-    return max(add_years(today, -years_of(t)) for t in TERMS)
+def earliest_listing_date_due(today: date, versions: list[TermsVersion], years_of) -> date:
+    """The latest listing date that could be due today under any version (``years_of``
+    gives a version's term in years, or None): a cheap SQL pre-filter, never narrower than
+    the terms (a day's margin for 29 February); each candidate is then judged by its own
+    version. ``date.min`` when no version ends such listings."""
+    years = [y for y in (years_of(v.terms) for v in versions) if y]
+    return max((add_years(today, -y) + timedelta(days=1) for y in years), default=date.min)
 
 
 @dataclass(frozen=True)
@@ -137,11 +161,19 @@ class PenaltyCandidates:
     fine_ceiling: Decimal
 
 
-def penalty_candidates(today: date) -> PenaltyCandidates:
+def penalty_candidates(today: date, versions: list[TermsVersion]) -> PenaltyCandidates:
+    terms = [t for v in versions for t in (v.terms.record_types.penalty_publicity,
+                                           v.terms.record_types.other_department_penalty)]
+    short = [t for t in terms if t.short_term_months]
+    kinds = {k.value for t in short for k in t.short_term_penalty_kinds}
+    ceilings = [t.low_fine_threshold for t in short if t.low_fine_threshold is not None]
+    if ceilings:
+        kinds.add(PenaltyKind.fine.value)
     return PenaltyCandidates(
         today=today,
-        long_started_by=max(add_years(today, -t.penalty_publicity_term_years) for t in TERMS),
-        short_started_by=max(add_months(today, -t.penalty_short_term_months) for t in TERMS),
-        short_kinds=tuple(sorted(set().union(*(t.short_publicity_penalty_kinds for t in TERMS))
-                                 | {PenaltyKind.fine})),
-        fine_ceiling=max(t.low_fine_threshold for t in TERMS))
+        long_started_by=max((add_years(today, -t.term_years) for t in terms),
+                            default=date.min),
+        short_started_by=max((add_months(today, -t.short_term_months) for t in short),
+                             default=date.min),
+        short_kinds=tuple(sorted(kinds)),
+        fine_ceiling=max(ceilings, default=Decimal(0)))

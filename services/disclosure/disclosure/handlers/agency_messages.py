@@ -11,21 +11,24 @@ from credit_common.contracts.vocabulary import PublicityState
 
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.domain.agency_records import (RejectedMessage, check_agency_record, is_stale,
-                                              new_subject, record_fields)
-from disclosure.domain.model import CauseKind, Record
+                                              new_subject, record_fields,
+                                              state_after_withdrawal)
+from disclosure.domain.model import PENALTY_TYPES, CauseKind, Record
 
 #: the consumer name every inter-agency message id is claimed under, once
 INBOUND_CONSUMER = "disclosure.interagency"
 
 
 def ingest_agency_message(message: RecordUpserted | RecordWithdrawn,
-                          uow: DisclosureUnitOfWork, today: date | None = None) -> str:
-    """Apply one inter-agency message exactly once; returns what happened."""
+                          uow: DisclosureUnitOfWork, today: date | None = None,
+                          allowed_types=PENALTY_TYPES) -> str:
+    """Apply one inter-agency message exactly once; returns what happened. ``allowed_types``:
+    the record types its sender may send."""
     if not uow.claim(INBOUND_CONSUMER, message.message_id):
         return "duplicate"
     today = today or now().date()
     if isinstance(message, RecordUpserted):
-        return _upsert_agency_record(message, message.payload, uow, today)
+        return _upsert_agency_record(message, message.payload, uow, today, allowed_types)
     withdrawal = message.payload
     record = uow.records.by_source(message.source_agency, withdrawal.source_record_id,
                                    for_update=True)
@@ -35,15 +38,21 @@ def ingest_agency_message(message: RecordUpserted | RecordWithdrawn,
         return "stale"
     version = record.version
     record.source_version = withdrawal.version
-    record.change_state(PublicityState.removed, CauseKind.message, str(message.message_id),
-                        now(), note=withdrawal.reason)
+    if record.publicity_state != PublicityState.active:
+        # already off the public record (repaired, expired at its term): nothing to end
+        uow.records.save(record, version)
+        return "already_ended"
+    note = withdrawal.reason + (f"（{withdrawal.document_number}）"
+                                if withdrawal.document_number else "")
+    record.change_state(state_after_withdrawal(record.record_type), CauseKind.message,
+                        str(message.message_id), now(), note=note)
     uow.records.save(record, version)
     return "withdrawn"
 
 
 def _upsert_agency_record(message: RecordUpserted, incoming: AgencyRecord,
-                          uow: DisclosureUnitOfWork, today: date) -> str:
-    code = check_agency_record(incoming, today)
+                          uow: DisclosureUnitOfWork, today: date, allowed_types) -> str:
+    code = check_agency_record(incoming, today, allowed_types)
     subject = uow.subjects.by_code(code)
     if subject is None:
         subject = new_subject(incoming, code)
@@ -61,6 +70,9 @@ def _upsert_agency_record(message: RecordUpserted, incoming: AgencyRecord,
         return "created"
     if is_stale(incoming.version, record.source_version):
         return "stale"
+    if record.record_type != incoming.record_type:
+        raise RejectedMessage("RECORD_TYPE_CHANGED",
+                              f"该记录原为 {record.record_type}，不能改为 {incoming.record_type}")
     version = record.version
     for name, value in fields.items():
         setattr(record, name, value)

@@ -2,7 +2,8 @@
 corrected information) cures the listings it answers, which become 可移出; workflow decides
 their removal (the rule at once, or an officer of the listing unit by one click) and issues
 the numbered decision, which comes back here to take the record off the list. What cures
-what is rule data (``disclosure.domain.rules``, ``disclosure.domain.filings``)."""
+what is rule data (the version of ``publicity_term_versions`` in force on the day of the
+cure: ``disclosure.domain.rules``, ``disclosure.domain.filings``)."""
 
 from __future__ import annotations
 
@@ -21,23 +22,23 @@ from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.domain.filings import (Filed, Filing, ListingCure, check_filing, cures_listing,
                                        filing_of, listings_cured, record_types_cured_by,
                                        unknown_subject)
-from disclosure.domain.model import Record, Subject
-from disclosure.domain.rules import DisclosureTerms, terms_on
+from disclosure.domain.model import PENALTY_TYPES, Record, Subject
+from disclosure.domain.rules import TermsVersion, terms_on
 from disclosure.handlers.agency_messages import INBOUND_CONSUMER, ingest_agency_message
 
 log = get_logger(__name__)
 
 
 def apply_inbound(message: RecordUpserted | RecordWithdrawn | Filed, uow: DisclosureUnitOfWork,
-                  today: date | None = None) -> str:
-    """The inbound consumer's one call: a filing here, a record or withdrawal as before."""
+                  today: date | None = None, allowed_types=PENALTY_TYPES) -> str:
+    """The inbound consumer's one call: a filing here, a record or withdrawal as before
+    (``allowed_types``: the record types its sender may send)."""
     if isinstance(message, (AnnualReportFiled, InstantInfoPublished)):
         return ingest_filing(message, uow, today)
-    return ingest_agency_message(message, uow, today)
+    return ingest_agency_message(message, uow, today, allowed_types)
 
 
-def ingest_filing(message: Filed, uow: DisclosureUnitOfWork, today: date | None = None,
-                  terms_for=terms_on) -> str:
+def ingest_filing(message: Filed, uow: DisclosureUnitOfWork, today: date | None = None) -> str:
     """Record the filing once (by message id) and cure the subject's listings it answers
     under the rule version in force today. A subject the registry does not hold is refused
     (dead-lettered, nothing written); a filing that cures nothing is kept all the same, for
@@ -50,7 +51,7 @@ def ingest_filing(message: Filed, uow: DisclosureUnitOfWork, today: date | None 
     if subject is None:
         raise unknown_subject(code)
     filing = filing_of(message, subject.id, now())
-    terms = terms_for(today)
+    terms = terms_on(uow.terms.all(), today)
     types = record_types_cured_by(filing.kind, terms.listing_cures)
     matches = listings_cured(
         filing, uow.filings.uncured_listings(subject.id, types) if types else [],
@@ -61,11 +62,11 @@ def ingest_filing(message: Filed, uow: DisclosureUnitOfWork, today: date | None 
 
 
 def cure_waiting_listings(today: date, window_days: int, uow: DisclosureUnitOfWork,
-                          batch: int = 200, terms_for=terms_on) -> int:
+                          batch: int = 200) -> int:
     """Listings that arrived after the filing that cures them (an import or a message
     later than the filing): matched against the filings of the last ``window_days``. Safe
     with several instances (SKIP LOCKED, and a record is cured once)."""
-    terms = terms_for(today)
+    terms = terms_on(uow.terms.all(), today)
     since = now() - timedelta(days=window_days)
     cured = 0
     while True:
@@ -81,7 +82,7 @@ def cure_waiting_listings(today: date, window_days: int, uow: DisclosureUnitOfWo
 
 
 def _cure(record: Record, subject: Subject, filing: Filing, cure: ListingCure,
-          terms: DisclosureTerms, uow: DisclosureUnitOfWork) -> bool:
+          terms: TermsVersion, uow: DisclosureUnitOfWork) -> bool:
     at = now()
     if not uow.filings.add_cure(record.id, filing.message_id, terms.version, cure.removal, at):
         return False
@@ -96,7 +97,7 @@ def _cure(record: Record, subject: Subject, filing: Filing, cure: ListingCure,
         subject_name=subject.name, filing_kind=filing.kind, filed_on=filing.filed_on,
         report_year=filing.report_year, filing_agency=filing.source_agency,
         filing_agency_name=agency, filing_message_id=filing.message_id,
-        rule_version=terms.version, basis=terms.cure_basis, removal=cure.removal,
+        rule_version=terms.version, basis=terms.terms.cure_basis, removal=cure.removal,
         cured_at=at))
     log.info("listing cured", record_id=str(record.id), filing=filing.kind,
              rule_version=terms.version, removal=cure.removal)

@@ -17,10 +17,12 @@ from disclosure.domain.rules import earliest_listing_date_due, penalty_candidate
 def expire_serious_listings(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
     """Serious-list entries leave the list when their term ends (SAMR order 44 art. 21)."""
     changed = 0
-    cutoff = earliest_listing_date_due(today, lambda t: t.serious_list_term_years)
+    versions = uow.terms.all()
+    cutoff = earliest_listing_date_due(
+        today, versions, lambda t: t.record_types.serious_illegal_list.term_years)
     for record in uow.records.active_listed_before(RecordType.serious_illegal_list, cutoff,
                                                    batch):
-        note = expiry.serious_listing_ended(record, today)
+        note = expiry.serious_listing_ended(record, today, versions)
         if note is None:
             continue
         _expire(record, f"expire_serious_listings:{today}", uow, note)
@@ -31,10 +33,13 @@ def expire_serious_listings(today: date, uow: DisclosureUnitOfWork, batch: int =
 def escalate_abnormal_listings(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
     """Abnormal-list entries unresolved for the term move to the serious list."""
     changed = 0
-    cutoff = earliest_listing_date_due(today, lambda t: t.abnormal_to_serious_years)
+    versions = uow.terms.all()
+    cutoff = earliest_listing_date_due(
+        today, versions,
+        lambda t: t.record_types.abnormal_operation_list.escalates_to_serious_after_years)
     for record in uow.records.active_listed_before(RecordType.abnormal_operation_list, cutoff,
                                                    batch):
-        note = expiry.abnormal_listing_escalates(record, today)
+        note = expiry.abnormal_listing_escalates(record, today, versions)
         if note is None:
             continue
         run_ref = f"escalate_abnormal_listings:{today}"
@@ -48,10 +53,12 @@ def escalate_abnormal_listings(today: date, uow: DisclosureUnitOfWork, batch: in
 
 def end_penalty_publicity(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
     """A penalty is publicised through the last day of its term and ends the day after
-    (``expiry.penalty_publicity_ended``)."""
+    (``expiry.penalty_publicity_ended``), by the version in force on the decision day."""
     changed = 0
-    for record in uow.records.active_penalties_ending_by(penalty_candidates(today), batch):
-        note = expiry.penalty_publicity_ended(record, today)
+    versions = uow.terms.all()
+    for record in uow.records.active_penalties_ending_by(penalty_candidates(today, versions),
+                                                         batch):
+        note = expiry.penalty_publicity_ended(record, today, versions)
         if note is None:
             continue
         _expire(record, f"end_penalty_publicity:{today}", uow, note)

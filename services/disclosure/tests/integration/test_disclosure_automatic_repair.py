@@ -33,6 +33,7 @@ from credit_common.testing import isolation
 from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_QUEUE,
                                     declare_subscription, find_subscription)
 from disclosure.handlers import automatic_repair
+from disclosure.adapters.publicity_terms import PublicityTermsRepository
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.domain.filings import cure_for
 from disclosure.domain.rules import terms_on
@@ -175,9 +176,15 @@ def filings_of(engine, message_id) -> list:
                                  "WHERE message_id = :m"), {"m": message_id}).all()
 
 
-def expected_removal(kind, record_type="abnormal_operation_list",
+def terms_today(engine):
+    """The version of the terms in force today, as the table holds it."""
+    with Session(engine) as session:
+        return terms_on(PublicityTermsRepository(session).all(), TODAY)
+
+
+def expected_removal(engine, kind, record_type="abnormal_operation_list",
                      reason="annual_report_overdue") -> str:
-    return cure_for(terms_on(TODAY).listing_cures, kind, record_type, reason).removal
+    return cure_for(terms_today(engine).listing_cures, kind, record_type, reason).removal
 
 
 def test_a_filed_annual_report_cures_the_listings_it_answers_once(channel, engine,
@@ -193,14 +200,15 @@ def test_a_filed_annual_report_cures_the_listings_it_answers_once(channel, engin
     wait_for(lambda: handled(engine, body["message_id"]))
     time.sleep(0.5)  # the second copy has come and gone
     assert filings_of(engine, body["message_id"]) == [("annual_report", 1)]
+    version = terms_today(engine).version
     assert cures(engine, [answered, other_reason, listed_later]) == {
-        answered: (expected_removal("annual_report"), terms_on(TODAY).version)}
+        answered: (expected_removal(engine, "annual_report"), version)}
     [event] = cured_events(engine, answered)
     data = event["data"]
     assert (data["filing_kind"], data["listing_unit_code"], data["subject_code"],
             data["rule_version"], data["removal"]) == (
-        "annual_report", "44010601", subject["code"], terms_on(TODAY).version,
-        expected_removal("annual_report"))
+        "annual_report", "44010601", subject["code"], version,
+        expected_removal(engine, "annual_report"))
     assert data["filing_agency_name"] == "国家企业信用信息公示系统（广东）"
     page = disclosure.get_record(str(answered))
     assert page["record"]["publicity_state"] == "active"   # removed once workflow decides
@@ -287,8 +295,8 @@ def test_filing_and_listing_in_either_order_cure_the_listing_once(channel, engin
         wait_for(lambda: handled(engine, body["message_id"]))
     sweep(engine)
     sweep(engine)   # a second instance, or the next tick, finds nothing more to do
-    removal = expected_removal("instant_info", reason="instant_info_not_published")
-    assert cures(engine, [answered, after]) == {answered: (removal, terms_on(TODAY).version)}
+    removal = expected_removal(engine, "instant_info", reason="instant_info_not_published")
+    assert cures(engine, [answered, after]) == {answered: (removal, terms_today(engine).version)}
     assert len(cured_events(engine, answered)) == 1
 
 
@@ -298,7 +306,7 @@ def filing_message(model, body):
 
 def test_the_rule_version_in_force_chooses_removal_at_once_or_by_an_officer(engine):
     """The 2021 baseline leaves a filed annual report's listing to the listing unit; the
-    2025-12-25 version removes it at once (disclosure/domain/rules.py)."""
+    2025-12-25 version removes it at once (publicity_term_versions, migration 0009)."""
     outcomes = {}
     for today in (date(2025, 12, 1), date(2026, 1, 5)):
         subject = add_subject(engine)

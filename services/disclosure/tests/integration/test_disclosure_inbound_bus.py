@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import datetime, UTC
+from datetime import date, datetime, UTC
 
 import pika
 import pytest
@@ -232,4 +232,127 @@ def test_a_replayed_dead_letter_is_applied_as_its_original_senders(
     disclosure_uri = isolation.amqp_uri_template(test_run_id).format(service="disclosure")
     assert dlq.replay(disclosure_uri, DEAD_LETTERS, service="disclosure") == 1
     wait_for(lambda: stored(db_engine, "gz-env", ref)[0][0] == "removed")
+    assert dlq.queue_depths(amqp_uri, [DEAD_LETTERS])[DEAD_LETTERS] == 0
+
+
+# -- the bureau's own listings and removals ------------------------------------------------
+
+@pytest.fixture
+def bureau(amqp_uri, consumer):
+    """The market supervision bureau's own systems: a partner allowed the four lists."""
+    harness = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+    harness.channel().queue_purge(DEAD_LETTERS)
+    harness.close()
+    connection = pika.BlockingConnection(pika.URLParameters(partner_uri(amqp_uri, "gz-amr")))
+    channel = connection.channel()
+    channel.confirm_delivery()
+    yield channel
+    connection.close()
+
+
+BUREAU = partner_of_agency("gz-amr").broker_user
+
+
+def listing_message(**changes) -> dict:
+    body = message(agency="gz-amr")
+    body["payload"] = {"source_record_id": f"amr-{uuid.uuid4().hex[:10]}", "version": 1,
+                       "record_type": "abnormal_operation_list", "subject_code": new_uscc(),
+                       "subject_name": "广州名单总线测试有限公司", "subject_kind": "enterprise",
+                       "district_code": "440106", "listing_reason": "annual_report_overdue",
+                       "listing_date": "2026-07-01", "listing_unit_code": "44010601",
+                       "listing_document_number": "穗天市监异〔2026〕77号", **changes}
+    return body
+
+
+def listed(db_engine, source_record_id):
+    with db_engine["disclosure"].connect() as conn:
+        return conn.execute(text(
+            "SELECT publicity_state, source_version, record_type, listing_reason, listing_date,"
+            " listing_unit_code, obligations_fulfilled_on FROM records "
+            "WHERE source_agency = 'gz-amr' AND source_record_id = :r"),
+            {"r": source_record_id}).all()
+
+
+def history(db_engine, source_record_id):
+    with db_engine["disclosure"].connect() as conn:
+        return conn.execute(text(
+            "SELECT h.to_state, h.note FROM record_history h JOIN records r ON r.id = h.record_id"
+            " WHERE r.source_agency = 'gz-amr' AND r.source_record_id = :r ORDER BY h.id"),
+            {"r": source_record_id}).all()
+
+
+def test_the_bureau_lists_a_subject_and_removes_it_again_each_once(bureau, db_engine):
+    body = listing_message(obligations_fulfilled_on="2026-08-01")
+    ref = body["payload"]["source_record_id"]
+    publish(bureau, body, user_id=BUREAU)
+    publish(bureau, body, user_id=BUREAU)
+    wait_for(lambda: listed(db_engine, ref))
+    [row] = listed(db_engine, ref)
+    assert tuple(row) == ("active", 1, "abnormal_operation_list", "annual_report_overdue",
+                          date(2026, 7, 1), "44010601", date(2026, 8, 1))
+    removal = withdrawal(ref, 2, agency="gz-amr")
+    removal["payload"].update(reason="已补报年度报告", document_number="穗天市监移〔2026〕5号")
+    publish(bureau, removal, routing_key=WITHDRAWN, user_id=BUREAU)
+    wait_for(lambda: listed(db_engine, ref)[0][0] == "removed")
+    assert history(db_engine, ref) == [("active", ""),
+                                       ("removed", "已补报年度报告（穗天市监移〔2026〕5号）")]
+
+
+def test_an_individual_business_s_abnormal_status_is_restored_when_removed(bureau, db_engine):
+    code = new_uscc()[:-1]
+    code = "92" + code[2:]
+    code += uscc.calc_check_digit(code + "0")
+    body = listing_message(record_type="individual_abnormal_status", subject_code=code,
+                           subject_kind="individual_business", subject_name="天河区测试便利店")
+    ref = body["payload"]["source_record_id"]
+    publish(bureau, body, user_id=BUREAU)
+    wait_for(lambda: listed(db_engine, ref))
+    publish(bureau, withdrawal(ref, 2, agency="gz-amr"), routing_key=WITHDRAWN, user_id=BUREAU)
+    wait_for(lambda: listed(db_engine, ref)[0][0] == "restored")
+
+
+@pytest.mark.parametrize("changes, expected", [
+    ({"listing_date": "2026-02-30"}, "INVALID_MESSAGE"),           # no such day
+    ({"record_type": "blacklist"}, "INVALID_MESSAGE"),             # no such list
+    ({"decision_number": "穗罚〔2026〕1号"}, "INVALID_MESSAGE"),   # a penalty's field
+    ({"listing_reason": "serious_violation"}, "REASON_NOT_OF_LIST"),
+    ({"subject_kind": "cooperative"}, "SUBJECT_KIND_MISMATCH"),
+    ({"listing_unit_code": "44010401"}, "UNKNOWN_UNIT"),           # 越秀's office, 天河's record
+    ({"listing_date": "2099-01-01"}, "DATE_IN_FUTURE"),
+])
+def test_a_bad_listing_is_dead_lettered_with_its_reason_and_writes_nothing(
+        bureau, db_engine, amqp_uri, consumer, changes, expected):
+    body = listing_message(**changes)
+    publish(bureau, body, user_id=BUREAU)
+    dead = dead_letter(amqp_uri)
+    assert dead["reason"].startswith(expected), dead["reason"]
+    assert listed(db_engine, body["payload"]["source_record_id"]) == []
+    assert consumer.poll() is None
+
+
+def test_another_department_may_not_list_a_subject(channel, db_engine, amqp_uri):
+    body = listing_message()
+    body["source_agency"] = "gz-env"
+    publish(channel, body)                       # the environmental agency's own user
+    dead = dead_letter(amqp_uri)
+    assert dead["reason"].startswith("UNSUPPORTED_RECORD_TYPE"), dead["reason"]
+    with db_engine["disclosure"].connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM records WHERE source_record_id = :r"),
+                            {"r": body["payload"]["source_record_id"]}).scalar_one() == 0
+
+
+def test_a_removal_of_a_listing_that_already_ended_changes_nothing_and_is_not_refused(
+        bureau, db_engine, amqp_uri):
+    body = listing_message(record_type="serious_illegal_list", listing_reason="serious_violation",
+                           listing_unit_code="440106")
+    ref = body["payload"]["source_record_id"]
+    publish(bureau, body, user_id=BUREAU)
+    wait_for(lambda: listed(db_engine, ref))
+    with db_engine["disclosure"].begin() as conn:  # its term ended: the daily job's doing
+        conn.execute(text("UPDATE records SET publicity_state = 'expired' WHERE "
+                          "source_agency = 'gz-amr' AND source_record_id = :r"), {"r": ref})
+    publish(bureau, withdrawal(ref, 2, agency="gz-amr"), routing_key=WITHDRAWN, user_id=BUREAU)
+    wait_for(lambda: listed(db_engine, ref)[0][1] == 2)
+    assert listed(db_engine, ref)[0][0] == "expired"
+    assert [state for state, _ in history(db_engine, ref)] == ["active"]
     assert dlq.queue_depths(amqp_uri, [DEAD_LETTERS])[DEAD_LETTERS] == 0

@@ -8,13 +8,27 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
 
 from disclosure.domain.filings import FilingKind, Removal, cures_listing, filing_kind
 from disclosure.domain.model import Record
-from disclosure.domain.rules import (TERMS, add_months, add_years, penalty_candidates,
-                                     terms_on)
+from disclosure.domain.months import add_months, add_years
+from disclosure.domain.rules import PublicityTerms, penalty_candidates, terms_on
 
-BASELINE, CURRENT = terms_on(date(2024, 1, 1)), terms_on(date(2026, 1, 1))
+
+@pytest.fixture(scope="module")
+def versions(shipped_terms):
+    return shipped_terms
+
+
+@pytest.fixture(scope="module")
+def baseline(versions):
+    return terms_on(versions, date(2024, 1, 1))
+
+
+@pytest.fixture(scope="module")
+def current(versions):
+    return terms_on(versions, date(2026, 1, 1))
 
 
 def listing(record_type="abnormal_operation_list", reason="annual_report_overdue",
@@ -43,15 +57,16 @@ def listing(record_type="abnormal_operation_list", reason="annual_report_overdue
      False),
     ("serious_illegal_list", "annual_report_overdue", FilingKind.annual_report, False),
 ])
-def test_a_filing_cures_only_the_reasons_it_answers(record_type, reason, kind, cured):
-    for terms in TERMS:
+def test_a_filing_cures_only_the_reasons_it_answers(versions, record_type, reason, kind,
+                                                    cured):
+    for terms in versions:
         found = cures_listing(listing(record_type, reason), kind, date(2026, 7, 20),
                               terms.listing_cures)
         assert (found is not None) == cured, (terms.version, record_type, reason, kind)
 
 
-def test_a_filing_before_the_listing_or_a_listing_no_longer_active_is_not_cured():
-    cures = CURRENT.listing_cures
+def test_a_filing_before_the_listing_or_a_listing_no_longer_active_is_not_cured(current):
+    cures = current.listing_cures
     assert cures_listing(listing(listed=date(2026, 7, 1)), FilingKind.annual_report,
                          date(2026, 7, 1), cures) is not None          # the same day
     assert cures_listing(listing(listed=date(2026, 7, 2)), FilingKind.annual_report,
@@ -61,20 +76,22 @@ def test_a_filing_before_the_listing_or_a_listing_no_longer_active_is_not_cured(
                              date(2026, 7, 20), cures) is None
 
 
-def test_the_rule_version_in_force_says_whether_a_cured_listing_goes_at_once():
+def test_the_rule_version_in_force_says_whether_a_cured_listing_goes_at_once(
+        versions, baseline, current):
     def removal(terms, kind, reason):
         return cures_listing(listing(reason=reason), kind, date(2026, 7, 20),
                              terms.listing_cures).removal
 
-    assert terms_on(date(2025, 12, 24)) is BASELINE and terms_on(date(2025, 12, 25)) is CURRENT
-    assert removal(BASELINE, FilingKind.annual_report, "annual_report_overdue") == \
+    assert terms_on(versions, date(2025, 12, 24)) is baseline
+    assert terms_on(versions, date(2025, 12, 25)) is current
+    assert removal(baseline, FilingKind.annual_report, "annual_report_overdue") == \
         Removal.officer_confirmation
-    assert removal(CURRENT, FilingKind.annual_report, "annual_report_overdue") == \
+    assert removal(current, FilingKind.annual_report, "annual_report_overdue") == \
         Removal.immediate
-    assert removal(CURRENT, FilingKind.instant_info, "instant_info_not_published") == \
+    assert removal(current, FilingKind.instant_info, "instant_info_not_published") == \
         Removal.immediate
     # a correction of false information is checked by the listing unit under every version
-    for terms in TERMS:
+    for terms in versions:
         assert removal(terms, FilingKind.instant_info_correction, "false_information") == \
             Removal.officer_confirmation
 
@@ -97,11 +114,12 @@ def test_the_filing_kind_follows_the_message_and_its_correction_flag():
     ([], None, False, False),
 ])
 def test_light_penalties_are_publicised_three_months_the_rest_three_years(
-        kinds, fine, severe, short):
+        current, kinds, fine, severe, short):
     start = date(2026, 1, 15)
-    last_day = CURRENT.penalty_publicity_last_day(start, kinds,
-                                                  Decimal(fine) if fine else None, severe)
-    assert last_day == (date(2026, 4, 15) if short else date(2029, 1, 15))
+    for record_type in ("penalty_publicity", "other_department_penalty"):
+        last_day = current.penalty_publicity_last_day(
+            record_type, start, kinds, Decimal(fine) if fine else None, severe)
+        assert last_day == (date(2026, 4, 15) if short else date(2029, 1, 15))
 
 
 def test_calendar_terms_end_on_the_same_numbered_day_or_the_months_last():
@@ -112,7 +130,7 @@ def test_calendar_terms_end_on_the_same_numbered_day_or_the_months_last():
     assert add_years(date(2024, 2, 29), 3) == date(2027, 2, 28)
 
 
-def test_the_sql_prefilter_never_leaves_out_a_penalty_whose_term_is_over():
+def test_the_sql_prefilter_never_leaves_out_a_penalty_whose_term_is_over(versions):
     """For every start and job day, a penalty past its last day is inside the pre-filter."""
     rng = random.Random(26)
     for _ in range(4000):
@@ -121,11 +139,34 @@ def test_the_sql_prefilter_never_leaves_out_a_penalty_whose_term_is_over():
         kinds = rng.choice([["warning"], ["fine"], ["circulated_criticism", "fine"],
                             ["confiscation"]])
         fine = rng.choice([None, Decimal("500.00"), Decimal("10000.00"), Decimal("20000.00")])
-        terms = terms_on(start)
-        if terms.penalty_publicity_last_day(start, kinds, fine, False) >= today:
+        terms = terms_on(versions, start)
+        if terms.penalty_publicity_last_day("penalty_publicity", start, kinds, fine,
+                                            False) >= today:
             continue
-        candidates = penalty_candidates(today)
+        candidates = penalty_candidates(today, versions)
         light = set(kinds) <= set(candidates.short_kinds) and (
             "fine" not in kinds or (fine is not None and fine <= candidates.fine_ceiling))
         assert start <= candidates.long_started_by or (
             light and start <= candidates.short_started_by), (start, today, kinds, fine)
+
+
+def test_the_cures_are_part_of_a_versions_schema_and_a_bad_one_is_refused(versions):
+    shipped = versions[-1].terms.model_dump(mode="json")
+    cure = shipped["listing_cures"][0]
+    for bad in (
+        {**cure, "record_type": "serious_illegal_list"},          # no filing cures that list
+        {**cure, "listing_reason": "serious_violation"},           # not a reason of the list
+        {**cure, "removal": "whenever"},
+        {**cure, "filing": "tax_return"},
+    ):
+        with pytest.raises(ValidationError):
+            PublicityTerms.model_validate({**shipped, "listing_cures": [bad]})
+    with pytest.raises(ValidationError):                            # the same cure twice
+        PublicityTerms.model_validate({**shipped, "listing_cures": [cure, cure]})
+    with pytest.raises(ValidationError):                            # cures without a basis
+        PublicityTerms.model_validate({**shipped, "cure_basis": None})
+    with pytest.raises(ValidationError):                            # cures must be said
+        PublicityTerms.model_validate({k: v for k, v in shipped.items()
+                                       if k != "listing_cures"})
+    assert PublicityTerms.model_validate(
+        {**shipped, "listing_cures": [], "cure_basis": None}).listing_cures == []

@@ -7,7 +7,8 @@ import pytest
 
 from credit_common.errors import Conflict, ValidationFailed
 from disclosure.domain.model import Outcome, Record, Subject
-from disclosure.domain.rules import TERMS, add_years, terms_on
+from disclosure.domain.months import add_years
+from disclosure.domain.rules import terms_on
 from disclosure.domain.search import RecordQuery, bigrams, like_pattern, name_terms, tsquery_for
 from disclosure.views import record_view, sees_personal_data, subject_view
 
@@ -57,11 +58,13 @@ def test_an_expired_record_cannot_change_again():
     assert raised.value.code == "ILLEGAL_PUBLICITY_TRANSITION"
 
 
-def test_terms_are_chosen_by_effective_date():
-    assert terms_on(date(2024, 5, 1)).version == "2021-baseline"
-    assert terms_on(date(2026, 1, 1)).version == "2025-12-25"
-    assert terms_on(date(2025, 12, 24)).version == "2021-baseline"
-    assert [t.effective_from for t in TERMS] == sorted(t.effective_from for t in TERMS)
+def test_terms_are_chosen_by_effective_date(shipped_terms):
+    versions = shipped_terms
+    assert terms_on(versions, date(2024, 5, 1)).version == "2021-baseline"
+    assert terms_on(versions, date(2026, 1, 1)).version == "2025-12-25"
+    assert terms_on(versions, date(2025, 12, 24)).version == "2021-baseline"
+    assert terms_on(versions, date(2019, 1, 1)).version == "2021-baseline"  # older: the first
+    assert [t.effective_from for t in versions] == sorted(t.effective_from for t in versions)
     assert add_years(date(2024, 2, 29), 3) == date(2027, 2, 28)
 
 

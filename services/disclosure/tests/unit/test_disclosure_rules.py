@@ -116,6 +116,13 @@ def test_only_approvals_and_revocations_change_records_and_each_type_its_own_way
     assert outcome_of("revoked", "abnormal_operation_list") == "revoke_repair"
 
 
+#: a serious-list entry in the contract's shape, in place of a penalty's fields
+LISTING = {"record_type": "serious_illegal_list", "decision_number": None,
+           "decision_date": None, "penalty_kinds": [], "fine_amount": None,
+           "deciding_department_name": None, "listing_reason": "serious_violation",
+           "listing_date": "2026-03-02", "listing_unit_code": "440106"}
+
+
 def agency_record(**changes) -> AgencyRecord:
     return AgencyRecord.model_validate({
         "source_record_id": "TAX-1", "version": 3, "subject_code": USCC.lower(),
@@ -130,7 +137,10 @@ def agency_record(**changes) -> AgencyRecord:
     ({"district_code": "449999"}, "UNKNOWN_DISTRICT"),
     ({"decision_date": "2026-11-25"}, "DATE_IN_FUTURE"),
     ({"publicity_start_date": "2026-11-25"}, "DATE_IN_FUTURE"),
-    ({"record_type": "serious_illegal_list"}, "UNSUPPORTED_RECORD_TYPE"),
+    ({"obligations_fulfilled_on": "2026-11-25"}, "DATE_IN_FUTURE"),
+    ({"deciding_unit_code": "44010401"}, "UNKNOWN_UNIT"),      # another district's office
+    ({"deciding_unit_code": "44010699"}, "UNKNOWN_UNIT"),      # no such unit
+    (LISTING, "UNSUPPORTED_RECORD_TYPE"),                       # from another department
 ])
 def test_an_agency_record_that_can_never_be_kept_is_rejected(changes, code):
     with pytest.raises(RejectedMessage) as rejected:
@@ -161,17 +171,17 @@ def listed(record_type, listing_date, **changes):
                   listing_unit_code="44010601", **changes)
 
 
-def test_a_serious_listing_ends_after_its_term():
+def test_a_serious_listing_ends_after_its_term(shipped_terms):
     entry = listed("serious_illegal_list", date(2023, 11, 24))
-    assert expiry.serious_listing_ended(entry, date(2026, 11, 23)) is None
-    note = expiry.serious_listing_ended(entry, TODAY)
+    assert expiry.serious_listing_ended(entry, date(2026, 11, 23), shipped_terms) is None
+    note = expiry.serious_listing_ended(entry, TODAY, shipped_terms)
     assert note == "列入严重违法失信名单满3年，依据2021-baseline移出"
 
 
-def test_an_unresolved_abnormal_listing_escalates_to_the_serious_list():
+def test_an_unresolved_abnormal_listing_escalates_to_the_serious_list(shipped_terms):
     entry = listed("abnormal_operation_list", date(2023, 11, 25))
-    assert expiry.abnormal_listing_escalates(entry, TODAY) is None
-    assert "满3年" in expiry.abnormal_listing_escalates(entry, date(2026, 11, 25))
+    assert expiry.abnormal_listing_escalates(entry, TODAY, shipped_terms) is None
+    assert "满3年" in expiry.abnormal_listing_escalates(entry, date(2026, 11, 25), shipped_terms)
     serious = expiry.escalated_to_serious(entry, TODAY)
     assert (serious.record_type, serious.listing_reason, serious.listing_date) == (
         "serious_illegal_list", "abnormal_three_years", TODAY)
@@ -180,18 +190,19 @@ def test_an_unresolved_abnormal_listing_escalates_to_the_serious_list():
     assert serious.id != entry.id and serious.publicity_state == "active"
 
 
-def test_a_penalty_is_public_through_its_end_date_or_the_last_day_of_its_term():
+def test_a_penalty_is_public_through_its_end_date_or_the_last_day_of_its_term(shipped_terms):
+    def ended(day):
+        return expiry.penalty_publicity_ended(penalty, day, shipped_terms)
+
     penalty = listed("penalty_publicity", None, decision_date=date(2023, 6, 1))
-    assert expiry.penalty_publicity_ended(penalty, date(2026, 5, 31)) is None
-    assert expiry.penalty_publicity_ended(penalty, date(2026, 6, 1)) is None  # the last day
-    assert expiry.penalty_publicity_ended(penalty, date(2026, 6, 2)) == \
-        "公示期满（公示至2026-06-01，依据2021-baseline）"
+    assert ended(date(2026, 5, 31)) is None
+    assert ended(date(2026, 6, 1)) is None  # the last day
+    assert ended(date(2026, 6, 2)) == "公示期满（公示至2026-06-01，依据2021-baseline）"
     penalty.publicity_start_date = date(2023, 7, 1)
-    assert expiry.penalty_publicity_ended(penalty, date(2026, 6, 2)) is None
+    assert ended(date(2026, 6, 2)) is None
     penalty.publicity_end_date = date(2025, 1, 1)
-    assert expiry.penalty_publicity_ended(penalty, date(2025, 1, 1)) is None
-    assert expiry.penalty_publicity_ended(penalty, TODAY) == \
-        "公示期满（公示至2025-01-01，依据2021-baseline）"
+    assert ended(date(2025, 1, 1)) is None
+    assert ended(TODAY) == "公示期满（公示至2025-01-01，依据2021-baseline）"
 
 
 def test_a_search_refuses_an_unknown_district_a_bad_code_or_cursor():

@@ -18,6 +18,10 @@ from credit_common.contracts.registry import RegistryRecord
 from credit_common.contracts.vocabulary import PublicityState, RecordType, SubjectKind
 from credit_common.errors import ValidationFailed
 
+from intake.domain import rule_schema
+from intake.domain.subject_conditions import (ON_OTHER_RECORDS, ON_RECORD_ITSELF,
+                                              first_breach, proof_of_fulfilment_asked)
+
 LIST_TYPES = {RecordType.serious_illegal_list, RecordType.abnormal_operation_list,
               RecordType.individual_abnormal_status, RecordType.cooperative_abnormal_list}
 SUBJECT_KINDS_FOR = {
@@ -74,16 +78,33 @@ class Answer:
         }
 
 
+ELIGIBLE = "符合信用修复条件"
+PROVE_FULFILMENT = ("；登记信息中尚无罚款缴纳等义务已履行的记录，"
+                    "请在申请材料中上传履行义务的证明材料")
+
+
 def assess(record: RegistryRecord, subject_kind: str, rules: RuleVersion, today: date,
-           in_open_application: bool = False) -> Answer:
-    """The eligibility answer for one record, as the registry shows it."""
+           in_open_application: bool = False,
+           subject_records: list[RegistryRecord] | None = None) -> Answer:
+    """The eligibility answer for one record, as the registry shows it.
+
+    ``subject_records``: every record of the subject as the registry shows it now, for the
+    conditions on the rest of its record (``subject_conditions``); None where they are not
+    known (the officer page's view as submitted), and those conditions are not judged."""
     record_type = record.record_type
     rule = rules.for_type(record_type)
     article = rule.get("article", "")
 
     def answer(eligible, code=None, reason="", earliest=None, **details):
-        return Answer(str(record.id), eligible, code, reason or "符合信用修复条件",
+        if eligible and proof_of_fulfilment_asked(record, rule):
+            reason = ELIGIBLE + PROVE_FULFILMENT
+        return Answer(str(record.id), eligible, code, reason or ELIGIBLE,
                       rules.version, article, earliest, details)
+
+    def conditions() -> Answer | None:
+        only = None if subject_records is not None else ON_RECORD_ITSELF
+        breach = first_breach(record, subject_records or [], rule, only)
+        return answer(False, breach.reason_code, breach.reason) if breach else None
 
     if not rule or not rule.get("repairable", True):
         return answer(False, "TYPE_NOT_REPAIRABLE", "该类记录不适用信用修复")
@@ -95,15 +116,31 @@ def assess(record: RegistryRecord, subject_kind: str, rules: RuleVersion, today:
     if allowed_kinds and subject_kind not in allowed_kinds:
         return answer(False, "WRONG_SUBJECT_KIND", "该记录类型与市场主体类型不符")
     if record_type in LIST_TYPES:
-        return _assess_listing(record, rule, today, answer)
-    return _assess_penalty(record, rule, today, answer)
+        return _assess_listing(record, rule, today, answer, conditions)
+    return _assess_penalty(record, rule, today, answer, conditions)
 
 
-def _assess_listing(record: RegistryRecord, rule, today, answer) -> Answer:
+def recheck(record: RegistryRecord, rules: RuleVersion,
+            subject_records: list[RegistryRecord]) -> Answer | None:
+    """At the decision: the conditions on the subject's other records, which may have
+    changed since submission, under the version the application was judged by. None when
+    none is broken."""
+    rule = rules.for_type(record.record_type)
+    breach = first_breach(record, subject_records, rule, ON_OTHER_RECORDS)
+    if breach is None:
+        return None
+    return Answer(str(record.id), False, breach.reason_code, breach.reason, rules.version,
+                  rule.get("article", ""))
+
+
+def _assess_listing(record: RegistryRecord, rule, today, answer, conditions) -> Answer:
     reason = record.listing_reason
     repairable = rule.get("repairable_reasons")
     if repairable is not None and reason not in repairable:
         return answer(False, "REASON_NOT_REPAIRABLE", "该列入原因不能通过申请移出")
+    refused = conditions()
+    if refused:
+        return refused
     months = int(rule.get("min_listed_months", 0))
     listed_on = record.listing_date
     if months and listed_on:
@@ -115,7 +152,7 @@ def _assess_listing(record: RegistryRecord, rule, today, answer) -> Answer:
     return answer(True)
 
 
-def _assess_penalty(record: RegistryRecord, rule, today, answer) -> Answer:
+def _assess_penalty(record: RegistryRecord, rule, today, answer, conditions) -> Answer:
     kinds = set(record.penalty_kinds)
     if record.severe or kinds & set(rule.get("not_repairable_penalty_kinds", [])):
         return answer(False, "SEVERE_PENALTY",
@@ -128,6 +165,9 @@ def _assess_penalty(record: RegistryRecord, rule, today, answer) -> Answer:
     if only_light:
         return answer(False, "SHORT_PUBLICITY_ONLY",
                       "仅受警告、通报批评或较低数额罚款的处罚，公示期满自动停止公示，无需申请修复")
+    refused = conditions()
+    if refused:
+        return refused
     started = record.publicity_start_date or record.decision_date
     by_domain = rule.get("min_publicity_months_by_domain", {})
     months = int(by_domain.get(record.penalty_domain or "", rule.get(
@@ -164,12 +204,9 @@ def facts_required(rules: RuleVersion, record_type: str) -> bool:
 
 def check_new_version(effective_from: date, rules: dict, today: date) -> None:
     """A new rule version starts after today (a version in force is never rewritten) and
-    gives its rules per known record type."""
+    passes the schema (``rule_schema``)."""
     if effective_from <= today:
         raise ValidationFailed("EFFECTIVE_DATE_NOT_IN_FUTURE",
                                "新规则版本的生效日期必须晚于今天（已生效的规则不可追溯修改）",
                                {"field": "effective_from"})
-    unknown = set(rules.get("record_types", {})) - {t.value for t in RecordType}
-    if not rules.get("record_types") or unknown:
-        raise ValidationFailed("INVALID_RULES", "规则内容须按记录类型给出",
-                               {"unknown_record_types": sorted(unknown)})
+    rule_schema.check(rules)

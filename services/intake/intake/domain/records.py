@@ -1,7 +1,7 @@
 """Which records an application may hold: of the subject and the type asked, in no other open
-application, eligible today; and, at the counter, made by the officer's own unit. Plain
-Python: the records are disclosure's registry records (``credit_common.contracts.registry``),
-the open ones are passed in."""
+application, eligible today (judged with the subject's other records); and, at the counter,
+made by the officer's own unit. Plain Python: the records are disclosure's registry records
+(``credit_common.contracts.registry``), the open ones are passed in."""
 
 from __future__ import annotations
 
@@ -45,7 +45,8 @@ def choose_records(subject: dict, record_type: str, record_ids: list[str],
         if record_id in held:
             raise Conflict("RECORD_IN_OPEN_APPLICATION", "所选记录已有正在办理的修复申请",
                            {"record_id": record_id})
-        answer = eligibility.assess(record, subject.get("kind", ""), rules, day)
+        answer = eligibility.assess(record, subject.get("kind", ""), rules, day,
+                                    subject_records=records)
         if not answer.eligible:
             raise ValidationFailed("RECORD_NOT_ELIGIBLE", answer.reason, {
                 "record_id": record_id, "reason_code": answer.reason_code,

@@ -6,6 +6,7 @@ The business rules they apply live in ``intake.domain``.
 Every use case is named here too, so callers write ``handlers.submit(...)``."""
 
 from intake.handlers.access import get_application, own_application
+from intake.handlers.decision_checks import recheck_for_decision
 from intake.handlers.drafts import (chosen_records, create_counter_draft, create_draft,
                                     update_draft)
 from intake.handlers.events import record_case_opened, record_case_status
@@ -26,10 +27,10 @@ __all__ = [
     "LOGIN_PURPOSE", "PROVE_PHONE_PURPOSE", "LoginResult", "acknowledge_guide", "add_material",
     "add_rule_version", "applicant", "application_detail", "application_for_officer",
     "assess_records", "bind_subject", "bound_subject", "chosen_records", "create_counter_draft",
-    "create_draft", "current_guide", "current_legal_notice", "get_application", "log_in",
-    "log_out", "material_content", "material_for_officer", "my_applications", "own_application",
-    "prove_phone", "record_case_opened", "record_case_status", "refresh", "remove_material",
-    "request_login_code", "rule_versions", "rules_on", "seal", "session_active", "sign",
-    "signature_link", "signature_request", "signing_state", "submit", "submit_application",
+    "create_draft", "current_guide", "current_legal_notice", "get_application", "log_in", "log_out",
+    "material_content", "material_for_officer", "my_applications", "own_application", "prove_phone",
+    "recheck_for_decision", "record_case_opened", "record_case_status", "refresh",
+    "remove_material", "request_login_code", "rule_versions", "rules_on", "seal", "session_active",
+    "sign", "signature_link", "signature_request", "signing_state", "submit", "submit_application",
     "update_draft", "withdraw",
 ]

@@ -42,9 +42,10 @@ def assess_records(applicant_id: str, code: str, record_type: str | None,
     """Every record of the subject (of one type, if given) with its eligibility answer."""
     subject = bound_subject(applicant_id, code, uow)
     wanted = checked_record_type(record_type) if record_type else None
-    records = [r for r in records if wanted is None or r.record_type == wanted]
+    shown = [r for r in records if wanted is None or r.record_type == wanted]
     day = on or now().date()
     rules = rules_on(day, uow)
-    held = uow.applications.open_record_ids([str(r.id) for r in records])
+    held = uow.applications.open_record_ids([str(r.id) for r in shown])
     return [{"record": r.model_dump(mode="json"), "eligibility": eligibility.assess(
-        r, subject.get("kind", ""), rules, day, str(r.id) in held).as_dict()} for r in records]
+        r, subject.get("kind", ""), rules, day, str(r.id) in held,
+        subject_records=records).as_dict()} for r in shown]

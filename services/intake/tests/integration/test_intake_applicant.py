@@ -200,6 +200,56 @@ def test_an_administrator_adds_a_rule_version_for_a_future_date(intake, workflow
         assert code_of(raised.value) == expected
 
 
+def test_an_invalid_rule_version_is_refused_field_by_field_and_nothing_is_stored(
+        intake, workflow, db_engine):
+    admin = add_officer(db_engine, ["administrator"])
+    later = (now().date() + timedelta(days=3650)).isoformat()
+
+    def stored() -> int:
+        with db_engine["intake"].connect() as conn:
+            return conn.execute(text("SELECT count(*) FROM rule_versions")).scalar_one()
+
+    before = stored()
+    for rules, field in (
+        ({"record_types": {"penalty_publicity": {"article": "新规", "min_publicity_month": 3}}},
+         "rules.record_types.penalty_publicity.min_publicity_month"),
+        ({"record_types": {"penalty_publicity": {"article": "新规",
+                                                 "not_repairable_penalty_kinds": ["jail"]}}},
+         "rules.record_types.penalty_publicity.not_repairable_penalty_kinds.0"),
+        ({"record_types": {"serious_illegal_list": {"article": "新规",
+                                                    "min_listed_months": "twelve"}}},
+         "rules.record_types.serious_illegal_list.min_listed_months"),
+    ):
+        with pytest.raises(RemoteError) as raised:
+            intake.add_rule_version(f"t-{uuid.uuid4().hex[:6]}", later, "测试规则", rules, admin)
+        assert (raised.value.exc_type, code_of(raised.value)) == ("ValidationFailed",
+                                                                  "INVALID_RULES")
+        assert field in raised.value.value and "规则内容不符合要求" in raised.value.value
+    assert stored() == before
+
+
+def test_the_baseline_refuses_a_penalty_of_a_subject_on_the_abnormal_list(intake):
+    """As a new applicant would find it: the penalty of a subject with an active abnormal
+    listing is not "符合信用修复条件"."""
+    number = phone()
+    applicant = intake.log_in(number, intake.request_login_code(number)["code"])["applicant_id"]
+    code = "91440106MA5" + uuid.uuid4().hex[:6].upper()
+    intake.bind_subject(applicant, subject_snapshot(code), "manual", 1)
+    fine = payloads.registry_record(
+        penalty_kinds=["fine"], fine_amount="50000.00", penalty_domain="other",
+        decision_date="2025-01-10", publicity_start_date="2025-01-10",
+        obligations_fulfilled_on="2025-02-01")
+    listed = payloads.registry_record(
+        record_type="abnormal_operation_list", listing_reason="annual_report_overdue",
+        listing_date="2026-01-05", subject_id=fine["subject_id"])
+    alone = intake.assess_records(applicant, code, [fine], "penalty_publicity")
+    assert alone[0]["eligibility"]["eligible"] is True
+    [answer] = intake.assess_records(applicant, code, [fine, listed], "penalty_publicity")
+    assert answer["eligibility"]["eligible"] is False
+    assert answer["eligibility"]["reason_code"] == "LISTED_NOW"
+    assert answer["eligibility"]["rule_version"] == "2021.1"
+
+
 def subject_snapshot(code: str) -> dict:
     return payloads.subject_snapshot(code=code, uscc=code, name="广州并发测试有限公司",
                                      address="广州市")

@@ -337,15 +337,19 @@ def test_an_unknown_material_kind_is_refused():
 
 def test_a_new_rule_version_starts_after_today_and_names_known_record_types():
     today = date(2026, 5, 6)
-    eligibility.check_new_version(date(2026, 5, 7), RULES.rules, today)
+    valid = {"record_types": {t: {**rule, "article": "第十条"}
+                              for t, rule in RULES.rules["record_types"].items()}}
+    eligibility.check_new_version(date(2026, 5, 7), valid, today)
     with pytest.raises(ValidationFailed) as raised:
-        eligibility.check_new_version(today, RULES.rules, today)
+        eligibility.check_new_version(today, valid, today)
     assert code_of(raised) == "EFFECTIVE_DATE_NOT_IN_FUTURE"
-    for rules, unknown in (({}, []), ({"record_types": {"parking": {}}}, ["parking"])):
+    for rules, field in (({}, "rules.record_types"),
+                         ({"record_types": {"parking": {}}}, "rules.record_types.parking"),
+                         (RULES.rules, "rules.record_types.penalty_publicity.article")):
         with pytest.raises(ValidationFailed) as raised:
             eligibility.check_new_version(date(2026, 5, 7), rules, today)
         assert code_of(raised) == "INVALID_RULES"
-        assert raised.value.details == {"unknown_record_types": unknown}
+        assert field in {e["field"] for e in raised.value.details["errors"]}
 
 
 def test_only_the_guide_and_notice_in_force_are_acknowledged():

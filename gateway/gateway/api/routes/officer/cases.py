@@ -12,6 +12,7 @@ from pydantic import Field
 from gateway.api.bodies import ActionName, Body
 from gateway.api.deps import Caller, Officer
 from gateway.api.downloads import download
+from gateway.api.routes.officer.decision_checks import recheck_before
 from gateway.api.routing import PrefixRouter
 
 router = PrefixRouter()
@@ -53,6 +54,7 @@ async def transfer_targets(acceptance_number: Number, officer: Officer, call: Ca
 @router.post("/cases/{acceptance_number}/actions", summary="办理操作：受理、不予受理、退回、转办、"
              "核实、审核（初审/复审）、审批、办结；发现弄虚作假时撤销修复决定")
 async def act(acceptance_number: Number, body: CaseAction, officer: Officer, call: Caller):
+    await recheck_before(body.action, call, officer, acceptance_number)
     return await call("workflow", "act", officer_id=officer.id,
                       acceptance_number=acceptance_number, action=body.action,
                       version=body.version, opinion=body.opinion,
