@@ -157,6 +157,9 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("workflow", "case_status_changed", "disclosure"),
     Subscription("workflow", "case_deadline", "notification"),
     Subscription("intake", "application_status_changed", "notification"),
+    # temporary repair during a bankruptcy reorganisation (contracts/reorganisation.py)
+    Subscription("intake", "reorganisation_changed", "disclosure"),
+    Subscription("disclosure", "temporary_repair_changed", "intake"),
 )
 
 

@@ -13,6 +13,9 @@ class DisclosureSettings(ServiceSettings):
     process_amqp_uri: str | None = Field(None, validation_alias="DISCLOSURE_AMQP_URI")
     #: how often the daily jobs are tried; each runs once per day whatever the interval
     jobs_interval_s: float = Field(600.0, gt=0, validation_alias="DISCLOSURE_JOBS_INTERVAL_S")
+    #: how often running temporary repairs (bankruptcy reorganisation) are checked for expiry
+    temporary_repair_check_interval_s: float = Field(
+        300.0, gt=0, validation_alias="TEMPORARY_REPAIR_CHECK_INTERVAL_S")
     #: inbound inter-agency consumer (python -m disclosure inbound)
     inbound_prefetch: int = Field(50, ge=1, validation_alias="DISCLOSURE_INBOUND_PREFETCH")
     #: agency code <-> broker user of each partner (default: the shipped reference file)

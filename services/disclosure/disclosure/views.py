@@ -9,10 +9,12 @@ from credit_common.contracts.vocabulary import (DOCUMENT_TYPE_LABELS, LISTING_RE
                                                 PENALTY_DOMAIN_LABELS, PENALTY_KIND_LABELS,
                                                 PUBLICITY_STATE_LABELS, RECORD_TYPE_LABELS,
                                                 REGISTRATION_STATUS_LABELS,
-                                                SUBJECT_KIND_LABELS)
+                                                SUBJECT_KIND_LABELS,
+                                                TEMPORARY_REPAIR_STATE_LABELS)
 from credit_common.identity import mask_document, mask_phone
 from credit_common.reference.organisation import CITY_BUREAU_CODE, same_district_bureau, unit
 from disclosure.domain.model import Record, Subject
+from disclosure.domain.temporary_repairs import TemporaryRepair
 
 
 def sees_personal_data(viewer_unit_code: str | None, subject: Subject) -> bool:
@@ -119,3 +121,15 @@ def identity_check(answer: dict) -> dict:
 
 def history_view(entries: list[dict]) -> list[dict]:
     return [{**e, "occurred_at": e["occurred_at"].isoformat()} for e in entries]
+
+
+def temporary_repair_view(repair: TemporaryRepair) -> dict:
+    return {"application_id": str(repair.application_id),
+            "acceptance_number": repair.acceptance_number,
+            "subject_code": repair.subject_code,
+            "record_ids": [str(i) for i in repair.record_ids],
+            "state": repair.state,
+            "state_label": TEMPORARY_REPAIR_STATE_LABELS.get(repair.state, repair.state),
+            "expires_on": _iso(repair.expires_on), "accepting_ruling": repair.accepting_ruling,
+            "ending_ruling": repair.ending_ruling, "end_cause": repair.end_cause,
+            "granted_at": _iso(repair.granted_at), "ended_at": _iso(repair.ended_at)}

@@ -9,6 +9,7 @@ from credit_common.sql import text
 from credit_common.topology import INTERAGENCY_EXCHANGE
 from credit_common.unit_of_work import SqlUnitOfWork
 from disclosure.adapters.repository import RecordRepository, SubjectRepository
+from disclosure.adapters.temporary_repairs import TemporaryRepairRepository
 from disclosure.domain.model import Record, Subject
 
 
@@ -17,6 +18,7 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
         super().__init__(session, request_id, read_only)
         self.subjects = SubjectRepository(session)
         self.records = self.collect_events_of(RecordRepository(session))
+        self.temporary_repairs = self.collect_events_of(TemporaryRepairRepository(session))
 
     def collect_events(self) -> None:
         """At commit: announce every written record's pending changes (its subject is part of
@@ -25,6 +27,7 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
             if record.events:
                 self.announce_changes(record, self.subjects.get(record.subject_id))
         self.records.seen.clear()
+        super().collect_events()  # the other repositories' aggregates (temporary repairs)
 
     def announce_changes(self, record: Record, subject: Subject) -> None:
         """Stage ``record.publicity_changed.v1`` for other agencies, one per state change, in
