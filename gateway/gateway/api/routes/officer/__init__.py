@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from gateway.api.routes.officer import (admin_calendar, admin_officers, admin_rules,
                                         admin_subjects, cases, counter, inbox, login,
-                                        registry, statistics, todo)
+                                        registry, reorganisation, statistics, todo)
 from gateway.api.routing import PrefixRouter
 
 router = PrefixRouter(prefix="/api/v1/officer", tags=["办理人员"])
-for module in (login, todo, cases, registry, counter, statistics, inbox):
+for module in (login, todo, cases, registry, counter, statistics, inbox, reorganisation):
     router.include_router(module.router)
 
 admin_router = PrefixRouter(prefix="/api/v1/admin", tags=["系统管理"])
