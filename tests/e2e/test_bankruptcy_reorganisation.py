@@ -346,3 +346,26 @@ def test_bad_rulings_are_refused_and_change_nothing(http, disclosure_db):
         draft["version"], "draft", [])
     assert after["reorganisation"]["follow_up"] is None
     assert all(state == "active" for state in public_states(http, subject).values())
+
+
+def test_the_rules_are_versioned_data_an_administrator_adds_after_a_check(http, db_engine):
+    admin = officer_login(http, add_officer(db_engine, "440100", ["administrator"]))
+    handler = officer_login(http, add_officer(db_engine, "44010690", ["handler"]))
+    route = "/api/v1/admin/reorganisation-rules"
+    [baseline] = http.get(route, headers=admin).json()["items"]
+    assert baseline["rules"]["term_months"] == 9 and baseline["effective_from"] <= \
+        TODAY.isoformat()
+    later = (TODAY + timedelta(days=30)).isoformat()
+    rules = {**baseline["rules"], "term_months": 12}
+    version = {"version": f"test-{later}", "effective_from": later,
+               "source": "《企业破产法》第七十九条（测试）", "rules": rules}
+    assert_error(http.post(route, headers=admin, json={**version, "rules": {
+        **rules, "term_months": "十二"}}), 422, "INVALID_RULES")
+    assert_error(http.post(route, headers=admin, json={
+        **version, "effective_from": TODAY.isoformat()}), 422, "EFFECTIVE_DATE_NOT_IN_FUTURE")
+    assert_error(http.post(route, headers=handler, json=version), 403, "ROLE_NOT_ALLOWED")
+    assert len(http.get(route, headers=admin).json()["items"]) == 1  # nothing stored
+    assert http.post(route, headers=admin, json=version).status_code == 201
+    assert_error(http.post(route, headers=admin, json=version), 409, "RULE_VERSION_EXISTS")
+    assert [v["rules"]["term_months"] for v in http.get(route, headers=admin).json()[
+        "items"]] == [9, 12]

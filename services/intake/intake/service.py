@@ -395,6 +395,16 @@ class IntakeService:
         return [rule_version_view(v)
                 for v in reorganisation.rule_versions(self._uow(read_only=True))]
 
+    @rpc(expected_exceptions=EXPECTED)
+    def add_reorganisation_rule_version(self, version: str, effective_from: str, source: str,
+                                        rules: dict, admin_id: str | None = None):
+        admin = require_administrator(self.workflow, admin_id)
+        if not isinstance(rules, dict) or not str(version).strip() or not str(source).strip():
+            raise ValidationFailed("INVALID_RULES", "请提供版本号、依据和规则内容")
+        return reorganisation.add_rule_version(
+            str(version).strip(), _date(effective_from, "effective_from"), str(source), rules,
+            str(admin.id), self._uow())
+
     @subscribe("disclosure", "temporary_repair_changed")
     def on_temporary_repair_changed(self, envelope):
         reorganisation.record_temporary_repair(envelope, self._uow())

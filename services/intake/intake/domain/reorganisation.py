@@ -20,9 +20,12 @@ from typing import TYPE_CHECKING, Any
 
 from credit_common.contracts.registry import RegistryRecord
 from credit_common.contracts.reorganisation import CourtRuling, ReorganisationChanged
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from credit_common.contracts.vocabulary import (COURT_RULING_KIND_LABELS,
                                                 BANKRUPTCY_REORGANISATION, ApplicationStatus,
-                                                CourtRulingKind, PublicityState, RecordType)
+                                                CourtRulingKind, ListingReason, PenaltyKind,
+                                                PublicityState, RecordType)
 from credit_common.errors import Conflict, ValidationFailed
 from credit_common.identity import normalise_subject_code
 
@@ -63,6 +66,38 @@ class ReorganisationRules:
     @property
     def materials(self) -> list[str]:
         return list(self.rules.get("materials", []))
+
+
+class RuleSet(BaseModel):
+    """What a version of the rules must say, checked before it is stored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    record_types: list[RecordType] = Field(min_length=1)
+    listing_reasons: dict[RecordType, list[ListingReason]] = {}
+    excluded_penalty_kinds: list[PenaltyKind] = []
+    term_months: int = Field(ge=1, le=36)
+    materials: list[str]
+    article: str = Field(min_length=1, max_length=500)
+
+
+def check_new_version(effective_from: date, rules: dict, today: date,
+                      material_kinds: dict[str, str]) -> None:
+    """A later version starts after today (one in force is never rewritten) and says all
+    the rules ask, in known codes."""
+    if effective_from <= today:
+        raise ValidationFailed("EFFECTIVE_DATE_NOT_IN_FUTURE",
+                               "新规则版本的生效日期必须晚于今天（已生效的规则不可追溯修改）",
+                               {"field": "effective_from"})
+    try:
+        checked = RuleSet.model_validate(rules)
+    except ValidationError as exc:
+        raise ValidationFailed("INVALID_RULES", "规则内容不符合破产重整临时修复规则的格式", {
+            "fields": [".".join(str(p) for p in e["loc"]) for e in exc.errors()]}) from None
+    unknown = [k for k in checked.materials if k not in material_kinds]
+    if unknown:
+        raise ValidationFailed("INVALID_RULES", "规则中有未知的材料类型",
+                               {"unknown_materials": unknown})
 
 
 def rules_in_force(versions: list[ReorganisationRules], on: date) -> ReorganisationRules:

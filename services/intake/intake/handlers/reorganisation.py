@@ -174,3 +174,10 @@ def record_temporary_repair(envelope: EventEnvelope, uow: IntakeUnitOfWork) -> b
 
 def rule_versions(uow: IntakeUnitOfWork) -> list[dict]:
     return uow.reorganisation_rules.listing()
+
+
+def add_rule_version(version: str, effective_from: date, source: str, rules: dict,
+                     created_by: str | None, uow: IntakeUnitOfWork) -> dict:
+    reorganisation.check_new_version(effective_from, rules, now().date(), MATERIAL_KINDS)
+    uow.reorganisation_rules.add(version, effective_from, source, rules, created_by)
+    return {"version": version, "effective_from": effective_from.isoformat(), "source": source}

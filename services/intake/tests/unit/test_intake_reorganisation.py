@@ -191,3 +191,29 @@ def test_revoking_the_approval_tells_disclosure_to_publicise_the_records_again()
     assert application.status == "repair_revoked"
     assert [e.change for e in application.events if isinstance(e, ReorganisationChanged)] == [
         "revoked"]
+
+
+VALID_RULES = {"record_types": ["abnormal_operation_list"], "term_months": 12,
+               "materials": ["reorganisation_ruling"], "article": "《企业破产法》第七十九条",
+               "listing_reasons": {"serious_illegal_list": ["abnormal_three_years"]}}
+
+
+@pytest.mark.parametrize("effective_from, rules, code", [
+    (date(2026, 11, 24), VALID_RULES, "EFFECTIVE_DATE_NOT_IN_FUTURE"),
+    (date(2027, 1, 1), {**VALID_RULES, "record_types": ["bankruptcy"]}, "INVALID_RULES"),
+    (date(2027, 1, 1), {**VALID_RULES, "term_months": 0}, "INVALID_RULES"),
+    (date(2027, 1, 1), {k: v for k, v in VALID_RULES.items() if k != "term_months"},
+     "INVALID_RULES"),
+    (date(2027, 1, 1), {**VALID_RULES, "materials": ["photo"]}, "INVALID_RULES"),
+    (date(2027, 1, 1), {**VALID_RULES, "surprise": 1}, "INVALID_RULES"),
+    (date(2027, 1, 1), VALID_RULES, None),
+])
+def test_a_new_rule_version_is_checked_before_it_is_stored(effective_from, rules, code):
+    from intake.domain.materials import MATERIAL_KINDS
+
+    if code is None:
+        reorganisation.check_new_version(effective_from, rules, TODAY, MATERIAL_KINDS)
+        return
+    with pytest.raises(ValidationFailed) as raised:
+        reorganisation.check_new_version(effective_from, rules, TODAY, MATERIAL_KINDS)
+    assert code_of(raised) == code

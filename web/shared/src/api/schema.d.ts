@@ -92,6 +92,24 @@ export interface paths {
         patch: operations["change_officer_api_v1_admin_officers__officer_id__patch"];
         trace?: never;
     };
+    "/api/v1/admin/reorganisation-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 破产重整期间临时修复规则版本（适用记录、期限、材料） */
+        get: operations["reorganisation_rule_versions_api_v1_admin_reorganisation_rules_get"];
+        put?: never;
+        /** 新增破产重整期间临时修复规则版本（生效日期须晚于今天，内容按格式校验） */
+        post: operations["add_reorganisation_rule_version_api_v1_admin_reorganisation_rules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/subjects/{code}/proof-material-mode": {
         parameters: {
             query?: never;
@@ -1791,6 +1809,59 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    reorganisation_rule_versions_api_v1_admin_reorganisation_rules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    add_reorganisation_rule_version_api_v1_admin_reorganisation_rules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleVersion"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
