@@ -55,8 +55,10 @@ def document_number(short_name: str, kind: str, year: int, sequence: int) -> str
 def paragraphs(kind: str, case: dict, opinion: str | None, decide_days: int | None) -> list[str]:
     submitted = case["submitted_at"][:10]
     label = APPLICATION_TYPE_LABELS.get(case["record_type"], case["record_type"])
-    head = (f"你（单位）于{submitted}提出的{label}信用修复申请（受理编号："
-            f"{case['acceptance_number']}）")
+    # the reorganisation's label already names the repair
+    asked = f"{label}申请" if case["record_type"] == BANKRUPTCY_REORGANISATION \
+        else f"{label}信用修复申请"
+    head = f"你（单位）于{submitted}提出的{asked}（受理编号：{case['acceptance_number']}）"
     if kind == "acceptance_notice":
         return [f"{head}，经审查，符合受理条件，本机关决定予以受理。",
                 f"本机关将自受理之日起{decide_days}个工作日内作出决定。" if decide_days
