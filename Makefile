@@ -21,7 +21,7 @@ export GATEWAY_PORT
 APP_ENV ?= development
 export APP_ENV
 
-.PHONY: help run test lint venv infra pages browser openapi databases migrate queues demo-data demo-data-large import dlq dlq-replay bench chaos lock clean broker-users
+.PHONY: help run test lint venv infra pages browser kubectl k8s-topology openapi databases migrate queues demo-data demo-data-large import dlq dlq-replay bench chaos lock clean broker-users
 
 help:
 	@echo "make run    start the whole platform (gateway on 127.0.0.1:$(GATEWAY_PORT))"
@@ -51,6 +51,14 @@ pages:
 # Debian's chromium for the browser tests.
 browser:
 	@scripts/ensure-browser.sh
+
+# kubectl with kustomize v5 for the manifest tests (tests/unit/test_k8s_manifests.py).
+kubectl: venv
+	@scripts/ensure-kubectl.sh $(VENV)
+
+# After changing credit_common.topology or broker_users: the broker objects of deploy/k8s.
+k8s-topology: venv
+	@$(PY) deploy/k8s/generate_topology.py
 
 # After changing a gateway route: the OpenAPI document and the pages' generated API types.
 openapi: venv
@@ -117,7 +125,7 @@ lint: venv
 	@$(VENV)/bin/lint-imports --no-logo
 
 # lint first: a finding fails make test before any suite runs
-test: venv lint infra pages browser
+test: venv lint infra pages browser kubectl
 	@$(PY) -m tests.run
 
 dlq: venv broker-users

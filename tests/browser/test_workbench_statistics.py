@@ -59,7 +59,9 @@ def expect_figures(page: Page, stats: dict) -> None:
     assert tiles(page) == {
         "案件数": str(stats["cases"]), "已作出决定": str(stats["decided"]),
         "超期未办结": str(stats["overdue"]), "超期作出决定": str(stats["decided_late"]),
-        "平均办理工作日（受理至决定）": average(stats["average_handling_working_days"])}
+        "平均办理工作日（受理至决定）": average(stats["average_handling_working_days"]),
+        "补正中（暂停计时）": str(stats["paused"]),
+        "平均补正用时（工作日）": average(stats["average_paused_working_days"])}
 
     def figures(row):
         return [str(row["cases"]), str(row["decided"]), str(row["overdue"]),

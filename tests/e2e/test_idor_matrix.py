@@ -22,13 +22,15 @@ from sqlalchemy import text
 from credit_common.testing.platform import wait_until
 from tests.e2e import registry
 from tests.e2e.test_applicant_journey import PDF, TODAY, prepare, upload
+from tests.e2e.test_automatic_repair import publish_filing, removal_for, verified_document
 from tests.e2e.test_officer_journey import (act, add_officer, case_in_todo, officer_login,
                                             submitted_list_application)
 
 #: what a refusal may say; a generic "no such route" 404 would mean a wrong path, not a refusal
 DENIALS = {"APPLICATION_NOT_ACCESSIBLE", "SUBJECT_NOT_CONFIRMED", "MATERIAL_NOT_FOUND",
            "DOCUMENT_NOT_FOUND", "MESSAGE_NOT_FOUND", "CASE_NOT_ACCESSIBLE",
-           "OFFICER_OUTSIDE_SCOPE", "SUBJECT_NOT_OF_MY_DISTRICT", "SUBJECT_OUTSIDE_SCOPE"}
+           "OFFICER_OUTSIDE_SCOPE", "SUBJECT_NOT_OF_MY_DISTRICT", "SUBJECT_OUTSIDE_SCOPE",
+           "REMOVAL_NOT_ACCESSIBLE"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -124,6 +126,7 @@ APPLICANT_MIXED = {
 
 C = "/api/v1/officer/cases/{acceptance_number}"
 CA = "/api/v1/officer/counter-applications/{application_id}"
+LR = "/api/v1/officer/listing-removals/{removal_id}"
 OFFICER_MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", C): Entry(lambda i: Call("GET", f"/api/v1/officer/cases/{i['case']}"),
                       owner_reads=True),
@@ -149,6 +152,13 @@ OFFICER_MATRIX: dict[tuple[str, str], Entry] = {
         f"/api/v1/officer/counter-applications/{i['counter']}/materials")),
     ("POST", CA + "/submit"): Entry(lambda i: Call(
         "POST", f"/api/v1/officer/counter-applications/{i['counter']}/submit")),
+    ("GET", LR): Entry(lambda i: Call("GET", f"/api/v1/officer/listing-removals/"
+                                             f"{i['removal']}"), owner_reads=True),
+    ("POST", LR + "/removal"): Entry(lambda i: Call(
+        "POST", f"/api/v1/officer/listing-removals/{i['removal']}/removal")),
+    ("GET", LR + "/documents/{document_id}"): Entry(lambda i: Call(
+        "GET", f"/api/v1/officer/listing-removals/{i['removal']}/documents/"
+               f"{i['removal_document']}"), owner_reads=True),
     ("POST", "/api/v1/officer/inbox/{message_id}/read"): Entry(lambda i: Call(
         "POST", f"/api/v1/officer/inbox/{i['message']}/read")),
     ("PATCH", "/api/v1/admin/officers/{officer_id}"): Entry(lambda i: Call(
@@ -271,7 +281,23 @@ def assert_clean(outcome: Outcome, who: str) -> None:
     assert outcome.calls and not outcome.failures, "\n".join(outcome.failures)
 
 
-def test_no_one_reaches_another_partys_resource(http, db_engine, disclosure_db):
+def decided_removal(http, amqp_uri, disclosure_db, handler) -> tuple[dict, dict, dict]:
+    """A listing of the handler's office a correction cured, removed by the handler's click,
+    with its rendered decision."""
+    subject = registry.add_subject(disclosure_db, phone=registry.new_phone())
+    record = registry.add_listing(disclosure_db, subject, listed_on=TODAY - timedelta(days=60),
+                                  reason="false_information")
+    publish_filing(amqp_uri, "instant_info.published.v1", {
+        "subject_code": subject["uscc"], "published_on": TODAY.isoformat(),
+        "items": ["行政许可取得信息"], "correction": True})
+    removal = removal_for(http, handler, record, "pending")
+    clicked = http.post(f"/api/v1/officer/listing-removals/{removal['id']}/removal",
+                        headers=handler)
+    assert clicked.status_code == 200, clicked.text
+    return subject, removal, verified_document(http, handler, removal["id"])
+
+
+def test_no_one_reaches_another_partys_resource(http, db_engine, disclosure_db, amqp_uri):
     # the victim: an accepted case (materials, a document, inbox messages) and a draft
     handler = officer_login(http, add_officer(db_engine, "44010601", ["handler"], "黄承办"))
     application, victim, subject, _record = submitted_list_application(http, disclosure_db)
@@ -336,8 +362,11 @@ def test_no_one_reaches_another_partys_resource(http, db_engine, disclosure_db):
         "subject_code": counter_subject["uscc"], "record_type": "abnormal_operation_list",
         "record_ids": [counter_record]})
     assert counter.status_code == 201, counter.text
+    removed_subject, removal, removal_document = decided_removal(http, amqp_uri, disclosure_db,
+                                                                 handler)
     page = http.get(f"/api/v1/officer/cases/{number}", headers=handler).json()
     officer_ids = {"case": number, "case_version": page["case"]["version"],
+                   "removal": removal["id"], "removal_document": removal_document["id"],
                    "material": case_material, "document": document["id"],
                    "counter": counter.json()["id"], "counter_version": counter.json()["version"],
                    "message": reminder["id"],
@@ -345,11 +374,13 @@ def test_no_one_reaches_another_partys_resource(http, db_engine, disclosure_db):
                    "subject_code": subject["uscc"]}
     officer_ghosts = {**officer_ids, "case": f"XF-440106-{TODAY:%Y%m%d}-999999",
                       "material": str(uuid.uuid4()), "document": str(uuid.uuid4()),
+                      "removal": str(uuid.uuid4()), "removal_document": str(uuid.uuid4()),
                       "counter": str(uuid.uuid4()), "message": str(uuid.uuid4()),
                       "officer": str(uuid.uuid4()), "subject_code": registry.new_uscc()}
     officer_secrets = [application["id"], subject["name"], subject["legal_rep_document_number"],
                        victim_phone, counter_subject["name"],
-                       counter_subject["legal_rep_document_number"]]
+                       counter_subject["legal_rep_document_number"], removed_subject["name"],
+                       removed_subject["uscc"], removal_document["number"]]
     officers = run_matrix(http, OFFICER_MATRIX, OFFICER_MIXED, officer_ids, officer_ghosts,
                           handler, {"an officer of another district": (elsewhere, None),
                                     "an officer of another office": (

@@ -123,7 +123,9 @@ def officers(http, db_engine):
         "section": officer_login(http, add_officer(db_engine, "44010690", ["handler"])),
         "handler": officer_login(http, add_officer(db_engine, "44010602", ["handler"], "林承办")),
         "reviewer": officer_login(http, add_officer(db_engine, "44010602", ["reviewer"])),
-        "second": officer_login(http, add_officer(db_engine, "44010602", ["reviewer"])),
+        # 复审 is the district credit section head's, wherever the case is
+        "second": officer_login(http, add_officer(db_engine, "44010690", ["section_head"],
+                                                  "冯科长")),
         "approver": officer_login(http, add_officer(db_engine, "44010602", ["approver"])),
     }
 
@@ -147,6 +149,8 @@ def test_the_whole_journey(http, db_engine, disclosure_db, announcements, record
     if record_type == "other_department_penalty":
         version = act(http, team["reviewer"], number, "first_review", version,
                       opinion="初审同意").json()["version"]
+        assert_error(act(http, team["approver"], number, "second_review", version,
+                         opinion="复审同意"), 403, "SECTION_HEAD_REQUIRED")
         version = act(http, team["second"], number, "second_review", version,
                       opinion="复审同意").json()["version"]
     else:

@@ -83,9 +83,11 @@ def decided_cases(http, db_engine, disclosure_db, district: str) -> dict[str, st
     return numbers
 
 
-def figures(cases, decided, overdue, late, average):
+def figures(cases, decided, overdue, late, average, paused=0, paused_cases=0,
+            paused_average=None):
     return {"cases": cases, "decided": decided, "overdue": overdue, "decided_late": late,
-            "average_working_days": average}
+            "average_working_days": average, "paused": paused, "paused_cases": paused_cases,
+            "average_paused_working_days": paused_average}
 
 
 @pytest.fixture

@@ -42,7 +42,8 @@ REVALIDATE = "no-cache"
 #: URL prefix -> the app's folder under the web root; the longest prefix is tried first
 APPS = (("/workbench/", "officer"), ("/", "applicant"))
 #: paths that belong to the API, never to a page
-NOT_PAGES = ("/api/", "/docs", "/redoc", "/openapi.json", "/healthz", "/metrics")
+NOT_PAGES = ("/api/", "/docs", "/redoc", "/openapi.json", "/healthz", "/livez", "/readyz",
+             "/metrics")
 
 
 class Pages:

@@ -240,6 +240,23 @@ def test_healthz_names_the_broker_when_the_gateway_cannot_reach_it(client, rpc):
     assert body["checks"]["broker"] == "unreachable"
 
 
+def test_livez_answers_without_asking_any_service_or_the_broker(client, rpc):
+    rpc.ready = False
+    response = client.get("/livez")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    assert rpc.calls == []
+
+
+def test_readyz_follows_the_gateways_own_broker_connection_only(client, rpc):
+    rpc.script[("workflow", "health")] = RpcTimeout("workflow", "health", 0.5)
+    response = client.get("/readyz")
+    assert (response.status_code, response.json()["checks"]) == (200, {"broker": "ok"})
+    assert rpc.calls == []
+    rpc.ready = False
+    body = assert_error(client.get("/readyz"), 503, "SERVICE_UNAVAILABLE")
+    assert body["status"] == "degraded" and body["details"]["checks"] == {"broker": "unreachable"}
+
+
 @pytest.mark.parametrize("settings", [
     {"APP_ENV": "development", "DEV_MODE": False},
     {"APP_ENV": "development", "DEV_MODE": True, "GATEWAY_HOST": "0.0.0.0"},

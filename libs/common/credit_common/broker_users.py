@@ -50,7 +50,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
-from credit_common.reference.partner_agencies import partner_agencies, partner_of_agency
+from credit_common.contracts.interagency import RECORD_ROUTING_KEYS
+from credit_common.reference.partner_agencies import (PartnerAgency, partner_agencies,
+                                                      partner_of_agency)
 from credit_common.settings import CommonSettings, amqp_credentials, amqp_uri_of, unsafe_secret
 from credit_common.topology import (EXTERNAL_EXCHANGES, INTERAGENCY_CONSUMER,
                                     INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
@@ -161,9 +163,12 @@ def partner_grant() -> Grant:
     return Grant(configure=NOTHING, write=_names([INTERAGENCY_EXCHANGE]), read=NOTHING)
 
 
-def partner_topic_grants() -> tuple[TopicGrant, ...]:
-    # records and withdrawals, never disclosure's own announcements
-    return (TopicGrant(INTERAGENCY_EXCHANGE, _names(INTERAGENCY_INBOUND_BINDINGS), NOTHING),)
+def partner_topic_grants(partner: PartnerAgency | None = None) -> tuple[TopicGrant, ...]:
+    """The routing keys the partner may publish (by default records and withdrawals), never
+    disclosure's own announcements."""
+    keys = partner.routing_keys if partner is not None else RECORD_ROUTING_KEYS
+    return (TopicGrant(INTERAGENCY_EXCHANGE,
+                       _names(k for k in keys if k in INTERAGENCY_INBOUND_BINDINGS), NOTHING),)
 
 
 def process_grant(process: str) -> tuple[Grant, tuple[TopicGrant, ...]]:
@@ -219,7 +224,7 @@ def development_accounts(uri_of: Callable[[str], str] = amqp_uri_of) -> list[Acc
     for partner in partner_agencies():
         accounts.append(Account(partner.broker_user,
                                 development_partner_password(partner.broker_user),
-                                partner_grant(), partner_topic_grants()))
+                                partner_grant(), partner_topic_grants(partner)))
     users = [a.user for a in accounts]
     if len(set(users)) != len(users):
         raise ValueError(f"two process families share a broker user: {users}")
@@ -294,7 +299,7 @@ def production_commands(vhost: str = "/") -> list[str]:
     with ``rabbitmqctl add_user <user>``, which asks for the password)."""
     lines = []
     named = [(f"credit-{p}", *process_grant(p)) for p in PROCESSES]
-    named += [(p.broker_user, partner_grant(), partner_topic_grants())
+    named += [(p.broker_user, partner_grant(), partner_topic_grants(p))
               for p in partner_agencies()]
     for user, grant, topic_grants in named:
         lines.append(shlex.join(["rabbitmqctl", "set_permissions", "-p", vhost, user,

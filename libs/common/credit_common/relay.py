@@ -23,6 +23,7 @@ import psycopg2
 import psycopg2.extensions
 from sqlalchemy.engine import make_url
 
+from credit_common.liveness import Heartbeat
 from credit_common.logging import get_logger
 from credit_common.outbox import NOTIFY_CHANNEL
 from credit_common.settings import ServiceSettings
@@ -55,6 +56,8 @@ _PRUNE_PROCESSED = (
 )
 PRUNE_BATCH = 5000
 PRUNE_EVERY_S = 3600.0
+#: a broker that blocks publishers (memory or disk alarm) for this long closes the connection
+BLOCKED_CONNECTION_TIMEOUT_S = 30
 
 
 def libpq_dsn(sqlalchemy_url: str) -> str:
@@ -73,6 +76,7 @@ class Relay:
         self._channel = None
         self._stopping = False
         self._next_prune = 0.0
+        self._heartbeat = Heartbeat(settings.liveness_file)
         # a test's fault: every message goes out twice (consumers must dedupe)
         self._copies = 2 if settings.relay_duplicate_for_tests and settings.development else 1
 
@@ -92,7 +96,7 @@ class Relay:
             return
         params = pika.URLParameters(self.settings.amqp_uri)
         params.socket_timeout = 5
-        params.blocked_connection_timeout = 30
+        params.blocked_connection_timeout = BLOCKED_CONNECTION_TIMEOUT_S
         params.client_properties = {"connection_name": f"relay-{self.source}"}
         self._amqp = pika.BlockingConnection(params)
         channel = self._amqp.channel()
@@ -182,6 +186,7 @@ class Relay:
         self._connect_db()
         removed = 0
         while not self._stopping:
+            self._heartbeat.beat()  # a long backlog of old rows takes many batches
             with self._db, self._db.cursor() as cur:
                 cur.execute(statement, (retention_days * 86400, PRUNE_BATCH))
                 batch = cur.rowcount
@@ -211,6 +216,7 @@ class Relay:
         backoff = 0.2
         log.info("relay starting", source=self.source)
         while not self._stopping:
+            self._heartbeat.beat()
             try:
                 sent = self.publish_batch()
                 backoff = 0.2

@@ -161,6 +161,10 @@ class ServiceSettings(CommonSettings):
     # events of one queue that arrived together, handled in one transaction (1: one by one)
     event_batch_limit: int = Field(20, ge=1, le=500, validation_alias="EVENT_BATCH_LIMIT")
     metrics_port: int = Field(0, validation_alias="METRICS_PORT")  # 0: no metrics endpoint
+    # loopback on one machine; in a cluster the kubelet's probes and Prometheus come from outside
+    metrics_host: str = Field("127.0.0.1", validation_alias="METRICS_HOST")
+    # touched as a relay, renderer or inbound loop goes round (their containers' liveness)
+    liveness_file: str | None = Field(None, validation_alias="LIVENESS_FILE")
     relay_batch_size: int = Field(200, validation_alias="RELAY_BATCH_SIZE")
     relay_poll_interval_s: float = Field(1.0, validation_alias="RELAY_POLL_INTERVAL_S")
     relay_linger_s: float = Field(0.01, ge=0, le=1, validation_alias="RELAY_LINGER_S")

@@ -34,8 +34,9 @@ SERVICES: tuple[str, ...] = ("intake", "workflow", "notification", "disclosure")
 RPC_EXCHANGE = "nameko-rpc"
 
 #: The external contract with other agencies (docs/asyncapi): a durable topic exchange on
-#: which they publish ``record.upserted.v1`` / ``record.withdrawn.v1`` and
-#: disclosure publishes ``record.publicity_changed.v1``.
+#: which they publish ``record.upserted.v1`` / ``record.withdrawn.v1`` and the filings
+#: ``annual_report.filed.v1`` / ``instant_info.published.v1``, and disclosure publishes
+#: ``record.publicity_changed.v1``.
 INTERAGENCY_EXCHANGE = "interagency"
 
 #: where disclosure consumes other agencies' messages (pika, not Nameko: an external
@@ -43,7 +44,8 @@ INTERAGENCY_EXCHANGE = "interagency"
 INTERAGENCY_CONSUMER = "disclosure"
 INTERAGENCY_INBOUND_QUEUE = f"{INTERAGENCY_CONSUMER}--interagency.inbound"
 INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE = INTERAGENCY_INBOUND_QUEUE + ".dlq"
-INTERAGENCY_INBOUND_BINDINGS = ("record.upserted.v1", "record.withdrawn.v1")
+INTERAGENCY_INBOUND_BINDINGS = ("record.upserted.v1", "record.withdrawn.v1",
+                                "annual_report.filed.v1", "instant_info.published.v1")
 #: what disclosure publishes on ``interagency`` (through its relay)
 INTERAGENCY_OUTBOUND_ROUTING_KEYS = ("record.publicity_changed.v1",)
 
@@ -157,6 +159,10 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("workflow", "case_status_changed", "disclosure"),
     Subscription("workflow", "case_deadline", "notification"),
     Subscription("intake", "application_status_changed", "notification"),
+    # a filing cured a listing: workflow decides its removal (at once or by an officer) ...
+    Subscription("disclosure", "listing_cured", "workflow"),
+    # ... and disclosure removes it under the decision's document
+    Subscription("workflow", "listing_removal_decided", "disclosure"),
     # temporary repair during a bankruptcy reorganisation (contracts/reorganisation.py)
     Subscription("intake", "reorganisation_changed", "disclosure"),
     Subscription("disclosure", "temporary_repair_changed", "intake"),

@@ -13,6 +13,8 @@ class DisclosureSettings(ServiceSettings):
     process_amqp_uri: str | None = Field(None, validation_alias="DISCLOSURE_AMQP_URI")
     #: how often the daily jobs are tried; each runs once per day whatever the interval
     jobs_interval_s: float = Field(600.0, gt=0, validation_alias="DISCLOSURE_JOBS_INTERVAL_S")
+    #: a listing arriving after the filing that cures it: filings of these last days match
+    filing_match_days: int = Field(30, ge=1, validation_alias="DISCLOSURE_FILING_MATCH_DAYS")
     #: how often running temporary repairs (bankruptcy reorganisation) are checked for expiry
     temporary_repair_check_interval_s: float = Field(
         300.0, gt=0, validation_alias="TEMPORARY_REPAIR_CHECK_INTERVAL_S")

@@ -1,11 +1,13 @@
-"""``python -m disclosure inbound``: other agencies' records and withdrawals, from the
+"""``python -m disclosure inbound``: other agencies' records, withdrawals and filings (late
+annual reports, published information; ``disclosure.automatic_repair``), from the
 inter-agency exchange, applied exactly once.
 
 A pika consumer, not Nameko: the messages follow an external contract (see
 ``credit_common.contracts.interagency`` and ``services/disclosure/asyncapi.yaml``). Each is
 applied in one transaction that also records its message id, then acked; a redelivery finds
 the id and changes nothing. A message that can never apply (bad JSON, unknown schema version,
-missing field, invalid USCC, unknown district, a date in the future) is dead-lettered at once
+missing field, invalid USCC, unknown district, a date in the future, a filing for a subject
+the registry does not hold, a routing key its sender may not publish) is dead-lettered at once
 with the reason, and nothing of it is written. A failing database is waited out while the
 message is held (given back, it would count towards the queue's delivery limit); only a
 message that keeps failing for an unknown reason is dead-lettered after a few attempts. The
@@ -34,6 +36,7 @@ from sqlalchemy.orm import Session
 from credit_common.clock import now
 from credit_common.contracts.interagency import INBOUND_MESSAGES
 from credit_common.identity import mask_personal_data
+from credit_common.liveness import DEFAULT_EVERY_S, Heartbeat
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import build_engine
 from credit_common.reference.partner_agencies import PartnerAgency, agency_of_user
@@ -44,7 +47,7 @@ from credit_common.topology import (INTERAGENCY_CONSUMER, INTERAGENCY_INBOUND_DE
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
 from disclosure.domain.agency_records import RejectedMessage
-from disclosure.handlers.agency_messages import ingest_agency_message
+from disclosure.handlers.automatic_repair import apply_inbound
 
 log = get_logger(__name__)
 
@@ -77,6 +80,14 @@ def check_source_agency(message, partner: PartnerAgency) -> None:
             f"{partner.broker_user} 所属机构 {partner.agency} 不符")
 
 
+def check_routing_key(routing_key: str, partner: PartnerAgency) -> None:
+    """The broker refuses a partner's publish outside its keys; a replay from the dead-letter
+    queue comes as our own user, so the consumer checks the original sender's keys again."""
+    if routing_key not in partner.routing_keys:
+        raise RejectedMessage("ROUTING_KEY_NOT_ALLOWED",
+                              f"{partner.agency} 无权发布 {routing_key} 消息")
+
+
 DATABASE_WAIT_S = 1.0
 
 
@@ -92,11 +103,13 @@ class InboundConsumer:
         self.own_user = amqp_credentials(settings.amqp_uri)[0]
         self.stopping = False
         self.connection = None
+        self.heartbeat = Heartbeat(settings.liveness_file)
 
     def run(self) -> None:
         signal.signal(signal.SIGTERM, lambda *_: self.stop())
         delay = 0.5
         while not self.stopping:
+            self.heartbeat.beat()
             try:
                 self._consume()
                 delay = 0.5
@@ -118,6 +131,7 @@ class InboundConsumer:
         params = pika.URLParameters(self.settings.amqp_uri)
         params.client_properties = {"connection_name": "disclosure-inbound"}
         self.connection = pika.BlockingConnection(params)
+        self._beat_while_connected()
         channel = self.connection.channel()
         declare(channel)
         self.dead_letters = self.connection.channel()
@@ -131,6 +145,11 @@ class InboundConsumer:
             if self.connection.is_open:
                 self.connection.close()
 
+    def _beat_while_connected(self) -> None:
+        # run by the connection between messages and while a database outage is waited out
+        self.heartbeat.beat()
+        self.connection.call_later(DEFAULT_EVERY_S, self._beat_while_connected)
+
     def _on_message(self, channel, method, properties, body: bytes) -> None:
         routing_key = method.routing_key
         if routing_key == INTERAGENCY_INBOUND_QUEUE:  # sent back from the dead-letter queue
@@ -143,6 +162,7 @@ class InboundConsumer:
         try:
             partner = sender(properties.user_id, properties.headers, self.own_user,
                              self.settings.partner_agencies_file)
+            check_routing_key(routing_key, partner)
         except RejectedMessage as exc:
             return self._dead_letter(channel, method, properties, body, exc.code, exc.reason)
         try:
@@ -159,7 +179,7 @@ class InboundConsumer:
         while True:
             try:
                 with Session(self.engine) as session, session.begin():
-                    outcome = ingest_agency_message(message, DisclosureUnitOfWork(session))
+                    outcome = apply_inbound(message, DisclosureUnitOfWork(session))
                 break
             except RejectedMessage as exc:
                 return self._dead_letter(channel, method, properties, body, exc.code,

@@ -23,10 +23,11 @@ from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
 from disclosure.domain.identity import IdentityAttempts
 from disclosure.domain.search import RecordQuery, name_terms
-from disclosure.handlers import (daily_jobs, identity, proof_material, registry,
-                                 repair_outcomes, temporary_repairs)
-from disclosure.views import (history_view, identity_check, record_view, sees_personal_data,
-                              subject_records, subject_view, temporary_repair_view)
+from disclosure.handlers import (automatic_repair, daily_jobs, identity, proof_material,
+                                 registry, repair_outcomes, temporary_repairs)
+from disclosure.views import (cure_view, history_view, identity_check, record_view,
+                              sees_personal_data, subject_records, subject_view,
+                              temporary_repair_view)
 
 log = get_logger(__name__)
 
@@ -82,11 +83,12 @@ class DisclosureService:
 
     @rpc(expected_exceptions=EXPECTED)
     def get_record(self, record_id: str, viewer_unit_code: str | None = None):
-        record, subject, history = registry.record_with_history(str(record_id),
-                                                                self._uow(read_only=True))
+        uow = self._uow(read_only=True)
+        record, subject, history = registry.record_with_history(str(record_id), uow)
         return {"record": record_view(record),
                 "subject": subject_view(subject, sees_personal_data(viewer_unit_code, subject)),
-                "history": history_view(history)}
+                "history": history_view(history),
+                "cure": cure_view(record, uow.filings.cure_of(record.id))}
 
     @rpc(expected_exceptions=EXPECTED)
     def subjects_by_phone(self, phone: str):
@@ -146,3 +148,21 @@ class DisclosureService:
         """Approved repairs (and revoked ones) change the public records."""
         for result in repair_outcomes.apply_case_decision(envelope, self._uow()):
             log.info("repair outcome applied", **result)
+
+    # -- automatic repair (disclosure.handlers.automatic_repair) ---------------------------
+
+    @timer(interval=lambda: DisclosureSettings().jobs_interval_s)
+    def cure_waiting_listings(self):
+        """Listings that arrived after the filing that cures them."""
+        cured = automatic_repair.cure_waiting_listings(now().date(),
+                                                       _settings().filing_match_days,
+                                                       self._uow())
+        if cured:
+            log.info("listings cured by earlier filings", cured=cured)
+
+    @subscribe("workflow", "listing_removal_decided")
+    def on_listing_removal_decided(self, envelope):
+        """A cured listing's removal, decided by the rule or an officer, is applied."""
+        result = automatic_repair.apply_listing_removal(envelope, self._uow())
+        if result is not None:
+            log.info("listing removal applied", **result)

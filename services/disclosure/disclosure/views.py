@@ -10,9 +10,10 @@ from credit_common.contracts.vocabulary import (DOCUMENT_TYPE_LABELS, LISTING_RE
                                                 PUBLICITY_STATE_LABELS, RECORD_TYPE_LABELS,
                                                 REGISTRATION_STATUS_LABELS,
                                                 SUBJECT_KIND_LABELS,
-                                                TEMPORARY_REPAIR_STATE_LABELS)
+                                                TEMPORARY_REPAIR_STATE_LABELS, PublicityState)
 from credit_common.identity import mask_document, mask_phone
 from credit_common.reference.organisation import CITY_BUREAU_CODE, same_district_bureau, unit
+from disclosure.domain.filings import FILING_KIND_LABELS, REMOVAL_LABELS
 from disclosure.domain.model import Record, Subject
 from disclosure.domain.temporary_repairs import TemporaryRepair
 
@@ -121,6 +122,24 @@ def identity_check(answer: dict) -> dict:
 
 def history_view(entries: list[dict]) -> list[dict]:
     return [{**e, "occurred_at": e["occurred_at"].isoformat()} for e in entries]
+
+
+def cure_view(record: Record, cure: dict | None) -> dict | None:
+    """What the record page shows of a filing's cure: 可移出 while the record is still
+    listed, its state once it is not."""
+    if cure is None:
+        return None
+    listed = record.publicity_state == PublicityState.active
+    return {"removable": listed,
+            "removable_label": "可移出" if listed
+            else PUBLICITY_STATE_LABELS.get(record.publicity_state, record.publicity_state),
+            "filing_kind": cure["kind"],
+            "filing_kind_label": FILING_KIND_LABELS.get(cure["kind"], cure["kind"]),
+            "filed_on": cure["filed_on"].isoformat(), "report_year": cure["report_year"],
+            "filing_agency": cure["source_agency"], "rule_version": cure["rule_version"],
+            "removal": cure["removal"],
+            "removal_label": REMOVAL_LABELS.get(cure["removal"], cure["removal"]),
+            "cured_at": cure["cured_at"].isoformat()}
 
 
 def temporary_repair_view(repair: TemporaryRepair) -> dict:

@@ -8,14 +8,14 @@ import uuid
 
 from sqlalchemy import create_engine, text
 
-#: phone, name, unit, roles
+#: phone, name, unit, roles (冯科长 heads 天河's credit section: 复审 and 审批)
 DEMO_OFFICERS = (
     ("13900000001", "黄承办", "44010601", ["handler"]),
     ("13900000002", "林承办", "44010602", ["handler"]),
     ("13900000003", "周审核", "44010601", ["reviewer"]),
     ("13900000004", "吴审批", "44010601", ["approver"]),
     ("13900000005", "郑信用", "44010690", ["handler", "reviewer"]),
-    ("13900000006", "冯科长", "44010690", ["reviewer", "approver"]),
+    ("13900000006", "冯科长", "44010690", ["section_head", "approver"]),
     ("13900000007", "陈承办", "44010401", ["handler", "reviewer"]),
     ("13900000008", "何审批", "44010401", ["approver"]),
     ("13900000009", "马管理", "440100", ["administrator"]),
@@ -34,6 +34,11 @@ def load(database_url: str, connect_args: dict | None = None) -> int:
                     "VALUES (:id, :phone, :name, :unit, :roles) ON CONFLICT (phone) DO NOTHING"),
                     {"id": uuid.uuid5(NAMESPACE, phone), "phone": phone, "name": name,
                      "unit": unit_code, "roles": roles}).rowcount
+            # a demo database from before the section head role: its head could not take 复审
+            conn.execute(text(
+                "UPDATE officers SET roles = :roles WHERE phone = '13900000006' "
+                "AND roles = ARRAY['reviewer', 'approver']"),
+                {"roles": ["section_head", "approver"]})
     finally:
         engine.dispose()
     return added

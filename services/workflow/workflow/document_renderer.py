@@ -10,6 +10,7 @@ import time
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
+from credit_common.liveness import Heartbeat
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.db import build_engine
 from workflow.handlers.documents import render_documents
@@ -29,8 +30,10 @@ def main(argv: list[str]) -> int:
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     backoff = 0.2
+    heartbeat = Heartbeat(settings.liveness_file)
     log.info("document renderer starting")
     while not stopping:
+        heartbeat.beat()
         try:
             with sessions() as session, session.begin():
                 # one document a transaction: its row lock is held only while it renders

@@ -29,10 +29,12 @@ from workflow.adapters import statistics_export
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.config import WorkflowSettings
 from workflow.domain.officers import scope
-from workflow.handlers import (actions, cases, deadlines, intake_events, login, officers,
-                               statistics, todo, working_days)
+from workflow.handlers import (actions, cases, deadline_rules, deadlines, intake_events,
+                               listing_removals, login, officers, statistics, todo,
+                               working_days)
+from workflow.metrics import case_metrics
 from workflow.views import (action_view, case_view, document_view, officer_view,
-                            statistics_view, step_view, unit_view)
+                            removal_view, statistics_view, step_view, unit_view)
 
 log = get_logger(__name__)
 
@@ -70,7 +72,7 @@ class WorkflowService:
 
     db = DatabaseSession(WorkflowSettings)
     context = RequestContext()
-    metrics = MetricsServer(WorkflowSettings)
+    metrics = MetricsServer(WorkflowSettings, collect=case_metrics)
     config = Config()
 
     def __init__(self):
@@ -197,7 +199,8 @@ class WorkflowService:
         found = todo.todo(someone, dict(filters or {}), limit, after, uow)
         today = now().date()
         soon = todo.due_soon_until(today, uow)
-        items = [case_view(c, today, soon) for c in found]
+        days = working_days.calendar(uow)
+        items = [case_view(c, today, soon, days) for c in found]
         next_cursor = None
         if len(items) == limit:
             last = found[-1]
@@ -215,7 +218,8 @@ class WorkflowService:
         uow = self._uow(read_only=True)
         page = cases.case_page(officers.officer(officer_id, uow), str(acceptance_number),
                                self.settings.approver_may_handle, uow)
-        return {"case": case_view(page.case, page.today, page.due_soon_until),
+        return {"case": case_view(page.case, page.today, page.due_soon_until,
+                                  page.calendar),
                 "approval_form": [step_view(s) for s in page.steps],
                 "documents": [document_view(d) for d in page.documents],
                 "can_act": page.can_act,
@@ -312,6 +316,18 @@ class WorkflowService:
                                            bool(is_working), str(note or ""), uow)
         return {"day": day, "is_working": bool(is_working)}
 
+    @rpc(expected_exceptions=EXPECTED)
+    def deadline_rule_versions(self, admin_id: str):
+        uow = self._uow(read_only=True)
+        return deadline_rules.versions(officers.officer(admin_id, uow), uow)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def add_deadline_rule_version(self, admin_id: str, version: dict):
+        """``version``: ``credit_common.contracts.deadlines.DeadlineRuleVersionCreate``."""
+        uow = self._uow()
+        return deadline_rules.add_version(officers.officer(admin_id, uow),
+                                          version if isinstance(version, dict) else {}, uow)
+
     # -- events -----------------------------------------------------------------------------
 
     @subscribe("intake", "application_submitted")
@@ -341,3 +357,51 @@ class WorkflowService:
         return deadlines.check_deadlines(_date(today, "today") if today else now().date(),
                                          self._uow())
 
+    # -- cured listings (workflow.handlers.listing_removals) -------------------------------
+
+    @subscribe("disclosure", "listing_cured")
+    def on_listing_cured(self, envelope):
+        removal = listing_removals.on_listing_cured(envelope, self._uow(),
+                                                    self.settings.public_base_url)
+        if removal is not None:
+            log.info("cured listing", removal_id=str(removal.id), status=removal.status,
+                     document_number=removal.document_number)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def listing_removals(self, officer_id: str, status: str | None = None, limit: int = 20,
+                         cursor: str | None = None):
+        """The cured listings the officer may see (an office its own), oldest first."""
+        uow = self._uow(read_only=True)
+        someone = officers.officer(officer_id, uow)
+        found, next_cursor = listing_removals.removals(
+            someone, status, max(1, min(int(limit), 100)), cursor, uow)
+        return {"items": [removal_view(r, someone) for r in found],
+                "next_cursor": next_cursor}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def listing_removal(self, officer_id: str, removal_id: str):
+        uow = self._uow(read_only=True)
+        someone = officers.officer(officer_id, uow)
+        removal = listing_removals.visible_removal(someone, str(removal_id), uow)
+        return {**removal_view(removal, someone),
+                "documents": [document_view(d)
+                              for d in uow.listing_removals.documents(removal.id)]}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def remove_listing(self, officer_id: str, removal_id: str):
+        uow = self._uow()
+        someone = officers.officer(officer_id, uow)
+        removal = listing_removals.remove_listing(someone, str(removal_id), uow,
+                                                  self.settings.public_base_url)
+        return removal_view(removal, someone)
+
+    @rpc(expected_exceptions=EXPECTED)
+    def listing_removal_document_pdf(self, officer_id: str, removal_id: str,
+                                     document_id: str):
+        uow = self._uow(read_only=True)
+        removal = listing_removals.visible_removal(officers.officer(officer_id, uow),
+                                                   str(removal_id), uow)
+        found = uow.listing_removals.document_pdf(removal.id, str(document_id))
+        if found is None:
+            raise NotFound("DOCUMENT_NOT_FOUND", "未找到该文书")
+        return {**document_view(found), "content_b64": base64.b64encode(found["pdf"]).decode()}

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from credit_common.contracts.vocabulary import (APPLICATION_TYPE_LABELS, CASE_STATUS_LABELS,
+                                                LISTING_REASON_LABELS,
                                                 RECORD_TYPE_LABELS)
 from credit_common.reference.organisation import unit
 
 from workflow.domain.documents import TITLES
+from workflow.domain.listing_removals import (REMOVAL_LABELS, STATUS_LABELS, ListingRemoval,
+                                              RemovalStatus)
 from workflow.domain.model import (ACTIONS, NOT_OVERDUE_STATUSES, RUNNING_STATUSES, Case,
                                    Officer)
+from workflow.domain.pauses import local_day
 
 def _iso(value):
     return value.isoformat() if value is not None else None
@@ -19,10 +23,17 @@ def _unit_name(code):
     return found.name if found else None
 
 
-def case_view(case: Case | dict, today=None, soon=None) -> dict:
-    """``soon``: the last day a running case counts as 即将超期 (without it, never)."""
+def case_view(case: Case | dict, today=None, soon=None, days=None) -> dict:
+    """``soon``: the last day a running case counts as 即将超期 (without it, never); ``days``:
+    the working calendar, to count a running pause up to ``today`` (without it, the ended
+    pauses only)."""
     get = case.get if isinstance(case, dict) else lambda k, d=None: getattr(case, k, d)
-    due = get("decide_due") or get("accept_due")
+    paused_since = get("paused_since")
+    # a returned case has no deadline running: it is due again once resubmitted
+    due = None if paused_since else get("decide_due") or get("accept_due")
+    paused_days = get("paused_working_days_total") or 0
+    if paused_since and days is not None and today is not None:
+        paused_days += days.working_days_between(local_day(paused_since), today)
     return {
         "id": str(get("id")),
         "application_id": str(get("application_id")),
@@ -50,6 +61,11 @@ def case_view(case: Case | dict, today=None, soon=None) -> dict:
         "accepted_at": _iso(get("accepted_at")),
         "decided_at": _iso(get("decided_at")),
         "closed_at": _iso(get("closed_at")),
+        "paused": paused_since is not None,
+        "paused_since": _iso(paused_since),
+        "paused_working_days_left": get("paused_working_days_left"),
+        "paused_working_days": paused_days,
+        "pause_count": get("pause_count") or 0,
         "version": get("version"),
     }
 
@@ -117,4 +133,32 @@ def statistics_view(figures: dict) -> dict:
                        "cases": figures["by_status"][status]}
                       for status, label in CASE_STATUS_LABELS.items()
                       if figures["by_status"].get(status)],
+    }
+
+
+def removal_view(removal: ListingRemoval, someone: Officer) -> dict:
+    """A cured listing's removal as the officer's list and page show it."""
+    cure = removal.cure
+    return {
+        "id": str(removal.id), "record_id": str(removal.record_id),
+        "record_type": removal.record_type,
+        "record_type_label": RECORD_TYPE_LABELS.get(removal.record_type, removal.record_type),
+        "listing_reason": removal.listing_reason,
+        "listing_reason_label": LISTING_REASON_LABELS.get(removal.listing_reason),
+        "listing_date": _iso(removal.listing_date),
+        "listing_unit_code": removal.listing_unit_code,
+        "listing_unit_name": _unit_name(removal.listing_unit_code),
+        "listing_document_number": removal.listing_document_number,
+        "subject_code": removal.subject_code, "subject_name": removal.subject_name,
+        "filing": {"kind": cure["filing_kind"], "filed_on": cure["filed_on"],
+                   "report_year": cure.get("report_year"),
+                   "agency": cure["filing_agency"], "agency_name": cure["filing_agency_name"]},
+        "rule_version": cure["rule_version"], "basis": cure["basis"],
+        "removal": removal.removal, "removal_label": REMOVAL_LABELS.get(removal.removal),
+        "status": removal.status, "status_label": STATUS_LABELS.get(removal.status),
+        "cured_at": _iso(removal.cured_at), "decided_at": _iso(removal.decided_at),
+        "decided_by_name": removal.decided_by_name,
+        "document_number": removal.document_number, "version": removal.version,
+        "can_remove": (removal.status == RemovalStatus.pending
+                       and removal.refusal(someone) is None),
     }

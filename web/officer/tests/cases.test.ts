@@ -3,7 +3,7 @@ import { api } from '../src/api'
 import { actOnCase, caseCounts, listTodo, transferTargets, type CasePage } from '../src/api/cases'
 import { caseNumberOf } from '../src/api/inbox'
 import { countCards } from '../src/views/home/countCards'
-import { describeChange } from '../src/views/case/caseMessages'
+import { describeChange, pauseText } from '../src/views/case/caseMessages'
 import { filtersFromQuery, queryFromFilters } from '../src/views/todo/todoQuery'
 
 const ok = (data: unknown) => ({ data, response: new Response(null, { status: 200 }) })
@@ -67,16 +67,18 @@ describe('the home page cards', () => {
     const cards = countCards({ by_status: { pending_acceptance: 3, under_review: 2, second_review: 1,
       under_approval: 4, closed: 9 }, overdue: 5, due_soon: 6 }, ['handler'])
     expect(cards.map((c) => [c.label, c.count])).toEqual([
-      ['待受理', 3], ['待审核', 3], ['待审批', 4], ['即将超期', 6], ['已超期', 5]])
-    expect(filtersFromQuery(cards[1].query as never)).toEqual({ status: 'under_review,second_review' })
-    expect(filtersFromQuery(cards[3].query as never)).toEqual({ due_soon: true })
-    expect(filtersFromQuery(cards[4].query as never)).toEqual({ overdue: true })
+      ['待受理', 3], ['待审核', 2], ['待复审', 1], ['待审批', 4], ['即将超期', 6], ['已超期', 5]])
+    expect(filtersFromQuery(cards[1].query as never)).toEqual({ status: 'under_review' })
+    expect(filtersFromQuery(cards[2].query as never)).toEqual({ status: 'second_review' })
+    expect(filtersFromQuery(cards[4].query as never)).toEqual({ due_soon: true })
+    expect(filtersFromQuery(cards[5].query as never)).toEqual({ overdue: true })
   })
 
   it('show the steps of the officer\'s roles, and any other step that counts something', () => {
     const labels = (byStatus: Record<string, number>, roles: Parameters<typeof countCards>[1]) =>
       countCards({ by_status: byStatus, overdue: 0, due_soon: 0 }, roles).map((c) => c.label)
     expect(labels({}, ['reviewer'])).toEqual(['待审核', '即将超期', '已超期'])
+    expect(labels({}, ['section_head', 'approver'])).toEqual(['待复审', '待审批', '即将超期', '已超期'])
     expect(labels({ under_approval: 1 }, ['handler'])).toEqual(['待受理', '待审批', '即将超期', '已超期'])
     expect(labels({}, ['handler', 'reviewer', 'approver'])).toEqual(['待受理', '待审核', '待审批', '即将超期', '已超期'])
   })
@@ -100,5 +102,17 @@ describe('a conflict', () => {
     expect(text).toContain('当前状态为“已受理（核实中）”')
     expect(text).toContain('最近一步：受理，广州市天河区市场监督管理局石牌市场监督管理所 黄承办，2026-11-23 10:00')
     expect(text).toContain('您填写的意见已保留')
+  })
+})
+
+describe('a case returned for correction', () => {
+  it('says how long its clock has stood still and what it keeps', () => {
+    const waiting = { paused: true, paused_since: '2026-09-29T02:00:00Z', paused_working_days: 5,
+      paused_working_days_left: 9, pause_count: 1 }
+    expect(pauseText(waiting)).toBe(
+      '退回补正 1 次，共暂停 5 个工作日；自 2026-09-29 10:00 起等待申请人补正；重新提交后剩余 9 个工作日')
+    expect(pauseText({ ...waiting, paused_working_days_left: null })).not.toContain('剩余')
+    expect(pauseText({ paused: false, paused_since: null, paused_working_days: 3,
+      paused_working_days_left: null, pause_count: 2 })).toBe('退回补正 2 次，共暂停 3 个工作日')
   })
 })

@@ -22,7 +22,8 @@ import StatisticsView from '../src/views/statistics/StatisticsView.vue'
 vi.setConfig({ testTimeout: 20_000 })
 
 function stats(overrides: Partial<Statistics> = {}): Statistics {
-  const figures = { cases: 4, decided: 3, overdue: 1, decided_late: 0, average_working_days: 0 }
+  const figures = { cases: 4, decided: 3, overdue: 1, decided_late: 0, average_working_days: 0, paused: 1,
+    paused_cases: 2, average_paused_working_days: 3.5 }
   return {
     period: { from: '2026-01-01', to: '2026-12-31' },
     filters: { district_code: null, record_type: null },
@@ -30,6 +31,7 @@ function stats(overrides: Partial<Statistics> = {}): Statistics {
       district_code: '440117', district_name: '从化区' },
     as_of: '2026-12-07', average_basis: 'accepted_to_decided',
     cases: 4, decided: 3, overdue: 1, decided_late: 0, average_handling_working_days: 0, averaged_cases: 2,
+    paused: 1, paused_cases: 2, average_paused_working_days: 3.5,
     by_unit: [{ unit_code: '44011701', unit_name: '广州市从化区市场监督管理局街口市场监督管理所', ...figures }],
     by_district: [{ district_code: '440117', district_name: '从化区', ...figures }],
     by_record_type: [{ record_type: 'abnormal_operation_list', record_type_label: '经营异常名录', ...figures }],
@@ -73,7 +75,7 @@ describe('统计', () => {
     expect(wrapper.text()).toContain('统计范围：广州市从化区市场监督管理局街口市场监督管理所；统计期间：2026-01-01 至 2026-12-31')
     const tiles = wrapper.findAll('.statistics__tile').map((t) => [t.find('dt').text(), t.find('dd').text()])
     expect(tiles).toEqual([['案件数', '4'], ['已作出决定', '3'], ['超期未办结', '1'], ['超期作出决定', '0'],
-      ['平均办理工作日（受理至决定）', '0.0']])
+      ['平均办理工作日（受理至决定）', '0.0'], ['补正中（暂停计时）', '1'], ['平均补正用时（工作日）', '3.5']])
     const charts = wrapper.findAll('[role="img"]')
     expect(charts).toHaveLength(7)
     expect(charts.every((c) => /[\u4e00-\u9fff]/.test(c.attributes('aria-label') ?? ''))).toBe(true)

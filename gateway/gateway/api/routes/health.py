@@ -53,6 +53,23 @@ async def healthz(call: Caller, settings: Settings):
     return {"status": "ok", "checks": checks, "services": services}
 
 
+@router.get("/livez", summary="网关进程存活", include_in_schema=False)
+async def livez():
+    # answered by the event loop alone: a service or broker outage must not restart gateways
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="网关可接收请求", include_in_schema=False)
+async def readyz(call: Caller):
+    # only this gateway's own broker connection: every API call needs it, and a gateway
+    # reconnecting is taken out of rotation while the others serve
+    if getattr(call.client, "ready", True):
+        return {"status": "ok", "checks": {"broker": "ok"}}
+    body = error_body("SERVICE_UNAVAILABLE", "网关尚未连接消息服务器",
+                      {"checks": {"broker": "unreachable"}})
+    return JSONResponse({**body, "status": "degraded"}, status_code=503)
+
+
 @router.get("/metrics", summary="Prometheus 指标", include_in_schema=False)
 async def metrics():
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -112,3 +112,53 @@ class ApplicationStatusChanged(Event):
     status_label: str
     note: str | None = None
     occurred_at: datetime
+
+
+class ListingCured(Event):
+    """A filing another agency announced cures the reason a record was listed for: the
+    record is 可移出. ``removal`` is what the rule version in force says: ``immediate`` (a
+    system decision) or ``officer_confirmation`` (one click of an officer of the listing
+    unit)."""
+
+    event_type: ClassVar[str] = "listing_cured"
+    source: ClassVar[str] = "disclosure"
+
+    record_id: uuid.UUID
+    record_type: str
+    listing_reason: str
+    listing_date: date | None = None
+    listing_unit_code: str
+    listing_document_number: str | None = None
+    district_code: str
+    subject_code: str
+    subject_name: str
+    #: annual_report | annual_report_correction | instant_info | instant_info_correction
+    filing_kind: str
+    filed_on: date
+    report_year: int | None = None
+    filing_agency: str
+    filing_agency_name: str
+    filing_message_id: uuid.UUID
+    rule_version: str
+    basis: str
+    removal: str
+    cured_at: datetime
+
+
+class ListingRemovalDecided(Event):
+    """Workflow decided (by the rule, or by an officer's click) to remove a cured listing and
+    issued its numbered decision; disclosure applies it under the document's number."""
+
+    event_type: ClassVar[str] = "listing_removal_decided"
+    source: ClassVar[str] = "workflow"
+
+    removal_id: uuid.UUID
+    record_id: uuid.UUID
+    record_type: str
+    #: remove_from_list | restore_normal_status
+    outcome: str
+    document_number: str
+    decided_at: datetime
+    #: None for a decision the rule made by itself
+    officer_name: str | None = None
+    note: str

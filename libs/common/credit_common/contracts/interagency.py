@@ -4,7 +4,8 @@ An external contract (documented in ``services/disclosure/asyncapi.yaml``), so i
 JSON, not a Nameko event. Every message is persistent, carries the AMQP ``message_id``
 property, and its body is an envelope: ``schema_version``, ``message_id``, ``source_agency``,
 ``occurred_at`` and ``payload``. The routing key names what the payload is and its version:
-inbound ``record.upserted.v1`` and ``record.withdrawn.v1``, outbound
+inbound ``record.upserted.v1`` and ``record.withdrawn.v1`` (records), ``annual_report.filed.v1``
+and ``instant_info.published.v1`` (filings that can cure an abnormal listing), outbound
 ``record.publicity_changed.v1``.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -26,8 +27,14 @@ OUR_AGENCY = "samr-guangzhou"
 
 UPSERTED = "record.upserted.v1"
 WITHDRAWN = "record.withdrawn.v1"
+ANNUAL_REPORT_FILED = "annual_report.filed.v1"
+INSTANT_INFO_PUBLISHED = "instant_info.published.v1"
 PUBLICITY_CHANGED = "record.publicity_changed.v1"
-INBOUND_ROUTING_KEYS = (UPSERTED, WITHDRAWN)
+#: what a partner publishes about its own records; filings are announced by the system
+#: subjects file them in (``partner_agencies.json`` says which partner may publish which)
+RECORD_ROUTING_KEYS = (UPSERTED, WITHDRAWN)
+FILING_ROUTING_KEYS = (ANNUAL_REPORT_FILED, INSTANT_INFO_PUBLISHED)
+INBOUND_ROUTING_KEYS = (*RECORD_ROUTING_KEYS, *FILING_ROUTING_KEYS)
 
 
 class _Strict(BaseModel):
@@ -82,9 +89,51 @@ class RecordWithdrawn(_Envelope):
     payload: Withdrawal
 
 
+class AnnualReportFiling(_Strict):
+    """A subject filed an annual report late (补报), or corrected one it had filed."""
+
+    subject_code: str = Field(min_length=15, max_length=18,
+                              description="USCC or registration number")
+    report_year: int = Field(ge=2000, le=2100, description="the year the report covers")
+    filed_on: date = Field(description="the day the report was filed and published")
+    correction: bool = Field(False, description="corrects a report found to hide the truth "
+                                                "or to be false (更正)")
+    filing_reference: str | None = Field(None, min_length=1, max_length=64,
+                                         description="the filing's id at the source")
+
+
+class InstantInfoPublication(_Strict):
+    """A subject published information it had been ordered to publish (即时信息), or corrected
+    information found to hide the truth or to be false."""
+
+    subject_code: str = Field(min_length=15, max_length=18,
+                              description="USCC or registration number")
+    published_on: date
+    items: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        min_length=1, max_length=20,
+        description="what was published, e.g. 股东认缴和实缴的出资额")
+    correction: bool = Field(False, description="corrects published information (更正)")
+    filing_reference: str | None = Field(None, min_length=1, max_length=64)
+
+
+class AnnualReportFiled(_Envelope):
+    """``annual_report.filed.v1``: the enterprise credit information publicity system says a
+    subject filed (or corrected) an annual report."""
+
+    payload: AnnualReportFiling
+
+
+class InstantInfoPublished(_Envelope):
+    """``instant_info.published.v1``: a subject published (or corrected) instant information."""
+
+    payload: InstantInfoPublication
+
+
 #: routing key -> the model its body must satisfy
 INBOUND_MESSAGES: dict[str, type[_Envelope]] = {UPSERTED: RecordUpserted,
-                                                WITHDRAWN: RecordWithdrawn}
+                                                WITHDRAWN: RecordWithdrawn,
+                                                ANNUAL_REPORT_FILED: AnnualReportFiled,
+                                                INSTANT_INFO_PUBLISHED: InstantInfoPublished}
 
 
 class PublicityChange(_Strict):

@@ -104,6 +104,7 @@ CASE_STATUS_LABELS = {
 class OfficerRole(StrEnum):
     handler = "handler"              # 承办人
     reviewer = "reviewer"            # 审核人
+    section_head = "section_head"    # 信用监管科科长 (复审)
     approver = "approver"            # 审批人
     administrator = "administrator"  # 管理员
 
@@ -111,6 +112,7 @@ class OfficerRole(StrEnum):
 OFFICER_ROLE_LABELS = {
     OfficerRole.handler: "承办人",
     OfficerRole.reviewer: "审核人",
+    OfficerRole.section_head: "信用监管科科长",
     OfficerRole.approver: "审批人",
     OfficerRole.administrator: "管理员",
 }

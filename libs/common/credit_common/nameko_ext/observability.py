@@ -3,8 +3,9 @@
 ``RequestContext`` binds the caller's request id (Nameko context header ``nameko.request_id``,
 set by the gateway and carried on every outbox event) for the worker's log lines and exposes it
 to handlers, so events the worker writes carry it on. ``MetricsServer`` serves ``/metrics`` on
-``METRICS_PORT`` with entrypoint latency, outbox backlog and dead-letter count, and
-``/healthz`` there: each dependency's state, within ``HEALTH_CHECK_TIMEOUT_S``.
+``METRICS_PORT`` with entrypoint latency, outbox backlog and dead-letter count, ``/healthz``
+there (each dependency's state, within ``HEALTH_CHECK_TIMEOUT_S``) and ``/livez`` (the
+process's hub answers, whatever its dependencies do).
 """
 
 from __future__ import annotations
@@ -74,12 +75,15 @@ class RequestContext(DependencyProvider):
 
 
 class _MessagingCollector:
-    """Computed at scrape time: pending outbox rows, messages waiting in dead-letter queues."""
+    """Computed at scrape time: pending outbox rows, messages waiting in dead-letter queues,
+    and whatever figures the service's own ``collect(session)`` gives."""
 
-    def __init__(self, service_name, database: DatabaseSession | None, amqp_uri: str):
+    def __init__(self, service_name, database: DatabaseSession | None, amqp_uri: str,
+                 service_collect=None):
         self.service_name = service_name
         self.database = database
         self.amqp_uri = amqp_uri
+        self.service_collect = service_collect
 
     def describe(self):
         # lets the registry learn the names without a scrape, which would run before the
@@ -90,13 +94,17 @@ class _MessagingCollector:
     def collect(self):
         backlog = GaugeMetricFamily("outbox_backlog", "Outbox rows not yet published",
                                     labels=["service"])
+        own = []
         if self.database is not None:
             try:
                 with self.database.session_factory() as session:
                     backlog.add_metric([self.service_name], outbox_backlog(session))
+                    if self.service_collect is not None:
+                        own = list(self.service_collect(session))
             except Exception as exc:  # noqa: BLE001 - a scrape must not fail
-                log.warning("outbox backlog unavailable", error=repr(exc))
+                log.warning("database figures unavailable", error=repr(exc))
         yield backlog
+        yield from own
         dead = GaugeMetricFamily("dead_letter_messages", "Messages waiting in dead-letter queues",
                                  labels=["service", "queue"])
         from credit_common.dlq import queue_depths
@@ -117,6 +125,13 @@ def _with_healthz(metrics_app, service: str, settings, amqp_uri: str):
     """``GET /healthz`` next to ``/metrics``: a probe that needs no broker to reach the
     process, 200 when every dependency answers, else 503 naming each one's state."""
     def app(environ, start_response):
+        if environ.get("PATH_INFO") == "/livez":
+            # answered by the same hub as every worker: a hub stuck on the CPU misses it, a
+            # database or broker outage does not (a liveness probe must not restart for those)
+            body = json.dumps({"service": service, "status": "ok"}).encode()
+            start_response("200 OK", [("Content-Type", "application/json"),
+                                      ("Content-Length", str(len(body)))])
+            return [body]
         if environ.get("PATH_INFO") != "/healthz":
             return metrics_app(environ, start_response)
         from credit_common.nameko_ext.health import run_checks, service_checks
@@ -134,22 +149,25 @@ def _with_healthz(metrics_app, service: str, settings, amqp_uri: str):
     return app
 
 
-def _serve(port: int, app) -> None:
+def _serve(host: str, port: int, app) -> None:
     from prometheus_client.exposition import ThreadingWSGIServer, _SilentHandler
 
-    server = make_server("127.0.0.1", port, app, ThreadingWSGIServer,
-                         handler_class=_SilentHandler)
+    server = make_server(host, port, app, ThreadingWSGIServer, handler_class=_SilentHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
 
 class MetricsServer(DependencyProvider):
-    """Starts the Prometheus endpoint once per process; injects nothing useful."""
+    """Starts the Prometheus endpoint once per process; injects nothing useful. ``collect``
+    (``session -> metric families``) adds a service's own figures, read from its database
+    when Prometheus scrapes."""
 
-    def __init__(self, settings_factory):
+    def __init__(self, settings_factory, collect=None):
         self.settings_factory = settings_factory
+        self.collect = collect
 
     def setup(self):
-        self.port = self.settings_factory().metrics_port
+        settings = self.settings_factory()
+        self.port = settings.metrics_port
         if not self.port:
             return
         database = next((d for d in self.container.dependencies
@@ -157,15 +175,15 @@ class MetricsServer(DependencyProvider):
         global _collector
         if _collector is None:
             _collector = _MessagingCollector(self.container.service_name, database,
-                                             self.container.config["AMQP_URI"])
+                                             self.container.config["AMQP_URI"], self.collect)
             REGISTRY.register(_collector)
         else:  # a second container in one process (tests): its figures replace the first's
             _collector.__init__(self.container.service_name, database,
-                                self.container.config["AMQP_URI"])
-        _serve(self.port, _with_healthz(make_wsgi_app(), self.container.service_name,
-                                        self.settings_factory(),
-                                        self.container.config["AMQP_URI"]))
-        log.info("metrics endpoint", port=self.port)
+                                self.container.config["AMQP_URI"], self.collect)
+        _serve(settings.metrics_host, self.port,
+               _with_healthz(make_wsgi_app(), self.container.service_name, settings,
+                             self.container.config["AMQP_URI"]))
+        log.info("metrics endpoint", host=settings.metrics_host, port=self.port)
 
     def get_dependency(self, worker_ctx):
         return None

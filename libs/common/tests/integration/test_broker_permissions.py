@@ -1,6 +1,7 @@
 """The broker users on the real RabbitMQ: each service can set up and use exactly its part
 of the topology; no service reads another's queues or calls another; the gateway only
-calls; a partner agency only publishes records on ``interagency`` under its own user_id
+calls; a partner agency only publishes its own routing keys (records, or for the publicity
+system filings) on ``interagency`` under its own user_id
 (that the inbound consumer accepts such a message: services/disclosure/tests/integration/
 test_disclosure_inbound_bus.py); no service writes on the default exchange, and each puts
 retries and dead letters into its own queues only, through its own redelivery exchange.
@@ -262,6 +263,23 @@ def test_a_partner_publishes_records_under_its_own_user_and_nothing_more(connect
                   INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE):
         refused(ACCESS_REFUSED, lambda queue=queue: partner.channel().basic_get(queue))
     refused(ACCESS_REFUSED, lambda: partner.channel().queue_declare(f"partner-{uuid.uuid4()}"))
+
+
+def test_only_the_publicity_system_publishes_filings(connect, topology, purge):
+    _, as_partner = connect
+    system = as_partner("gd-gsxt")
+    own = partner_of_agency("gd-gsxt").broker_user
+    for key in ("annual_report.filed.v1", "instant_info.published.v1"):
+        confirmed(system).basic_publish(INTERAGENCY_EXCHANGE, key, b"{}",
+                                        pika.BasicProperties(user_id=own))
+    purge(INTERAGENCY_INBOUND_QUEUE)  # no consumer of a later test may find them
+    for key in ("record.upserted.v1", "record.publicity_changed.v1"):
+        refused(ACCESS_REFUSED, lambda key=key: confirmed(system).basic_publish(
+            INTERAGENCY_EXCHANGE, key, b"{}", pika.BasicProperties(user_id=own)))
+    environment = as_partner("gz-env")
+    refused(ACCESS_REFUSED, lambda: confirmed(environment).basic_publish(
+        INTERAGENCY_EXCHANGE, "annual_report.filed.v1", b"{}",
+        pika.BasicProperties(user_id=partner_of_agency("gz-env").broker_user)))
 
 
 def test_dlq_replay_as_the_service_user_goes_back_through_its_own_exchange_only(

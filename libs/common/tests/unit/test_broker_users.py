@@ -247,3 +247,21 @@ def test_apply_in_production_creates_no_partner_and_refuses_placeholders(
                        "amqp://credit-{service}:development-only-amqp-{service}@mq:5672/credit")
     assert broker_users.main(["apply", "--management-url", url]) == 1
     assert len(received) == 1
+
+
+def test_only_the_publicity_system_publishes_filings_and_no_partner_an_unknown_key(tmp_path):
+    from credit_common.reference.partner_agencies import partner_agencies as load
+
+    filings = ("annual_report.filed.v1", "instant_info.published.v1")
+    records = ("record.upserted.v1", "record.withdrawn.v1")
+    for partner in partner_agencies():
+        [topic] = partner_topic_grants(partner)
+        may = filings if partner.agency == "gd-gsxt" else records
+        assert all(matches(topic.write, key) for key in may), partner
+        assert not any(matches(topic.write, key) for key in set(filings + records) - set(may))
+        assert not matches(topic.write, "record.publicity_changed.v1")
+    wrong = tmp_path / "partners.json"
+    wrong.write_text('{"agencies": [{"agency": "gz-x", "broker_user": "partner-gz-x", '
+                     '"name": "x", "publishes": ["record.publicity_changed.v1"]}]}')
+    with pytest.raises(ValueError, match="publishes"):
+        load(str(wrong))

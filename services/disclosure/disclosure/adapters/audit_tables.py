@@ -6,4 +6,6 @@ AUDIT_TABLES = (
     "record_history",   # every publicity change of a record and its cause
     "identity_checks",  # every manual identity check attempt
     "repair_outcomes",  # each repair decision applied to a record, once
+    "filings",          # every filing another agency announced
+    "listing_cures",    # each listing a filing cured (可移出), once
 )

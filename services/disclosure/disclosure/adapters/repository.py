@@ -161,15 +161,24 @@ class RecordRepository:
             "record_type = :record_type AND publicity_state = 'active' "
             "AND listing_date <= :cutoff", {"record_type": record_type, "cutoff": cutoff}, batch)
 
-    def active_penalties_ending_by(self, today, start_cutoff, batch: int):
-        """Active penalties whose publicity may have ended: an explicit end date passed, or
-        no end date and started on or before ``start_cutoff``."""
+    def active_penalties_ending_by(self, candidates, batch: int):
+        """Active penalties whose publicity may have ended before ``candidates.today``: an
+        explicit last day passed, or no end date and started long enough ago for the long
+        term, or for the short one when only light kinds and a low fine (``rules.
+        penalty_candidates``)."""
         yield from self._batches(
             "record_type IN ('penalty_publicity', 'other_department_penalty') "
             "AND publicity_state = 'active' AND ((publicity_end_date IS NOT NULL "
-            "AND publicity_end_date <= :today) OR (publicity_end_date IS NULL "
-            "AND coalesce(publicity_start_date, decision_date) <= :cutoff))",
-            {"today": today, "cutoff": start_cutoff}, batch)
+            "AND publicity_end_date < :today) OR (publicity_end_date IS NULL "
+            "AND (coalesce(publicity_start_date, decision_date) <= :long_started_by "
+            "OR (coalesce(publicity_start_date, decision_date) <= :short_started_by "
+            "AND NOT severe AND cardinality(penalty_kinds) > 0 "
+            "AND penalty_kinds <@ CAST(:short_kinds AS text[]) "
+            "AND (NOT 'fine' = ANY(penalty_kinds) OR fine_amount <= :fine_ceiling)))))",
+            {"today": candidates.today, "long_started_by": candidates.long_started_by,
+             "short_started_by": candidates.short_started_by,
+             "short_kinds": list(candidates.short_kinds),
+             "fine_ceiling": candidates.fine_ceiling}, batch)
 
     def _batches(self, condition: str, params: dict, batch: int):
         after = "00000000-0000-0000-0000-000000000000"

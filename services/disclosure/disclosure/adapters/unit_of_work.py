@@ -8,6 +8,7 @@ from credit_common.outbox import add_message_to_outbox
 from credit_common.sql import text
 from credit_common.topology import INTERAGENCY_EXCHANGE
 from credit_common.unit_of_work import SqlUnitOfWork
+from disclosure.adapters.filings import FilingRepository
 from disclosure.adapters.repository import RecordRepository, SubjectRepository
 from disclosure.adapters.temporary_repairs import TemporaryRepairRepository
 from disclosure.domain.model import Record, Subject
@@ -18,6 +19,7 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
         super().__init__(session, request_id, read_only)
         self.subjects = SubjectRepository(session)
         self.records = self.collect_events_of(RecordRepository(session))
+        self.filings = FilingRepository(session)
         self.temporary_repairs = self.collect_events_of(TemporaryRepairRepository(session))
 
     def collect_events(self) -> None:

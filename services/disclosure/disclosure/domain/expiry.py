@@ -41,10 +41,13 @@ def escalated_to_serious(record: Record, today: date) -> Record:
 
 
 def penalty_publicity_ended(record: Record, today: date) -> str | None:
-    """A penalty's publicity ends at its term: the given end date, or the term in force."""
-    start = record.publicity_start_date or record.decision_date
+    """A penalty is publicised through the last day of its term (the end date given, or the
+    term of the version in force on the decision day) and ends the day after, whatever
+    weekday or holiday that is: the term counts calendar days."""
     terms = terms_on(record.decision_date)
-    end = record.publicity_end_date or add_years(start, terms.penalty_publicity_term_years)
-    if end > today:
+    last_day = record.publicity_end_date or terms.penalty_publicity_last_day(
+        record.publicity_start_date or record.decision_date, record.penalty_kinds,
+        record.fine_amount, record.severe)
+    if last_day >= today:
         return None
-    return f"公示期满（{end}）"
+    return f"公示期满（公示至{last_day}，依据{terms.version}）"

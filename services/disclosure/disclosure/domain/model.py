@@ -180,14 +180,15 @@ class Record:
         self._log(current.value, target.value, cause_kind, cause_ref, note, at)
         return True
 
-    def apply_outcome(self, outcome: str, decision_id: str, at: datetime) -> bool:
+    def apply_outcome(self, outcome: str, decision_id: str, at: datetime,
+                      note: str = "") -> bool:
         if outcome not in OUTCOME_TARGET:
             raise Conflict("UNKNOWN_OUTCOME", "未知的修复结果类型", {"outcome": outcome})
         if self.record_type not in OUTCOME_RECORD_TYPES[outcome]:
             raise Conflict("OUTCOME_NOT_APPLICABLE", "该修复结果不适用于此类记录",
                            {"outcome": outcome, "record_type": self.record_type})
         cause = CauseKind.revocation if outcome == Outcome.revoke_repair else CauseKind.decision
-        return self.change_state(OUTCOME_TARGET[outcome], cause, decision_id, at)
+        return self.change_state(OUTCOME_TARGET[outcome], cause, decision_id, at, note)
 
     def _log(self, from_state, to_state, cause_kind, cause_ref, note, at) -> None:
         self.history.append(HistoryEntry(self.id, from_state, to_state, cause_kind, cause_ref,

@@ -14,11 +14,14 @@ from disclosure.domain.agency_records import (RejectedMessage, check_agency_reco
                                               new_subject, record_fields)
 from disclosure.domain.model import CauseKind, Record
 
+#: the consumer name every inter-agency message id is claimed under, once
+INBOUND_CONSUMER = "disclosure.interagency"
+
 
 def ingest_agency_message(message: RecordUpserted | RecordWithdrawn,
                           uow: DisclosureUnitOfWork, today: date | None = None) -> str:
     """Apply one inter-agency message exactly once; returns what happened."""
-    if not uow.claim("disclosure.interagency", message.message_id):
+    if not uow.claim(INBOUND_CONSUMER, message.message_id):
         return "duplicate"
     today = today or now().date()
     if isinstance(message, RecordUpserted):

@@ -11,7 +11,7 @@ from credit_common.contracts.vocabulary import PublicityState, RecordType
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.domain import expiry
 from disclosure.domain.model import CauseKind, Record
-from disclosure.domain.rules import earliest_listing_date_due
+from disclosure.domain.rules import earliest_listing_date_due, penalty_candidates
 
 
 def expire_serious_listings(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
@@ -47,10 +47,10 @@ def escalate_abnormal_listings(today: date, uow: DisclosureUnitOfWork, batch: in
 
 
 def end_penalty_publicity(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
-    """A penalty's publicity ends at its term: the given end date, or the term in force."""
+    """A penalty is publicised through the last day of its term and ends the day after
+    (``expiry.penalty_publicity_ended``)."""
     changed = 0
-    cutoff = earliest_listing_date_due(today, lambda t: t.penalty_publicity_term_years)
-    for record in uow.records.active_penalties_ending_by(today, cutoff, batch):
+    for record in uow.records.active_penalties_ending_by(penalty_candidates(today), batch):
         note = expiry.penalty_publicity_ended(record, today)
         if note is None:
             continue

@@ -40,3 +40,18 @@ def test_a_source_agency_that_is_not_the_senders_is_refused():
     with pytest.raises(RejectedMessage) as raised:
         check_source_agency(SimpleNamespace(source_agency="gz-tax"), partner)
     assert raised.value.code == "AGENCY_MISMATCH" and "gz-tax" in raised.value.reason
+
+
+def test_a_partner_publishes_only_its_own_routing_keys():
+    from disclosure.inbound import check_routing_key
+
+    publicity_system = sender("partner-gd-gsxt", None, OWN)
+    check_routing_key("annual_report.filed.v1", publicity_system)
+    check_routing_key("instant_info.published.v1", publicity_system)
+    environment = sender("partner-gz-env", None, OWN)
+    check_routing_key("record.upserted.v1", environment)
+    for key, partner in (("record.upserted.v1", publicity_system),
+                         ("annual_report.filed.v1", environment)):
+        with pytest.raises(RejectedMessage) as raised:
+            check_routing_key(key, partner)
+        assert raised.value.code == "ROUTING_KEY_NOT_ALLOWED"

@@ -180,14 +180,18 @@ def test_an_unresolved_abnormal_listing_escalates_to_the_serious_list():
     assert serious.id != entry.id and serious.publicity_state == "active"
 
 
-def test_a_penalty_is_public_until_its_end_date_or_its_term():
+def test_a_penalty_is_public_through_its_end_date_or_the_last_day_of_its_term():
     penalty = listed("penalty_publicity", None, decision_date=date(2023, 6, 1))
     assert expiry.penalty_publicity_ended(penalty, date(2026, 5, 31)) is None
-    assert expiry.penalty_publicity_ended(penalty, date(2026, 6, 1)) == "公示期满（2026-06-01）"
+    assert expiry.penalty_publicity_ended(penalty, date(2026, 6, 1)) is None  # the last day
+    assert expiry.penalty_publicity_ended(penalty, date(2026, 6, 2)) == \
+        "公示期满（公示至2026-06-01，依据2021-baseline）"
     penalty.publicity_start_date = date(2023, 7, 1)
-    assert expiry.penalty_publicity_ended(penalty, date(2026, 6, 1)) is None
+    assert expiry.penalty_publicity_ended(penalty, date(2026, 6, 2)) is None
     penalty.publicity_end_date = date(2025, 1, 1)
-    assert expiry.penalty_publicity_ended(penalty, TODAY) == "公示期满（2025-01-01）"
+    assert expiry.penalty_publicity_ended(penalty, date(2025, 1, 1)) is None
+    assert expiry.penalty_publicity_ended(penalty, TODAY) == \
+        "公示期满（公示至2025-01-01，依据2021-baseline）"
 
 
 def test_a_search_refuses_an_unknown_district_a_bad_code_or_cursor():

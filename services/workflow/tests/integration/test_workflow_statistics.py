@@ -61,7 +61,7 @@ CASES = {
     # office B: decided on its due day (on time, 16 working days)
     "B1": (OFFICE_B, "penalty_publicity", "approved", at("2025-04-07"), date(2025, 4, 9),
            at("2025-04-08"), date(2025, 4, 29), at("2025-04-29"), None),
-    # returned, waiting for the applicant past the acceptance due date: not overdue
+    # returned, waiting for the applicant past the acceptance due date: not overdue, paused
     "B2": (OFFICE_B, "abnormal_operation_list", "returned", at("2025-03-20"),
            date(2025, 3, 24), None, None, None, None),
     # office C of another district: decided a day late (6 working days)
@@ -108,6 +108,12 @@ def arranged(database_urls):
                         "submitted": submitted, "unit": unit, "accept_due": accept_due,
                         "accepted": accepted, "decide_due": decide_due, "decided": decided,
                         "closed": closed})
+            # B1 was returned once and resubmitted 3 working days later (B2, returned
+            # before pauses were kept, has no pause of its own: it counts as paused now)
+            conn.execute(text(
+                "UPDATE cases SET pause_count = 1, paused_working_days_total = 3 "
+                "WHERE subject_name = '统计测试有限公司' AND unit_code = :u AND status = 'approved'"),
+                {"u": OFFICE_B})
     engine.dispose()
     return CASES
 
@@ -122,9 +128,11 @@ def officer(db_engine, unit: str, roles=("handler",)) -> str:
     return str(officer_id)
 
 
-def figures(cases, decided, overdue, late, average):
+def figures(cases, decided, overdue, late, average, paused=0, paused_cases=0,
+            paused_average=None):
     return {"cases": cases, "decided": decided, "overdue": overdue, "decided_late": late,
-            "average_working_days": average}
+            "average_working_days": average, "paused": paused, "paused_cases": paused_cases,
+            "average_paused_working_days": paused_average}
 
 
 def by_type(**given):
@@ -151,7 +159,7 @@ def refused(nameko_config, officer_id, filters, exc_type, code):
 UNIT_A = {"unit_code": OFFICE_A, "unit_name": "广州市番禺区市场监督管理局市桥市场监督管理所",
           **figures(5, 3, 2, 1, 13.0)}
 UNIT_B = {"unit_code": OFFICE_B, "unit_name": "广州市番禺区市场监督管理局大石市场监督管理所",
-          **figures(2, 1, 0, 0, 16.0)}
+          **figures(2, 1, 0, 0, 16.0, 1, 1, 3.0)}
 UNIT_C = {"unit_code": OFFICE_C, "unit_name": "广州市增城区市场监督管理局荔城市场监督管理所",
           **figures(3, 1, 0, 1, 6.0)}
 
@@ -165,9 +173,11 @@ def test_an_office_sees_its_own_cases_every_figure(workflow, nameko_config, db_e
                               "unit_name": UNIT_A["unit_name"], "district_name": "番禺区"}
     assert stats["average_basis"] == "accepted_to_decided"
     assert {k: stats[k] for k in ("cases", "decided", "overdue", "decided_late",
-                                  "average_handling_working_days", "averaged_cases")} == {
+                                  "average_handling_working_days", "averaged_cases", "paused",
+                                  "paused_cases", "average_paused_working_days")} == {
         "cases": 5, "decided": 3, "overdue": 2, "decided_late": 1,
-        "average_handling_working_days": 13.0, "averaged_cases": 2}
+        "average_handling_working_days": 13.0, "averaged_cases": 2, "paused": 0,
+        "paused_cases": 0, "average_paused_working_days": None}
     assert stats["by_unit"] == [UNIT_A]
     assert stats["by_district"] == [{"district_code": "440113", "district_name": "番禺区",
                                      **figures(5, 3, 2, 1, 13.0)}]
@@ -192,10 +202,11 @@ def test_a_credit_section_sees_its_district_and_the_city_everything(workflow, na
     assert district["scope"]["level"] == "district"
     assert (district["cases"], district["decided"], district["overdue"],
             district["decided_late"], district["average_handling_working_days"],
-            district["averaged_cases"]) == (7, 4, 2, 1, 14.0, 3)
+            district["averaged_cases"], district["paused"], district["paused_cases"],
+            district["average_paused_working_days"]) == (7, 4, 2, 1, 14.0, 3, 1, 1, 3.0)
     assert district["by_unit"] == [UNIT_A, UNIT_B]
     assert district["by_district"] == [{"district_code": "440113", "district_name": "番禺区",
-                                        **figures(7, 4, 2, 1, 14.0)}]
+                                        **figures(7, 4, 2, 1, 14.0, 1, 1, 3.0)}]
     assert district["monthly"] == [{"month": "2025-03", "submitted": 4, "decided": 3},
                                    {"month": "2025-04", "submitted": 3, "decided": 2}]
 
@@ -203,22 +214,24 @@ def test_a_credit_section_sees_its_district_and_the_city_everything(workflow, na
     assert city["scope"] == {"level": "city", "unit_code": "440100", "district_code": None,
                              "unit_name": "广州市市场监督管理局", "district_name": None}
     assert (city["cases"], city["decided"], city["overdue"], city["decided_late"],
-            city["average_handling_working_days"], city["averaged_cases"]) == (
-        10, 5, 2, 2, 12.0, 4)
+            city["average_handling_working_days"], city["averaged_cases"], city["paused"],
+            city["paused_cases"], city["average_paused_working_days"]) == (
+        10, 5, 2, 2, 12.0, 4, 1, 1, 3.0)
     assert city["by_unit"] == [UNIT_A, UNIT_B, UNIT_C]
     # every district is listed, the ones without cases with zeros
     assert len(city["by_district"]) == 11
     assert [d for d in city["by_district"] if d["cases"]] == [
-        {"district_code": "440113", "district_name": "番禺区", **figures(7, 4, 2, 1, 14.0)},
+        {"district_code": "440113", "district_name": "番禺区",
+         **figures(7, 4, 2, 1, 14.0, 1, 1, 3.0)},
         {"district_code": "440118", "district_name": "增城区", **figures(3, 1, 0, 1, 6.0)}]
     assert next(d for d in city["by_district"] if d["district_code"] == "440106") == {
         "district_code": "440106", "district_name": "天河区", **figures(0, 0, 0, 0, None)}
     assert city["by_record_type"] == by_type(
         serious_illegal_list=figures(1, 1, 0, 0, None),
-        abnormal_operation_list=figures(3, 1, 1, 1, 18.0),
+        abnormal_operation_list=figures(3, 1, 1, 1, 18.0, paused=1),
         individual_abnormal_status=figures(2, 0, 0, 0, None),
         cooperative_abnormal_list=figures(1, 1, 0, 1, 6.0),
-        penalty_publicity=figures(3, 2, 1, 0, 12.0))
+        penalty_publicity=figures(3, 2, 1, 0, 12.0, 0, 1, 3.0))
     assert {s["status"]: s["cases"] for s in city["by_status"]} == {
         "pending_acceptance": 1, "accepted": 1, "returned": 1, "not_accepted": 1,
         "under_review": 1, "approved": 1, "rejected": 1, "closed": 2, "withdrawn": 1}
@@ -312,8 +325,9 @@ def test_the_export_holds_the_same_figures(workflow, nameko_config, db_engine, a
     assert overview["统计期间"] == "2025-03-01 至 2025-04-30"
     assert overview["统计范围"] == "本区（番禺区）"
     assert (overview["案件数"], overview["已作出决定"], overview["超期未办结"],
-            overview["超期作出决定"], overview["平均办理工作日（受理至决定）"]) == (
-        "7", "4", "2", "1", "14.0")
+            overview["超期作出决定"], overview["平均办理工作日（受理至决定）"],
+            overview["补正中（暂停计时）"], overview["曾退回补正"],
+            overview["平均补正用时（工作日）"]) == ("7", "4", "2", "1", "14.0", "1", "1", "3.0")
     assert tables["按单位"] == [
         ["单位代码", "单位", "案件数", "已作出决定", "超期未办结", "超期作出决定", "平均办理工作日（受理至决定）"],
         [OFFICE_A, UNIT_A["unit_name"], "5", "3", "2", "1", "13.0"],

@@ -89,7 +89,8 @@ def test_roles_opinions_and_the_four_eyes_rule():
 
 def test_other_department_penalties_need_two_reviews_by_different_officers():
     case = Case.open_for(submitted("other_department_penalty", unit=None), NOW)
-    section = officer("44010690", "handler", "reviewer")
+    # the head may take the first review too, and then not the second
+    section = officer("44010690", "handler", "reviewer", "section_head")
     case.act("accept", section, None, NOW)
     case.act("verify", section, "已核对其他部门信用修复决定", NOW)
     with pytest.raises(Conflict) as raised:
@@ -99,7 +100,13 @@ def test_other_department_penalties_need_two_reviews_by_different_officers():
     with pytest.raises(Forbidden) as raised:
         case.act("second_review", section, "复审同意", NOW)
     assert raised.value.code == "SAME_OFFICER"
-    case.act("second_review", officer("44010690", "reviewer", name="科长"), "复审同意", NOW)
+    with pytest.raises(Forbidden) as raised:                # a reviewer is not the head
+        case.act("second_review", officer("44010690", "reviewer", name="科员"), "复审同意", NOW)
+    assert raised.value.code == "SECTION_HEAD_REQUIRED"
+    with pytest.raises(Forbidden) as raised:                # nor another district's head
+        case.act("second_review", officer("44010490", "section_head"), "复审同意", NOW)
+    assert raised.value.code == "SECTION_HEAD_REQUIRED"
+    case.act("second_review", officer("44010690", "section_head", name="科长"), "复审同意", NOW)
     assert case.status == "under_approval"
 
 

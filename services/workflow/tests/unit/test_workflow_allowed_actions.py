@@ -67,12 +67,30 @@ def test_another_unit_the_city_and_the_four_eyes_rule_get_nothing_to_do():
 def test_other_department_penalties_offer_first_and_second_review_by_different_people():
     case = case_of("other_department_penalty", unit=None)
     section = officer("44010690", "handler", "reviewer")
-    head = officer("44010690", "reviewer")
+    head = officer("44010690", "section_head")
     case.act("accept", section, None, NOW)
     case.act("verify", section, "已核对", NOW)
     assert offered(section, case) == ["first_review"]
     case.act("first_review", section, "初审同意", NOW)
     assert offered(section, case) == [] and offered(head, case) == ["second_review"]
+    # a reviewer of the section is not its head; the head takes nothing else of the case
+    assert offered(officer("44010690", "handler", "reviewer", "approver"), case) == []
+
+
+def test_the_district_credit_section_head_takes_the_second_review_of_an_offices_case():
+    case = case_of("other_department_penalty", unit=None)
+    section = officer("44010690", "handler")
+    case.act("accept", section, None, NOW)
+    case.act("transfer", section, "属天河南所辖区", NOW, target_unit_code="44010602")
+    office = officer("44010602", "handler", "reviewer")
+    case.act("verify", office, "已核对", NOW)
+    case.act("first_review", office, "初审同意", NOW)
+    head = officer("44010690", "section_head", "handler", "approver")
+    assert offered(head, case) == ["second_review"]
+    assert offered(officer("44010602", "reviewer", "section_head"), case) == []
+    assert offered(officer("44010490", "section_head"), case) == []   # another district
+    case.act("second_review", head, "复审同意", NOW)
+    assert offered(head, case) == []                  # approval stays with the office
 
 
 def test_every_offered_action_is_one_that_acting_accepts():

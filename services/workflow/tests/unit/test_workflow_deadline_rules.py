@@ -14,7 +14,8 @@ from workflow.domain.model import Case
 from workflow.domain.working_days import WorkingCalendar, override_note
 
 RULES = {"accept_working_days": 2,
-         "decide_working_days": {"penalty_publicity": 5, "serious_illegal_list": 15}}
+         "decide_working_days": {"penalty_publicity": 5, "serious_illegal_list": 15},
+         "remind_working_days_before": 1}
 
 
 def case_of(unit="44010601", due=date(2026, 11, 27)):
@@ -39,15 +40,21 @@ def test_deadlines_count_working_days_by_the_rules_in_force():
         deadlines.decide_due(date(2026, 11, 20), "unknown_type", RULES, days)
 
 
-def test_due_soon_and_the_notice_windows_look_one_working_day_ahead():
+def test_due_soon_and_the_notice_windows_look_the_rules_lead_ahead():
     days = WorkingCalendar()
     friday = date(2026, 11, 27)
-    assert deadlines.due_soon_until(friday, days) == date(2026, 11, 30)
-    assert deadlines.notice_windows(friday, days) == (
+    assert deadlines.reminder_lead(RULES) == 1
+    assert deadlines.due_soon_until(friday, RULES, days) == date(2026, 11, 30)
+    assert deadlines.notice_windows(friday, RULES, days) == (
         ("reminder", friday, date(2026, 11, 30)),
         ("escalation", deadlines.EARLIEST_DUE, date(2026, 11, 26)))
     overridden = WorkingCalendar(overrides={date(2026, 11, 30): False})
-    assert deadlines.due_soon_until(friday, overridden) == date(2026, 12, 1)
+    assert deadlines.due_soon_until(friday, RULES, overridden) == date(2026, 12, 1)
+    # a lead of 0 reminds on the due day only; 3 looks past the weekend to Wednesday
+    assert deadlines.due_soon_until(friday, {**RULES, "remind_working_days_before": 0},
+                                    days) == friday
+    assert deadlines.notice_windows(friday, {**RULES, "remind_working_days_before": 3},
+                                    days)[0] == ("reminder", friday, date(2026, 12, 2))
 
 
 def test_a_reminder_goes_to_the_unit_an_escalation_to_the_districts_credit_section():

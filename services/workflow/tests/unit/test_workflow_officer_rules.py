@@ -78,6 +78,22 @@ def test_checked_values_are_cleaned():
     assert officers.checked_roles(["handler", "reviewer", "handler"]) == ("handler", "reviewer")
 
 
+def test_the_section_head_role_belongs_in_a_district_credit_section_only():
+    officers.require_role_fits_unit(officer("44010690", "section_head", "approver"))
+    officers.require_role_fits_unit(officer("44010601", "reviewer"))
+    for unit in ("44010601", "440106", "440100", "99999999"):
+        with pytest.raises(ValidationFailed) as refused:
+            officers.require_role_fits_unit(officer(unit, "section_head"))
+        assert (refused.value.code, refused.value.details["role"]) == (
+            "ROLE_NOT_FOR_UNIT", "section_head")
+    admin = officer("440106", "administrator")
+    with pytest.raises(ValidationFailed) as refused:
+        officers.changed(admin, officer("44010601"), roles=["section_head"])
+    assert refused.value.code == "ROLE_NOT_FOR_UNIT"
+    assert officers.changed(admin, officer("44010690"), roles=["section_head"])[0].roles == (
+        "section_head",)
+
+
 def test_a_change_says_whether_the_officers_powers_changed():
     admin = officer("440106", "administrator")
     clerk = officer("44010601")
@@ -105,7 +121,9 @@ def test_a_change_outside_the_scope_or_of_ones_own_powers_is_refused():
 
 
 def test_the_todo_list_holds_the_steps_of_the_officers_roles():
-    assert todo_statuses(officer("44010601", "reviewer")) == {"under_review", "second_review"}
+    # 复审 is the credit section head's step, not a reviewer's
+    assert todo_statuses(officer("44010601", "reviewer")) == {"under_review"}
+    assert todo_statuses(officer("44010601", "section_head")) == {"second_review"}
     assert todo_statuses(officer("44010601", "approver")) == {"under_approval"}
     assert "pending_acceptance" in todo_statuses(officer("44010601", "handler"))
     # an administrator, and a district or city officer, sees every open step

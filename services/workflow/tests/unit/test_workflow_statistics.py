@@ -86,10 +86,11 @@ def test_months_of_a_period_across_a_new_year():
                                                             "2026-02"]
 
 
-def row(unit, status, month, cases=1, decided=0, overdue=0, late=0, kind="penalty_publicity"):
+def row(unit, status, month, cases=1, decided=0, overdue=0, late=0, kind="penalty_publicity",
+        paused=0):
     return {"unit_code": unit, "district_code": unit[:6], "record_type": kind,
             "status": status, "month": month, "cases": cases, "decided": decided,
-            "overdue": overdue, "decided_late": late}
+            "overdue": overdue, "decided_late": late, "paused": paused}
 
 
 def test_figures_add_up_per_unit_district_type_status_and_month():
@@ -111,26 +112,61 @@ def test_figures_add_up_per_unit_district_type_status_and_month():
         4, 3, 1, 1, round((8 * 2 + 18) / 3, 2), 3)
     assert result["by_unit"] == [
         {"unit_code": "44011301", "cases": 3, "decided": 2, "overdue": 1, "decided_late": 1,
-         "average_working_days": 8.0},
+         "average_working_days": 8.0, "paused": 0, "paused_cases": 0,
+         "average_paused_working_days": None},
         {"unit_code": "44011801", "cases": 1, "decided": 1, "overdue": 0, "decided_late": 0,
-         "average_working_days": 18.0}]
+         "average_working_days": 18.0, "paused": 0, "paused_cases": 0,
+         "average_paused_working_days": None}]
+    assert (result["paused"], result["paused_cases"],
+            result["average_paused_working_days"]) == (0, 0, None)
+    unpaused = {"paused": 0, "paused_cases": 0, "average_paused_working_days": None}
     assert result["by_district"] == [
         {"district_code": "440113", "cases": 3, "decided": 2, "overdue": 1, "decided_late": 1,
-         "average_working_days": 8.0},
+         "average_working_days": 8.0, **unpaused},
         {"district_code": "440118", "cases": 1, "decided": 1, "overdue": 0, "decided_late": 0,
-         "average_working_days": 18.0}]
+         "average_working_days": 18.0, **unpaused}]
     # every type is listed, in the vocabulary's order, the ones without cases with zeros
     none = {"cases": 0, "decided": 0, "overdue": 0, "decided_late": 0,
-            "average_working_days": None}
+            "average_working_days": None, **unpaused}
     assert result["by_record_type"] == [
         {"record_type": "serious_illegal_list", **none},
         {"record_type": "abnormal_operation_list", "cases": 1, "decided": 1, "overdue": 0,
-         "decided_late": 0, "average_working_days": 18.0},
+         "decided_late": 0, "average_working_days": 18.0, **unpaused},
         {"record_type": "individual_abnormal_status", **none},
         {"record_type": "cooperative_abnormal_list", **none},
         {"record_type": "penalty_publicity", "cases": 3, "decided": 2, "overdue": 1,
-         "decided_late": 1, "average_working_days": 8.0},
+         "decided_late": 1, "average_working_days": 8.0, **unpaused},
         {"record_type": "other_department_penalty", **none}]
     assert result["by_status"] == {"closed": 2, "under_review": 1, "rejected": 1}
     assert result["monthly"] == [{"month": "2025-03", "submitted": 2, "decided": 1},
                                  {"month": "2025-04", "submitted": 2, "decided": 2}]
+
+
+def test_paused_cases_and_their_working_days_over_national_day():
+    query = statistics_query("2026-09-01", "2026-10-31", None, None, TODAY)
+    rows = [row("44010601", "returned", "2026-09", 1, paused=1),
+            row("44010601", "under_review", "2026-09", 2),
+            row("44010602", "closed", "2026-09", 1, decided=1)]
+    pauses = [
+        # returned on 29 September and still waiting on 12 October (30 Sep, 8, 9, 10 and 12
+        # October: the holiday does not count, the 调休 Saturday does), after an earlier
+        # pause of 2 working days
+        {"unit_code": "44010601", "district_code": "440106", "record_type": "penalty_publicity",
+         "ended_days": 2, "paused_on": date(2026, 9, 29), "cases": 1},
+        # two resubmitted cases, 3 working days each
+        {"unit_code": "44010601", "district_code": "440106", "record_type": "penalty_publicity",
+         "ended_days": 3, "paused_on": None, "cases": 2},
+        # one resubmitted the same day it was returned
+        {"unit_code": "44010602", "district_code": "440106",
+         "record_type": "abnormal_operation_list", "ended_days": 0, "paused_on": None,
+         "cases": 1}]
+    result = figures(query, rows, [], {}, WorkingCalendar(), ["440106"], pauses,
+                     date(2026, 10, 12))
+    assert (result["paused"], result["paused_cases"],
+            result["average_paused_working_days"]) == (1, 4, round((7 + 3 * 2 + 0) / 4, 2))
+    assert [(u["unit_code"], u["paused"], u["paused_cases"], u["average_paused_working_days"])
+            for u in result["by_unit"]] == [("44010601", 1, 3, round(13 / 3, 2)),
+                                             ("44010602", 0, 1, 0.0)]
+    by_type = {t["record_type"]: t for t in result["by_record_type"]}
+    assert by_type["penalty_publicity"]["paused_cases"] == 3
+    assert by_type["serious_illegal_list"]["average_paused_working_days"] is None

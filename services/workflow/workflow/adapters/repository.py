@@ -18,18 +18,28 @@ from workflow.domain.model import NOT_OVERDUE_STATUSES, Case, Officer
 _COLUMNS = ("id, application_id, acceptance_number, record_type, subject_uscc, subject_name, "
             "district_code, status, submitted_at, opened_at, version, unit_code, record_ids, "
             "handler_id, first_reviewer_id, accept_due, decide_due, accepted_at, decided_at, "
-            "closed_at")
+            "closed_at, paused_since, paused_working_days_left, paused_working_days_total, "
+            "pause_count")
 _NAMES = [c.strip() for c in _COLUMNS.split(",")]
 
 _UPDATE_CASE = prepared(
     "UPDATE cases SET status = :status, version = :version, unit_code = :unit_code, "
     "handler_id = :handler_id, first_reviewer_id = :first_reviewer_id, "
     "accept_due = :accept_due, decide_due = :decide_due, accepted_at = :accepted_at, "
-    "decided_at = :decided_at, closed_at = :closed_at WHERE id = :id AND version = :expected")
+    "decided_at = :decided_at, closed_at = :closed_at, paused_since = :paused_since, "
+    "paused_working_days_left = :paused_working_days_left, "
+    "paused_working_days_total = :paused_working_days_total, pause_count = :pause_count "
+    "WHERE id = :id AND version = :expected")
 _INSERT_STEP = prepared(
     "INSERT INTO case_steps (case_id, action, from_status, to_status, officer_id, "
     "officer_name, unit_code, target_unit_code, opinion, request_id, occurred_at) "
     "VALUES (:c, :action, :f, :t, :o, :name, :unit, :target, :opinion, :rid, :at)")
+
+
+#: past its due date and still to be decided: a returned case waits for the applicant and its
+#: clock stands still (domain.pauses)
+_OVERDUE = ("closed_at IS NULL AND status <> ALL(:not_overdue) "
+            "AND coalesce(decide_due, accept_due) < :today")
 
 
 def _params(case: Case) -> dict:
@@ -160,7 +170,8 @@ class CaseRepository:
                 "_", "\\_")
             params["name"] = f"%{escaped}%"
         if filters.get("overdue"):
-            conditions.append("coalesce(decide_due, accept_due) < :today")
+            conditions.append(_OVERDUE)
+            params["not_overdue"] = list(NOT_OVERDUE_STATUSES)
         if filters.get("due_soon_until"):
             conditions.append("coalesce(decide_due, accept_due) BETWEEN :today AND :soon")
             params["soon"] = filters["due_soon_until"]
@@ -185,8 +196,7 @@ class CaseRepository:
         by_status = dict(self.session.execute(text(
             f"SELECT status, count(*) FROM cases WHERE {where} GROUP BY status"), params).all())
         overdue = self.session.execute(text(
-            f"SELECT count(*) FROM cases WHERE {where} AND closed_at IS NULL AND status <> "
-            "ALL(:not_overdue) AND coalesce(decide_due, accept_due) < :today"),
+            f"SELECT count(*) FROM cases WHERE {where} AND {_OVERDUE}"),
             {**params, "not_overdue": list(NOT_OVERDUE_STATUSES)}).scalar_one()
         return {"by_status": by_status, "overdue": overdue}
 
@@ -224,7 +234,8 @@ class CaseRepository:
             "count(*) AS cases, count(decided_at) AS decided, "
             f"count(*) FILTER (WHERE status = ANY(:running) AND {due} < :today) AS overdue, "
             "count(*) FILTER (WHERE (decided_at AT TIME ZONE 'Asia/Shanghai')::date > "
-            f"{due}) AS decided_late FROM cases WHERE {where} GROUP BY 1, 2, 3, 4, 5"),
+            f"{due}) AS decided_late, count(*) FILTER (WHERE status = 'returned') AS paused "
+            f"FROM cases WHERE {where} GROUP BY 1, 2, 3, 4, 5"),
             {**params, "today": today, "running": running})
         return [dict(r._mapping) for r in rows]
 
@@ -240,6 +251,20 @@ class CaseRepository:
             "(decided_at AT TIME ZONE 'Asia/Shanghai')::date AS decided_on, count(*) AS cases "
             f"FROM cases WHERE {where} AND accepted_at IS NOT NULL AND decided_at IS NOT NULL "
             "GROUP BY 1, 2, 3, 4, 5"), params)
+        return [dict(r._mapping) for r in rows]
+
+    def pauses(self, units, districts, record_type: str | None, start_at: datetime,
+               end_at: datetime) -> list[dict]:
+        """Of the cases submitted in the period that were ever returned for correction: the
+        working days of their ended pauses, the day the running one began (Asia/Shanghai,
+        None if none runs), and how many share them."""
+        where, params = self._period("submitted_at", units, districts, record_type, start_at,
+                                     end_at)
+        rows = self.session.execute(text(
+            "SELECT unit_code, district_code, record_type, "
+            "paused_working_days_total AS ended_days, "
+            "(paused_since AT TIME ZONE 'Asia/Shanghai')::date AS paused_on, count(*) AS cases "
+            f"FROM cases WHERE {where} AND pause_count > 0 GROUP BY 1, 2, 3, 4, 5"), params)
         return [dict(r._mapping) for r in rows]
 
     def decided_by_month(self, units, districts, record_type: str | None,
@@ -387,6 +412,25 @@ class CalendarRepository:
             "INSERT INTO calendar_overrides (day, is_working, note) VALUES (:d, :w, :n) "
             "ON CONFLICT (day) DO UPDATE SET is_working = EXCLUDED.is_working, "
             "note = EXCLUDED.note"), {"d": day, "w": is_working, "n": note})
+
+    def deadline_rule_versions(self) -> list[dict]:
+        rows = self.session.execute(text(
+            "SELECT version, effective_from, source, rules, created_at, created_by "
+            "FROM deadline_rules ORDER BY effective_from"))
+        return [dict(r._mapping) for r in rows]
+
+    def add_deadline_rules(self, version: str, effective_from: date, source: str, rules: dict,
+                           created_by) -> None:
+        try:
+            with self.session.begin_nested():
+                self.session.execute(text(
+                    "INSERT INTO deadline_rules (version, effective_from, source, rules, "
+                    "created_by) VALUES (:v, :d, :s, CAST(:r AS jsonb), :by)"),
+                    {"v": version, "d": effective_from, "s": source,
+                     "r": json.dumps(rules, ensure_ascii=False), "by": created_by})
+        except IntegrityError:
+            raise Conflict("RULE_VERSION_EXISTS", "该规则版本号或生效日期已存在") from None
+        self._read.rules.clear()
 
     def deadline_rules(self, on: date) -> dict:
         read = self._read

@@ -40,6 +40,8 @@ def tables(view: dict) -> list[tuple[str, list[str], list[list]]]:
         ["案件数", view["cases"]], ["已作出决定", view["decided"]],
         ["超期未办结", view["overdue"]], ["超期作出决定", view["decided_late"]],
         ["平均办理工作日（受理至决定）", view["average_handling_working_days"]],
+        ["补正中（暂停计时）", view["paused"]], ["曾退回补正", view["paused_cases"]],
+        ["平均补正用时（工作日）", view["average_paused_working_days"]],
         ["统计日期", view["as_of"]],
     ]
     return [

@@ -1,5 +1,6 @@
 from credit_common.unit_of_work import SqlUnitOfWork
 
+from workflow.adapters.listing_removals import ListingRemovalRepository
 from workflow.adapters.repository import (CalendarRepository, CaseRepository,
                                           DocumentRepository, OfficerRepository)
 
@@ -11,3 +12,4 @@ class WorkflowUnitOfWork(SqlUnitOfWork):
         self.officers = OfficerRepository(session)
         self.calendar = CalendarRepository(session)
         self.documents = DocumentRepository(session)
+        self.listing_removals = self.collect_events_of(ListingRemovalRepository(session))

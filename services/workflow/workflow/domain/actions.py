@@ -1,6 +1,6 @@
 """Who may act on a case now, beyond what the case itself checks (``Case.refusal``): the
-case must be the officer's own unit's, unchanged since the officer saw it, and a revocation
-needs an approval in its approval form. Plain Python."""
+case must be the officer's own unit's (复审: in the section head's district), unchanged since
+the officer saw it, and a revocation needs an approval in its approval form. Plain Python."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from credit_common.errors import Conflict, Forbidden
 from workflow.domain.model import ACTIONS, Case, Officer, can_act
 
 
-def require_own_unit(someone: Officer, case: Case) -> None:
-    if not can_act(someone, case.unit_code):
+def require_own_unit(someone: Officer, case: Case, action: str | None = None) -> None:
+    if not can_act(someone, case.unit_code, action):
         raise Forbidden("CASE_NOT_OF_MY_UNIT", "只能办理本单位的案件",
                         {"unit_code": case.unit_code})
 
@@ -35,9 +35,7 @@ def require_approval_to_revoke(steps: list[dict]) -> None:
 def allowed_actions(someone: Officer, case: Case, steps: list[dict],
                     approver_may_handle: bool) -> list[str]:
     """The actions the officer may take on the case now, by the rules acting enforces."""
-    if not can_act(someone, case.unit_code):
-        return []
     has_approval = approved(steps)
-    return [name for name in ACTIONS
-            if case.refusal(name, someone, approver_may_handle) is None
+    return [name for name in ACTIONS if can_act(someone, case.unit_code, name)
+            and case.refusal(name, someone, approver_may_handle) is None
             and (name != CaseAction.revoke or has_approval)]

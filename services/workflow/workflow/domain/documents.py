@@ -14,6 +14,9 @@ TITLES = {
     "repair_decision": "准予信用修复决定书",
     "rejection_decision": "不予信用修复决定书",
     "approval_form": "信用修复审批表",
+    # a cured abnormal listing's removal (workflow.domain.listing_removals)
+    "listing_removal_decision": "移出经营异常名录决定书",
+    "status_restoration_decision": "恢复正常记载状态决定书",
 }
 
 #: the action -> the document it issues
@@ -27,7 +30,8 @@ DOCUMENT_FOR_ACTION = {
 #: the word in the number: 穗天市监信修〔2026〕12号
 NUMBER_CODES = {"acceptance_notice": "信受", "non_acceptance_notice": "信不受",
                 "repair_decision": "信修", "rejection_decision": "信不修",
-                "approval_form": "信审"}
+                "approval_form": "信审", "listing_removal_decision": "信移",
+                "status_restoration_decision": "信复"}
 OUTCOME_TEXT = {
     "penalty_publicity": "停止公示该行政处罚信息",
     "other_department_penalty": "停止公示该行政处罚信息",

@@ -52,7 +52,8 @@ ACTIONS = {a.name: a for a in (
     _action(A.verify, "核实", {S.accepted}, S.under_review, Role.handler, True),
     _action(A.review, "审核", {S.under_review}, S.under_approval, Role.reviewer, True),
     _action(A.first_review, "初审", {S.under_review}, S.second_review, Role.reviewer, True),
-    _action(A.second_review, "复审", {S.second_review}, S.under_approval, Role.reviewer, True),
+    _action(A.second_review, "复审", {S.second_review}, S.under_approval,
+            Role.section_head, True),
     _action(A.approve, "审批通过（准予修复）", {S.under_approval}, S.approved, Role.approver,
             True),
     _action(A.reject, "审批不通过（不予修复）", {S.under_approval}, S.rejected, Role.approver,
@@ -66,7 +67,8 @@ ACTIONS = {a.name: a for a in (
 #: the step each role acts on, for "my todo list"
 ROLE_STATUSES = {
     Role.handler: {S.pending_acceptance, S.accepted, S.approved, S.rejected, S.not_accepted},
-    Role.reviewer: {S.under_review, S.second_review},
+    Role.reviewer: {S.under_review},
+    Role.section_head: {S.second_review},
     Role.approver: {S.under_approval},
 }
 #: statuses with a running deadline (returned waits for the applicant)
@@ -128,6 +130,11 @@ class Case:
     accepted_at: datetime | None = None
     decided_at: datetime | None = None
     closed_at: datetime | None = None
+    #: 退回补正 stops the clock (``domain.pauses``)
+    paused_since: datetime | None = None
+    paused_working_days_left: int | None = None
+    paused_working_days_total: int = 0
+    pause_count: int = 0
     events: list[Event] = field(default_factory=list, repr=False, compare=False)
     steps: list[Step] = field(default_factory=list, repr=False, compare=False)
 
@@ -182,7 +189,8 @@ class Case:
         if action_name == A.accept:
             self.handler_id = officer.id
             self.accepted_at = at
-            self.decide_due = decide_due
+            if self.decide_due is None:  # a clock resumed after a correction keeps running
+                self.decide_due = decide_due
         if action_name == A.first_review:
             self.first_reviewer_id = officer.id
         if target in (S.approved, S.rejected, S.not_accepted):
@@ -204,6 +212,9 @@ class Case:
         if self.status not in action.from_statuses:
             return Conflict("ILLEGAL_TRANSITION", f"案件当前状态不能执行“{action.label}”",
                             {"status": self.status, "action": action_name})
+        if action_name == A.second_review and not heads_second_review(officer, self.unit_code):
+            return Forbidden("SECTION_HEAD_REQUIRED", "复审须由本区局信用监管科科长办理",
+                             {"role": Role.section_head})
         if action.role not in officer.roles:
             return Forbidden("ROLE_REQUIRED",
                              f"“{action.label}”需要{OFFICER_ROLE_LABELS[action.role]}角色",
@@ -261,6 +272,15 @@ class Case:
         return step
 
 
+def heads_second_review(officer: Officer, case_unit: str | None) -> bool:
+    """复审 is the district credit section head's, wherever in the district the case is
+    (a case may have been transferred to an office)."""
+    mine, theirs = unit(officer.unit_code), unit(case_unit or "")
+    return (Role.section_head in officer.roles and mine is not None and theirs is not None
+            and mine.kind == UnitKind.credit_section
+            and mine.district_code == theirs.district_code)
+
+
 def deciding_unit(submitted: ApplicationSubmitted) -> str:
     """Where the case of a submitted application goes (``organisation.deciding_unit``)."""
     return organisation.deciding_unit(submitted.record_type, submitted.deciding_unit_code,
@@ -281,8 +301,12 @@ def can_see(officer: Officer, case_unit: str | None) -> bool:
     return mine.code == theirs.code
 
 
-def can_act(officer: Officer, case_unit: str | None) -> bool:
-    """Acting needs the case to be the officer's own unit's (the city reads only)."""
+def can_act(officer: Officer, case_unit: str | None, action: str | None = None) -> bool:
+    """Acting needs the case to be the officer's own unit's (the city reads only); 复审 is the
+    district credit section head's wherever in the district the case is, which the case's
+    own rule checks (``SECTION_HEAD_REQUIRED``)."""
+    if action == A.second_review:
+        return can_see(officer, case_unit)
     return officer.unit_code == case_unit
 
 

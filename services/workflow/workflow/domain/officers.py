@@ -78,9 +78,19 @@ def checked_unit(code: str) -> Unit:
 def checked_roles(roles: list[str]) -> tuple[str, ...]:
     roles = tuple(dict.fromkeys(roles or []))
     if not roles or any(r not in ROLES for r in roles):
-        raise ValidationFailed("INVALID_ROLES", "角色须为承办人、审核人、审批人或管理员",
+        raise ValidationFailed("INVALID_ROLES",
+                               "角色须为承办人、审核人、信用监管科科长、审批人或管理员",
                                {"field": "roles", "allowed": list(ROLES)})
     return roles
+
+
+def require_role_fits_unit(someone: Officer) -> None:
+    """The section head's role (复审) belongs in a district credit section only."""
+    found = unit(someone.unit_code)
+    if OfficerRole.section_head in someone.roles and (
+            found is None or found.kind != UnitKind.credit_section):
+        raise ValidationFailed("ROLE_NOT_FOR_UNIT", "信用监管科科长角色只能授予区局信用监管科的人员",
+                               {"field": "roles", "role": OfficerRole.section_head})
 
 
 def changed(admin: Officer, found: Officer | None, *, name: str | None = None,
@@ -98,6 +108,7 @@ def changed(admin: Officer, found: Officer | None, *, name: str | None = None,
                     roles=checked_roles(roles) if roles is not None else found.roles,
                     active=found.active if active is None else bool(active))
     require_in_scope(admin, after.unit_code)
+    require_role_fits_unit(after)
     powers_changed = (set(after.roles) != set(found.roles)
                       or after.unit_code != found.unit_code
                       or (found.active and not after.active))

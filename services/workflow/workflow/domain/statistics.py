@@ -10,6 +10,9 @@ What each figure means (the API description repeats it):
 - ``decided_late``: decided after their due date (受理期限 for 不予受理, 办理期限 otherwise);
 - ``average_working_days``: working days from acceptance to decision (after the acceptance
   day, up to and including the decision day), over the accepted and decided cases;
+- ``paused``: cases returned for correction and not yet resubmitted (their clock stands
+  still); ``paused_cases``: cases returned at least once; ``average_paused_working_days``:
+  the working days those spent returned, every pause, a running one up to today;
 - ``monthly``: per month of the period, cases submitted and decisions made in that month
   (a decision counts in the month it was made, whenever its case was submitted).
 """
@@ -36,7 +39,7 @@ EARLIEST = date(2000, 1, 1)
 LATEST = date(2099, 12, 31)
 #: only YYYY-MM-DD (``date.fromisoformat`` would take 20250401 and 2025-W14 too)
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-FIGURES = ("cases", "decided", "overdue", "decided_late")
+FIGURES = ("cases", "decided", "overdue", "decided_late", "paused")
 
 
 class StatisticsQuery(NamedTuple):
@@ -139,6 +142,8 @@ class _Tally:
         self.figures = dict.fromkeys(FIGURES, 0)
         self.spans = 0
         self.span_days = 0
+        self.paused_cases = 0
+        self.paused_days = 0
 
     def add(self, row: dict) -> None:
         for name in FIGURES:
@@ -148,16 +153,25 @@ class _Tally:
         self.spans += cases
         self.span_days += working_days * cases
 
+    def add_pauses(self, working_days: int, cases: int) -> None:
+        self.paused_cases += cases
+        self.paused_days += working_days * cases
+
     def view(self) -> dict:
         return {**self.figures, "average_working_days":
-                round(self.span_days / self.spans, 2) if self.spans else None}
+                round(self.span_days / self.spans, 2) if self.spans else None,
+                "paused_cases": self.paused_cases, "average_paused_working_days":
+                round(self.paused_days / self.paused_cases, 2) if self.paused_cases else None}
 
 
 def figures(query: StatisticsQuery, rows: Iterable[dict], spans: Iterable[dict],
             decided_by_month: dict[str, int], days: WorkingCalendar,
-            districts_in_scope: list[str]) -> dict:
+            districts_in_scope: list[str], pauses: Iterable[dict] = (),
+            today: date | None = None) -> dict:
     """``rows``: per unit, district, record type, status and submission month, the counts of
-    FIGURES; ``spans``: per unit, district and record type, (accepted_on, decided_on, cases)."""
+    FIGURES; ``spans``: per unit, district and record type, (accepted_on, decided_on, cases);
+    ``pauses``: per unit, district and record type of the cases ever returned, (ended_days,
+    paused_on of the running pause or None, cases)."""
     total = _Tally()
     by = {"unit_code": {}, "district_code": {}, "record_type": {}}
     for district in districts_in_scope:
@@ -180,6 +194,13 @@ def figures(query: StatisticsQuery, rows: Iterable[dict], spans: Iterable[dict],
         total.add_span(counted[pair], int(span["cases"]))
         for key, groups in by.items():
             groups.setdefault(span[key], _Tally()).add_span(counted[pair], int(span["cases"]))
+    for pause in pauses:
+        running = days.working_days_between(pause["paused_on"], today) \
+            if pause["paused_on"] is not None and today is not None else 0
+        paused_days = int(pause["ended_days"]) + running
+        total.add_pauses(paused_days, int(pause["cases"]))
+        for key, groups in by.items():
+            groups.setdefault(pause[key], _Tally()).add_pauses(paused_days, int(pause["cases"]))
     overall = total.view()
     return {
         "period": {"from": query.start.isoformat(), "to": query.end.isoformat()},
@@ -187,6 +208,8 @@ def figures(query: StatisticsQuery, rows: Iterable[dict], spans: Iterable[dict],
         **{name: overall[name] for name in FIGURES},
         "average_handling_working_days": overall["average_working_days"],
         "averaged_cases": total.spans,
+        "paused_cases": total.paused_cases,
+        "average_paused_working_days": overall["average_paused_working_days"],
         "by_unit": [{"unit_code": code, **t.view()} for code, t in sorted(
             by["unit_code"].items(), key=lambda item: item[0] or "")],
         "by_district": [{"district_code": code, **t.view()} for code, t in sorted(

@@ -7,7 +7,7 @@ from credit_common.clock import now
 from credit_common.contracts.vocabulary import CaseAction
 
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
-from workflow.domain import actions, deadlines
+from workflow.domain import actions, deadlines, pauses
 from workflow.domain.documents import DOCUMENT_FOR_ACTION
 from workflow.domain.model import Case, Officer
 from workflow.handlers.cases import visible_case
@@ -19,19 +19,21 @@ def act(someone: Officer, acceptance_number: str, action: str, expected_version:
         opinion: str | None, target_unit_code: str | None, approver_may_handle: bool,
         uow: WorkflowUnitOfWork, public_base_url: str = "") -> Case:
     case = visible_case(someone, acceptance_number, uow, for_update=True)
-    actions.require_own_unit(someone, case)
+    actions.require_own_unit(someone, case, action)
     actions.require_version(case, expected_version)
     if action == CaseAction.revoke:
         actions.require_approval_to_revoke(uow.cases.steps(case.id))
     at = now()
+    days = calendar(uow)
     due = None
     if action == CaseAction.accept:  # acceptance starts the deadline of the decision
-        days = calendar(uow)
         due = deadlines.decide_due(at.date(), case.record_type,
                                    uow.calendar.deadline_rules(at.date()), days)
     version = case.version
     case.act(action, someone, opinion, at, target_unit_code=target_unit_code,
              approver_may_handle=approver_may_handle, decide_due=due)
+    if action == CaseAction.return_:  # the clock stands still while the applicant corrects
+        pauses.pause(case, at, days)
     uow.cases.save(case, version)
     kind = DOCUMENT_FOR_ACTION.get(action)
     if kind is not None:

@@ -13,9 +13,11 @@ from credit_common.reference.organisation import Unit
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.domain import model
 from workflow.domain.actions import allowed_actions, require_own_unit
-from workflow.domain.model import Case, Officer, can_act, can_see
+from workflow.domain.model import Case, Officer, can_see
+from workflow.domain.working_days import WorkingCalendar
 from workflow.handlers.officers import officer_name_of
 from workflow.handlers.todo import due_soon_until
+from workflow.handlers.working_days import calendar
 
 
 def visible_case(someone: Officer, acceptance_number: str, uow: WorkflowUnitOfWork,
@@ -33,6 +35,7 @@ class CasePage:
     case: Case
     today: date
     due_soon_until: date
+    calendar: WorkingCalendar
     steps: list[dict]
     documents: list[dict]
     can_act: bool
@@ -47,11 +50,12 @@ def case_page(someone: Officer, acceptance_number: str, approver_may_handle: boo
     steps = uow.cases.steps(case.id)
     today = now().date()
     soon = due_soon_until(today, uow)
-    return CasePage(case=case, today=today, due_soon_until=soon, steps=steps,
-                    documents=uow.documents.of_case(case.id),
-                    can_act=can_act(someone, case.unit_code),
-                    allowed_actions=allowed_actions(someone, case, steps, approver_may_handle),
-                    handler_name=officer_name_of(case.handler_id, uow))
+    allowed = allowed_actions(someone, case, steps, approver_may_handle)
+    return CasePage(case=case, today=today, due_soon_until=soon, calendar=calendar(uow),
+                    steps=steps, documents=uow.documents.of_case(case.id),
+                    # the district credit section's head takes 复审 of an office's case too
+                    can_act=someone.unit_code == case.unit_code or bool(allowed),
+                    allowed_actions=allowed, handler_name=officer_name_of(case.handler_id, uow))
 
 
 def transfer_targets(someone: Officer, acceptance_number: str, uow: WorkflowUnitOfWork

@@ -11,11 +11,13 @@ from workflow.handlers.working_days import calendar, report_fallback_days
 
 
 def check_deadlines(today: date, uow: WorkflowUnitOfWork) -> dict[str, int]:
-    """Remind each case's unit one working day before its due date, and escalate to the
-    district's credit section once it is overdue; once per case and due date."""
+    """Remind each case's unit the rules' lead of working days before its due date, and
+    escalate to the district's credit section once it is overdue; once per case and due date.
+    A returned case is not running: its clock stands still until it is resubmitted."""
     days = calendar(uow)
     sent = {"reminder": 0, "escalation": 0}
-    for kind, due_from, due_to in deadlines.notice_windows(today, days):
+    for kind, due_from, due_to in deadlines.notice_windows(
+            today, uow.calendar.deadline_rules(today), days):
         for case in uow.cases.claim_deadline_notices(kind, list(RUNNING_STATUSES), due_from,
                                                      due_to):
             uow.publish(deadlines.deadline_notice(case, kind))

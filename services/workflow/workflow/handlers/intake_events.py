@@ -8,7 +8,7 @@ from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import ApplicationSubmitted, ApplicationWithdrawn
 
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
-from workflow.domain import deadlines
+from workflow.domain import deadlines, pauses
 from workflow.domain.model import Case
 from workflow.handlers.working_days import calendar
 
@@ -34,6 +34,7 @@ def open_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> Case | None:
     if existing is not None:
         version = existing.version
         if existing.resubmitted(at, due):
+            pauses.resume(existing, at, days)
             uow.cases.save(existing, version)
             return existing
     return None
@@ -48,8 +49,9 @@ def withdraw_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> bool:
         # the withdrawal overtook the submission (another queue): the case opens withdrawn
         uow.cases.remember_early_withdrawal(withdrawn.application_id, withdrawn.withdrawn_at)
         return False
-    version = case.version
-    if case.withdrawn(now()):
+    version, at = case.version, now()
+    if case.withdrawn(at):
+        pauses.stop(case, at, calendar(uow))
         uow.cases.save(case, version)
         return True
     return False

@@ -36,6 +36,7 @@ def add_officer(admin: Officer, phone: str, name: str, unit_code: str, roles: li
                   unit_code=officers.checked_unit(unit_code).code,
                   roles=officers.checked_roles(roles), phone=login.checked_phone(phone))
     officers.require_in_scope(admin, new.unit_code)
+    officers.require_role_fits_unit(new)
     uow.officers.add(new)
     return new
 

@@ -23,8 +23,9 @@ def statistics(someone: Officer, asked: dict, uow: WorkflowUnitOfWork) -> dict:
                                 list(RUNNING_STATUSES))
     spans = uow.cases.handling_spans(units, districts, query.record_type, start_at, end_at)
     decided = uow.cases.decided_by_month(units, districts, query.record_type, start_at, end_at)
+    paused = uow.cases.pauses(units, districts, query.record_type, start_at, end_at)
     days = calendar(uow)
-    figures = stats.figures(query, rows, spans, decided, days, scope.shown)
+    figures = stats.figures(query, rows, spans, decided, days, scope.shown, paused, today)
     report_fallback_days(days, "statistics: working days beyond chinese_calendar, "
                                "Monday to Friday assumed")
     return {**figures, "as_of": today.isoformat(), "scope": scope.view}

@@ -15,7 +15,7 @@ from workflow.handlers.working_days import calendar
 
 
 def due_soon_until(today: date, uow: WorkflowUnitOfWork) -> date:
-    return deadlines.due_soon_until(today, calendar(uow))
+    return deadlines.due_soon_until(today, uow.calendar.deadline_rules(today), calendar(uow))
 
 
 def todo(someone: Officer, filters: dict, limit: int, after: tuple | None,

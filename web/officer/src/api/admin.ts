@@ -27,6 +27,7 @@ export interface Unit {
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   handler: '承办人',
   reviewer: '审核人',
+  section_head: '信用监管科科长',
   approver: '审批人',
   administrator: '管理员',
 }

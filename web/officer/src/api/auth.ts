@@ -2,7 +2,8 @@
 import { unwrap, type Tokens } from '@credit/shared'
 import { api, tokens } from './index'
 
-export type Role = 'handler' | 'reviewer' | 'approver' | 'administrator'
+/** section_head: the district credit section's head, who alone takes 复审 */
+export type Role = 'handler' | 'reviewer' | 'section_head' | 'approver' | 'administrator'
 
 /** workflow `me`: who is logged in, their unit and roles. */
 export interface OfficerProfile {

@@ -54,15 +54,24 @@ export interface CaseSummary {
   /** 受理时限 and 办理时限, `YYYY-MM-DD`, counted in working days */
   accept_due: string | null
   decide_due: string | null
-  /** the deadline that runs now: 办理时限 once accepted, else 受理时限 */
+  /** the deadline that runs now: 办理时限 once accepted, else 受理时限; null while returned */
   due: string | null
   overdue: boolean
-  /** due today or on the next working day */
+  /** due between today and the reminder's lead of the deadline rules in force */
   due_soon: boolean
   handler_id: string | null
   accepted_at: string | null
   decided_at: string | null
   closed_at: string | null
+  /** returned for correction (退回补正): the clock stands still until it is resubmitted */
+  paused: boolean
+  paused_since: string | null
+  /** the decision working days kept at the return (null before acceptance) */
+  paused_working_days_left: number | null
+  /** working days spent returned, every pause, the running one up to today */
+  paused_working_days: number
+  /** how often the case was returned */
+  pause_count: number
   version: number
 }
 

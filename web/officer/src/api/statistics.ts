@@ -16,6 +16,12 @@ export interface CaseFigures {
   decided_late: number
   /** working days from acceptance to decision; null without an accepted and decided case */
   average_working_days: number | null
+  /** returned for correction and not yet resubmitted: their clock stands still */
+  paused: number
+  /** returned at least once */
+  paused_cases: number
+  /** working days those spent returned (a running pause up to today); null without any */
+  average_paused_working_days: number | null
 }
 
 export interface UnitFigures extends CaseFigures {
@@ -72,6 +78,9 @@ export interface Statistics {
   average_handling_working_days: number | null
   /** how many cases the average is taken over */
   averaged_cases: number
+  paused: number
+  paused_cases: number
+  average_paused_working_days: number | null
   by_unit: UnitFigures[]
   by_district: DistrictFigures[]
   by_record_type: RecordTypeFigures[]

@@ -39,6 +39,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/deadline-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 办理期限规则版本（受理、办理时限与到期提醒），标明现行版本 */
+        get: operations["deadline_rule_versions_api_v1_admin_deadline_rules_get"];
+        put?: never;
+        /**
+         * 新增办理期限规则版本（生效日期须晚于今天）
+         * @description Errors: 422 `VALIDATION_FAILED` (the body does not fit the schema: `details.fields`), `EFFECTIVE_DATE_NOT_IN_FUTURE`; 409 `RULE_VERSION_EXISTS` (the version or its effective date exists). Nothing is stored on any error.
+         */
+        post: operations["add_deadline_rule_version_api_v1_admin_deadline_rules_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/eligibility-rules": {
         parameters: {
             query?: never;
@@ -943,6 +964,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/officer/listing-removals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 可移出的经营异常记录（补报年报、公示信息后）：本单位待确认移出的及已移出的
+         * @description A filing another agency announced on the inter-agency bus (`annual_report.filed.v1`,
+         *     `instant_info.published.v1`) cured the reason a record was listed for. Under the rule version
+         *     in force the listing was removed at once (`removal`: `immediate`, `status`: `removed`, with
+         *     its decision) or waits here for an officer of the listing unit (`officer_confirmation`,
+         *     `status`: `pending`). An office sees its own, a district bureau or credit section its
+         *     district, the city bureau everything; only an officer of the listing unit with the handler
+         *     or approver role may remove (`can_remove`).
+         */
+        get: operations["listing_removals_api_v1_officer_listing_removals_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer/listing-removals/{removal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可移出记录详情及移出决定书 */
+        get: operations["listing_removal_api_v1_officer_listing_removals__removal_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer/listing-removals/{removal_id}/documents/{document_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载移出决定书 PDF */
+        get: operations["download_document_api_v1_officer_listing_removals__removal_id__documents__document_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer/listing-removals/{removal_id}/removal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 一键移出：列入机关确认移出，出具移出决定书（重复提交返回首次结果）
+         * @description Errors: 403 `REMOVAL_NOT_ACCESSIBLE` (another unit's, or unknown), `REMOVAL_NOT_OF_MY_UNIT` (visible, not the listing unit), `ROLE_REQUIRED` (neither handler nor approver).
+         */
+        post: operations["remove_listing_api_v1_officer_listing_removals__removal_id__removal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/officer/me": {
         parameters: {
             query?: never;
@@ -998,8 +1099,11 @@ export interface paths {
          *     `average_working_days` (`average_handling_working_days` in total): working days **from
          *     acceptance to decision** — after the acceptance day, up to and including the decision day, on
          *     the working-day calendar (statutory holidays, 调休 and the override table) — over the accepted
-         *     and decided cases (`averaged_cases`); null when there are none. `by_status`: cases per current
-         *     status. `monthly`: per month of the period, cases `submitted` and decisions made (`decided`,
+         *     and decided cases (`averaged_cases`); null when there are none. `paused`: cases returned for
+         *     correction (退回补正) and not yet resubmitted, whose clock stands still; `paused_cases`: cases
+         *     returned at least once; `average_paused_working_days`: the working days those spent returned,
+         *     every pause, a running one up to today; null when there are none. `by_status`: cases per
+         *     current status. `monthly`: per month of the period, cases `submitted` and decisions made (`decided`,
          *     counted in the month of the decision whatever the submission date).
          *
          *     Errors (422): `INVALID_DATE`, `INVALID_PERIOD` (from after to), `PERIOD_TOO_LONG` (over three
@@ -1374,6 +1478,39 @@ export interface components {
              */
             version: number;
         };
+        /** DeadlineRules */
+        DeadlineRules: {
+            /**
+             * Accept Working Days
+             * @description 提交后几个工作日内受理（或不予受理）
+             */
+            accept_working_days: number;
+            /** @description 受理后几个工作日内作出决定，按记录类型 */
+            decide_working_days: components["schemas"]["DecideWorkingDays"];
+            /**
+             * Remind Working Days Before
+             * @description 到期前几个工作日提醒承办单位（0：到期当日提醒）
+             */
+            remind_working_days_before: number;
+        };
+        /**
+         * DecideWorkingDays
+         * @description Decide within these working days after acceptance, one figure per record type.
+         */
+        DecideWorkingDays: {
+            /** Abnormal Operation List */
+            abnormal_operation_list: number;
+            /** Cooperative Abnormal List */
+            cooperative_abnormal_list: number;
+            /** Individual Abnormal Status */
+            individual_abnormal_status: number;
+            /** Other Department Penalty */
+            other_department_penalty: number;
+            /** Penalty Publicity */
+            penalty_publicity: number;
+            /** Serious Illegal List */
+            serious_illegal_list: number;
+        };
         /**
          * DocumentType
          * @enum {string}
@@ -1433,6 +1570,26 @@ export interface components {
             /** Subject Code */
             subject_code: string;
         };
+        /** NewDeadlineRuleVersion */
+        NewDeadlineRuleVersion: {
+            /**
+             * Effective From
+             * Format: date
+             * @description 生效日期（须晚于今天）
+             */
+            effective_from: string;
+            rules: components["schemas"]["DeadlineRules"];
+            /**
+             * Source
+             * @description 依据（文件名称、文号）
+             */
+            source: string;
+            /**
+             * Version
+             * @description 版本号，如 2026.1
+             */
+            version: string;
+        };
         /** NewOfficer */
         NewOfficer: {
             /** Name */
@@ -1443,7 +1600,7 @@ export interface components {
              */
             phone: string;
             /** Roles */
-            roles: ("handler" | "reviewer" | "approver" | "administrator")[];
+            roles: ("handler" | "reviewer" | "section_head" | "approver" | "administrator")[];
             /** Unit Code */
             unit_code: string;
         };
@@ -1475,7 +1632,7 @@ export interface components {
             /** Name */
             name?: string | null;
             /** Roles */
-            roles?: ("handler" | "reviewer" | "approver" | "administrator")[] | null;
+            roles?: ("handler" | "reviewer" | "section_head" | "approver" | "administrator")[] | null;
             /** Unit Code */
             unit_code?: string | null;
         };
@@ -1649,6 +1806,59 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["CalendarOverride"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    deadline_rule_versions_api_v1_admin_deadline_rules_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    add_deadline_rule_version_api_v1_admin_deadline_rules_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDeadlineRuleVersion"];
             };
         };
         responses: {
@@ -3046,7 +3256,7 @@ export interface operations {
                 status?: string | null;
                 uscc?: string | null;
                 overdue?: boolean;
-                /** @description 仅看即将超期（今日或下一个工作日到期） */
+                /** @description 仅看即将超期（今日起至现行期限规则的到期提醒工作日内到期） */
                 due_soon?: boolean;
                 limit?: number;
                 cursor?: string | null;
@@ -3500,6 +3710,134 @@ export interface operations {
             header?: never;
             path: {
                 message_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    listing_removals_api_v1_officer_listing_removals_get: {
+        parameters: {
+            query?: {
+                status?: ("pending" | "removed") | null;
+                limit?: number;
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    listing_removal_api_v1_officer_listing_removals__removal_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 可移出记录编号 */
+                removal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    download_document_api_v1_officer_listing_removals__removal_id__documents__document_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 可移出记录编号 */
+                removal_id: string;
+                document_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_listing_api_v1_officer_listing_removals__removal_id__removal_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 可移出记录编号 */
+                removal_id: string;
             };
             cookie?: never;
         };

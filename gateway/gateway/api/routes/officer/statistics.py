@@ -27,8 +27,11 @@ returned one waits for the applicant); `decided_late` (decided after its due dat
 `average_working_days` (`average_handling_working_days` in total): working days **from
 acceptance to decision** — after the acceptance day, up to and including the decision day, on
 the working-day calendar (statutory holidays, 调休 and the override table) — over the accepted
-and decided cases (`averaged_cases`); null when there are none. `by_status`: cases per current
-status. `monthly`: per month of the period, cases `submitted` and decisions made (`decided`,
+and decided cases (`averaged_cases`); null when there are none. `paused`: cases returned for
+correction (退回补正) and not yet resubmitted, whose clock stands still; `paused_cases`: cases
+returned at least once; `average_paused_working_days`: the working days those spent returned,
+every pause, a running one up to today; null when there are none. `by_status`: cases per
+current status. `monthly`: per month of the period, cases `submitted` and decisions made (`decided`,
 counted in the month of the decision whatever the submission date).
 
 Errors (422): `INVALID_DATE`, `INVALID_PERIOD` (from after to), `PERIOD_TOO_LONG` (over three

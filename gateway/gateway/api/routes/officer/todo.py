@@ -23,7 +23,7 @@ async def todo(officer: Officer, call: Caller,
                uscc: Annotated[str | None, Query(min_length=15, max_length=18)] = None,
                overdue: bool = False,
                due_soon: Annotated[bool, Query(
-                   description="仅看即将超期（今日或下一个工作日到期）")] = False,
+                   description="仅看即将超期（今日起至现行期限规则的到期提醒工作日内到期）")] = False,
                limit: Annotated[int, Query(ge=1, le=100)] = 20,
                cursor: Annotated[str | None, Query(max_length=60)] = None):
     filters = {"acceptance_number": acceptance_number, "subject_name": subject_name,

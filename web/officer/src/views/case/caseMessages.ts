@@ -1,6 +1,18 @@
 // What the case page tells an officer about a conflict and about an action just taken.
 import { formatDateTime } from '@credit/shared'
-import type { CasePage } from '../../api/cases'
+import type { CasePage, CaseSummary } from '../../api/cases'
+
+/** 退回补正 stops the clock: how long the case has waited for corrections, and while it waits
+ *  the decision working days it keeps. */
+export function pauseText(c: Pick<CaseSummary, 'paused' | 'paused_since' | 'paused_working_days'
+  | 'paused_working_days_left' | 'pause_count'>): string {
+  const parts = [`退回补正 ${c.pause_count} 次，共暂停 ${c.paused_working_days} 个工作日`]
+  if (c.paused && c.paused_since) {
+    parts.push(`自 ${formatDateTime(c.paused_since)} 起等待申请人补正`)
+    if (c.paused_working_days_left !== null) parts.push(`重新提交后剩余 ${c.paused_working_days_left} 个工作日`)
+  }
+  return parts.join('；')
+}
 
 /** After 409 STALE_VERSION: what the case is now and who acted last, from the reloaded page. */
 export function describeChange(page: CasePage): string {

@@ -23,8 +23,10 @@ export function countCards(counts: CaseCounts, roles: readonly Role[]): CountCar
   const steps: (CountCard & { role: Role })[] = [
     { key: 'accept', label: '待受理', count: of('pending_acceptance'),
       query: { status: 'pending_acceptance' }, tone: 'normal', role: 'handler' },
-    { key: 'review', label: '待审核', count: of('under_review', 'second_review'),
-      query: { status: 'under_review,second_review' }, tone: 'normal', role: 'reviewer' },
+    { key: 'review', label: '待审核', count: of('under_review'),
+      query: { status: 'under_review' }, tone: 'normal', role: 'reviewer' },
+    { key: 'second-review', label: '待复审', count: of('second_review'),
+      query: { status: 'second_review' }, tone: 'normal', role: 'section_head' },
     { key: 'approve', label: '待审批', count: of('under_approval'),
       query: { status: 'under_approval' }, tone: 'normal', role: 'approver' },
   ]

@@ -1,12 +1,12 @@
 """temporary repairs during a bankruptcy reorganisation: one row per application, its records,
 its expiry and how it ended
 
-Revision ID: 0014
+Revision ID: 0009
 """
 from alembic import op
 
-revision = "0014"
-down_revision = "0007"
+revision = "0009"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -1,12 +1,12 @@
 """the decision deadline of a bankruptcy reorganisation's temporary repair, in every deadline
 rule version (a new application type: no earlier answer changes)
 
-Revision ID: 0018
+Revision ID: 0014
 """
 from alembic import op
 
-revision = "0018"
-down_revision = "0010"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

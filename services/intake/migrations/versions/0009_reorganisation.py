@@ -2,14 +2,14 @@
 baseline here), and what an application keeps of the reorganisation (rulings, administrator,
 expiry)
 
-Revision ID: 0014
+Revision ID: 0009
 """
 import json
 
 from alembic import op
 from sqlalchemy import text
 
-revision = "0014"
+revision = "0009"
 down_revision = "0008"
 branch_labels = None
 depends_on = None

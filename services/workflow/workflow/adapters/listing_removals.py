@@ -1,0 +1,118 @@
+"""Listing removals and their decision documents in PostgreSQL (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import fields
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from credit_common.errors import Conflict
+from credit_common.sql import text
+from workflow.adapters.repository import DocumentRepository
+from workflow.domain.listing_removals import ListingRemoval
+
+COLUMNS = [f.name for f in fields(ListingRemoval) if f.name != "events"]
+
+
+def _uuid(value) -> str | None:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return None
+
+
+class ListingRemovalRepository:
+    def __init__(self, session: Session):
+        self.session = session
+        #: the removals read or written, whose events the unit of work stages at commit
+        self.seen: list[ListingRemoval] = []
+
+    def _load(self, row) -> ListingRemoval:
+        removal = ListingRemoval(**{c: getattr(row, c) for c in COLUMNS})
+        self.seen.append(removal)
+        return removal
+
+    def _values(self, removal: ListingRemoval) -> dict:
+        return {**{c: getattr(removal, c) for c in COLUMNS},
+                "cure": json.dumps(removal.cure, ensure_ascii=False)}
+
+    def add(self, removal: ListingRemoval) -> bool:
+        """False when the record already has its removal (a cure arrives once per record)."""
+        values = ", ".join("CAST(:cure AS jsonb)" if c == "cure" else f":{c}" for c in COLUMNS)
+        added = self.session.execute(text(
+            f"INSERT INTO listing_removals ({', '.join(COLUMNS)}) VALUES ({values}) "
+            "ON CONFLICT (record_id) DO NOTHING RETURNING 1"),
+            self._values(removal)).first() is not None
+        if added:
+            self.seen.append(removal)
+        return added
+
+    def save(self, removal: ListingRemoval, expected_version: int) -> None:
+        assignments = ", ".join(f"{c} = :{c}" for c in COLUMNS
+                                if c not in ("id", "record_id", "cure"))
+        updated = self.session.execute(text(
+            f"UPDATE listing_removals SET {assignments} WHERE id = :id "
+            "AND version = :expected_version"),
+            {**self._values(removal), "expected_version": expected_version}).rowcount
+        if updated != 1:
+            raise Conflict("STALE_VERSION", "该记录已被其他人员处理，请刷新后重试",
+                           {"removal_id": str(removal.id)})
+
+    def get(self, removal_id, for_update: bool = False) -> ListingRemoval | None:
+        removal_id = _uuid(removal_id)
+        if removal_id is None:
+            return None
+        row = self.session.execute(text(
+            f"SELECT {', '.join(COLUMNS)} FROM listing_removals WHERE id = :id"
+            + (" FOR UPDATE" if for_update else "")), {"id": removal_id}).first()
+        return self._load(row) if row else None
+
+    def visible(self, units: list[str] | None, districts: list[str] | None,
+                status: str | None, limit: int, after: tuple[datetime, str] | None
+                ) -> list[ListingRemoval]:
+        """Oldest cure first, keyset-paged; ``None`` for units or districts: no limit."""
+        conditions, params = [], {"limit": limit}
+        if units is not None:
+            conditions.append("listing_unit_code = ANY(:units)")
+            params["units"] = units
+        if districts is not None:
+            conditions.append("district_code = ANY(:districts)")
+            params["districts"] = districts
+        if status:
+            conditions.append("status = :status")
+            params["status"] = status
+        if after:
+            conditions.append("(cured_at, id) > (:after_at, CAST(:after_id AS uuid))")
+            params.update(after_at=after[0], after_id=after[1])
+        where = " AND ".join(conditions) or "true"
+        rows = self.session.execute(text(
+            f"SELECT {', '.join(COLUMNS)} FROM listing_removals WHERE {where} "
+            "ORDER BY cured_at, id LIMIT :limit"), params)
+        return [self._load(r) for r in rows]
+
+    def add_document(self, document: dict) -> None:
+        self.session.execute(text(
+            "INSERT INTO documents (id, listing_removal_id, kind, number, verification_code, "
+            "subject_name, subject_code, issued_on, content, created_at) VALUES (:id, "
+            ":listing_removal_id, :kind, :number, :verification_code, :subject_name, "
+            ":subject_code, :issued_on, CAST(:content AS jsonb), :created_at)"),
+            {**document, "content": json.dumps(document["content"], ensure_ascii=False)})
+
+    def documents(self, removal_id) -> list[dict]:
+        rows = self.session.execute(text(
+            f"SELECT {DocumentRepository._META} FROM documents WHERE listing_removal_id = :r "
+            "AND pdf IS NOT NULL ORDER BY created_at"), {"r": str(removal_id)})
+        return [dict(r._mapping) for r in rows]
+
+    def document_pdf(self, removal_id, document_id) -> dict | None:
+        document_id = _uuid(document_id)
+        if document_id is None:
+            return None
+        row = self.session.execute(text(
+            f"SELECT {DocumentRepository._META}, pdf FROM documents WHERE id = :id "
+            "AND listing_removal_id = :r AND pdf IS NOT NULL"),
+            {"id": document_id, "r": str(removal_id)}).first()
+        return dict(row._mapping) if row else None
