@@ -1500,6 +1500,11 @@ export interface components {
         DecideWorkingDays: {
             /** Abnormal Operation List */
             abnormal_operation_list: number;
+            /**
+             * Bankruptcy Reorganisation
+             * @default 15
+             */
+            bankruptcy_reorganisation: number;
             /** Cooperative Abnormal List */
             cooperative_abnormal_list: number;
             /** Individual Abnormal Status */
