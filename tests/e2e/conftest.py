@@ -24,6 +24,8 @@ E2E_SETTINGS = {
     "LOGIN_IP_HOURLY_LIMIT": "100000",
     # the deadline timer, often enough for a test to see its notices
     "DEADLINE_CHECK_INTERVAL_S": "1",
+    # the temporary repairs' expiry check, often enough for a test to see one expire
+    "TEMPORARY_REPAIR_CHECK_INTERVAL_S": "1",
     # every test calls from 127.0.0.1; the limits have their own test with their own gateway
     "RATE_LIMIT_PUBLIC": "1000000/minute",
     "RATE_LIMIT_LOGIN": "1000000/minute",

@@ -64,6 +64,14 @@ def upload_call(path: str) -> Call:
                 files={"file": ("补充.pdf", PDF, "application/pdf")})
 
 
+def ruling_call(path: str) -> Call:
+    """The court's ruling on a reorganisation's plan, filed on another party's resource."""
+    return Call("POST", path, data={"kind": "plan_confirmed", "court": "广东省广州市中级人民法院",
+                                    "case_number": "（2026）粤01破12号之三",
+                                    "ruling_date": f"{TODAY:%Y-%m-%d}"},
+                files={"file": ("裁定.pdf", PDF, "application/pdf")})
+
+
 A = "/api/v1/applicant/applications/{application_id}"
 APPLICANT_MATRIX: dict[tuple[str, str], Entry] = {
     ("GET", A): Entry(lambda i: Call("GET", f"/api/v1/applicant/applications/{i['draft']}"),
@@ -98,6 +106,8 @@ APPLICANT_MATRIX: dict[tuple[str, str], Entry] = {
         owner_reads=True),
     ("POST", "/api/v1/applicant/inbox/{message_id}/read"): Entry(lambda i: Call(
         "POST", f"/api/v1/applicant/inbox/{i['message']}/read")),
+    ("POST", "/api/v1/applicant/reorganisations/{application_id}/rulings"): Entry(
+        lambda i: ruling_call(f"/api/v1/applicant/reorganisations/{i['submitted']}/rulings")),
     # the registry itself is public (/public/subjects/{code}): its existence is no secret
     ("GET", "/api/v1/applicant/subjects/{code}/records"): Entry(lambda i: Call(
         "GET", f"/api/v1/applicant/subjects/{i['subject_code']}/records"), owner_reads=True,
@@ -122,6 +132,8 @@ OFFICER_MATRIX: dict[tuple[str, str], Entry] = {
                       owner_reads=True),
     ("GET", C + "/transfer-targets"): Entry(lambda i: Call(
         "GET", f"/api/v1/officer/cases/{i['case']}/transfer-targets"), owner_reads=True),
+    ("POST", C + "/reorganisation-rulings"): Entry(lambda i: ruling_call(
+        f"/api/v1/officer/cases/{i['case']}/reorganisation-rulings")),
     ("POST", C + "/actions"): Entry(lambda i: Call(
         "POST", f"/api/v1/officer/cases/{i['case']}/actions",
         json={"action": "verify", "version": i["case_version"], "opinion": "属实"})),
@@ -177,6 +189,8 @@ EXEMPT = {
         "no login: the unguessable one-time token is the credential",
     # outside the district only the public (masked) view: checked in the officer matrix below
     ("GET", "/api/v1/officer/subjects/{code}"): "public registry, masked outside the district",
+    ("GET", "/api/v1/officer/subjects/{code}/temporary-repairs"):
+        "public: which records a reorganisation hides, and the court's published rulings",
 }
 DEVELOPMENT_PREFIX = "/api/v1/dev/"  # absent in production (gateway.main.dev_routes_allowed)
 

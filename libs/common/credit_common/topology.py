@@ -163,6 +163,9 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("disclosure", "listing_cured", "workflow"),
     # ... and disclosure removes it under the decision's document
     Subscription("workflow", "listing_removal_decided", "disclosure"),
+    # temporary repair during a bankruptcy reorganisation (contracts/reorganisation.py)
+    Subscription("intake", "reorganisation_changed", "disclosure"),
+    Subscription("disclosure", "temporary_repair_changed", "intake"),
 )
 
 

@@ -15,6 +15,9 @@ class DisclosureSettings(ServiceSettings):
     jobs_interval_s: float = Field(600.0, gt=0, validation_alias="DISCLOSURE_JOBS_INTERVAL_S")
     #: a listing arriving after the filing that cures it: filings of these last days match
     filing_match_days: int = Field(30, ge=1, validation_alias="DISCLOSURE_FILING_MATCH_DAYS")
+    #: how often running temporary repairs (bankruptcy reorganisation) are checked for expiry
+    temporary_repair_check_interval_s: float = Field(
+        300.0, gt=0, validation_alias="TEMPORARY_REPAIR_CHECK_INTERVAL_S")
     #: inbound inter-agency consumer (python -m disclosure inbound)
     inbound_prefetch: int = Field(50, ge=1, validation_alias="DISCLOSURE_INBOUND_PREFETCH")
     #: agency code <-> broker user of each partner (default: the shipped reference file)

@@ -24,9 +24,11 @@ from disclosure.config import DisclosureSettings
 from disclosure.domain.identity import IdentityAttempts
 from disclosure.domain.search import RecordQuery, name_terms
 from disclosure.handlers import (automatic_repair, daily_jobs, identity, proof_material,
-                                 publicity_terms, registry, repair_outcomes)
+                                 publicity_terms, registry, repair_outcomes,
+                                 temporary_repairs)
 from disclosure.views import (cure_view, history_view, identity_check, record_view,
-                              sees_personal_data, subject_records, subject_view)
+                              sees_personal_data, subject_records, subject_view,
+                              temporary_repair_view)
 
 log = get_logger(__name__)
 
@@ -138,6 +140,23 @@ class DisclosureService(ServiceBase):
     def daily_jobs(self):
         results = daily_jobs.run_daily_jobs(now().date(), self._uow())
         log.info("daily jobs", **{k: v for k, v in results.items()})
+
+    @timer(interval=lambda: DisclosureSettings().temporary_repair_check_interval_s)
+    def expire_temporary_repairs(self):
+        ended = temporary_repairs.expire_temporary_repairs(now().date(), self._uow())
+        if ended:
+            log.info("temporary repairs expired", ended=ended)
+
+    @subscribe("intake", "reorganisation_changed")
+    def on_reorganisation_changed(self, envelope):
+        """A bankruptcy reorganisation's temporary repair granted, made final or ended."""
+        log.info("reorganisation change", **temporary_repairs.apply_reorganisation_change(
+            envelope, self._uow()))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def temporary_repairs_of_subject(self, code: str):
+        return [temporary_repair_view(r) for r in temporary_repairs.temporary_repairs_of_subject(
+            str(code), self._uow(read_only=True))]
 
     @subscribe("workflow", "case_status_changed")
     def on_case_status_changed(self, envelope):

@@ -9,11 +9,13 @@ from credit_common.contracts.vocabulary import (DOCUMENT_TYPE_LABELS, LISTING_RE
                                                 PENALTY_DOMAIN_LABELS, PENALTY_KIND_LABELS,
                                                 PUBLICITY_STATE_LABELS, RECORD_TYPE_LABELS,
                                                 REGISTRATION_STATUS_LABELS,
-                                                SUBJECT_KIND_LABELS, PublicityState)
+                                                SUBJECT_KIND_LABELS,
+                                                TEMPORARY_REPAIR_STATE_LABELS, PublicityState)
 from credit_common.identity import mask_document, mask_phone
 from credit_common.reference.organisation import CITY_BUREAU_CODE, same_district_bureau, unit
 from disclosure.domain.filings import FILING_KIND_LABELS, REMOVAL_LABELS
 from disclosure.domain.model import Record, Subject
+from disclosure.domain.temporary_repairs import TemporaryRepair
 
 
 def sees_personal_data(viewer_unit_code: str | None, subject: Subject) -> bool:
@@ -138,3 +140,15 @@ def cure_view(record: Record, cure: dict | None) -> dict | None:
             "removal": cure["removal"],
             "removal_label": REMOVAL_LABELS.get(cure["removal"], cure["removal"]),
             "cured_at": cure["cured_at"].isoformat()}
+
+
+def temporary_repair_view(repair: TemporaryRepair) -> dict:
+    return {"application_id": str(repair.application_id),
+            "acceptance_number": repair.acceptance_number,
+            "subject_code": repair.subject_code,
+            "record_ids": [str(i) for i in repair.record_ids],
+            "state": repair.state,
+            "state_label": TEMPORARY_REPAIR_STATE_LABELS.get(repair.state, repair.state),
+            "expires_on": _iso(repair.expires_on), "accepting_ruling": repair.accepting_ruling,
+            "ending_ruling": repair.ending_ruling, "end_cause": repair.end_cause,
+            "granted_at": _iso(repair.granted_at), "ended_at": _iso(repair.ended_at)}

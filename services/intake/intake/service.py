@@ -16,6 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 from credit_common import login
 from credit_common.contracts.commands import SubmitApplication
 from credit_common.contracts.registry import RegistryRecord, SubjectSnapshot
+from credit_common.contracts.reorganisation import CourtRuling
 from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.nameko_ext.administrators import require_administrator
 from credit_common.nameko_ext.db import DatabaseSession
@@ -27,6 +28,7 @@ from credit_common.nameko_ext.service import ServiceBase, parse_date, validation
 from intake import __version__, handlers
 from intake.adapters import preview_pdf
 from intake.adapters.unit_of_work import IntakeUnitOfWork
+from intake.handlers import reorganisation
 from intake.config import IntakeSettings
 from intake.file_store import FileStore
 from intake.views import (application_view, detail_view, guide_view, material_view,
@@ -50,6 +52,20 @@ def subject_snapshot(subject) -> dict:
         return SubjectSnapshot.model_validate(subject).model_dump(mode="json")
     except ValidationError as exc:
         raise validation_error(exc) from None
+
+
+def court_ruling(ruling) -> CourtRuling:
+    try:
+        return CourtRuling.model_validate(ruling)
+    except ValidationError as exc:
+        raise validation_error(exc) from None
+
+
+def _content(content_b64: str) -> bytes:
+    try:
+        return base64.b64decode(content_b64, validate=True)
+    except ValueError:
+        raise ValidationFailed("INVALID_FILE", "文件内容编码错误", {"field": "file"}) from None
 
 
 #: reportlab keeps module state (registered fonts): one preview at a time, off the hub
@@ -327,6 +343,57 @@ class IntakeService(ServiceBase):
             str(officer_id), str(officer_unit), subject_snapshot(subject), str(record_type),
             [str(i) for i in record_ids or []], form or {}, registry_records(records),
             self._uow()))
+
+    # -- temporary repair during a bankruptcy reorganisation (the administrator applies with
+    # the applicant login and the subject binding; the court's later ruling comes from the
+    # administrator or an officer of the case's unit, checked by workflow first) ------------
+
+    @rpc(expected_exceptions=EXPECTED)
+    def create_reorganisation_draft(self, applicant_id: str, subject_code: str, ruling: dict,
+                                    administrator_name: str, form: dict, records: list):
+        application, answers = reorganisation.create_draft(
+            applicant_id, str(subject_code), court_ruling(ruling), str(administrator_name or ""),
+            form or {}, registry_records(records), self._uow())
+        return {**application_view(application), "reorganisation": application.reorganisation,
+                "eligibility": answers}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def file_reorganisation_ruling(self, applicant_id: str, application_id: str, ruling: dict,
+                                   file_name: str, content_b64: str):
+        application = reorganisation.file_ruling_as_applicant(
+            applicant_id, str(application_id), court_ruling(ruling), str(file_name or ""),
+            _content(content_b64), self.settings.max_upload_bytes, self.files, self._uow(),
+            offload=off_hub)
+        return {**application_view(application), "reorganisation": application.reorganisation}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def file_reorganisation_ruling_for_officer(self, officer_id: str, application_id: str,
+                                               ruling: dict, file_name: str, content_b64: str):
+        application = reorganisation.file_ruling_as_officer(
+            str(officer_id), str(application_id), court_ruling(ruling), str(file_name or ""),
+            _content(content_b64), self.settings.max_upload_bytes, self.files, self._uow(),
+            offload=off_hub)
+        return {**application_view(application), "reorganisation": application.reorganisation}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def reorganisation_rule_versions(self, admin_id: str | None = None):
+        require_administrator(self.workflow, admin_id)
+        return [rule_version_view(v)
+                for v in reorganisation.rule_versions(self._uow(read_only=True))]
+
+    @rpc(expected_exceptions=EXPECTED)
+    def add_reorganisation_rule_version(self, version: str, effective_from: str, source: str,
+                                        rules: dict, admin_id: str | None = None):
+        admin = require_administrator(self.workflow, admin_id)
+        if not isinstance(rules, dict) or not str(version).strip() or not str(source).strip():
+            raise ValidationFailed("INVALID_RULES", "请提供版本号、依据和规则内容")
+        return reorganisation.add_rule_version(
+            str(version).strip(), parse_date(effective_from, "effective_from"), str(source), rules,
+            str(admin.id), self._uow())
+
+    @subscribe("disclosure", "temporary_repair_changed")
+    def on_temporary_repair_changed(self, envelope):
+        reorganisation.record_temporary_repair(envelope, self._uow())
 
     # -- events -------------------------------------------------------------------------------
 

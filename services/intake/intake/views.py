@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from credit_common.contracts.vocabulary import APPLICATION_STATUS_LABELS, RECORD_TYPE_LABELS
+from credit_common.contracts.vocabulary import APPLICATION_STATUS_LABELS, APPLICATION_TYPE_LABELS
 
 from intake.domain.materials import MATERIAL_KINDS
 from intake.domain.model import Application, TimelineEntry
@@ -17,7 +17,7 @@ def application_view(application: Application) -> dict:
         "id": str(application.id),
         "acceptance_number": application.acceptance_number,
         "record_type": application.record_type,
-        "record_type_label": RECORD_TYPE_LABELS.get(application.record_type, ""),
+        "record_type_label": APPLICATION_TYPE_LABELS.get(application.record_type, ""),
         "subject_uscc": application.subject_uscc,
         "subject_name": application.subject_name,
         "district_code": application.district_code,
@@ -62,6 +62,8 @@ def detail_view(detail: dict) -> dict:
         "timeline": timeline_view(detail["timeline"]),
         "editable": detail["editable"],
         "facts_and_reasons_required": detail["facts_and_reasons_required"],
+        # a bankruptcy reorganisation's rulings, administrator and expiry; null otherwise
+        "reorganisation": application.reorganisation,
     }
 
 

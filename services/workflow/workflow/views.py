@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from credit_common.contracts.vocabulary import (CASE_STATUS_LABELS, LISTING_REASON_LABELS,
+from credit_common.contracts.vocabulary import (APPLICATION_TYPE_LABELS, CASE_STATUS_LABELS,
+                                                LISTING_REASON_LABELS,
                                                 RECORD_TYPE_LABELS)
 from credit_common.reference.organisation import unit
 
@@ -38,7 +39,7 @@ def case_view(case: Case | dict, today=None, soon=None, days=None) -> dict:
         "application_id": str(get("application_id")),
         "acceptance_number": get("acceptance_number"),
         "record_type": get("record_type"),
-        "record_type_label": RECORD_TYPE_LABELS.get(get("record_type"), ""),
+        "record_type_label": APPLICATION_TYPE_LABELS.get(get("record_type"), ""),
         "subject_uscc": get("subject_uscc"),
         "subject_name": get("subject_name"),
         "district_code": get("district_code"),

@@ -25,6 +25,8 @@ class DecideWorkingDays(BaseModel):
     cooperative_abnormal_list: DecideDays
     penalty_publicity: DecideDays
     other_department_penalty: DecideDays
+    #: a temporary repair during bankruptcy reorganisation (an application type, not a record)
+    bankruptcy_reorganisation: DecideDays = 15
 
 
 class DeadlineRules(BaseModel):

@@ -21,6 +21,15 @@ RECORD_TYPE_LABELS = {
     RecordType.other_department_penalty: "其他部门行政处罚",
 }
 
+#: an application type beside the six record types: during a bankruptcy reorganisation, the
+#: temporary repair of every eligible record of one subject (an application's and a case's
+#: ``record_type`` field carries it; no record is of this type)
+BANKRUPTCY_REORGANISATION = "bankruptcy_reorganisation"
+
+APPLICATION_TYPE_LABELS = {**RECORD_TYPE_LABELS,
+                           BANKRUPTCY_REORGANISATION: "破产重整期间临时信用修复"}
+
+
 class ApplicationStatus(StrEnum):
     """What the applicant sees of an application (DOMAIN.md's applicant-facing states)."""
 
@@ -34,6 +43,10 @@ class ApplicationStatus(StrEnum):
     rejected = "rejected"
     withdrawn = "withdrawn"
     repair_revoked = "repair_revoked"
+    #: bankruptcy reorganisation: records hidden until the court rules on the plan
+    temporarily_repaired = "temporarily_repaired"
+    #: the reorganisation ended without a confirmed plan (or its term ran out): records back
+    temporary_repair_ended = "temporary_repair_ended"
 
 
 APPLICATION_STATUS_LABELS = {
@@ -47,6 +60,8 @@ APPLICATION_STATUS_LABELS = {
     ApplicationStatus.rejected: "不予修复",
     ApplicationStatus.withdrawn: "已撤回",
     ApplicationStatus.repair_revoked: "修复已撤销",
+    ApplicationStatus.temporarily_repaired: "临时修复",
+    ApplicationStatus.temporary_repair_ended: "临时修复已终止",
 }
 
 #: the statuses in which the applicant may still change (and submit) the application
@@ -218,6 +233,7 @@ class PublicityState(StrEnum):
     removed = "removed"      # 已移出名录 (list repaired)
     restored = "restored"    # 已恢复正常状态 (individual business)
     expired = "expired"      # 公示期满 / 届满移出
+    temporarily_repaired = "temporarily_repaired"  # 临时修复 (bankruptcy reorganisation)
 
 
 PUBLICITY_STATE_LABELS = {
@@ -226,6 +242,35 @@ PUBLICITY_STATE_LABELS = {
     PublicityState.removed: "已移出",
     PublicityState.restored: "已恢复正常记载状态",
     PublicityState.expired: "公示期满",
+    PublicityState.temporarily_repaired: "临时修复（破产重整期间暂停公示）",
+}
+
+
+class CourtRulingKind(StrEnum):
+    """The court's rulings in a bankruptcy reorganisation (《企业破产法》第七十一、八十六至八十八条)."""
+
+    reorganisation_accepted = "reorganisation_accepted"      # 裁定受理重整申请
+    plan_confirmed = "plan_confirmed"                        # 裁定批准重整计划
+    reorganisation_terminated = "reorganisation_terminated"  # 裁定终止重整程序（宣告破产）
+
+
+COURT_RULING_KIND_LABELS = {
+    CourtRulingKind.reorganisation_accepted: "受理重整申请的民事裁定书",
+    CourtRulingKind.plan_confirmed: "批准重整计划的民事裁定书",
+    CourtRulingKind.reorganisation_terminated: "终止重整程序（宣告破产）的民事裁定书",
+}
+
+
+class TemporaryRepairState(StrEnum):
+    temporary = "temporary"    # records hidden as 临时修复 until the expiry
+    final = "final"            # the plan was confirmed: repaired as a normal repair
+    reinstated = "reinstated"  # terminated, expired or revoked: records publicised again
+
+
+TEMPORARY_REPAIR_STATE_LABELS = {
+    TemporaryRepairState.temporary: "临时修复中",
+    TemporaryRepairState.final: "已转为正式修复",
+    TemporaryRepairState.reinstated: "已恢复公示",
 }
 
 

@@ -11,6 +11,7 @@ from credit_common.unit_of_work import SqlUnitOfWork
 from disclosure.adapters.filings import FilingRepository
 from disclosure.adapters.publicity_terms import PublicityTermsRepository
 from disclosure.adapters.repository import RecordRepository, SubjectRepository
+from disclosure.adapters.temporary_repairs import TemporaryRepairRepository
 from disclosure.domain.model import Record, Subject
 
 
@@ -21,6 +22,7 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
         self.records = self.collect_events_of(RecordRepository(session))
         self.filings = FilingRepository(session)
         self.terms = PublicityTermsRepository(session)
+        self.temporary_repairs = self.collect_events_of(TemporaryRepairRepository(session))
 
     def collect_events(self) -> None:
         """At commit: announce every written record's pending changes (its subject is part of
@@ -29,6 +31,7 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
             if record.events:
                 self.announce_changes(record, self.subjects.get(record.subject_id))
         self.records.seen.clear()
+        super().collect_events()  # the other repositories' aggregates (temporary repairs)
 
     def announce_changes(self, record: Record, subject: Subject) -> None:
         """Stage ``record.publicity_changed.v1`` for other agencies, one per state change, in

@@ -30,6 +30,11 @@ class CauseKind:
     message = "message"
     job = "job"
     import_ = "import"
+    # bankruptcy reorganisation (disclosure.domain.temporary_repairs)
+    temporary_repair = "temporary_repair"                    # approved: hidden as 临时修复
+    reorganisation_plan_confirmed = "reorganisation_plan_confirmed"  # repaired for good
+    reorganisation_terminated = "reorganisation_terminated"  # publicised again
+    temporary_repair_expired = "temporary_repair_expired"    # publicised again (the job)
 
 
 #: what a repair outcome does to the record, and from which states it may
@@ -59,11 +64,17 @@ OUTCOME_RECORD_TYPES = {
 #: state -> states it may move to
 TRANSITIONS: dict[PublicityState, frozenset[PublicityState]] = {
     PublicityState.active: frozenset({PublicityState.stopped, PublicityState.removed,
-                                      PublicityState.restored, PublicityState.expired}),
+                                      PublicityState.restored, PublicityState.expired,
+                                      PublicityState.temporarily_repaired}),
     PublicityState.stopped: frozenset({PublicityState.active}),
     PublicityState.removed: frozenset({PublicityState.active}),
     PublicityState.restored: frozenset({PublicityState.active}),
     PublicityState.expired: frozenset(),
+    # until the court rules on the plan: final as a normal repair, or publicised again
+    PublicityState.temporarily_repaired: frozenset({PublicityState.active,
+                                                    PublicityState.stopped,
+                                                    PublicityState.removed,
+                                                    PublicityState.restored}),
 }
 
 

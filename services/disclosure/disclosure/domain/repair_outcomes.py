@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from credit_common.contracts.vocabulary import CaseStatus, RecordType
+from credit_common.contracts.vocabulary import BANKRUPTCY_REORGANISATION, CaseStatus, RecordType
 from credit_common.errors import Conflict, ValidationFailed
 
 from disclosure.domain.model import Outcome
@@ -32,9 +32,12 @@ def require_same_as_applied(applied: dict, decision_id: str, record_id: str,
                        {"decision_id": decision_id})
 
 
-def changes_records(status: str, decision_id: str | None) -> bool:
-    """Only an approval (准予修复) and its revocation change public records."""
-    return status in (CaseStatus.approved, CaseStatus.revoked) and bool(decision_id)
+def changes_records(status: str, decision_id: str | None, application_type: str | None = None
+                    ) -> bool:
+    """Only an approval (准予修复) and its revocation change public records; a bankruptcy
+    reorganisation's come from intake, with the expiry (``temporary_repairs``)."""
+    return status in (CaseStatus.approved, CaseStatus.revoked) and bool(decision_id) \
+        and application_type != BANKRUPTCY_REORGANISATION
 
 
 def outcome_of(status: str, record_type: str) -> str:

@@ -43,7 +43,7 @@ def apply_case_decision(envelope, uow: DisclosureUnitOfWork) -> list[dict]:
     if not uow.claim("disclosure.case_decision", envelope.message_id):
         return []
     event = CaseStatusChanged.model_validate(envelope.data)
-    if not changes_records(event.status, event.decision_id):
+    if not changes_records(event.status, event.decision_id, event.record_type):
         return []
     if not uow.advance_case(event.case_id, event.case_version):
         # a revocation overtook the approval it revokes: the approval is not applied after it

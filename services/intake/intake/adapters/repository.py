@@ -21,8 +21,8 @@ from intake.domain.model import OPEN, Application, TimelineEntry
 _COLUMNS = ("id, acceptance_number, record_type, subject_uscc, subject_name, district_code, "
             "status, idempotency_key, case_id, submitted_at, updated_at, version, applicant_id, "
             "subject, records, form, rule_version, created_at, decided_at, case_version, "
-            "counter_officer_id, counter_unit_code")
-_JSON = ("subject", "records", "form")
+            "counter_officer_id, counter_unit_code, reorganisation")
+_JSON = ("subject", "records", "form", "reorganisation")
 
 _INSERT_APPLICATION = prepared(
     f"INSERT INTO applications ({_COLUMNS}) VALUES (:id, :acceptance_number, "
@@ -30,7 +30,7 @@ _INSERT_APPLICATION = prepared(
     ":idempotency_key, :case_id, :submitted_at, :updated_at, :version, :applicant_id, "
     "CAST(:subject AS jsonb), CAST(:records AS jsonb), CAST(:form AS jsonb), "
     ":rule_version, :created_at, :decided_at, :case_version, :counter_officer_id, "
-    ":counter_unit_code)")
+    ":counter_unit_code, CAST(:reorganisation AS jsonb))")
 _INSERT_TIMELINE_ENTRY = prepared(
     "INSERT INTO application_events (application_id, occurred_at, from_status, to_status, "
     "actor, note) VALUES (:a, :at, :f, :t, :actor, :note)")
@@ -39,7 +39,8 @@ _UPDATE_APPLICATION = prepared(
     "case_id = :case_id, submitted_at = :submitted_at, updated_at = :updated_at, "
     "version = :version, records = CAST(:records AS jsonb), form = CAST(:form AS jsonb), "
     "rule_version = :rule_version, decided_at = :decided_at, district_code = :district_code, "
-    "idempotency_key = :idempotency_key, case_version = :case_version "
+    "idempotency_key = :idempotency_key, case_version = :case_version, "
+    "reorganisation = CAST(:reorganisation AS jsonb) "
     "WHERE id = :id AND version = :expected")
 _NEXT_SEQUENCE = prepared(
     "INSERT INTO acceptance_sequences (district_code, day, last_value) "
@@ -48,6 +49,9 @@ _NEXT_SEQUENCE = prepared(
     "SELECT 1 FROM applications WHERE idempotency_key = :key) "
     "ON CONFLICT (district_code, day) "
     "DO UPDATE SET last_value = acceptance_sequences.last_value + 1 RETURNING last_value")
+_RELEASE_RECORDS_NOT_HELD = text(
+    "UPDATE application_records SET open = false WHERE application_id = :a "
+    "AND record_id <> ALL(CAST(:ids AS uuid[]))")
 _SET_RECORDS_OPEN = prepared(
     "UPDATE application_records SET open = :open WHERE application_id = :id")
 
@@ -101,6 +105,12 @@ class ApplicationRepository:
             except IntegrityError:
                 raise Conflict("RECORD_IN_OPEN_APPLICATION", "所选记录已有正在办理的修复申请",
                                {"record_id": record["id"]}) from None
+
+    def release_records_not_held(self, application: Application) -> None:
+        """Records an application held but no longer asks for (a reorganisation takes the
+        subject's eligible records afresh at submission) are free for other applications."""
+        defer(self.session, _RELEASE_RECORDS_NOT_HELD, {
+            "a": application.id, "ids": [str(r["id"]) for r in application.records]})
 
     def open_record_ids(self, record_ids: list[str], excluding: uuid.UUID | None = None) -> set:
         if not record_ids:

@@ -1,5 +1,6 @@
 from credit_common.unit_of_work import SqlUnitOfWork
 
+from intake.adapters.reorganisation import ReorganisationRuleRepository
 from intake.adapters.repository import (ApplicantRepository, ApplicationRepository,
                                         GuideRepository, MaterialRepository, RuleRepository,
                                         SignatureRepository)
@@ -13,5 +14,6 @@ class IntakeUnitOfWork(SqlUnitOfWork):
         self.applicants = ApplicantRepository(session)
         self.guides = GuideRepository(session)
         self.rules = RuleRepository(session)
+        self.reorganisation_rules = ReorganisationRuleRepository(session)
         self.materials = MaterialRepository(session)
         self.signatures = SignatureRepository(session)

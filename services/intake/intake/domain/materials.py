@@ -30,8 +30,16 @@ MATERIAL_KINDS = {
     "other_department_repair_decision": "作出处罚的其他部门出具的信用修复决定",
     "legal_rep_document": "法定代表人（负责人）身份证件",
     "special_circumstances_proof": "法定代表人无法签名的特殊情况证明材料",
+    # bankruptcy reorganisation: the court's rulings and the administrator's appointment
+    "reorganisation_ruling": "受理重整申请的民事裁定书",
+    "administrator_appointment": "人民法院指定管理人的决定书",
+    "plan_confirmation_ruling": "批准重整计划的民事裁定书",
+    "termination_ruling": "终止重整程序（宣告破产）的民事裁定书",
     "other": "其他材料",
 }
+#: a court's ruling is an official document: its PDF, never a photograph of it
+PDF_ONLY_KINDS = frozenset({"reorganisation_ruling", "administrator_appointment",
+                            "plan_confirmation_ruling", "termination_ruling"})
 
 #: content type -> the bytes a file of that type starts with
 SIGNATURES = {
@@ -76,6 +84,12 @@ def safe_file_name(name: str, content_type: str) -> str:
 def check_kind(kind: str) -> None:
     if kind not in MATERIAL_KINDS:
         raise ValidationFailed("UNKNOWN_MATERIAL_KIND", "未知的材料类型", {"field": "kind"})
+
+
+def check_type_for_kind(kind: str, content_type: str) -> None:
+    if kind in PDF_ONLY_KINDS and content_type != "application/pdf":
+        raise ValidationFailed("PDF_REQUIRED", f"{MATERIAL_KINDS[kind]}须上传 PDF 文件",
+                               {"field": "file", "kind": kind})
 
 
 def check_quota(in_application: int, of_owner: int | None, max_per_application: int,

@@ -13,9 +13,12 @@ from typing import Any
 from credit_common.contracts.events import (ApplicationStatusChanged, ApplicationSubmitted,
                                             ApplicationWithdrawn, Event)
 from credit_common.contracts.registry import RegistryRecord
+from credit_common.contracts.reorganisation import CourtRuling
 from credit_common.contracts.vocabulary import (APPLICATION_STATUS_LABELS, EDITABLE_STATUSES,
                                                 ApplicationStatus, CaseStatus, RecordType)
 from credit_common.errors import Conflict
+
+from intake.domain import reorganisation as reorg
 
 DISTRICT_CODE = re.compile(r"^\d{6}$")
 
@@ -25,7 +28,8 @@ OPEN = {ApplicationStatus.draft, ApplicationStatus.submitted,
         ApplicationStatus.returned}
 #: a decision has been made (or nothing can happen any more)
 FINAL = {ApplicationStatus.not_accepted, ApplicationStatus.repaired, ApplicationStatus.rejected,
-         ApplicationStatus.withdrawn, ApplicationStatus.repair_revoked}
+         ApplicationStatus.withdrawn, ApplicationStatus.repair_revoked,
+         ApplicationStatus.temporarily_repaired, ApplicationStatus.temporary_repair_ended}
 
 #: a case's step -> what the applicant sees (DOMAIN.md's applicant-facing statuses)
 CASE_TO_APPLICANT = {
@@ -92,6 +96,8 @@ class Application:
     #: set when an officer filed it at the counter on the subject's behalf
     counter_officer_id: uuid.UUID | None = None
     counter_unit_code: str | None = None
+    #: a bankruptcy reorganisation's rulings, administrator and expiry (``domain.reorganisation``)
+    reorganisation: dict[str, Any] | None = None
     events: list[Event] = field(default_factory=list, repr=False, compare=False)
     timeline: list[TimelineEntry] = field(default_factory=list, repr=False, compare=False)
 
@@ -193,7 +199,7 @@ class Application:
         return True
 
     def case_status_changed(self, status: str, case_version: int, at: datetime,
-                            note: str | None) -> bool:
+                            note: str | None, decision_id: str | None = None) -> bool:
         """Apply one step of the officer side, once and in order; False if it changes
         nothing (a repeat, an older step, a step the applicant does not see, or an
         application already withdrawn).
@@ -202,6 +208,9 @@ class Application:
         an approval and the closing right after it can arrive in either order, and the
         approval must still become what the applicant sees."""
         target = CASE_TO_APPLICANT.get(status)
+        reorganising = reorg.is_reorganisation(self)
+        if reorganising and target == ApplicationStatus.repaired:
+            target = ApplicationStatus.temporarily_repaired  # final only once the plan is
         if case_version <= self.case_version or self.status == ApplicationStatus.withdrawn \
                 or target is None:
             return False
@@ -215,9 +224,47 @@ class Application:
                   ApplicationStatus.not_accepted: "不予受理",
                   ApplicationStatus.rejected: "不予修复", ApplicationStatus.repaired: "予以修复",
                   ApplicationStatus.accepted: "已受理，正在核实",
-                  ApplicationStatus.repair_revoked: "信用修复决定已撤销"}
+                  ApplicationStatus.repair_revoked: "信用修复决定已撤销",
+                  ApplicationStatus.temporarily_repaired: "准予破产重整期间临时信用修复"}
+        was = self.status
+        if reorganising and target == ApplicationStatus.temporarily_repaired:
+            note = "；".join(filter(None, [note, (
+                f"临时修复有效期至{self.reorganisation['expires_on']}（含当日），人民法院裁定批准"
+                "重整计划后请及时提交裁定书")]))
         self._move(self.status, target, at, "officer",
                    "：".join(filter(None, [labels.get(target), note])))
+        self._tell_applicant(at, note)
+        if reorganising and target == ApplicationStatus.temporarily_repaired:
+            self.events.append(reorg.change_event(self, "granted", at, decision_id=decision_id))
+        elif reorganising and target == ApplicationStatus.repair_revoked and was in (
+                ApplicationStatus.temporarily_repaired, ApplicationStatus.repaired):
+            self.events.append(reorg.change_event(self, "revoked", at, decision_id=decision_id))
+        return True
+
+    # -- a bankruptcy reorganisation after its approval ---------------------------------------
+
+    def file_ruling(self, ruling: CourtRuling, material_id: str, actor: str, filed_by: str,
+                    at: datetime) -> None:
+        """The court's ruling on the plan, filed by the administrator or an officer
+        (``reorg.check_follow_up`` first): disclosure is told, the status follows its answer."""
+        self.reorganisation = {**self.reorganisation, "follow_up": {
+            "ruling": ruling.model_dump(mode="json"), "material_id": material_id,
+            "filed_by": filed_by, "filed_at": at.isoformat()}}
+        self.updated_at = at
+        self.version += 1
+        self.timeline.append(TimelineEntry(at, self.status, self.status, actor,
+                                           f"提交{reorg.ruling_text(ruling)}"))
+        self.events.append(reorg.change_event(self, reorg.FOLLOW_UP_CHANGE[ruling.kind], at,
+                                              ruling=ruling))
+
+    def temporary_repair_changed(self, state: str, cause: str, at: datetime) -> bool:
+        """Disclosure made the temporary repair final or ended it: what the applicant sees
+        now. False for what changes nothing here (the grant, a revocation, a repeat)."""
+        outcome = reorg.TEMPORARY_REPAIR_OUTCOMES.get((state, cause))
+        if outcome is None or self.status != ApplicationStatus.temporarily_repaired:
+            return False
+        target, note = outcome
+        self._move(self.status, target, at, "system", note)
         self._tell_applicant(at, note)
         return True
 
@@ -247,7 +294,9 @@ class Application:
             subject_name=self.subject_name, district_code=self.district_code,
             submitted_at=self.submitted_at, version=self.version,
             record_ids=[r["id"] for r in self.records],
-            deciding_unit_code=unit_of_records(self.records),
+            # a reorganisation covers records of several units: the district's credit section
+            deciding_unit_code=None if reorg.is_reorganisation(self)
+            else unit_of_records(self.records),
             subject_district_code=(self.subject or {}).get("district_code"),
         )
 

@@ -36,7 +36,7 @@ def record_case_status(envelope: EventEnvelope, uow: IntakeUnitOfWork) -> bool:
     if application is None:
         raise NotFound("APPLICATION_NOT_FOUND", "未找到对应的信用修复申请")
     if not application.case_status_changed(event.status, event.case_version,
-                                           event.occurred_at, event.note):
+                                           event.occurred_at, event.note, event.decision_id):
         return False
     uow.applications.save(application)
     return True

@@ -9,8 +9,8 @@ from credit_common.clock import now
 from credit_common.errors import NotFound
 
 from intake.adapters.unit_of_work import IntakeUnitOfWork
-from intake.domain.materials import (check_file_name, check_kind, check_quota, check_upload,
-                                     safe_file_name)
+from intake.domain.materials import (check_file_name, check_kind, check_quota,
+                                     check_type_for_kind, check_upload, safe_file_name)
 from intake.file_store import FileStore
 from intake.handlers.access import own_application
 
@@ -29,6 +29,7 @@ def add_material(applicant_id: str, application_id: str, kind: str, file_name: s
     in_application, of_owner = uow.materials.counts(application)
     check_quota(in_application, of_owner, max_per_application, max_per_applicant)
     checked = offload(check_upload, content, max_bytes)
+    check_type_for_kind(kind, checked.content_type)
     sha256 = store.put(checked.content)
     material = {"id": uuid.uuid4(), "application_id": application.id, "kind": kind,
                 "file_name": safe_file_name(file_name, checked.content_type),

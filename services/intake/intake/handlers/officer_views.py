@@ -11,6 +11,7 @@ from intake.adapters.unit_of_work import IntakeUnitOfWork
 from intake.domain import eligibility
 from intake.domain.submission import materials_checklist
 from intake.file_store import FileStore
+from intake.handlers import reorganisation
 from intake.handlers.access import get_application
 from intake.handlers.rules import rules_on
 from intake.handlers.signing import signing_state
@@ -26,9 +27,13 @@ def application_for_officer(application_id: str, uow: IntakeUnitOfWork) -> dict:
     kind = (application.subject or {}).get("kind", "")
     answers = [eligibility.assess(RegistryRecord.model_validate(r), kind, judged_by, day).as_dict()
                for r in application.records]
+    required = materials_checklist(rules, application.record_type, materials)
+    if application.reorganisation is not None:  # judged by the reorganisation's own rules
+        answers, required = (reorganisation.requirements(application, uow)[k]
+                             for k in ("eligibility", "required_materials"))
     return {
         "application": application, "materials": materials, "eligibility": answers,
-        "required_materials": materials_checklist(rules, application.record_type, materials),
+        "required_materials": required,
         "signing": signing_state(application, uow),
         "timeline": uow.applications.timeline(application.id),
         "editable": False,

@@ -14,6 +14,7 @@ from credit_common.contracts.vocabulary import EDITABLE_STATUSES
 
 from intake.domain.model import OPEN, Application
 from intake.domain.submission import materials_checklist
+from intake.handlers import reorganisation
 from intake.handlers.access import own_application
 from intake.handlers.rules import rules_on
 from intake.handlers.signing import signing_state
@@ -29,10 +30,13 @@ def application_detail(applicant_id: str, application_id: str, uow: IntakeUnitOf
     application = own_application(applicant_id, application_id, uow)
     rules = rules_on(now().date(), uow)
     materials = uow.materials.of(application.id)
+    required = materials_checklist(rules, application.record_type, materials)
+    if application.reorganisation is not None:
+        required = reorganisation.requirements(application, uow)["required_materials"]
     return {
         "application": application,
         "materials": materials,
-        "required_materials": materials_checklist(rules, application.record_type, materials),
+        "required_materials": required,
         "signing": signing_state(application, uow),
         "timeline": uow.applications.timeline(application.id),
         "editable": application.status in EDITABLE_STATUSES,

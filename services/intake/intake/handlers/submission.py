@@ -14,6 +14,7 @@ from intake.domain import signing, submission
 from intake.domain.forms import checked_form
 from intake.domain.identity import is_valid_subject_code
 from intake.domain.model import Application, acceptance_number
+from intake.handlers import reorganisation
 from intake.handlers.access import own_application
 from intake.handlers.drafts import chosen_records
 from intake.handlers.rules import rules_on
@@ -56,6 +57,8 @@ def submit(applicant_id: str, application_id: str, records: list[RegistryRecord]
     if submission.is_replay(application, idempotency_key):
         return application  # the same request again: the first answer, nothing changed
     submission.require_submittable(application)
+    if application.reorganisation is not None:
+        return reorganisation.submit(application, records, idempotency_key, uow)
     at = now()
     rules = rules_on(at.date(), uow)
     form = checked_form(application.form, rules, application.record_type, complete=True)

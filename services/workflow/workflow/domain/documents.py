@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from credit_common.contracts.vocabulary import RECORD_TYPE_LABELS, CaseAction
+from credit_common.contracts.vocabulary import (APPLICATION_TYPE_LABELS,
+                                                BANKRUPTCY_REORGANISATION, CaseAction)
 from credit_common.reference.organisation import Unit, unit
 
 TITLES = {
@@ -38,6 +39,8 @@ OUTCOME_TEXT = {
     "abnormal_operation_list": "将其移出经营异常名录",
     "cooperative_abnormal_list": "将其移出农民专业合作社经营异常名录",
     "individual_abnormal_status": "恢复其正常记载状态",
+    BANKRUPTCY_REORGANISATION: "在重整期间对其相关失信记录予以临时修复、暂停公示；人民法院裁定批准重整计划后"
+                               "转为信用修复，裁定终止重整程序或有效期届满的，恢复公示",
 }
 REVIEW_NOTICE = "如不服本决定，可以自收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。"
 
@@ -55,9 +58,11 @@ def document_number(short_name: str, kind: str, year: int, sequence: int) -> str
 
 def paragraphs(kind: str, case: dict, opinion: str | None, decide_days: int | None) -> list[str]:
     submitted = case["submitted_at"][:10]
-    label = RECORD_TYPE_LABELS.get(case["record_type"], case["record_type"])
-    head = (f"你（单位）于{submitted}提出的{label}信用修复申请（受理编号："
-            f"{case['acceptance_number']}）")
+    label = APPLICATION_TYPE_LABELS.get(case["record_type"], case["record_type"])
+    # the reorganisation's label already names the repair
+    asked = f"{label}申请" if case["record_type"] == BANKRUPTCY_REORGANISATION \
+        else f"{label}信用修复申请"
+    head = f"你（单位）于{submitted}提出的{asked}（受理编号：{case['acceptance_number']}）"
     if kind == "acceptance_notice":
         return [f"{head}，经审查，符合受理条件，本机关决定予以受理。",
                 f"本机关将自受理之日起{decide_days}个工作日内作出决定。" if decide_days

@@ -113,18 +113,18 @@ export interface paths {
         patch: operations["change_officer_api_v1_admin_officers__officer_id__patch"];
         trace?: never;
     };
-    "/api/v1/admin/publicity-terms": {
+    "/api/v1/admin/reorganisation-rules": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 公示期限版本 */
-        get: operations["term_versions_api_v1_admin_publicity_terms_get"];
+        /** 破产重整期间临时修复规则版本（适用记录、期限、材料） */
+        get: operations["reorganisation_rule_versions_api_v1_admin_reorganisation_rules_get"];
         put?: never;
-        /** 新增公示期限版本（生效日期须晚于今天；内容不符合要求的不予保存） */
-        post: operations["add_term_version_api_v1_admin_publicity_terms_post"];
+        /** 新增破产重整期间临时修复规则版本（生效日期须晚于今天，内容按格式校验） */
+        post: operations["add_reorganisation_rule_version_api_v1_admin_reorganisation_rules_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -582,6 +582,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/applicant/reorganisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 破产管理人申请重整期间临时信用修复：填写受理重整申请的裁定，生成申请草稿
+         * @description 申请包含该主体所有适用临时修复的记录（`eligibility` 逐条说明）。随后按普通申请上传材料（裁定书、指定管理人决定书为 PDF）并提交。
+         */
+        post: operations["create_reorganisation_api_v1_applicant_reorganisations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applicant/reorganisations/{application_id}/rulings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 提交人民法院批准重整计划或终止重整程序（宣告破产）的民事裁定书（PDF）
+         * @description 批准重整计划的，临时修复转为信用修复；终止重整程序的，相关记录恢复公示。结果以办理进度和短信告知。
+         */
+        post: operations["file_ruling_api_v1_applicant_reorganisations__application_id__rulings_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/applicant/subjects": {
         parameters: {
             query?: never;
@@ -781,6 +821,23 @@ export interface paths {
         get: operations["download_material_api_v1_officer_cases__acceptance_number__materials__material_id__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer/cases/{acceptance_number}/reorganisation-rulings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 为本单位的破产重整临时修复案件提交人民法院批准重整计划或终止重整程序的民事裁定书（PDF） */
+        post: operations["file_ruling_api_v1_officer_cases__acceptance_number__reorganisation_rulings_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1099,6 +1156,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/officer/subjects/{code}/temporary-repairs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 市场主体的破产重整临时修复：记录、有效期、裁定与结果 */
+        get: operations["temporary_repairs_api_v1_officer_subjects__code__temporary_repairs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/documents/verify": {
         parameters: {
             query?: never;
@@ -1230,6 +1304,38 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * AcceptingRuling
+         * @description 受理重整申请的民事裁定书, as the administrator reads it.
+         */
+        AcceptingRuling: {
+            /**
+             * Case Number
+             * @description 案号，如（2026）粤01破12号
+             */
+            case_number: string;
+            /**
+             * Court
+             * @description 作出裁定的人民法院
+             */
+            court: string;
+            /**
+             * Debtor Code
+             * @description 裁定书载明的债务人统一社会信用代码或注册号
+             */
+            debtor_code: string;
+            /**
+             * Debtor Name
+             * @description 裁定书载明的债务人名称
+             */
+            debtor_name: string;
+            /**
+             * Ruling Date
+             * Format: date
+             * @description 裁定日期（不得晚于今天）
+             */
+            ruling_date: string;
+        };
         /** Acknowledgement */
         Acknowledgement: {
             /** Version */
@@ -1241,6 +1347,44 @@ export interface components {
             file: string;
             /** Kind */
             kind: string;
+        };
+        /** Body_file_ruling_api_v1_applicant_reorganisations__application_id__rulings_post */
+        Body_file_ruling_api_v1_applicant_reorganisations__application_id__rulings_post: {
+            /** Case Number */
+            case_number: string;
+            /** Court */
+            court: string;
+            /** File */
+            file: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "plan_confirmed" | "reorganisation_terminated";
+            /**
+             * Ruling Date
+             * Format: date
+             */
+            ruling_date: string;
+        };
+        /** Body_file_ruling_api_v1_officer_cases__acceptance_number__reorganisation_rulings_post */
+        Body_file_ruling_api_v1_officer_cases__acceptance_number__reorganisation_rulings_post: {
+            /** Case Number */
+            case_number: string;
+            /** Court */
+            court: string;
+            /** File */
+            file: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "plan_confirmed" | "reorganisation_terminated";
+            /**
+             * Ruling Date
+             * Format: date
+             */
+            ruling_date: string;
         };
         /** Body_upload_material_api_v1_applicant_applications__application_id__materials_post */
         Body_upload_material_api_v1_applicant_applications__application_id__materials_post: {
@@ -1356,6 +1500,11 @@ export interface components {
         DecideWorkingDays: {
             /** Abnormal Operation List */
             abnormal_operation_list: number;
+            /**
+             * Bankruptcy Reorganisation
+             * @default 15
+             */
+            bankruptcy_reorganisation: number;
             /** Cooperative Abnormal List */
             cooperative_abnormal_list: number;
             /** Individual Abnormal Status */
@@ -1460,6 +1609,27 @@ export interface components {
             /** Unit Code */
             unit_code: string;
         };
+        /** NewReorganisation */
+        NewReorganisation: {
+            /**
+             * Administrator Name
+             * @description 人民法院指定的管理人名称
+             */
+            administrator_name: string;
+            /**
+             * Contact Name
+             * @description 管理人联系人
+             */
+            contact_name?: string | null;
+            /** Contact Phone */
+            contact_phone?: string | null;
+            ruling: components["schemas"]["AcceptingRuling"];
+            /**
+             * Subject Code
+             * @description 重整企业（已确认办理主体）的统一社会信用代码或注册号
+             */
+            subject_code: string;
+        };
         /** OfficerChange */
         OfficerChange: {
             /** Active */
@@ -1485,29 +1655,7 @@ export interface components {
          * PublicityState
          * @enum {string}
          */
-        PublicityState: "active" | "stopped" | "removed" | "restored" | "expired";
-        /** PublicityTermVersion */
-        PublicityTermVersion: {
-            /**
-             * Effective From
-             * Format: date
-             */
-            effective_from: string;
-            /**
-             * Source
-             * @description 依据（文件名称、文号）
-             */
-            source: string;
-            /**
-             * Terms
-             * @description 各类记录的公示期限：basis、record_types（六类记录各一项）、listing_cures（报送信息消除列入事由的规则，可为空列表）与 cure_basis
-             */
-            terms: {
-                [key: string]: unknown;
-            };
-            /** Version */
-            version: string;
-        };
+        PublicityState: "active" | "stopped" | "removed" | "restored" | "expired" | "temporarily_repaired";
         /**
          * RecordType
          * @enum {string}
@@ -1894,7 +2042,7 @@ export interface operations {
             };
         };
     };
-    term_versions_api_v1_admin_publicity_terms_get: {
+    reorganisation_rule_versions_api_v1_admin_reorganisation_rules_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -1914,7 +2062,7 @@ export interface operations {
             };
         };
     };
-    add_term_version_api_v1_admin_publicity_terms_post: {
+    add_reorganisation_rule_version_api_v1_admin_reorganisation_rules_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -1923,7 +2071,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PublicityTermVersion"];
+                "application/json": components["schemas"]["RuleVersion"];
             };
         };
         responses: {
@@ -2831,6 +2979,74 @@ export interface operations {
             };
         };
     };
+    create_reorganisation_api_v1_applicant_reorganisations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewReorganisation"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    file_ruling_api_v1_applicant_reorganisations__application_id__rulings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_file_ruling_api_v1_applicant_reorganisations__application_id__rulings_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     my_subjects_api_v1_applicant_subjects_get: {
         parameters: {
             query?: never;
@@ -3207,6 +3423,42 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    file_ruling_api_v1_officer_cases__acceptance_number__reorganisation_rulings_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 受理编号 */
+                acceptance_number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_file_ruling_api_v1_officer_cases__acceptance_number__reorganisation_rulings_post"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -3756,6 +4008,37 @@ export interface operations {
         };
     };
     lookup_subject_api_v1_officer_subjects__code__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    temporary_repairs_api_v1_officer_subjects__code__temporary_repairs_get: {
         parameters: {
             query?: never;
             header?: never;

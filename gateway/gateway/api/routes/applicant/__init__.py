@@ -10,12 +10,13 @@ check happens in the service that owns the data."""
 from __future__ import annotations
 
 from gateway.api.routes.applicant import (applications, documents, guides, inbox, login,
-                                          materials, phones, signing, subjects, submission)
+                                          materials, phones, reorganisation, signing, subjects,
+                                          submission)
 from gateway.api.routing import PrefixRouter
 
 router = PrefixRouter(prefix="/api/v1/applicant", tags=["申请人"])
 for module in (login, phones, guides, subjects, applications, materials, signing, submission,
-               documents, inbox):
+               documents, inbox, reorganisation):
     router.include_router(module.router)
 
 signing_router = PrefixRouter(prefix="/api/v1/public/signatures", tags=["法定代表人签名"])

@@ -11,11 +11,12 @@ from __future__ import annotations
 from gateway.api.routes.officer import (admin_calendar, admin_deadline_rules, admin_officers,
                                         admin_publicity_terms, admin_rules, admin_subjects,
                                         cases, counter, inbox, listing_removals, login,
-                                        registry, statistics, todo)
+                                        registry, reorganisation, statistics, todo)
 from gateway.api.routing import PrefixRouter
 
 router = PrefixRouter(prefix="/api/v1/officer", tags=["办理人员"])
-for module in (login, todo, cases, registry, counter, statistics, inbox, listing_removals):
+for module in (login, todo, cases, registry, counter, statistics, inbox, listing_removals,
+               reorganisation):
     router.include_router(module.router)
 
 admin_router = PrefixRouter(prefix="/api/v1/admin", tags=["系统管理"])

@@ -1,4 +1,5 @@
-"""Administration: the versions of the credit repair eligibility rules."""
+"""Administration: the versions of the credit repair eligibility rules, and of the rules of
+temporary repair during a bankruptcy reorganisation."""
 
 from __future__ import annotations
 
@@ -29,5 +30,20 @@ async def rule_versions(admin: Administrator, call: Caller):
 @router.post("/eligibility-rules", status_code=201, summary="新增规则版本（生效日期须晚于今天）")
 async def add_rule_version(body: RuleVersion, admin: Administrator, call: Caller):
     return await call("intake", "add_rule_version", version=body.version,
+                      effective_from=body.effective_from.isoformat(), source=body.source,
+                      rules=body.rules, admin_id=admin.id)
+
+
+@router.get("/reorganisation-rules", summary="破产重整期间临时修复规则版本（适用记录、期限、材料）")
+async def reorganisation_rule_versions(admin: Administrator, call: Caller):
+    return {"items": await call("intake", "reorganisation_rule_versions", admin_id=admin.id),
+            "next_cursor": None}
+
+
+@router.post("/reorganisation-rules", status_code=201,
+             summary="新增破产重整期间临时修复规则版本（生效日期须晚于今天，内容按格式校验）")
+async def add_reorganisation_rule_version(body: RuleVersion, admin: Administrator,
+                                          call: Caller):
+    return await call("intake", "add_reorganisation_rule_version", version=body.version,
                       effective_from=body.effective_from.isoformat(), source=body.source,
                       rules=body.rules, admin_id=admin.id)
