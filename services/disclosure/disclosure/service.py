@@ -10,13 +10,13 @@ from pydantic import ValidationError
 
 from credit_common.clock import now
 from credit_common.contracts.queries import RecordSearch
-from credit_common.errors import EXPECTED
+from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.administrators import require_administrator
 from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
 from credit_common.nameko_ext.observability import MetricsServer
-from credit_common.nameko_ext.service import ServiceBase, validation_error
+from credit_common.nameko_ext.service import ServiceBase, parse_date, validation_error
 
 from disclosure import __version__
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
@@ -123,11 +123,7 @@ class DisclosureService(ServiceBase):
                 or not str(source).strip():
             raise ValidationFailed("INVALID_RULES",
                                    "请提供版本号（不超过 40 个字符）、依据和公示期限")
-        try:
-            day = date.fromisoformat(str(effective_from))
-        except ValueError:
-            raise ValidationFailed("INVALID_DATE", "日期格式应为 YYYY-MM-DD",
-                                   {"field": "effective_from"}) from None
+        day = parse_date(effective_from, "effective_from")
         return publicity_terms.add_term_version(str(version).strip(), day, str(source),
                                                 terms, str(admin.id), self._uow())
 

@@ -113,6 +113,24 @@ export interface paths {
         patch: operations["change_officer_api_v1_admin_officers__officer_id__patch"];
         trace?: never;
     };
+    "/api/v1/admin/publicity-terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 公示期限版本 */
+        get: operations["term_versions_api_v1_admin_publicity_terms_get"];
+        put?: never;
+        /** 新增公示期限版本（生效日期须晚于今天；内容不符合要求的不予保存） */
+        post: operations["add_term_version_api_v1_admin_publicity_terms_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/reorganisation-rules": {
         parameters: {
             query?: never;
@@ -1656,6 +1674,28 @@ export interface components {
          * @enum {string}
          */
         PublicityState: "active" | "stopped" | "removed" | "restored" | "expired" | "temporarily_repaired";
+        /** PublicityTermVersion */
+        PublicityTermVersion: {
+            /**
+             * Effective From
+             * Format: date
+             */
+            effective_from: string;
+            /**
+             * Source
+             * @description 依据（文件名称、文号）
+             */
+            source: string;
+            /**
+             * Terms
+             * @description 各类记录的公示期限：basis、record_types（六类记录各一项）、listing_cures（报送信息消除列入事由的规则，可为空列表）与 cure_basis
+             */
+            terms: {
+                [key: string]: unknown;
+            };
+            /** Version */
+            version: string;
+        };
         /**
          * RecordType
          * @enum {string}
@@ -2024,6 +2064,59 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    term_versions_api_v1_admin_publicity_terms_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
+    add_term_version_api_v1_admin_publicity_terms_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicityTermVersion"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
                 headers: {
                     [name: string]: unknown;
                 };
