@@ -47,8 +47,11 @@ def test_a_valid_version_goes_to_workflow_whole(client, rpc):
     assert response.status_code == 201, response.text
     call = rpc.calls[-1]
     assert (call["service"], call["method"]) == ("workflow", "add_deadline_rule_version")
+    # a reorganisation's days, when left out, are the schema's default
+    sent = {**VERSION, "rules": {**RULES, "decide_working_days": {
+        **RULES["decide_working_days"], "bankruptcy_reorganisation": 15}}}
     assert call["kwargs"] == {"admin_id": "7b0c6c1e-0000-4000-8000-000000000001",
-                              "version": VERSION}
+                              "version": sent}
 
 
 def changed(path: str, value) -> dict:
