@@ -15,7 +15,7 @@ RULES = {"accept_working_days": 2,
          "decide_working_days": {"serious_illegal_list": 15, "abnormal_operation_list": 5,
                                  "individual_abnormal_status": 5,
                                  "cooperative_abnormal_list": 5, "penalty_publicity": 15,
-                                 "other_department_penalty": 5},
+                                 "other_department_penalty": 5, "bankruptcy_reorganisation": 15},
          "remind_working_days_before": 2}
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from credit_common.clock import now
 from credit_common.contracts.deadlines import DecideWorkingDays
-from credit_common.contracts.vocabulary import RecordType
+from credit_common.contracts.vocabulary import BANKRUPTCY_REORGANISATION, RecordType
 from credit_common.errors import Forbidden, ValidationFailed
 from workflow.domain.model import Officer
 from workflow.handlers import deadline_rules, deadlines, todo
@@ -21,7 +21,7 @@ RULES = {"accept_working_days": 2,
          "decide_working_days": {"serious_illegal_list": 15, "abnormal_operation_list": 5,
                                  "individual_abnormal_status": 5,
                                  "cooperative_abnormal_list": 5, "penalty_publicity": 15,
-                                 "other_department_penalty": 5},
+                                 "other_department_penalty": 5, "bankruptcy_reorganisation": 15},
          "remind_working_days_before": 1}
 
 
@@ -52,8 +52,9 @@ class FakeUnitOfWork:
         self.calendar = FakeCalendar(lead)
 
 
-def test_the_schema_names_every_record_type():
-    assert set(DecideWorkingDays.model_fields) == {t.value for t in RecordType}
+def test_the_schema_names_every_record_type_and_the_reorganisation():
+    assert set(DecideWorkingDays.model_fields) == {t.value for t in RecordType} | {
+        BANKRUPTCY_REORGANISATION}
 
 
 def test_a_valid_version_is_stored_with_its_administrator():
