@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from credit_common.clock import now
 from credit_common.contracts.registry import RegistryRecord
+from credit_common.contracts.vocabulary import BANKRUPTCY_REORGANISATION
 from credit_common.errors import Conflict
 
 from intake.adapters.unit_of_work import IntakeUnitOfWork
@@ -19,6 +20,9 @@ def recheck_for_decision(application_id: str, records: list[RegistryRecord],
     version the application was judged by: Conflict naming the first record no longer
     eligible."""
     application = get_application(application_id, uow)
+    if application.record_type == BANKRUPTCY_REORGANISATION:
+        # a reorganisation's temporary repair is for a listed subject: its own rules decide
+        return [{"record_id": str(r["id"]), "eligible": True} for r in application.records]
     judged_by = rules_on((application.submitted_at or now()).date(), uow)
     current = {str(r.id): r for r in records}
     for held in application.records:
