@@ -163,6 +163,12 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     Subscription("disclosure", "listing_cured", "workflow"),
     # ... and disclosure removes it under the decision's document
     Subscription("workflow", "listing_removal_decided", "disclosure"),
+    # 两书同达: an own penalty recorded -> intake words when and how it may be repaired ->
+    # workflow issues the numbered 信用修复告知书 -> the SMS and the public record show it
+    Subscription("disclosure", "penalty_recorded", "intake"),
+    Subscription("intake", "repair_notice_requested", "workflow"),
+    Subscription("workflow", "repair_notice_issued", "notification"),
+    Subscription("workflow", "repair_notice_issued", "disclosure"),
     # temporary repair during a bankruptcy reorganisation (contracts/reorganisation.py)
     Subscription("intake", "reorganisation_changed", "disclosure"),
     Subscription("disclosure", "temporary_repair_changed", "intake"),

@@ -23,8 +23,8 @@ from disclosure.config import DisclosureSettings
 from disclosure.domain.identity import IdentityAttempts
 from disclosure.domain.search import RecordQuery, name_terms
 from disclosure.handlers import (automatic_repair, daily_jobs, identity, proof_material,
-                                 publicity_terms, registry, repair_outcomes,
-                                 temporary_repairs)
+                                 publicity_terms, registry, repair_notices,
+                                 repair_outcomes, temporary_repairs)
 from disclosure.views import (cure_view, history_view, identity_check, record_view,
                               sees_personal_data, subject_records, subject_view,
                               temporary_repair_view)
@@ -53,8 +53,10 @@ class DisclosureService(ServiceBase):
 
     @rpc(expected_exceptions=EXPECTED)
     def lookup_subject(self, code: str, viewer_unit_code: str | None = None):
-        subject, records = registry.lookup_subject(str(code), self._uow(read_only=True))
-        return subject_records(subject, records, sees_personal_data(viewer_unit_code, subject))
+        uow = self._uow(read_only=True)
+        subject, records = registry.lookup_subject(str(code), uow)
+        return subject_records(subject, records, sees_personal_data(viewer_unit_code, subject),
+                               uow.record_documents.of_records(r.id for r in records))
 
     @rpc(expected_exceptions=EXPECTED)
     def search_records(self, query: dict, viewer_unit_code: str | None = None):
@@ -62,11 +64,12 @@ class DisclosureService(ServiceBase):
             search = RecordSearch.model_validate(query)
         except ValidationError as exc:
             raise validation_error(exc) from None
+        uow = self._uow(read_only=True)
         found = registry.search_records(
             RecordQuery(**{**search.model_dump(exclude={"cursor"}), "after": search.cursor,
-                           "name": name_terms(search.name)}),
-            self._uow(read_only=True))
-        items = [{"record": record_view(record),
+                           "name": name_terms(search.name)}), uow)
+        shown = uow.record_documents.of_records(record.id for record, _ in found)
+        items = [{"record": record_view(record, shown.get(record.id, [])),
                   "subject": subject_view(subject, sees_personal_data(viewer_unit_code, subject))}
                  for record, subject in found]
         next_cursor = items[-1]["record"]["id"] if len(items) == search.limit else None
@@ -76,7 +79,8 @@ class DisclosureService(ServiceBase):
     def get_record(self, record_id: str, viewer_unit_code: str | None = None):
         uow = self._uow(read_only=True)
         record, subject, history = registry.record_with_history(str(record_id), uow)
-        return {"record": record_view(record),
+        shown = uow.record_documents.of_records([record.id])
+        return {"record": record_view(record, shown.get(record.id, [])),
                 "subject": subject_view(subject, sees_personal_data(viewer_unit_code, subject)),
                 "history": history_view(history),
                 "cure": cure_view(record, uow.filings.cure_of(record.id))}
@@ -169,6 +173,12 @@ class DisclosureService(ServiceBase):
                                                        self._uow())
         if cured:
             log.info("listings cured by earlier filings", cured=cured)
+
+    @subscribe("workflow", "repair_notice_issued")
+    def on_repair_notice_issued(self, envelope):
+        """两书同达: the 信用修复告知书 workflow issued is shown on its record."""
+        if repair_notices.show_repair_notice(envelope, self._uow()):
+            log.info("repair notice shown", message_id=str(envelope.message_id))
 
     @subscribe("workflow", "listing_removal_decided")
     def on_listing_removal_decided(self, envelope):

@@ -4,7 +4,8 @@ district bureau (or of the city bureau) sees it in full."""
 from __future__ import annotations
 
 from credit_common.contracts.registry import (IdentityCheck, LegalRepresentative,
-                                              RegistryRecord, RegistrySubject, SubjectRecords)
+                                              RecordDocument, RegistryRecord, RegistrySubject,
+                                              SubjectRecords)
 from credit_common.contracts.vocabulary import (DOCUMENT_TYPE_LABELS, LISTING_REASON_LABELS,
                                                 PENALTY_DOMAIN_LABELS, PENALTY_KIND_LABELS,
                                                 PUBLICITY_STATE_LABELS, RECORD_TYPE_LABELS,
@@ -68,11 +69,12 @@ def registry_subject(subject: Subject, full: bool) -> RegistrySubject:
     )
 
 
-def record_view(record: Record) -> dict:
-    return registry_record(record).model_dump(mode="json")
+def record_view(record: Record, documents: list[dict] = ()) -> dict:
+    return registry_record(record, documents).model_dump(mode="json")
 
 
-def registry_record(record: Record) -> RegistryRecord:
+def registry_record(record: Record, documents: list[dict] = ()) -> RegistryRecord:
+    """``documents``: the official documents issued with the record (its 信用修复告知书)."""
     return RegistryRecord(
         id=record.id,
         subject_id=record.subject_id,
@@ -103,13 +105,17 @@ def registry_record(record: Record) -> RegistryRecord:
         obligations_fulfilled_on=record.obligations_fulfilled_on,
         source_agency=record.source_agency,
         version=record.version,
+        documents=[RecordDocument(**d) for d in documents],
     )
 
 
-def subject_records(subject: Subject, records: list[Record], full: bool) -> dict:
-    """``lookup_subject``'s answer."""
+def subject_records(subject: Subject, records: list[Record], full: bool,
+                    documents: dict | None = None) -> dict:
+    """``lookup_subject``'s answer; ``documents``: each record's, by record id."""
+    documents = documents or {}
     return SubjectRecords(subject=registry_subject(subject, full),
-                          records=[registry_record(r) for r in records]).model_dump(mode="json")
+                          records=[registry_record(r, documents.get(r.id, []))
+                                   for r in records]).model_dump(mode="json")
 
 
 def identity_check(answer: dict) -> dict:

@@ -28,7 +28,7 @@ from credit_common.nameko_ext.service import ServiceBase, parse_date, validation
 from intake import __version__, handlers
 from intake.adapters import preview_pdf
 from intake.adapters.unit_of_work import IntakeUnitOfWork
-from intake.handlers import reorganisation
+from intake.handlers import reorganisation, repair_notices
 from intake.config import IntakeSettings
 from intake.file_store import FileStore
 from intake.views import (application_view, detail_view, guide_view, material_view,
@@ -390,6 +390,11 @@ class IntakeService(ServiceBase):
         return reorganisation.add_rule_version(
             str(version).strip(), parse_date(effective_from, "effective_from"), str(source), rules,
             str(admin.id), self._uow())
+
+    @subscribe("disclosure", "penalty_recorded")
+    def on_penalty_recorded(self, envelope):
+        """两书同达: the 信用修复告知书's terms, for workflow to issue."""
+        repair_notices.request_repair_notice(envelope, self._uow())
 
     @subscribe("disclosure", "temporary_repair_changed")
     def on_temporary_repair_changed(self, envelope):

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from credit_common.clock import now
 from credit_common.contracts.envelope import EventEnvelope
-from credit_common.contracts.events import ApplicationStatusChanged, CaseDeadline
+from credit_common.contracts.events import (ApplicationStatusChanged, CaseDeadline,
+                                           RepairNoticeIssued)
 from credit_common.contracts.vocabulary import CaseStatus
 from credit_common.errors import NotFound, ValidationFailed
 from credit_common.identity import is_mainland_mobile
@@ -132,6 +133,22 @@ def record_application_status(envelope: EventEnvelope, provider: str,
         added |= send_sms(event.contact_phone, "status_changed", params,
                           f"{envelope.message_id}:sms", provider, uow)
     return added
+
+
+def record_repair_notice(envelope: EventEnvelope, provider: str,
+                         uow: NotificationUnitOfWork) -> bool:
+    """The legal representative's SMS with the notice's link: once per record, whatever
+    message carries it; a phone that is no mainland mobile gets none (nothing to send to)."""
+    event = RepairNoticeIssued.model_validate(envelope.data)
+    if not is_mainland_mobile(event.legal_rep_phone):
+        return False
+    earliest = event.earliest_date
+    when = (f"你（单位）最早可于{earliest.year}年{earliest.month}月{earliest.day}日起申请信用修复。"
+            if earliest else "")
+    return send_sms(event.legal_rep_phone, "repair_notice",
+                    {"subject_name": event.subject_name, "number": event.number, "when": when,
+                     "url": event.document_url},
+                    f"repair_notice:{event.record_id}:sms", provider, uow)
 
 
 def backoff_s(attempts: int, cap_s: float) -> float:

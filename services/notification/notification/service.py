@@ -84,6 +84,10 @@ class NotificationService(ServiceBase):
     def on_application_status_changed(self, envelope):
         handlers.record_application_status(envelope, self.settings.sms_provider, self._uow())
 
+    @subscribe("workflow", "repair_notice_issued")
+    def on_repair_notice_issued(self, envelope):
+        handlers.record_repair_notice(envelope, self.settings.sms_provider, self._uow())
+
     @timer(interval=lambda: NotificationSettings().sms_send_interval_s)
     def send_pending_sms(self):
         self._deliver()

@@ -28,8 +28,8 @@ from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.config import WorkflowSettings
 from workflow.domain.officers import scope
 from workflow.handlers import (actions, cases, deadline_rules, deadlines, intake_events,
-                               listing_removals, login, officers, statistics, todo,
-                               working_days)
+                               listing_removals, login, officers, repair_notices,
+                               statistics, todo, working_days)
 from workflow.metrics import case_metrics
 from workflow.views import (action_view, case_view, document_view, officer_view,
                             removal_view, statistics_view, step_view, unit_view)
@@ -342,6 +342,23 @@ class WorkflowService(ServiceBase):
                                          self._uow())
 
     # -- cured listings (workflow.handlers.listing_removals) -------------------------------
+
+    @subscribe("intake", "repair_notice_requested")
+    def on_repair_notice_requested(self, envelope):
+        """两书同达: the 信用修复告知书 of an own penalty, once per record."""
+        document = repair_notices.issue_repair_notice(envelope, self._uow(),
+                                                      self.settings.public_base_url)
+        if document is not None:
+            log.info("repair notice issued", number=document["number"],
+                     record_id=str(document["record_id"]))
+
+    @rpc(expected_exceptions=EXPECTED)
+    def public_document_pdf(self, code: str):
+        """Public: a repair notice's PDF by its verification code (the link its SMS carries)."""
+        found = repair_notices.public_pdf(str(code), self._uow(read_only=True))
+        if found is None:
+            raise NotFound("DOCUMENT_NOT_FOUND", "未找到与之相符的文书")
+        return {**document_view(found), "content_b64": base64.b64encode(found["pdf"]).decode()}
 
     @subscribe("disclosure", "listing_cured")
     def on_listing_cured(self, envelope):

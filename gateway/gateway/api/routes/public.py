@@ -6,11 +6,12 @@ import hashlib
 from datetime import date
 from typing import Annotated
 
-from fastapi import File, Path, Query, UploadFile
+from fastapi import File, Path, Query, Response, UploadFile
 
 from credit_common.contracts.queries import RecordSearch
 from credit_common.contracts.vocabulary import ListingReason, RecordType
 from gateway.api.deps import Caller, Settings
+from gateway.api.downloads import download
 from gateway.api.routing import PrefixRouter
 from gateway.core.errors import ApiError
 
@@ -57,6 +58,15 @@ async def get_record(record_id: Annotated[str, Path(max_length=36)], call: Calle
 async def verify_document(code: Annotated[str, Query(min_length=6, max_length=32)],
                           call: Caller):
     return await call("workflow", "verify_document", code=code)
+
+
+@router.get("/documents/pdf", summary="按验证码下载信用修复告知书 PDF（短信中的链接）",
+            description="仅信用修复告知书可凭验证码公开下载；其他文书由当事人登录后下载。",
+            response_class=Response)
+async def download_public_document(code: Annotated[str, Query(min_length=6, max_length=32)],
+                                   call: Caller):
+    return download(await call("workflow", "public_document_pdf", code=code, timeout_s=15),
+                    "application/pdf")
 
 
 @router.post("/documents/verify", summary="核验文书文件：上传 PDF，判断是否为签发的原件（被改动的文件查不到）")

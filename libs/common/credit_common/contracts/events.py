@@ -162,3 +162,79 @@ class ListingRemovalDecided(Event):
     #: None for a decision the rule made by itself
     officer_name: str | None = None
     note: str
+
+
+class PenaltyRecorded(Event):
+    """A penalty decided by one of our own units entered the public record (created, never
+    on an update): the start of 两书同达. Intake, which owns the eligibility rules, works out
+    when and how the subject may apply for repair."""
+
+    event_type: ClassVar[str] = "penalty_recorded"
+    source: ClassVar[str] = "disclosure"
+
+    record_id: uuid.UUID
+    decision_number: str
+    decision_date: date
+    deciding_unit_code: str
+    district_code: str
+    subject_code: str
+    subject_name: str
+    subject_kind: str
+    legal_rep_name: str
+    #: the legal representative's phone in full, for the notice's SMS (never shown publicly)
+    legal_rep_phone: str
+    #: the record as the registry shows it (``credit_common.contracts.registry.RegistryRecord``)
+    record: dict
+    recorded_at: datetime
+
+
+class RepairNoticeRequested(Event):
+    """Intake's answer to a ``penalty_recorded``: what the 信用修复告知书 tells the subject, by
+    the eligibility rule version in force; workflow numbers and issues it."""
+
+    event_type: ClassVar[str] = "repair_notice_requested"
+    source: ClassVar[str] = "intake"
+
+    record_id: uuid.UUID
+    decision_number: str
+    decision_date: date
+    deciding_unit_code: str
+    district_code: str
+    subject_code: str
+    subject_name: str
+    legal_rep_name: str
+    legal_rep_phone: str
+    #: False for a penalty whose publicity is never ended early, or that simply ends
+    repairable: bool
+    #: the first day the subject may apply (repairable only)
+    earliest_date: date | None = None
+    #: why not repairable, or the rule's own words on waiting
+    reason: str
+    rule_version: str
+    article: str
+    conditions: list[str] = []
+    materials: list[str] = []
+    requested_at: datetime
+
+
+class RepairNoticeIssued(Event):
+    """Workflow issued the numbered 信用修复告知书 of a penalty record: notification texts the
+    legal representative the link, disclosure shows it on the public record."""
+
+    event_type: ClassVar[str] = "repair_notice_issued"
+    source: ClassVar[str] = "workflow"
+
+    record_id: uuid.UUID
+    document_id: uuid.UUID
+    kind: str
+    kind_label: str
+    number: str
+    issued_on: date
+    verification_code: str
+    #: where the subject opens the document (the public PDF by its verification code)
+    document_url: str
+    subject_code: str
+    subject_name: str
+    legal_rep_phone: str
+    earliest_date: date | None = None
+    issued_at: datetime

@@ -10,6 +10,7 @@ from credit_common.topology import INTERAGENCY_EXCHANGE
 from credit_common.unit_of_work import SqlUnitOfWork
 from disclosure.adapters.filings import FilingRepository
 from disclosure.adapters.publicity_terms import PublicityTermsRepository
+from disclosure.adapters.record_documents import RecordDocumentRepository
 from disclosure.adapters.repository import RecordRepository, SubjectRepository
 from disclosure.adapters.temporary_repairs import TemporaryRepairRepository
 from disclosure.domain.model import Record, Subject
@@ -22,6 +23,7 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
         self.records = self.collect_events_of(RecordRepository(session))
         self.filings = FilingRepository(session)
         self.terms = PublicityTermsRepository(session)
+        self.record_documents = RecordDocumentRepository(session)
         self.temporary_repairs = self.collect_events_of(TemporaryRepairRepository(session))
 
     def collect_events(self) -> None:

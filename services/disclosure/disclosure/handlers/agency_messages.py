@@ -14,6 +14,7 @@ from disclosure.domain.agency_records import (RejectedMessage, check_agency_reco
                                               new_subject, record_fields,
                                               state_after_withdrawal)
 from disclosure.domain.model import PENALTY_TYPES, CauseKind, Record
+from disclosure.handlers.repair_notices import announce_penalty
 
 #: the consumer name every inter-agency message id is claimed under, once
 INBOUND_CONSUMER = "disclosure.interagency"
@@ -67,6 +68,7 @@ def _upsert_agency_record(message: RecordUpserted, incoming: AgencyRecord,
         record.created(CauseKind.message, str(message.message_id), now())
         uow.records.add(record)
         uow.announce_changes(record, subject)
+        announce_penalty(record, subject, uow)
         return "created"
     if is_stale(incoming.version, record.source_version):
         return "stale"

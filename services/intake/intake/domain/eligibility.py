@@ -152,26 +152,39 @@ def _assess_listing(record: RegistryRecord, rule, today, answer, conditions) -> 
     return answer(True)
 
 
-def _assess_penalty(record: RegistryRecord, rule, today, answer, conditions) -> Answer:
+def penalty_not_repairable(record: RegistryRecord, rule) -> tuple[str, str] | None:
+    """(reason code, reason) for a penalty no application can repair early, else None."""
     kinds = set(record.penalty_kinds)
     if record.severe or kinds & set(rule.get("not_repairable_penalty_kinds", [])):
-        return answer(False, "SEVERE_PENALTY",
-                      "该行政处罚属于依法不予提前移出公示的情形（如吊销许可证件、责令停产停业等）")
+        return ("SEVERE_PENALTY",
+                "该行政处罚属于依法不予提前移出公示的情形（如吊销许可证件、责令停产停业等）")
     short = set(rule.get("short_publicity_penalty_kinds", []))
     fine = record.fine_amount
     threshold = _decimal(rule.get("low_fine_threshold"))
     only_light = kinds and kinds <= short | {"fine"} and not (
         "fine" in kinds and (fine is None or threshold is None or fine > threshold))
     if only_light:
-        return answer(False, "SHORT_PUBLICITY_ONLY",
-                      "仅受警告、通报批评或较低数额罚款的处罚，公示期满自动停止公示，无需申请修复")
+        return ("SHORT_PUBLICITY_ONLY",
+                "仅受警告、通报批评或较低数额罚款的处罚，公示期满自动停止公示，无需申请修复")
+    return None
+
+
+def min_publicity_months(record: RegistryRecord, rule) -> int:
+    """How long a penalty must have been publicised before it may be repaired (its domain's
+    period where the rule names one)."""
+    by_domain = rule.get("min_publicity_months_by_domain", {})
+    return int(by_domain.get(record.penalty_domain or "", rule.get("min_publicity_months", 0)))
+
+
+def _assess_penalty(record: RegistryRecord, rule, today, answer, conditions) -> Answer:
+    exempt = penalty_not_repairable(record, rule)
+    if exempt:
+        return answer(False, *exempt)
     refused = conditions()
     if refused:
         return refused
     started = record.publicity_start_date or record.decision_date
-    by_domain = rule.get("min_publicity_months_by_domain", {})
-    months = int(by_domain.get(record.penalty_domain or "", rule.get(
-        "min_publicity_months", 0)))
+    months = min_publicity_months(record, rule)
     if months and started:
         earliest = add_months(started, months)
         if earliest > today:

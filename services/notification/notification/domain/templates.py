@@ -11,6 +11,9 @@ SMS_TEMPLATES = {
     "prove_phone": "您正在验证该手机号以查询信用修复办理进度，验证码为 {code}，{minutes} 分钟内有效。",
     "status_changed": "您的信用修复申请（受理编号 {acceptance_number}）当前状态：{status_label}。{note}"
                       "详情请登录信用修复平台查看。",
+    # 两书同达: the notice issued with an own penalty, its link and the word that it is free
+    "repair_notice": "{subject_name}：本机关向你（单位）送达《信用修复告知书》（{number}）。{when}"
+                     "信用修复不收取任何费用。查看告知书：{url}",
 }
 
 

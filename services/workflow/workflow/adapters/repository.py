@@ -450,14 +450,15 @@ class DocumentRepository:
 
     def add(self, document: dict) -> None:
         """A document of a case (``case_id`` and ``application_id``) or of a listing removal
-        (``listing_removal_id``)."""
+        (``listing_removal_id``) or of a penalty record (``record_id``: its repair notice)."""
         self.session.execute(text(
-            "INSERT INTO documents (id, case_id, application_id, listing_removal_id, kind, "
-            "number, verification_code, subject_name, subject_code, issued_on, content, "
-            "created_at) VALUES (:id, :case_id, :application_id, :listing_removal_id, :kind, "
-            ":number, :verification_code, :subject_name, :subject_code, :issued_on, "
-            "CAST(:content AS jsonb), :created_at)"),
-            {"case_id": None, "application_id": None, "listing_removal_id": None, **document,
+            "INSERT INTO documents (id, case_id, application_id, listing_removal_id, record_id, "
+            "kind, number, verification_code, subject_name, subject_code, issued_on, content, "
+            "created_at) VALUES (:id, :case_id, :application_id, :listing_removal_id, "
+            ":record_id, :kind, :number, :verification_code, :subject_name, :subject_code, "
+            ":issued_on, CAST(:content AS jsonb), :created_at)"),
+            {"case_id": None, "application_id": None, "listing_removal_id": None,
+             "record_id": None, **document,
              "content": json.dumps(document["content"], ensure_ascii=False)})
 
     def claim_unrendered(self, limit: int) -> list[dict]:
@@ -502,6 +503,21 @@ class DocumentRepository:
             f"SELECT {self._META} FROM documents WHERE verification_code = :c "
             "AND pdf IS NOT NULL"),
             {"c": code}).first()
+        return dict(row._mapping) if row else None
+
+    def of_record(self, record_id, kind: str) -> dict | None:
+        """The document of ``kind`` issued with a penalty record (rendered or not yet)."""
+        row = self.session.execute(text(
+            f"SELECT {self._META} FROM documents WHERE record_id = :r AND kind = :k"),
+            {"r": str(record_id), "k": kind}).first()
+        return dict(row._mapping) if row else None
+
+    def public_pdf(self, code: str, kinds: tuple[str, ...]) -> dict | None:
+        """A rendered document of the kinds anyone may download, by its verification code."""
+        row = self.session.execute(text(
+            f"SELECT {self._META}, pdf FROM documents WHERE verification_code = :c "
+            "AND kind = ANY(:kinds) AND pdf IS NOT NULL"),
+            {"c": code, "kinds": list(kinds)}).first()
         return dict(row._mapping) if row else None
 
     def by_sha256(self, sha256: str) -> dict | None:

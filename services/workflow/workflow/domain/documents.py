@@ -17,6 +17,8 @@ TITLES = {
     # a cured abnormal listing's removal (workflow.domain.listing_removals)
     "listing_removal_decision": "移出经营异常名录决定书",
     "status_restoration_decision": "恢复正常记载状态决定书",
+    # issued with an own penalty (两书同达, workflow.domain.repair_notices)
+    "repair_notice": "信用修复告知书",
 }
 
 #: the action -> the document it issues
@@ -31,7 +33,7 @@ DOCUMENT_FOR_ACTION = {
 NUMBER_CODES = {"acceptance_notice": "信受", "non_acceptance_notice": "信不受",
                 "repair_decision": "信修", "rejection_decision": "信不修",
                 "approval_form": "信审", "listing_removal_decision": "信移",
-                "status_restoration_decision": "信复"}
+                "status_restoration_decision": "信复", "repair_notice": "信告"}
 OUTCOME_TEXT = {
     "penalty_publicity": "停止公示该行政处罚信息",
     "other_department_penalty": "停止公示该行政处罚信息",
