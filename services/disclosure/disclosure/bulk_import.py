@@ -37,8 +37,12 @@ from credit_common.ids import uuid7
 from credit_common.relay import libpq_dsn
 from credit_common.settings import ServiceSettings
 from credit_common.validation import describe, field_errors
+from credit_common.contracts.envelope import EventEnvelope
+from credit_common.topology import events_exchange
+from disclosure.adapters.repository import RECORD_COLUMNS, SUBJECT_COLUMNS
 from disclosure.domain.agency_records import RejectedMessage, check_agency_record
-from disclosure.domain.model import LIST_TYPES
+from disclosure.domain.model import LIST_TYPES, Record, Subject
+from disclosure.handlers.repair_notices import penalty_recorded
 
 BATCH = 5000
 #: batches written at once, each on its own connection: PostgreSQL spends most of an import
@@ -166,7 +170,16 @@ WITH latest AS (
     JOIN latest l ON l.record_id = c.id
     WHERE c.created
 )
-SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written
+SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created),
+       coalesce(array_agg(id::text) FILTER (WHERE created AND record_type = 'penalty_publicity'),
+                '{}') FROM written
+"""
+
+#: the penalties just created, with their subjects: those of our own units get their notice
+CREATED_PENALTIES_SQL = f"""
+SELECT {', '.join(f'r.{c} AS r_{c}' for c in RECORD_COLUMNS)},
+       {', '.join(f's.{c} AS s_{c}' for c in SUBJECT_COLUMNS)}
+FROM records r JOIN subjects s ON s.id = r.subject_id WHERE r.id = ANY(%(ids)s::uuid[])
 """
 
 
@@ -362,8 +375,33 @@ def _apply(connection, batch, agency: str, file_name: str) -> tuple[int, int]:
         _copy_rows(cursor, "import_stage", rows)
         cursor.execute(APPLY_SQL, {"agency": agency, "file": f"import:{file_name}",
                                    "now": now().isoformat()})
-        created, updated = cursor.fetchall()[-1]
+        created, updated, penalties = cursor.fetchall()[-1]
+        if penalties:
+            _announce_penalties(cursor, penalties)
     return created, updated
+
+
+def _announce_penalties(cursor, record_ids: list[str]) -> None:
+    """两书同达 for imported penalties as for those on the bus: ``penalty_recorded`` staged in
+    the batch's transaction for each own penalty created (never for an update)."""
+    cursor.execute(CREATED_PENALTIES_SQL, {"ids": record_ids})
+    names = [d[0] for d in cursor.description]
+    for row in cursor.fetchall():
+        values = dict(zip(names, row, strict=True))
+        record = Record(**{c: values[f"r_{c}"] for c in RECORD_COLUMNS})
+        record.penalty_kinds = list(record.penalty_kinds or [])
+        subject = Subject(**{c: values[f"s_{c}"] for c in SUBJECT_COLUMNS})
+        event = penalty_recorded(record, subject)
+        if event is None:
+            continue
+        envelope = EventEnvelope(event_type=event.event_type, source=event.source,
+                                 data=event.model_dump(mode="json"))
+        cursor.execute(
+            "INSERT INTO outbox (message_id, exchange, routing_key, body) "
+            "VALUES (%(id)s, %(exchange)s, %(key)s, %(body)s::jsonb)",
+            {"id": str(envelope.message_id), "exchange": events_exchange(event.source),
+             "key": event.event_type,
+             "body": json.dumps(envelope.model_dump(mode="json"), ensure_ascii=False)})
 
 
 def _remove(connection, batch, agency: str, file_name: str) -> list[tuple[int, bool, bool]]:

@@ -15,18 +15,25 @@ from disclosure.domain.repair_notices import issues_repair_notice
 from disclosure.views import registry_record
 
 
-def announce_penalty(record: Record, subject: Subject, uow: DisclosureUnitOfWork) -> bool:
-    """Stage ``penalty_recorded`` for a record just created, if it comes with a notice."""
+def penalty_recorded(record: Record, subject: Subject) -> PenaltyRecorded | None:
+    """The announcement of a record just created, if it comes with a notice."""
     if not issues_repair_notice(record):
-        return False
-    uow.publish(PenaltyRecorded(
+        return None
+    return PenaltyRecorded(
         record_id=record.id, decision_number=record.decision_number,
         decision_date=record.decision_date, deciding_unit_code=record.deciding_unit_code,
         district_code=record.district_code, subject_code=subject.code,
         subject_name=subject.name, subject_kind=subject.kind,
         legal_rep_name=subject.legal_rep_name, legal_rep_phone=subject.legal_rep_phone,
-        record=registry_record(record).model_dump(mode="json"), recorded_at=now()))
-    return True
+        record=registry_record(record).model_dump(mode="json"), recorded_at=now())
+
+
+def announce_penalty(record: Record, subject: Subject, uow: DisclosureUnitOfWork) -> bool:
+    """Stage ``penalty_recorded`` in the transaction that creates the record."""
+    event = penalty_recorded(record, subject)
+    if event is not None:
+        uow.publish(event)
+    return event is not None
 
 
 def show_repair_notice(envelope: EventEnvelope, uow: DisclosureUnitOfWork) -> bool:
