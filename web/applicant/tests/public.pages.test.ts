@@ -167,6 +167,35 @@ describe('主体信用信息', () => {
     expect(page.text()).toContain('请求编号 req-404')
   })
 
+  it("shows a penalty's 信用修复告知书 with its download and its verification", async () => {
+    const notice = {
+      kind: 'repair_notice', kind_label: '信用修复告知书', number: '穗天市监信告〔2026〕8号',
+      issued_on: '2026-12-07', verification_code: 'A1B2C3D4E5F6',
+    }
+    calls.lookupSubject.mockResolvedValue({
+      subject: subject(),
+      records: [
+        record({ id: 'r-1' }),
+        record({
+          id: 'r-2', record_type: 'penalty_publicity', record_type_label: '行政处罚信息公示',
+          listing_reason: null, listing_reason_label: null, listing_date: null, listing_unit_code: null,
+          listing_unit_name: null, listing_document_number: null, decision_number: '穗天市监处罚〔2026〕41号',
+          decision_date: '2026-12-04', deciding_unit_code: '44010601', documents: [notice],
+        }),
+      ],
+    })
+    const page = await open(`/public/subjects/${USCC}`, PublicSubjectView)
+    const lists = page.findAll('ul[aria-label="随附文书"]')
+    expect(lists).toHaveLength(1)
+    expect(lists[0].text()).toContain('信用修复告知书')
+    expect(lists[0].text()).toContain('穗天市监信告〔2026〕8号（2026-12-07）')
+    expect(lists[0].find('a[href]').attributes('href')).toBe('/api/v1/public/documents/pdf?code=A1B2C3D4E5F6')
+    const verify = lists[0].findAll('a').find((a) => a.text() === '核验')!
+    await verify.trigger('click')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/verify?code=A1B2C3D4E5F6')
+  })
+
   it('does not ask for a code that cannot be one', async () => {
     const page = await open('/public/subjects/91440106MA5C12345M', PublicSubjectView)
     expect(page.text()).toContain('统一社会信用代码或注册号有误')

@@ -36,6 +36,18 @@ export interface RegistrySubject {
   personal_data_masked: boolean
 }
 
+/**
+ * An official document issued with a record and shown on the public record (today the
+ * 信用修复告知书 of a penalty of our own units, `repair_notice`), verifiable by its code.
+ */
+export interface RecordDocument {
+  kind: string
+  kind_label: string
+  number: string
+  issued_on: string
+  verification_code: string
+}
+
 /** disclosure `record_view`: one listing or penalty publicity entry. */
 export interface RegistryRecord {
   id: string
@@ -68,6 +80,8 @@ export interface RegistryRecord {
   obligations_fulfilled_on: string | null
   source_agency: string | null
   version: number
+  /** absent in a snapshot an application kept before documents were shown */
+  documents?: RecordDocument[]
 }
 
 /** disclosure `search_records`: one record found, with its subject. */
