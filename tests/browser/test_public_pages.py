@@ -198,3 +198,37 @@ def test_verify_a_decision_by_code_and_by_file(phone, http, db_engine, tmp_path,
     expect(by_file.get_by_text(decision["number"])).to_have_count(0)
     assert_accessible(phone, "altered file")
     shot(phone, "04-file-altered")
+
+
+def test_an_own_penalty_s_repair_notice_on_the_subject_page_opens_and_verifies(
+        phone, http, db_engine, amqp_uri, shot, assert_accessible):
+    """两书同达: the bureau publishes a penalty of its office; its 信用修复告知书 is listed on the
+    record, opens as a PDF and verifies as 真实有效 from the record."""
+    from tests.e2e.test_repair_notices import penalty, record_with, send_as
+
+    rep_phone = registry.new_phone()
+    subject = registry.add_subject(db_engine["disclosure"], phone=rep_phone)
+    sent = penalty(subject)
+    send_as(amqp_uri, "gz-amr", "record.upserted.v1", sent)
+    [notice] = record_with(http, subject, sent["decision_number"])["documents"]
+    wait_until(lambda: http.get("/api/v1/public/documents/verify", params={
+        "code": notice["verification_code"]}).status_code == 200, 30, interval=0.2,
+        message="the rendered notice")
+
+    phone.goto(f"/public/subjects/{subject['uscc']}")
+    documents = phone.get_by_role("list", name="随附文书")
+    expect(documents).to_contain_text("信用修复告知书")
+    expect(documents).to_contain_text(notice["number"])
+    link = documents.get_by_role("link", name="查看信用修复告知书")
+    expect(link).to_have_attribute("href", re.compile(
+        rf"/api/v1/public/documents/pdf\?code={notice['verification_code']}$"))
+    assert http.get(link.get_attribute("href")).content.startswith(b"%PDF")
+    assert_accessible(phone, "subject with its repair notice")
+    shot(phone, "01-repair-notice")
+
+    documents.get_by_role("link", name="核验").click()
+    expect(phone).to_have_url(re.compile(rf"/verify\?code={notice['verification_code']}$"))
+    expect(phone.get_by_role("heading", name="真实有效")).to_be_visible()
+    expect(phone.get_by_text(notice["number"])).to_be_visible()
+    assert_accessible(phone, "repair notice verified")
+    shot(phone, "02-repair-notice-verified")

@@ -40,31 +40,32 @@ def disclosure_db(db_engine):
     return db_engine["disclosure"]
 
 
-@pytest.fixture
-def publish(platform, amqp_uri):
-    """Publishes as an agency does: its own login, its user_id on every message."""
-    connections = {}
-
-    def send(agency: str, routing_key: str, payload: dict, message_id: str | None = None) -> str:
-        if agency not in connections:
-            connection = pika.BlockingConnection(pika.URLParameters(
-                partner_uri(amqp_uri, agency)))
-            channel = connection.channel()
-            channel.confirm_delivery()
-            connections[agency] = (connection, channel)
-        body = {"schema_version": "1.0", "message_id": message_id or str(uuid.uuid4()),
-                "source_agency": agency, "occurred_at": datetime.now(UTC).isoformat(),
-                "payload": payload}
-        connections[agency][1].basic_publish(
+def send_as(amqp_uri, agency: str, routing_key: str, payload: dict,
+            message_id: str | None = None) -> str:
+    """Publishes as an agency does: its own login, its user_id on the message."""
+    body = {"schema_version": "1.0", "message_id": message_id or str(uuid.uuid4()),
+            "source_agency": agency, "occurred_at": datetime.now(UTC).isoformat(),
+            "payload": payload}
+    connection = pika.BlockingConnection(pika.URLParameters(partner_uri(amqp_uri, agency)))
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        channel.basic_publish(
             "interagency", routing_key, json.dumps(body, ensure_ascii=False).encode(),
             pika.BasicProperties(content_type="application/json", delivery_mode=2,
                                  message_id=body["message_id"],
                                  user_id=partner_of_agency(agency).broker_user))
-        return body["message_id"]
-
-    yield send
-    for connection, _channel in connections.values():
+    finally:
         connection.close()
+    return body["message_id"]
+
+
+@pytest.fixture
+def publish(platform, amqp_uri):
+    def send(agency: str, routing_key: str, payload: dict, message_id: str | None = None) -> str:
+        return send_as(amqp_uri, agency, routing_key, payload, message_id)
+
+    return send
 
 
 def penalty(subject: dict, **changes) -> dict:

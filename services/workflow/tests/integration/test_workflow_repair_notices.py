@@ -133,7 +133,7 @@ def test_one_numbered_notice_per_record_however_often_it_is_asked_for(
     assert number.startswith(f"穗天市监信告〔{now().year}〕")  # the 天河区 bureau numbers it
     text_of = "".join(content["paragraphs"])
     for words in ("穗天市监处罚〔2026〕88号", "2027年11月30日", "不收取任何费用",
-                  "信用修复申请书、信用承诺书", "已履行行政处罚决定规定的义务",
+                  "1. 信用修复申请书；2. 信用承诺书", "已履行行政处罚决定规定的义务",
                   "广州市天河区市场监督管理局"):
         assert words in text_of, words
     [announced] = issued(engine, event.record_id)

@@ -33,7 +33,7 @@ def test_the_notice_says_when_how_where_and_that_it_is_free():
     assert "规则版本：2021.1" in lines[0]
     assert lines[1] == "一、你（单位）最早可于2027年5月30日起申请信用修复（公示满 6 个月后可申请信用修复）。"
     assert lines[2].startswith("二、申请条件：1. 行政处罚信息公示满 6 个月；2. ")
-    assert lines[3] == "三、申请材料：信用修复申请书、信用承诺书。"
+    assert lines[3] == "三、申请材料：1. 信用修复申请书；2. 信用承诺书。"
     assert lines[4].startswith("四、申请方式：登录信用修复平台（https://xyxf.example.cn）在线申请")
     assert "不收取任何费用" in lines[5] and lines[5].startswith("五、")
     assert repair_notices.KIND_LABEL == "信用修复告知书"

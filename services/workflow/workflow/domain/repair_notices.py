@@ -23,6 +23,11 @@ def issuer(requested: RepairNoticeRequested) -> Unit:
             or documents.issuer(requested.district_code) or unit(CITY_BUREAU_CODE))
 
 
+def _numbered(items: list[str]) -> str:
+    """``1. …；2. …。``: a material's own name may hold a 、."""
+    return "；".join(f"{i}. {text}" for i, text in enumerate(items, 1)) + "。"
+
+
 def paragraphs(requested: RepairNoticeRequested, issuer_name: str, platform_url: str
                ) -> list[str]:
     decided = requested.decision_date
@@ -33,10 +38,9 @@ def paragraphs(requested: RepairNoticeRequested, issuer_name: str, platform_url:
         items.append(f"你（单位）最早可于{earliest.year}年{earliest.month}月{earliest.day}日起"
                      f"申请信用修复（{requested.reason}）。")
         if requested.conditions:
-            items.append("申请条件：" + "；".join(
-                f"{i}. {c}" for i, c in enumerate(requested.conditions, 1)) + "。")
+            items.append("申请条件：" + _numbered(requested.conditions))
         if requested.materials:
-            items.append("申请材料：" + "、".join(requested.materials) + "。")
+            items.append("申请材料：" + _numbered(requested.materials))
         items.append(f"申请方式：登录信用修复平台（{platform_url}）在线申请，或向"
                      f"{deciding.name if deciding else issuer_name}提出申请。")
     else:
