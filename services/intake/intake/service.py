@@ -19,9 +19,7 @@ from credit_common.contracts.registry import RegistryRecord, SubjectSnapshot
 from credit_common.contracts.reorganisation import CourtRuling
 from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.nameko_ext.administrators import require_administrator
-from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe
-from credit_common.nameko_ext.observability import MetricsServer
 from credit_common.nameko_ext.offload import off_hub
 from credit_common.nameko_ext.service import ServiceBase, parse_date, validation_error
 
@@ -82,9 +80,7 @@ class IntakeService(ServiceBase):
     name = "intake"
     version = __version__
     unit_of_work = IntakeUnitOfWork
-
-    db = DatabaseSession(IntakeSettings)
-    metrics = MetricsServer(IntakeSettings)
+    settings_class = IntakeSettings
     #: asked whether the caller of an administrator operation is one
     workflow = RpcProxy("workflow")
 
