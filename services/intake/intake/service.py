@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import functools
-from datetime import datetime
+from datetime import date, datetime
 
 from eventlet.semaphore import Semaphore
 from nameko.rpc import RpcProxy
@@ -57,6 +57,13 @@ def court_ruling(ruling) -> CourtRuling:
         return CourtRuling.model_validate(ruling)
     except ValidationError as exc:
         raise validation_error(exc) from None
+
+
+def new_rule_version(version, effective_from, source, rules) -> tuple[str, date, str, dict]:
+    """An added rule version's arguments, checked: a version, a source and rules as an object."""
+    if not isinstance(rules, dict) or not str(version).strip() or not str(source).strip():
+        raise ValidationFailed("INVALID_RULES", "请提供版本号、依据和规则内容")
+    return str(version).strip(), parse_date(effective_from, "effective_from"), str(source), rules
 
 
 def _content(content_b64: str) -> bytes:
@@ -199,10 +206,7 @@ class IntakeService(ServiceBase):
     def add_rule_version(self, version: str, effective_from: str, source: str, rules: dict,
                          admin_id: str | None = None):
         admin = require_administrator(self.workflow, admin_id)
-        if not isinstance(rules, dict) or not str(version).strip() or not str(source).strip():
-            raise ValidationFailed("INVALID_RULES", "请提供版本号、依据和规则内容")
-        effective = parse_date(effective_from, "effective_from")
-        return handlers.add_rule_version(str(version).strip(), effective, str(source), rules,
+        return handlers.add_rule_version(*new_rule_version(version, effective_from, source, rules),
                                          str(admin.id), self._uow())
 
     # -- applications -----------------------------------------------------------------------
@@ -381,11 +385,8 @@ class IntakeService(ServiceBase):
     def add_reorganisation_rule_version(self, version: str, effective_from: str, source: str,
                                         rules: dict, admin_id: str | None = None):
         admin = require_administrator(self.workflow, admin_id)
-        if not isinstance(rules, dict) or not str(version).strip() or not str(source).strip():
-            raise ValidationFailed("INVALID_RULES", "请提供版本号、依据和规则内容")
         return reorganisation.add_rule_version(
-            str(version).strip(), parse_date(effective_from, "effective_from"), str(source), rules,
-            str(admin.id), self._uow())
+            *new_rule_version(version, effective_from, source, rules), str(admin.id), self._uow())
 
     @subscribe("disclosure", "temporary_repair_changed")
     def on_temporary_repair_changed(self, envelope):
