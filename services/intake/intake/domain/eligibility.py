@@ -203,11 +203,16 @@ def facts_required(rules: RuleVersion, record_type: str) -> bool:
     return bool(rules.for_type(record_type).get("facts_and_reasons_required", False))
 
 
-def check_new_version(effective_from: date, rules: dict, today: date) -> None:
-    """A new rule version starts after today (a version in force is never rewritten) and
-    passes the schema (``rule_schema``)."""
+def require_future_start(effective_from: date, today: date) -> None:
+    """A new version of intake's rules starts after today: one in force is never rewritten."""
     if effective_from <= today:
         raise ValidationFailed("EFFECTIVE_DATE_NOT_IN_FUTURE",
                                "新规则版本的生效日期必须晚于今天（已生效的规则不可追溯修改）",
                                {"field": "effective_from"})
+
+
+def check_new_version(effective_from: date, rules: dict, today: date) -> None:
+    """A new rule version starts after today (a version in force is never rewritten) and
+    passes the schema (``rule_schema``)."""
+    require_future_start(effective_from, today)
     rule_schema.check(rules)
