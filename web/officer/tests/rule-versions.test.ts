@@ -34,7 +34,7 @@ describe('the fields an API refusal names', () => {
     expect(fieldProblems(refusal({ errors: [{ field: 'terms.record_types.penalty_publicity.term_years', message: '不得小于 1' }] })))
       .toEqual({ 'terms.record_types.penalty_publicity.term_years': '不得小于 1' })
     expect(fieldProblems(refusal({ fields: ['rules.term_months'], unknown_materials: ['x', 'y'] }))).toEqual({
-      'rules.term_months': '不符合要求', 'rules.materials': '未知的材料类型：x、y',
+      'rules.term_months': '不符合要求', materials: '未知的材料类型：x、y',
     })
     expect(fieldProblems(refusal({ field: 'effective_from' }, '新规则版本的生效日期必须晚于今天'))).toEqual({
       effective_from: '新规则版本的生效日期必须晚于今天',

@@ -182,7 +182,7 @@ export function fieldProblems(
     const { field, message } = (entry ?? {}) as { field?: string; message?: string }
     add(field, message || '不符合要求')
   }
-  if (Array.isArray(details.unknown_materials)) add('rules.materials', `未知的材料类型：${details.unknown_materials.join('、')}`)
+  if (Array.isArray(details.unknown_materials)) add('materials', `未知的材料类型：${details.unknown_materials.join('、')}`)
   if (typeof details.field === 'string') add(details.field, failure.message)
   return found
 }
