@@ -11,10 +11,10 @@ from datetime import timedelta
 
 from playwright.sync_api import expect
 
+from credit_common.testing.platform import wait_until
 from tests.browser.test_workbench_admin import at_rest, menu, open_workbench
 from tests.e2e import registry
 from tests.e2e.test_automatic_repair import publish_filing, record_page, removal_for
-from credit_common.testing.platform import wait_until
 from tests.e2e.test_officer_journey import TODAY, add_officer, officer_login
 
 #: a district no other browser test lists in, so its office's list holds this test's rows only
