@@ -113,6 +113,7 @@ def test_an_administrator_adds_a_publicity_term_version_and_sees_it_in_force(
     expect(row_of(page, "2025-12-25")).to_contain_text("现行")
     expect(page.get_by_text("补报年度报告：经营异常名录（未按照规定的期限公示年度报告）→ 系统自动移出")
            ).to_be_visible()
+    expect(page.get_by_role("table", name="经营异常名录的公示期限", exact=True)).to_contain_text("不设期限，直至移出")
     shot(page, "01-publicity-terms")
     assert_accessible(at_rest(page), "publicity terms")
 

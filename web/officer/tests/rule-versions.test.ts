@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiFailure } from '@credit/shared'
 import {
-  cureText, DECIDE_TYPES, deadlineFieldWords, fieldProblems, otherProblems, versionState, workingDays,
+  cureText, DECIDE_TYPES, termRows, deadlineFieldWords, fieldProblems, otherProblems, versionState, workingDays,
 } from '../src/api/admin'
 
 const refusal = (details: Record<string, unknown>, message = '内容不符合要求') =>
@@ -74,6 +74,16 @@ describe('deadline rules', () => {
 })
 
 describe('publicity terms', () => {
+  it('says what a term left out means', () => {
+    expect(termRows({ term_years: null, escalates_to_serious_after_years: 3 }).map((r) => [r.label, r.value])).toEqual([
+      ['公示期（年）', '不设期限，直至移出'],
+      ['未履行义务满此年限转入严重违法失信名单', '3'],
+    ])
+    expect(termRows({ escalates_to_serious_after_years: 3 })[0]).toEqual({
+      field: 'term_years', label: '公示期（年）', value: '不设期限，直至移出',
+    })
+  })
+
   it('says a cure rule in words', () => {
     expect(cureText({ filing: 'annual_report', record_type: 'abnormal_operation_list', listing_reason: 'annual_report_overdue', removal: 'immediate' }))
       .toBe('补报年度报告：经营异常名录（未按照规定的期限公示年度报告）→ 系统自动移出')

@@ -333,6 +333,19 @@ export interface ReorganisationRuleVersionEntry extends VersionEntry {
   rules: Record<string, unknown>
 }
 
+/** A record type's publicity term in rows; a term left out says something of its own. */
+export function termRows(term: Record<string, unknown>): RuleRow[] {
+  const unset: Readonly<Record<string, string>> = {
+    term_years: '不设期限，直至移出',
+    escalates_to_serious_after_years: '不适用',
+    short_term_months: '不适用',
+    low_fine_threshold: '不适用',
+  }
+  // every type has a term: one not given means the record stays until it is removed
+  const full: Record<string, unknown> = { term_years: null, ...term }
+  return ruleRows(full).map((row) => (full[row.field] == null ? { ...row, value: unset[row.field] ?? '未规定' } : row))
+}
+
 /** One entry of `listing_cures` (disclosure/domain/filings.py ListingCure). */
 export interface ListingCureRule {
   filing: string
