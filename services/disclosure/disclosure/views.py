@@ -4,7 +4,8 @@ district bureau (or of the city bureau) sees it in full."""
 from __future__ import annotations
 
 from credit_common.contracts.registry import (IdentityCheck, LegalRepresentative,
-                                              RegistryRecord, RegistrySubject, SubjectRecords)
+                                              RecordDocument, RegistryRecord, RegistrySubject,
+                                              SubjectRecords)
 from credit_common.contracts.vocabulary import (DOCUMENT_TYPE_LABELS, LISTING_REASON_LABELS,
                                                 PENALTY_DOMAIN_LABELS, PENALTY_KIND_LABELS,
                                                 PUBLICITY_STATE_LABELS, RECORD_TYPE_LABELS,
@@ -16,6 +17,7 @@ from credit_common.reference.organisation import CITY_BUREAU_CODE, same_district
 from disclosure.domain.filings import FILING_KIND_LABELS, REMOVAL_LABELS
 from disclosure.domain.model import Record, Subject
 from disclosure.domain.temporary_repairs import TemporaryRepair
+from disclosure.domain.withdrawals import Withdrawal
 
 
 def sees_personal_data(viewer_unit_code: str | None, subject: Subject) -> bool:
@@ -68,11 +70,22 @@ def registry_subject(subject: Subject, full: bool) -> RegistrySubject:
     )
 
 
-def record_view(record: Record) -> dict:
-    return registry_record(record).model_dump(mode="json")
+def record_view(record: Record, withdrawal: Withdrawal | None = None) -> dict:
+    return registry_record(record, withdrawal).model_dump(mode="json")
 
 
-def registry_record(record: Record) -> RegistryRecord:
+def record_documents(withdrawal: Withdrawal | None) -> list[RecordDocument]:
+    """The documents a public record shows: the ruling that withdrew it; its verification
+    code is the start of the stored file's SHA-256, so a copy can be checked against it."""
+    if withdrawal is None:
+        return []
+    ruling = withdrawal.ruling
+    return [RecordDocument(kind=ruling.kind, kind_label=ruling.kind_label, number=ruling.number,
+                           issued_on=ruling.ruling_date,
+                           verification_code=withdrawal.verification_code)]
+
+
+def registry_record(record: Record, withdrawal: Withdrawal | None = None) -> RegistryRecord:
     return RegistryRecord(
         id=record.id,
         subject_id=record.subject_id,
@@ -103,13 +116,29 @@ def registry_record(record: Record) -> RegistryRecord:
         obligations_fulfilled_on=record.obligations_fulfilled_on,
         source_agency=record.source_agency,
         version=record.version,
+        documents=record_documents(withdrawal),
     )
 
 
-def subject_records(subject: Subject, records: list[Record], full: bool) -> dict:
-    """``lookup_subject``'s answer."""
+def subject_records(subject: Subject, records: list[Record], full: bool,
+                    withdrawals: dict | None = None) -> dict:
+    """``lookup_subject``'s answer (``withdrawals``: by record id, for the withdrawn ones)."""
+    withdrawals = withdrawals or {}
     return SubjectRecords(subject=registry_subject(subject, full),
-                          records=[registry_record(r) for r in records]).model_dump(mode="json")
+                          records=[registry_record(r, withdrawals.get(r.id)) for r in records]
+                          ).model_dump(mode="json")
+
+
+def withdrawal_view(withdrawal: Withdrawal) -> dict:
+    ruling = withdrawal.ruling
+    return {"id": str(withdrawal.id), "record_id": str(withdrawal.record_id),
+            "ruling_kind": ruling.kind, "ruling_kind_label": ruling.kind_label,
+            "ruling_number": ruling.number, "ruling_date": ruling.ruling_date.isoformat(),
+            "reason": ruling.reason, "officer_name": withdrawal.officer_name,
+            "unit_code": withdrawal.unit_code, "unit_name": _unit_name(withdrawal.unit_code),
+            "file_name": withdrawal.file_name, "content_type": withdrawal.content_type,
+            "sha256": withdrawal.sha256, "verification_code": withdrawal.verification_code,
+            "withdrawn_at": withdrawal.withdrawn_at.isoformat()}
 
 
 def identity_check(answer: dict) -> dict:

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from credit_common.clock import now
 from credit_common.contracts.envelope import EventEnvelope
-from credit_common.contracts.events import ApplicationStatusChanged, CaseDeadline
+from credit_common.contracts.events import (ApplicationStatusChanged, CaseDeadline,
+                                            PenaltyWithdrawn)
 from credit_common.contracts.vocabulary import CaseStatus
 from credit_common.errors import NotFound, ValidationFailed
 from credit_common.identity import is_mainland_mobile
@@ -131,6 +132,21 @@ def record_application_status(envelope: EventEnvelope, provider: str,
     if event.contact_phone and is_mainland_mobile(event.contact_phone):
         added |= send_sms(event.contact_phone, "status_changed", params,
                           f"{envelope.message_id}:sms", provider, uow)
+    return added
+
+
+def record_penalty_withdrawn(envelope: EventEnvelope, provider: str,
+                             uow: NotificationUnitOfWork) -> bool:
+    """One SMS to each of the subject's phones, once per event."""
+    event = PenaltyWithdrawn.model_validate(envelope.data)
+    params = {"subject_name": event.subject_name,
+              "decision_number": event.decision_number or "",
+              "ruling_kind_label": event.ruling_kind_label, "ruling_number": event.ruling_number}
+    added = False
+    for phone in event.notify_phones:
+        if is_mainland_mobile(phone):
+            added |= send_sms(phone, "penalty_withdrawn", params,
+                              f"{envelope.message_id}:sms:{phone}", provider, uow)
     return added
 
 

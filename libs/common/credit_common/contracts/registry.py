@@ -54,6 +54,16 @@ class RegistrySubject(Contract):
         return self.uscc or self.registration_number or ""
 
 
+class RecordDocument(Contract):
+    """A numbered document shown on a public record (e.g. the ruling that withdrew it)."""
+
+    kind: str
+    kind_label: str
+    number: str
+    issued_on: date
+    verification_code: str
+
+
 class RegistryRecord(Contract):
     """One record against a subject (a listing or a penalty publicity entry) as disclosure
     shows it. Fields that only one kind of record has are ``None`` on the other; an
@@ -88,6 +98,7 @@ class RegistryRecord(Contract):
     obligations_fulfilled_on: date | None = None
     source_agency: str | None = None
     version: int = 1
+    documents: list[RecordDocument] = []
 
     @property
     def made_by(self) -> str | None:

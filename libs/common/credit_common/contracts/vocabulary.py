@@ -234,6 +234,7 @@ class PublicityState(StrEnum):
     restored = "restored"    # 已恢复正常状态 (individual business)
     expired = "expired"      # 公示期满 / 届满移出
     temporarily_repaired = "temporarily_repaired"  # 临时修复 (bankruptcy reorganisation)
+    withdrawn = "withdrawn"  # 已撤销: our own penalty revoked on review, by a court or by us
 
 
 PUBLICITY_STATE_LABELS = {
@@ -243,6 +244,22 @@ PUBLICITY_STATE_LABELS = {
     PublicityState.restored: "已恢复正常记载状态",
     PublicityState.expired: "公示期满",
     PublicityState.temporarily_repaired: "临时修复（破产重整期间暂停公示）",
+    PublicityState.withdrawn: "已撤销",
+}
+
+
+class WithdrawalRulingKind(StrEnum):
+    """Why our own penalty decision no longer stands (DOMAIN.md: withdrawn, not repaired)."""
+
+    administrative_review = "administrative_review"  # 行政复议决定
+    court_judgment = "court_judgment"                # 法院判决
+    self_correction = "self_correction"              # 自行纠错
+
+
+WITHDRAWAL_RULING_KIND_LABELS = {
+    WithdrawalRulingKind.administrative_review: "行政复议决定",
+    WithdrawalRulingKind.court_judgment: "法院判决",
+    WithdrawalRulingKind.self_correction: "自行纠错",
 }
 
 

@@ -11,6 +11,8 @@ SMS_TEMPLATES = {
     "prove_phone": "您正在验证该手机号以查询信用修复办理进度，验证码为 {code}，{minutes} 分钟内有效。",
     "status_changed": "您的信用修复申请（受理编号 {acceptance_number}）当前状态：{status_label}。{note}"
                       "详情请登录信用修复平台查看。",
+    "penalty_withdrawn": "{subject_name}：行政处罚决定（{decision_number}）已依据{ruling_kind_label}"
+                         "（{ruling_number}）撤销，相关行政处罚信息已停止公示，无需申请信用修复。",
 }
 
 
