@@ -47,6 +47,8 @@ class ApplicationStatus(StrEnum):
     temporarily_repaired = "temporarily_repaired"
     #: the reorganisation ended without a confirmed plan (or its term ran out): records back
     temporary_repair_ended = "temporary_repair_ended"
+    #: the penalty itself was withdrawn (review, court, correction): nothing left to repair
+    no_repair_needed = "no_repair_needed"
 
 
 APPLICATION_STATUS_LABELS = {
@@ -62,6 +64,7 @@ APPLICATION_STATUS_LABELS = {
     ApplicationStatus.repair_revoked: "修复已撤销",
     ApplicationStatus.temporarily_repaired: "临时修复",
     ApplicationStatus.temporary_repair_ended: "临时修复已终止",
+    ApplicationStatus.no_repair_needed: "无需修复",
 }
 
 #: the statuses in which the applicant may still change (and submit) the application
@@ -83,6 +86,8 @@ class CaseStatus(StrEnum):
     closed = "closed"
     withdrawn = "withdrawn"
     revoked = "revoked"
+    #: the penalty was withdrawn before a decision: the case ends without one
+    no_repair_needed = "no_repair_needed"
 
 
 CASE_STATUS_LABELS = {
@@ -98,6 +103,7 @@ CASE_STATUS_LABELS = {
     CaseStatus.closed: "已办结",
     CaseStatus.withdrawn: "申请人已撤回",
     CaseStatus.revoked: "修复决定已撤销",
+    CaseStatus.no_repair_needed: "无需修复（处罚已撤销）",
 }
 
 
