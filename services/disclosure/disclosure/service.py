@@ -91,7 +91,9 @@ class DisclosureService(ServiceBase):
         record, subject, history = registry.record_with_history(str(record_id), uow)
         withdrawal = registry.withdrawals_of([record], uow).get(record.id)
         return {"record": record_view(record, withdrawal),
-                "withdrawal": withdrawal_view(withdrawal) if withdrawal else None,
+                # who withdrew it is for officers; the public sees the ruling in ``documents``
+                "withdrawal": withdrawal_view(withdrawal) if withdrawal and viewer_unit_code
+                else None,
                 "subject": subject_view(subject, sees_personal_data(viewer_unit_code, subject)),
                 "history": history_view(history),
                 "cure": cure_view(record, uow.filings.cure_of(record.id))}
