@@ -35,7 +35,6 @@ from disclosure.views import (cure_view, history_view, identity_check, record_vi
 log = get_logger(__name__)
 
 
-@lru_cache
 def decode_base64(content_b64) -> bytes:
     try:
         return base64.b64decode(str(content_b64 or ""), validate=True)
@@ -43,6 +42,7 @@ def decode_base64(content_b64) -> bytes:
         raise ValidationFailed("MALFORMED_FILE", "文件内容编码不正确", {"field": "file"}) from None
 
 
+@lru_cache
 def _settings() -> DisclosureSettings:
     """Read when first needed, not at import (the module is imported to build the service)."""
     return DisclosureSettings()
