@@ -113,6 +113,10 @@ def test_an_officer_withdraws_a_penalty_everyone_is_told_and_bad_requests_change
     # the ruling's file is kept, and its verification code is the start of its SHA-256
     kept = http.get(f"/api/v1/officer/records/{record}/withdrawal/file", headers=approver)
     assert kept.status_code == 200 and kept.content == minimal_pdf()
+    assert_error(http.get(f"/api/v1/officer/records/{record}/withdrawal/file",
+                          headers=elsewhere), 403, "RECORD_NOT_OF_MY_DISTRICT")
+    assert_error(http.get(f"/api/v1/officer/records/{uuid.uuid4()}/withdrawal/file",
+                          headers=approver), 404, "WITHDRAWAL_NOT_FOUND")
     assert hashlib.sha256(kept.content).hexdigest()[:12].upper() == document["verification_code"]
 
     # the same ruling again is the same withdrawal; another one on it is refused

@@ -171,8 +171,9 @@ class DisclosureService(ServiceBase):
                 "record": record_view(record, withdrawal)}
 
     @rpc(expected_exceptions=EXPECTED)
-    def withdrawal_file(self, record_id: str):
-        withdrawal = withdrawals.withdrawal_file(str(record_id), self._uow(read_only=True))
+    def withdrawal_file(self, record_id: str, viewer_unit_code: str):
+        withdrawal = withdrawals.withdrawal_file(str(record_id), str(viewer_unit_code or ""),
+                                                 self._uow(read_only=True))
         return {"file_name": withdrawal.file_name, "content_type": withdrawal.content_type,
                 "content_b64": base64.b64encode(withdrawal.content).decode()}
 

@@ -6,6 +6,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
+from credit_common.ids import uuid_or_none
 from credit_common.sql import text
 from disclosure.domain.withdrawals import Ruling, Withdrawal
 
@@ -41,6 +42,9 @@ class WithdrawalRepository:
              "sha256": withdrawal.sha256, "withdrawn_at": withdrawal.withdrawn_at})
 
     def of_record(self, record_id: uuid.UUID | str) -> Withdrawal | None:
+        record_id = uuid_or_none(record_id)
+        if record_id is None:  # not an id at all: no such withdrawal, not a database error
+            return None
         row = self.session.execute(text(
             f"SELECT {_COLUMNS} FROM record_withdrawals WHERE record_id = :r"),
             {"r": str(record_id)}).first()

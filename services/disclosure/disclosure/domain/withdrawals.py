@@ -15,7 +15,7 @@ from credit_common.contracts.vocabulary import (WITHDRAWAL_RULING_KIND_LABELS, O
                                                 PublicityState, RecordType,
                                                 WithdrawalRulingKind)
 from credit_common.errors import Conflict, Forbidden, ValidationFailed
-from credit_common.reference.organisation import same_district_bureau
+from credit_common.reference.organisation import CITY_BUREAU_CODE, same_district_bureau
 
 from disclosure.domain.model import Record
 
@@ -104,6 +104,14 @@ def require_may_withdraw(officer: WithdrawingOfficer, record: Record) -> None:
     if not WITHDRAWING_ROLES & set(officer.roles):
         raise Forbidden("ROLE_REQUIRED", "撤销行政处罚公示需要审批人角色",
                         {"role": OfficerRole.approver})
+
+
+def require_may_read_ruling(viewer_unit_code: str, deciding_unit_code: str) -> None:
+    if viewer_unit_code == CITY_BUREAU_CODE or viewer_unit_code == deciding_unit_code \
+            or same_district_bureau(viewer_unit_code, deciding_unit_code):
+        return
+    raise Forbidden("RECORD_NOT_OF_MY_DISTRICT", "只能查看本区局辖内单位作出的行政处罚的撤销文书",
+                    {"deciding_unit_code": deciding_unit_code})
 
 
 def same_ruling(held: Withdrawal, ruling: Ruling) -> bool:

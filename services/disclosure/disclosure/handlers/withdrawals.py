@@ -18,7 +18,8 @@ from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.domain.model import CauseKind, Record
 from disclosure.domain.withdrawals import (Ruling, Withdrawal, WithdrawingOfficer,
                                            checked_ruling, fingerprint, note_of,
-                                           require_may_withdraw, require_publicised,
+                                           require_may_read_ruling, require_may_withdraw,
+                                           require_publicised,
                                            same_ruling)
 
 
@@ -74,9 +75,13 @@ def _event(withdrawal: Withdrawal, record: Record, subject, ruling: Ruling) -> P
         officer_name=withdrawal.officer_name, withdrawn_at=withdrawal.withdrawn_at)
 
 
-def withdrawal_file(record_id: str, uow: DisclosureUnitOfWork) -> Withdrawal:
-    """The ruling's file kept with a withdrawn record."""
+def withdrawal_file(record_id: str, viewer_unit_code: str,
+                    uow: DisclosureUnitOfWork) -> Withdrawal:
+    """The ruling's file kept with a withdrawn record, for officers of the district bureau
+    that made the penalty (or of the city bureau): a ruling names people."""
     withdrawal = uow.withdrawals.of_record(record_id)
     if withdrawal is None:
         raise NotFound("WITHDRAWAL_NOT_FOUND", "该记录没有撤销文书")
+    record = uow.records.get(withdrawal.record_id)
+    require_may_read_ruling(viewer_unit_code, record.deciding_unit_code or "")
     return withdrawal

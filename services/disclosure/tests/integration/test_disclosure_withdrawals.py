@@ -134,9 +134,13 @@ def test_a_withdrawal_stops_publicity_at_once_keeps_the_ruling_and_announces_it(
     assert page["withdrawal"]["officer_name"] == "王审批"
 
     # the file is kept as sent
-    kept = disclosure.withdrawal_file(penalty["id"])
+    kept = disclosure.withdrawal_file(penalty["id"], viewer_unit_code="44010602")
     assert base64.b64decode(kept["content_b64"]) == minimal_pdf()
     assert kept["content_type"] == "application/pdf"
+    assert refused(lambda: disclosure.withdrawal_file(penalty["id"], viewer_unit_code="44011101")
+                   ) == ("Forbidden", "RECORD_NOT_OF_MY_DISTRICT")
+    assert refused(lambda: disclosure.withdrawal_file("not-a-uuid", viewer_unit_code="440100")
+                   ) == ("NotFound", "WITHDRAWAL_NOT_FOUND")
 
     # staged with the change: both messages to the other agencies and the services' event
     [message] = staged(engine, "record.penalty_withdrawn.v1", penalty["id"])

@@ -1155,7 +1155,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 下载撤销依据文书 */
+        /**
+         * 下载撤销依据文书（作出处罚的单位所在区局及市局人员）
+         * @description Errors: 404 `WITHDRAWAL_NOT_FOUND`; 403 `RECORD_NOT_OF_MY_DISTRICT`.
+         */
         get: operations["withdrawal_file_api_v1_officer_records__record_id__withdrawal_file_get"];
         put?: never;
         post?: never;

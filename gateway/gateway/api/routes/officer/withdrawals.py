@@ -67,8 +67,9 @@ async def withdraw(record_id: RecordId, officer: Officer, call: Caller, settings
                       file_name=file.filename or "", content_b64=content, timeout_s=30)
 
 
-@router.get("/records/{record_id}/withdrawal/file", summary="下载撤销依据文书",
-            response_class=Response)
+@router.get("/records/{record_id}/withdrawal/file", response_class=Response,
+            summary="下载撤销依据文书（作出处罚的单位所在区局及市局人员）",
+            description="Errors: 404 `WITHDRAWAL_NOT_FOUND`; 403 `RECORD_NOT_OF_MY_DISTRICT`.")
 async def withdrawal_file(record_id: RecordId, officer: Officer, call: Caller):
     return download(await call("disclosure", "withdrawal_file", record_id=record_id,
-                               timeout_s=15))
+                               viewer_unit_code=officer.unit_code, timeout_s=15))
