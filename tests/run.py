@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
           flush=True)
     started = time.monotonic()
     failures = []
+    for abandoned in isolation.remove_abandoned_runs():
+        print(f"removed the vhost and databases of killed test run {abandoned}", flush=True)
     try:
         isolation.create_vhost(rid)
         for service, url in isolation.create_databases(rid).items():

@@ -180,6 +180,51 @@ def test_the_strict_schemas_refuse_an_unknown_field_and_a_wrong_type():
     assert list(jsonschema.Draft7Validator(schema).iter_errors(scaled))
 
 
+def _errors(o: dict) -> list:
+    return list(jsonschema.Draft7Validator(
+        operator_schemas()[(o["apiVersion"], o["kind"])]).iter_errors(o))
+
+
+def test_the_broker_and_database_clusters_are_checked_down_to_their_pod_templates():
+    """The published RabbitmqCluster and Cluster schemas type the nested Kubernetes structures
+    (affinity terms, credential references) and the operators' enums, not only the top level."""
+    objects = built("production")
+    [broker] = copy.deepcopy(list(of_kind(objects, "RabbitmqCluster").values()))
+    assert not _errors(broker)
+    term = broker["spec"]["affinity"]["podAntiAffinity"][
+        "requiredDuringSchedulingIgnoredDuringExecution"][0]
+    term["topologykey"] = term.pop("topologyKey")
+    assert _errors(broker)
+
+    [cluster] = list(of_kind(objects, "Cluster").values())
+    assert not _errors(cluster)
+    for path, value in ((("primaryUpdateStrategy",), "automatic"),
+                        (("backup", "barmanObjectStore", "data", "compression"), "zstd"),
+                        (("backup", "barmanObjectStore", "s3Credentials", "accessKeyId", "keys"),
+                         "ACCESS_KEY_ID"),
+                        (("managed", "roles", 0, "ensure"), "exists")):
+        wrong = copy.deepcopy(cluster)
+        node = wrong["spec"]
+        for step in path[:-1]:
+            node = node[step]
+        node[path[-1]] = value
+        assert _errors(wrong), path
+    # a field named like a schema keyword is a field: stripping descriptions kept it
+    described = copy.deepcopy(cluster)
+    described["spec"]["description"] = "信用修复平台数据库"
+    assert not _errors(described)
+
+
+def test_every_vendored_schema_names_the_published_file_it_was_read_from():
+    readme = (K8S / "crds" / "README.md").read_text()
+    rows = {m[0]: m[1] for m in re.findall(r"^\| `([^`]+\.yaml)` \|(.*)$", readme, re.M)}
+    files = sorted(p.name for p in (K8S / "crds").glob("*.yaml"))
+    assert sorted(rows) == files
+    for name, row in rows.items():
+        assert re.search(r"commit `[0-9a-f]{40}`", row), name
+        assert "by hand" not in row, name
+
+
 # -- processes ------------------------------------------------------------------------------
 
 def longest_handler_s() -> float:

@@ -102,6 +102,24 @@ CREATE TEMP TABLE IF NOT EXISTS import_stage (
 ) ON COMMIT DELETE ROWS
 """
 
+def _announce(changed: str, staged: str, from_state: str, to_state: str) -> str:
+    """The body of a CTE staging a ``record.publicity_changed.v1`` message (outbox) for each
+    record of ``changed`` (alias c), its message id and source record from ``staged``."""
+    return f"""
+    INSERT INTO outbox (message_id, exchange, routing_key, body)
+    SELECT s.message_id, 'interagency', 'record.publicity_changed.v1', jsonb_build_object(
+        'schema_version', '1.0', 'message_id', s.message_id, 'source_agency', 'samr-guangzhou',
+        'occurred_at', %(now)s, 'payload', jsonb_build_object(
+            'record_id', c.id, 'record_type', c.record_type,
+            'subject_code', coalesce(sub.uscc, sub.registration_number),
+            'subject_name', sub.name, 'from_state', {from_state}, 'to_state', {to_state},
+            'cause_kind', 'import', 'cause_ref', %(file)s,
+            'source_record', jsonb_build_object('agency', %(agency)s, 'id', s.source_record_id)))
+    FROM {changed} c
+    JOIN subjects sub ON sub.id = c.subject_id
+    JOIN {staged} s ON s.record_id = c.id"""
+
+
 APPLY_SQL = """
 INSERT INTO subjects (id, uscc, registration_number, name, kind, district_code,
                       registration_unit_code)
@@ -151,19 +169,7 @@ WITH latest AS (
 ), history AS (
     INSERT INTO record_history (record_id, from_state, to_state, cause_kind, cause_ref)
     SELECT id, NULL, 'active', 'import', %(file)s FROM written WHERE created
-), announced AS (
-    INSERT INTO outbox (message_id, exchange, routing_key, body)
-    SELECT l.message_id, 'interagency', 'record.publicity_changed.v1', jsonb_build_object(
-        'schema_version', '1.0', 'message_id', l.message_id, 'source_agency', 'samr-guangzhou',
-        'occurred_at', %(now)s, 'payload', jsonb_build_object(
-            'record_id', c.id, 'record_type', c.record_type,
-            'subject_code', coalesce(sub.uscc, sub.registration_number),
-            'subject_name', sub.name, 'from_state', NULL, 'to_state', 'active',
-            'cause_kind', 'import', 'cause_ref', %(file)s,
-            'source_record', jsonb_build_object('agency', %(agency)s, 'id', l.source_record_id)))
-    FROM written c
-    JOIN subjects sub ON sub.id = c.subject_id
-    JOIN latest l ON l.record_id = c.id
+), announced AS (""" + _announce("written", "latest", "NULL", "'active'") + """
     WHERE c.created
 )
 SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written
@@ -197,19 +203,7 @@ WITH latest AS (
     SELECT c.id, 'active', c.to_state, 'import', %(file)s,
            t.reason || coalesce('（' || t.document_number || '）', '')
     FROM changed c JOIN target t ON t.record_id = c.id
-), announced AS (
-    INSERT INTO outbox (message_id, exchange, routing_key, body)
-    SELECT t.message_id, 'interagency', 'record.publicity_changed.v1', jsonb_build_object(
-        'schema_version', '1.0', 'message_id', t.message_id, 'source_agency', 'samr-guangzhou',
-        'occurred_at', %(now)s, 'payload', jsonb_build_object(
-            'record_id', c.id, 'record_type', c.record_type,
-            'subject_code', coalesce(sub.uscc, sub.registration_number),
-            'subject_name', sub.name, 'from_state', 'active', 'to_state', c.to_state,
-            'cause_kind', 'import', 'cause_ref', %(file)s,
-            'source_record', jsonb_build_object('agency', %(agency)s, 'id', t.source_record_id)))
-    FROM changed c
-    JOIN subjects sub ON sub.id = c.subject_id
-    JOIN target t ON t.record_id = c.id
+), announced AS (""" + _announce("changed", "target", "'active'", "c.to_state") + """
 )
 SELECT t.line, t.record_id IS NULL AS unknown, c.id IS NOT NULL AS removed
 FROM target t LEFT JOIN changed c ON c.id = t.record_id

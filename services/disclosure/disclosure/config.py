@@ -1,16 +1,10 @@
-from typing import ClassVar
-
 from pydantic import Field
 
-from credit_common.settings import ServiceSettings
+from credit_common.settings import ServiceSettings, service_settings
 
 
-class DisclosureSettings(ServiceSettings):
-    service_name: ClassVar[str] = "disclosure"
-    service_database_url: str | None = Field(None, validation_alias="DISCLOSURE_DATABASE_URL")
-    service_migration_database_url: str | None = Field(
-        None, validation_alias="DISCLOSURE_MIGRATION_DATABASE_URL")
-    process_amqp_uri: str | None = Field(None, validation_alias="DISCLOSURE_AMQP_URI")
+# the name and DISCLOSURE_DATABASE_URL, DISCLOSURE_MIGRATION_DATABASE_URL, DISCLOSURE_AMQP_URI
+class DisclosureSettings(service_settings("disclosure", ServiceSettings)):
     #: how often the daily jobs are tried; each runs once per day whatever the interval
     jobs_interval_s: float = Field(600.0, gt=0, validation_alias="DISCLOSURE_JOBS_INTERVAL_S")
     #: a listing arriving after the filing that cures it: filings of these last days match

@@ -14,9 +14,7 @@ from credit_common.contracts.queries import RecordSearch
 from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.administrators import require_administrator
-from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
-from credit_common.nameko_ext.observability import MetricsServer
 from credit_common.nameko_ext.service import ServiceBase, parse_date, validation_error
 
 from disclosure import __version__
@@ -52,9 +50,7 @@ class DisclosureService(ServiceBase):
     name = "disclosure"
     version = __version__
     unit_of_work = DisclosureUnitOfWork
-
-    db = DatabaseSession(DisclosureSettings)
-    metrics = MetricsServer(DisclosureSettings)
+    settings_class = DisclosureSettings
     #: asked whether the caller of an administrator operation is one
     workflow = RpcProxy("workflow")
 

@@ -1,17 +1,10 @@
-from typing import ClassVar
-
 from pydantic import Field
 
-from credit_common.settings import LoginSettings
+from credit_common.settings import LoginSettings, service_settings
 
 
-class IntakeSettings(LoginSettings):
-    service_name: ClassVar[str] = "intake"
-    service_database_url: str | None = Field(None, validation_alias="INTAKE_DATABASE_URL")
-    service_migration_database_url: str | None = Field(
-        None, validation_alias="INTAKE_MIGRATION_DATABASE_URL")
-    process_amqp_uri: str | None = Field(None, validation_alias="INTAKE_AMQP_URI")
-
+# the name and INTAKE_DATABASE_URL, INTAKE_MIGRATION_DATABASE_URL, INTAKE_AMQP_URI
+class IntakeSettings(service_settings("intake", LoginSettings)):
     #: where uploaded materials live, one file per content hash, outside the database and
     #: outside web/ (the gateway serves only web/*/dist): never a URL away from a browser
     files_dir: str = Field("var/intake-files", validation_alias="INTAKE_FILES_DIR")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import functools
-from datetime import datetime
+from datetime import date, datetime
 
 from eventlet.semaphore import Semaphore
 from nameko.rpc import RpcProxy
@@ -19,9 +19,7 @@ from credit_common.contracts.registry import RegistryRecord, SubjectSnapshot
 from credit_common.contracts.reorganisation import CourtRuling
 from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.nameko_ext.administrators import require_administrator
-from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe
-from credit_common.nameko_ext.observability import MetricsServer
 from credit_common.nameko_ext.offload import off_hub
 from credit_common.nameko_ext.service import ServiceBase, parse_date, validation_error
 
@@ -61,6 +59,13 @@ def court_ruling(ruling) -> CourtRuling:
         raise validation_error(exc) from None
 
 
+def new_rule_version(version, effective_from, source, rules) -> tuple[str, date, str, dict]:
+    """An added rule version's arguments, checked: a version, a source and rules as an object."""
+    if not isinstance(rules, dict) or not str(version).strip() or not str(source).strip():
+        raise ValidationFailed("INVALID_RULES", "请提供版本号、依据和规则内容")
+    return str(version).strip(), parse_date(effective_from, "effective_from"), str(source), rules
+
+
 def _content(content_b64: str) -> bytes:
     try:
         return base64.b64decode(content_b64, validate=True)
@@ -82,9 +87,7 @@ class IntakeService(ServiceBase):
     name = "intake"
     version = __version__
     unit_of_work = IntakeUnitOfWork
-
-    db = DatabaseSession(IntakeSettings)
-    metrics = MetricsServer(IntakeSettings)
+    settings_class = IntakeSettings
     #: asked whether the caller of an administrator operation is one
     workflow = RpcProxy("workflow")
 
@@ -203,10 +206,7 @@ class IntakeService(ServiceBase):
     def add_rule_version(self, version: str, effective_from: str, source: str, rules: dict,
                          admin_id: str | None = None):
         admin = require_administrator(self.workflow, admin_id)
-        if not isinstance(rules, dict) or not str(version).strip() or not str(source).strip():
-            raise ValidationFailed("INVALID_RULES", "请提供版本号、依据和规则内容")
-        effective = parse_date(effective_from, "effective_from")
-        return handlers.add_rule_version(str(version).strip(), effective, str(source), rules,
+        return handlers.add_rule_version(*new_rule_version(version, effective_from, source, rules),
                                          str(admin.id), self._uow())
 
     # -- applications -----------------------------------------------------------------------
@@ -385,11 +385,8 @@ class IntakeService(ServiceBase):
     def add_reorganisation_rule_version(self, version: str, effective_from: str, source: str,
                                         rules: dict, admin_id: str | None = None):
         admin = require_administrator(self.workflow, admin_id)
-        if not isinstance(rules, dict) or not str(version).strip() or not str(source).strip():
-            raise ValidationFailed("INVALID_RULES", "请提供版本号、依据和规则内容")
         return reorganisation.add_rule_version(
-            str(version).strip(), parse_date(effective_from, "effective_from"), str(source), rules,
-            str(admin.id), self._uow())
+            *new_rule_version(version, effective_from, source, rules), str(admin.id), self._uow())
 
     @subscribe("disclosure", "temporary_repair_changed")
     def on_temporary_repair_changed(self, envelope):

@@ -1,17 +1,12 @@
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field
 
-from credit_common.settings import ServiceSettings
+from credit_common.settings import ServiceSettings, service_settings
 
 
-class NotificationSettings(ServiceSettings):
-    service_name: ClassVar[str] = "notification"
-    service_database_url: str | None = Field(None, validation_alias="NOTIFICATION_DATABASE_URL")
-    service_migration_database_url: str | None = Field(
-        None, validation_alias="NOTIFICATION_MIGRATION_DATABASE_URL")
-    process_amqp_uri: str | None = Field(None, validation_alias="NOTIFICATION_AMQP_URI")
-
+# the name and NOTIFICATION_DATABASE_URL, ..._MIGRATION_DATABASE_URL, ..._AMQP_URI
+class NotificationSettings(service_settings("notification", ServiceSettings)):
     #: "dev": the development sink (messages are kept and readable through
     #: ``/api/v1/dev/sms``, nothing leaves the machine); "http": the SMS provider's HTTP API
     sms_provider: Literal["dev", "http"] = Field("dev", validation_alias="SMS_PROVIDER")

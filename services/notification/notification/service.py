@@ -5,9 +5,7 @@ from __future__ import annotations
 import functools
 
 from credit_common.errors import EXPECTED, Forbidden
-from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
-from credit_common.nameko_ext.observability import MetricsServer
 from credit_common.nameko_ext.service import ServiceBase
 
 from notification import __version__, handlers
@@ -34,9 +32,7 @@ class NotificationService(ServiceBase):
     name = "notification"
     version = __version__
     unit_of_work = NotificationUnitOfWork
-
-    db = DatabaseSession(NotificationSettings)
-    metrics = MetricsServer(NotificationSettings)
+    settings_class = NotificationSettings
 
     def __init__(self):
         self.settings = _settings()

@@ -1,17 +1,10 @@
-from typing import ClassVar
-
 from pydantic import Field
 
-from credit_common.settings import LoginSettings
+from credit_common.settings import LoginSettings, service_settings
 
 
-class WorkflowSettings(LoginSettings):
-    service_name: ClassVar[str] = "workflow"
-    service_database_url: str | None = Field(None, validation_alias="WORKFLOW_DATABASE_URL")
-    service_migration_database_url: str | None = Field(
-        None, validation_alias="WORKFLOW_MIGRATION_DATABASE_URL")
-    process_amqp_uri: str | None = Field(None, validation_alias="WORKFLOW_AMQP_URI")
-
+# the name and WORKFLOW_DATABASE_URL, WORKFLOW_MIGRATION_DATABASE_URL, WORKFLOW_AMQP_URI
+class WorkflowSettings(service_settings("workflow", LoginSettings)):
     #: DOMAIN.md: the approver may not be the handler of the same case, unless this is set
     approver_may_handle: bool = Field(False, validation_alias="APPROVER_MAY_HANDLE")
     #: the public address documents' QR codes point to (the gateway's)

@@ -16,7 +16,6 @@ from credit_common.clock import now
 from credit_common.contracts.officers import AdministratorScope
 from credit_common.errors import EXPECTED, NotFound, ValidationFailed
 from credit_common.logging import get_logger
-from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
 from credit_common.nameko_ext.observability import MetricsServer
 from credit_common.nameko_ext.offload import off_hub
@@ -62,8 +61,8 @@ class WorkflowService(ServiceBase):
     name = "workflow"
     version = __version__
     unit_of_work = WorkflowUnitOfWork
-
-    db = DatabaseSession(WorkflowSettings)
+    settings_class = WorkflowSettings
+    #: its own, not ServiceBase's: the open cases' gauges besides the common ones
     metrics = MetricsServer(WorkflowSettings, collect=case_metrics)
 
     def __init__(self):

@@ -10,9 +10,10 @@ from nameko.dependency_providers import Config
 from pydantic import ValidationError
 
 from credit_common.errors import EXPECTED, ValidationFailed
+from credit_common.nameko_ext.db import DatabaseSession
 from credit_common.nameko_ext.entrypoints import rpc
 from credit_common.nameko_ext.health import health_status
-from credit_common.nameko_ext.observability import RequestContext
+from credit_common.nameko_ext.observability import MetricsServer, RequestContext
 
 
 def validation_error(exc: ValidationError) -> ValidationFailed:
@@ -29,16 +30,25 @@ def parse_date(value, field: str) -> date:
 
 
 class ServiceBase:
-    """A subclass names ``name``, ``version`` and ``unit_of_work`` (its class), declares
-    ``db = DatabaseSession(...)`` and ``metrics = MetricsServer(...)`` of its settings class,
-    and sets ``self.settings`` (the process's settings) when a worker makes it."""
+    """A subclass names ``name``, ``version``, ``unit_of_work`` (its class) and
+    ``settings_class``, and sets ``self.settings`` (the process's settings) when a worker
+    makes it. Its ``db = DatabaseSession(...)`` and ``metrics = MetricsServer(...)`` read the
+    settings class; a subclass declares either itself to pass more (the metrics it collects)."""
 
     name: str
     version: str
     unit_of_work: type
+    settings_class: type
 
     context = RequestContext()
     config = Config()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not hasattr(cls, "db"):
+            cls.db = DatabaseSession(cls.settings_class)
+        if not hasattr(cls, "metrics"):
+            cls.metrics = MetricsServer(cls.settings_class)
 
     def _uow(self, read_only: bool = False):
         return self.unit_of_work(self.db, self.context.request_id, read_only)

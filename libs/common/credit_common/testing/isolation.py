@@ -83,13 +83,18 @@ def as_role(service: str, database_url: str, kind: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def _rabbitmqctl(*args: str) -> None:
+def _rabbitmqctl(*args: str) -> str:
     ctl = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
-    subprocess.run([ctl, "-q", *args], check=True, capture_output=True, timeout=60)
+    return subprocess.run([ctl, "-q", *args], check=True, capture_output=True, text=True,
+                          timeout=60).stdout
+
+
+OWNER_PREFIX = "test run of process "
 
 
 def create_vhost(rid: str) -> str:
-    _rabbitmqctl("add_vhost", vhost_name(rid))
+    # the owner's pid lets a later run remove what a killed run left behind
+    _rabbitmqctl("add_vhost", vhost_name(rid), "--description", f"{OWNER_PREFIX}{os.getpid()}")
     _rabbitmqctl("set_permissions", "-p", vhost_name(rid), "guest", ".*", ".*", ".*")
     create_broker_users(vhost_name(rid))
     declare_platform_queues(vhost_name(rid))
@@ -108,6 +113,41 @@ def delete_vhost(rid: str) -> None:
         _rabbitmqctl("delete_vhost", vhost_name(rid))
     except subprocess.CalledProcessError:
         pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def abandoned_runs() -> list[str]:
+    """Run ids whose vhost names an owning process that no longer exists (a killed run: its
+    ``finally`` never ran). Vhosts without an owner are left alone."""
+    listing = _rabbitmqctl("list_vhosts", "name", "description", "--no-table-headers")
+    prefix = vhost_name("")
+    found = []
+    for line in listing.splitlines():
+        name, _, description = line.partition("\t")
+        owner = description.strip().removeprefix(OWNER_PREFIX)
+        if name.startswith(prefix) and description.startswith(OWNER_PREFIX) and owner.isdigit():
+            if not _alive(int(owner)):
+                found.append(name.removeprefix(prefix))
+    return found
+
+
+def remove_abandoned_runs() -> list[str]:
+    """Delete the vhosts and databases of killed runs: their quorum queues hold the broker's
+    file descriptors, which every run needs."""
+    removed = abandoned_runs()
+    for rid in removed:
+        delete_vhost(rid)
+        drop_databases(rid)
+    return removed
 
 
 def create_databases(rid: str, services=SERVICES) -> dict[str, str]:

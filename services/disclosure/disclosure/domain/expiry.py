@@ -11,27 +11,43 @@ from credit_common.contracts.vocabulary import ListingReason, RecordType
 
 from disclosure.domain.model import Record
 from disclosure.domain.months import add_years
-from disclosure.domain.rules import TermsVersion, terms_on
+from disclosure.domain.rules import PublicityTerms, TermsVersion, terms_on
+
+
+def serious_term_years(terms: PublicityTerms) -> int | None:
+    return terms.record_types.serious_illegal_list.term_years
+
+
+def abnormal_escalation_years(terms: PublicityTerms) -> int | None:
+    return terms.record_types.abnormal_operation_list.escalates_to_serious_after_years
+
+
+def _years_listed(record: Record, today: date, versions: list[TermsVersion],
+                  years_of) -> tuple[int, TermsVersion] | None:
+    """The term ``years_of`` reads from the version in force on the listing day, with that
+    version, once a listing has lasted that many years; None while it runs (or none is set)."""
+    version = terms_on(versions, record.listing_date)
+    years = years_of(version.terms)
+    if not years or add_years(record.listing_date, years) > today:
+        return None
+    return years, version
 
 
 def serious_listing_ended(record: Record, today: date,
                           versions: list[TermsVersion]) -> str | None:
     """Serious-list entries leave the list when their term ends (SAMR order 44 art. 21)."""
-    version = terms_on(versions, record.listing_date)
-    years = version.terms.record_types.serious_illegal_list.term_years
-    if not years or add_years(record.listing_date, years) > today:
-        return None
-    return f"列入严重违法失信名单满{years}年，依据{version.version}移出"
+    if ended := _years_listed(record, today, versions, serious_term_years):
+        years, version = ended
+        return f"列入严重违法失信名单满{years}年，依据{version.version}移出"
+    return None
 
 
 def abnormal_listing_escalates(record: Record, today: date,
                                versions: list[TermsVersion]) -> str | None:
     """Abnormal-list entries unresolved for the term move to the serious list."""
-    version = terms_on(versions, record.listing_date)
-    years = version.terms.record_types.abnormal_operation_list.escalates_to_serious_after_years
-    if not years or add_years(record.listing_date, years) > today:
-        return None
-    return f"列入经营异常名录满{years}年仍未履行相关义务，转入严重违法失信名单"
+    if ended := _years_listed(record, today, versions, abnormal_escalation_years):
+        return f"列入经营异常名录满{ended[0]}年仍未履行相关义务，转入严重违法失信名单"
+    return None
 
 
 def escalated_to_serious(record: Record, today: date) -> Record:

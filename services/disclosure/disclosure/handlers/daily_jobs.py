@@ -14,17 +14,23 @@ from disclosure.domain.model import CauseKind, Record
 from disclosure.domain.rules import earliest_listing_date_due, penalty_candidates
 
 
+def _listings_due(record_type: RecordType, years_of, judge, today: date,
+                  uow: DisclosureUnitOfWork, batch: int):
+    """The active listings of ``record_type`` whose term (``years_of``) has run, each with the
+    note ``judge`` gives it by the version in force on its listing day."""
+    versions = uow.terms.all()
+    cutoff = earliest_listing_date_due(today, versions, years_of)
+    for record in uow.records.active_listed_before(record_type, cutoff, batch):
+        note = judge(record, today, versions)
+        if note is not None:
+            yield record, note
+
+
 def expire_serious_listings(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
     """Serious-list entries leave the list when their term ends (SAMR order 44 art. 21)."""
     changed = 0
-    versions = uow.terms.all()
-    cutoff = earliest_listing_date_due(
-        today, versions, lambda t: t.record_types.serious_illegal_list.term_years)
-    for record in uow.records.active_listed_before(RecordType.serious_illegal_list, cutoff,
-                                                   batch):
-        note = expiry.serious_listing_ended(record, today, versions)
-        if note is None:
-            continue
+    for record, note in _listings_due(RecordType.serious_illegal_list, expiry.serious_term_years,
+                                      expiry.serious_listing_ended, today, uow, batch):
         _expire(record, f"expire_serious_listings:{today}", uow, note)
         changed += 1
     return changed
@@ -33,16 +39,10 @@ def expire_serious_listings(today: date, uow: DisclosureUnitOfWork, batch: int =
 def escalate_abnormal_listings(today: date, uow: DisclosureUnitOfWork, batch: int = 500) -> int:
     """Abnormal-list entries unresolved for the term move to the serious list."""
     changed = 0
-    versions = uow.terms.all()
-    cutoff = earliest_listing_date_due(
-        today, versions,
-        lambda t: t.record_types.abnormal_operation_list.escalates_to_serious_after_years)
-    for record in uow.records.active_listed_before(RecordType.abnormal_operation_list, cutoff,
-                                                   batch):
-        note = expiry.abnormal_listing_escalates(record, today, versions)
-        if note is None:
-            continue
-        run_ref = f"escalate_abnormal_listings:{today}"
+    run_ref = f"escalate_abnormal_listings:{today}"
+    for record, note in _listings_due(RecordType.abnormal_operation_list,
+                                      expiry.abnormal_escalation_years,
+                                      expiry.abnormal_listing_escalates, today, uow, batch):
         _expire(record, run_ref, uow, note)
         serious = expiry.escalated_to_serious(record, today)
         serious.created(CauseKind.job, run_ref, now())

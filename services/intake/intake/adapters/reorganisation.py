@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from credit_common.errors import Conflict
-from credit_common.sql import text
+from credit_common import rule_versions
 
 from intake.domain.reorganisation import ReorganisationRules
 
@@ -19,25 +16,13 @@ class ReorganisationRuleRepository:
         self.session = session
 
     def all(self) -> list[ReorganisationRules]:
-        rows = self.session.execute(text(
-            "SELECT version, effective_from, rules FROM reorganisation_rules "
-            "ORDER BY effective_from"))
-        return [ReorganisationRules(r.version, r.effective_from, r.rules) for r in rows]
+        return [ReorganisationRules(*row)
+                for row in rule_versions.versions(self.session, "reorganisation_rules")]
 
     def listing(self) -> list[dict]:
-        rows = self.session.execute(text(
-            "SELECT version, effective_from, source, rules, created_at, created_by "
-            "FROM reorganisation_rules ORDER BY effective_from"))
-        return [dict(r._mapping) for r in rows]
+        return rule_versions.listing(self.session, "reorganisation_rules")
 
     def add(self, version: str, effective_from: date, source: str, rules: dict,
             created_by: str | None) -> None:
-        try:
-            with self.session.begin_nested():
-                self.session.execute(text(
-                    "INSERT INTO reorganisation_rules (version, effective_from, source, rules, "
-                    "created_by) VALUES (:v, :d, :s, CAST(:r AS jsonb), :by)"),
-                    {"v": version, "d": effective_from, "s": source,
-                     "r": json.dumps(rules, ensure_ascii=False), "by": created_by})
-        except IntegrityError:
-            raise Conflict("RULE_VERSION_EXISTS", "该规则版本号或生效日期已存在") from None
+        rule_versions.add(self.session, "reorganisation_rules", version, effective_from, source,
+                          rules, created_by)

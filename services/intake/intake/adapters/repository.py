@@ -265,9 +265,7 @@ class RuleRepository:
         self.session = session
 
     def all(self) -> list[RuleVersion]:
-        rows = self.session.execute(text(
-            "SELECT version, effective_from, rules FROM rule_versions ORDER BY effective_from"))
-        return [RuleVersion(r.version, r.effective_from, r.rules) for r in rows]
+        return [RuleVersion(*row) for row in rule_versions.versions(self.session, "rule_versions")]
 
     def listing(self) -> list[dict]:
         return rule_versions.listing(self.session, "rule_versions")

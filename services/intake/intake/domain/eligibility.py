@@ -142,14 +142,8 @@ def _assess_listing(record: RegistryRecord, rule, today, answer, conditions) -> 
     if refused:
         return refused
     months = int(rule.get("min_listed_months", 0))
-    listed_on = record.listing_date
-    if months and listed_on:
-        earliest = add_months(listed_on, months)
-        if earliest > today:
-            return answer(False, "LISTED_TOO_SHORT",
-                          f"列入满 {months} 个月后方可申请，最早可于 {earliest:%Y年%m月%d日} 申请",
-                          earliest)
-    return answer(True)
+    return (_too_early(answer, "LISTED_TOO_SHORT", "列入", record.listing_date, months, today)
+            or answer(True))
 
 
 def _assess_penalty(record: RegistryRecord, rule, today, answer, conditions) -> Answer:
@@ -172,13 +166,20 @@ def _assess_penalty(record: RegistryRecord, rule, today, answer, conditions) -> 
     by_domain = rule.get("min_publicity_months_by_domain", {})
     months = int(by_domain.get(record.penalty_domain or "", rule.get(
         "min_publicity_months", 0)))
-    if months and started:
-        earliest = add_months(started, months)
+    return (_too_early(answer, "PUBLICITY_TOO_SHORT", "公示", started, months, today)
+            or answer(True))
+
+
+def _too_early(answer, code: str, what: str, since: date | None, months: int,
+               today: date) -> Answer | None:
+    """The refusal while ``months`` from ``since`` have not run (no wait without either)."""
+    if months and since:
+        earliest = add_months(since, months)
         if earliest > today:
-            return answer(False, "PUBLICITY_TOO_SHORT",
-                          f"公示满 {months} 个月后方可申请，最早可于 {earliest:%Y年%m月%d日} 申请",
+            return answer(False, code,
+                          f"{what}满 {months} 个月后方可申请，最早可于 {earliest:%Y年%m月%d日} 申请",
                           earliest)
-    return answer(True)
+    return None
 
 
 def _decimal(value) -> Decimal | None:
@@ -202,11 +203,16 @@ def facts_required(rules: RuleVersion, record_type: str) -> bool:
     return bool(rules.for_type(record_type).get("facts_and_reasons_required", False))
 
 
-def check_new_version(effective_from: date, rules: dict, today: date) -> None:
-    """A new rule version starts after today (a version in force is never rewritten) and
-    passes the schema (``rule_schema``)."""
+def require_future_start(effective_from: date, today: date) -> None:
+    """A new version of intake's rules starts after today: one in force is never rewritten."""
     if effective_from <= today:
         raise ValidationFailed("EFFECTIVE_DATE_NOT_IN_FUTURE",
                                "新规则版本的生效日期必须晚于今天（已生效的规则不可追溯修改）",
                                {"field": "effective_from"})
+
+
+def check_new_version(effective_from: date, rules: dict, today: date) -> None:
+    """A new rule version starts after today (a version in force is never rewritten) and
+    passes the schema (``rule_schema``)."""
+    require_future_start(effective_from, today)
     rule_schema.check(rules)

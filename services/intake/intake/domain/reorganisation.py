@@ -29,7 +29,7 @@ from credit_common.contracts.vocabulary import (COURT_RULING_KIND_LABELS,
 from credit_common.errors import Conflict, ValidationFailed
 from credit_common.identity import normalise_subject_code
 
-from intake.domain.eligibility import add_months
+from intake.domain.eligibility import add_months, require_future_start
 
 if TYPE_CHECKING:
     from intake.domain.model import Application
@@ -85,10 +85,7 @@ def check_new_version(effective_from: date, rules: dict, today: date,
                       material_kinds: dict[str, str]) -> None:
     """A later version starts after today (one in force is never rewritten) and says all
     the rules ask, in known codes."""
-    if effective_from <= today:
-        raise ValidationFailed("EFFECTIVE_DATE_NOT_IN_FUTURE",
-                               "新规则版本的生效日期必须晚于今天（已生效的规则不可追溯修改）",
-                               {"field": "effective_from"})
+    require_future_start(effective_from, today)
     try:
         checked = RuleSet.model_validate(rules)
     except ValidationError as exc:

@@ -14,7 +14,7 @@ from intake.domain import eligibility
 from intake.domain import records as record_rules
 from intake.domain.forms import checked_form
 from intake.domain.guides import require_acknowledged
-from intake.domain.model import Application
+from intake.domain.model import Application, acceptance_number
 from intake.handlers.access import own_application
 from intake.handlers.guides import current_guide
 from intake.handlers.rules import rules_on
@@ -31,6 +31,19 @@ def chosen_records(subject: dict, record_type: str, record_ids: list[str],
     held = uow.applications.open_record_ids(known, excluding)
     return record_rules.choose_records(subject, record_type, record_ids, records, held,
                                        rules, day)
+
+
+def ready_to_submit(application: Application, form: dict, idempotency_key: str | None,
+                    day: date, uow: IntakeUnitOfWork) -> str | None:
+    """The acceptance number a first submission takes (None: a resubmission keeps its own),
+    with the checked form and the request's key set on the draft."""
+    number = None
+    if application.acceptance_number is None:
+        sequence = uow.applications.next_acceptance_sequence(application.district_code, day)
+        number = acceptance_number(application.district_code, day, sequence)
+    application.form = form
+    application.idempotency_key = idempotency_key or application.idempotency_key
+    return number
 
 
 def create_draft(applicant_id: str, code: str, record_type: str, record_ids: list[str],

@@ -21,9 +21,10 @@ from intake.domain import reorganisation, submission
 from intake.domain.forms import checked_form
 from intake.domain.materials import (MATERIAL_KINDS, check_file_name, check_type_for_kind,
                                      check_upload, safe_file_name)
-from intake.domain.model import Application, acceptance_number
+from intake.domain.model import Application
 from intake.file_store import FileStore
 from intake.handlers.access import own_application
+from intake.handlers.drafts import ready_to_submit
 from intake.handlers.rules import rules_on
 from intake.handlers.subjects import bound_subject
 
@@ -79,12 +80,7 @@ def submit(application: Application, records: list[RegistryRecord],
     chosen, _ = reorganisation.eligible_records(records, rules, held)
     materials = uow.materials.of(application.id)
     reorganisation.require_materials(rules, materials, MATERIAL_KINDS)
-    number = None
-    if application.acceptance_number is None:
-        sequence = uow.applications.next_acceptance_sequence(application.district_code, at.date())
-        number = acceptance_number(application.district_code, at.date(), sequence)
-    application.form = form
-    application.idempotency_key = idempotency_key or application.idempotency_key
+    number = ready_to_submit(application, form, idempotency_key, at.date(), uow)
     application.reorganisation = {**application.reorganisation,
                                   "expires_on": expires_on.isoformat(),
                                   "rule_version": rules.version, "article": rules.article}

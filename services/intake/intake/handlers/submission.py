@@ -16,7 +16,7 @@ from intake.domain.identity import is_valid_subject_code
 from intake.domain.model import Application, acceptance_number
 from intake.handlers import reorganisation
 from intake.handlers.access import own_application
-from intake.handlers.drafts import chosen_records
+from intake.handlers.drafts import chosen_records, ready_to_submit
 from intake.handlers.rules import rules_on
 from intake.handlers.signing import signing_state
 
@@ -68,12 +68,7 @@ def submit(applicant_id: str, application_id: str, records: list[RegistryRecord]
     submission.require_materials(rules, application.record_type,
                                  uow.materials.of(application.id))
     signing.require_signed(signing_state(application, uow))
-    number = None
-    if application.acceptance_number is None:
-        sequence = uow.applications.next_acceptance_sequence(application.district_code, at.date())
-        number = acceptance_number(application.district_code, at.date(), sequence)
-    application.form = form
-    application.idempotency_key = idempotency_key or application.idempotency_key
+    number = ready_to_submit(application, form, idempotency_key, at.date(), uow)
     application.submit_draft(number, rules.version, fresh, at)
     uow.applications.save(application)
     uow.applications.hold_records(application)
