@@ -148,3 +148,40 @@ def test_an_officer_withdraws_a_penalty_everyone_is_told_and_bad_requests_change
 
     [text] = wait_until(texts, 20, interval=0.2, message="the subject's SMS")
     assert "行政复议决定（穗府复决〔2026〕15号）" in text and subject["name"] in text
+
+
+def test_an_open_repair_application_about_the_withdrawn_penalty_ends_as_no_repair_needed(
+        http, db_engine, disclosure_db):
+    from tests.e2e.test_officer_journey import act, case_in_todo
+    from tests.e2e.test_six_types import applicant_with_draft, submit
+
+    office = officer_login(http, add_officer(db_engine, "44010601", ["handler"]))
+    approver = officer_login(http, add_officer(db_engine, "44010601", ["approver"]))
+    headers, subject, record, _application, app_url = applicant_with_draft(
+        http, disclosure_db, "penalty_publicity")
+    number = submit(http, headers, app_url)
+    version = case_in_todo(http, office, number)["version"]
+    assert act(http, office, number, "accept", version).status_code == 200
+
+    answer = withdraw(http, approver, record, data=form(
+        ruling_kind="court_judgment", ruling_number="（2026）粤0106行初55号"))
+    assert answer.status_code == 200, answer.text
+
+    # the case ends without a decision and the applicant sees (and is told) 无需修复
+    detail = wait_until(lambda: (lambda d: d if d["status"] == "no_repair_needed" else None)(
+        http.get(app_url, headers=headers).json()), 20, interval=0.2,
+        message="the applicant to see 无需修复")
+    assert detail["status_label"] == "无需修复"
+    case = http.get(f"/api/v1/officer/cases/{number}", headers=office).json()
+    assert case["case"]["status"] == "no_repair_needed"
+    assert case["approval_form"][-1]["action_label"] == "行政处罚已撤销"
+    assert "（2026）粤0106行初55号" in case["approval_form"][-1]["opinion"]
+
+    def told():
+        bodies = [m["body"] for m in http.get("/api/v1/dev/sms", params={
+            "phone": detail["form"]["contact_phone"]}).json()["items"]]
+        return bodies if any(f"受理编号 {number}）当前状态：无需修复" in b for b in bodies) else None
+
+    wait_until(told, 20, interval=0.2, message="the applicant's SMS")
+    assert_error(act(http, office, number, "verify", case["case"]["version"], opinion="属实"),
+                 409, "ILLEGAL_TRANSITION")
