@@ -191,6 +191,14 @@ EXEMPT = {
     ("GET", "/api/v1/officer/subjects/{code}"): "public registry, masked outside the district",
     ("GET", "/api/v1/officer/subjects/{code}/temporary-repairs"):
         "public: which records a reorganisation hides, and the court's published rulings",
+    # a penalty's withdrawal is the district bureau's act, not one office's resource: every
+    # approver of the bureau may; another district is refused (test_penalty_withdrawal.py)
+    ("GET", "/api/v1/officer/records/{record_id}"):
+        "public registry, masked outside the district; officers also see who withdrew it",
+    ("POST", "/api/v1/officer/records/{record_id}/withdrawal"):
+        "the deciding unit's district bureau's act; another district gets 403",
+    ("GET", "/api/v1/officer/records/{record_id}/withdrawal/file"):
+        "the deciding unit's district bureau and the city bureau; another district gets 403",
 }
 DEVELOPMENT_PREFIX = "/api/v1/dev/"  # absent in production (gateway.main.dev_routes_allowed)
 

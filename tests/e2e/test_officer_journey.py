@@ -237,6 +237,24 @@ def test_from_submission_to_repaired_record_with_a_transfer(http, db_engine, dis
     assert causes.count("decision") == 1 and causes.count("revocation") == 1, causes
     wait_until(lambda: http.get(app_url, headers=applicant).json()["status"] == "repair_revoked",
                20, interval=0.2, message="the applicant to see the revocation")
+    # 撤销修复 issues its own numbered decision, verifiable like the others
+    listed = wait_until(lambda: (lambda items: items if len(items) == 4 else None)(
+        http.get(f"{app_url}/documents", headers=applicant).json()["items"]), 20,
+        interval=0.2, message="the revocation decision rendered")
+    revocation = listed[3]
+    assert revocation["kind"] == "revocation_decision"
+    assert regex.fullmatch(rf"穗天市监信撤〔{TODAY.year}〕\d+号", revocation["number"])
+    pdf = http.get(f"{app_url}/documents/{revocation['id']}", headers=applicant)
+    text_of = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages
+                      ).replace("\n", "").replace(" ", "")
+    for expected in ("撤销信用修复决定书", revocation["number"], "年报截图系伪造"):
+        assert expected in text_of, expected
+    checked = http.get("/api/v1/public/documents/verify",
+                       params={"code": revocation["verification_code"]}).json()
+    assert (checked["number"], checked["sha256"]) == (revocation["number"], revocation["sha256"])
+    texts = [m["body"] for m in http.get("/api/v1/dev/sms", params={
+        "phone": detail["form"]["contact_phone"]}).json()["items"]]
+    assert sum(f"受理编号 {number}）当前状态：修复已撤销" in t for t in texts) == 1
 
     # the audit log cannot be rewritten, even by the database owner's application
     with pytest.raises(DBAPIError):

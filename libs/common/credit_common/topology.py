@@ -36,7 +36,7 @@ RPC_EXCHANGE = "nameko-rpc"
 #: The external contract with other agencies (docs/asyncapi): a durable topic exchange on
 #: which they publish ``record.upserted.v1`` / ``record.withdrawn.v1`` and the filings
 #: ``annual_report.filed.v1`` / ``instant_info.published.v1``, and disclosure publishes
-#: ``record.publicity_changed.v1``.
+#: ``record.publicity_changed.v1`` and ``record.penalty_withdrawn.v1``.
 INTERAGENCY_EXCHANGE = "interagency"
 
 #: where disclosure consumes other agencies' messages (pika, not Nameko: an external
@@ -47,7 +47,7 @@ INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE = INTERAGENCY_INBOUND_QUEUE + ".dlq"
 INTERAGENCY_INBOUND_BINDINGS = ("record.upserted.v1", "record.withdrawn.v1",
                                 "annual_report.filed.v1", "instant_info.published.v1")
 #: what disclosure publishes on ``interagency`` (through its relay)
-INTERAGENCY_OUTBOUND_ROUTING_KEYS = ("record.publicity_changed.v1",)
+INTERAGENCY_OUTBOUND_ROUTING_KEYS = ("record.publicity_changed.v1", "record.penalty_withdrawn.v1")
 
 #: RPCs a service makes to another service (``<service>.<method>``); the gateway calls any
 RPC_CALLS: dict[str, tuple[str, ...]] = {
@@ -172,6 +172,10 @@ SUBSCRIPTIONS: tuple[Subscription, ...] = (
     # temporary repair during a bankruptcy reorganisation (contracts/reorganisation.py)
     Subscription("intake", "reorganisation_changed", "disclosure"),
     Subscription("disclosure", "temporary_repair_changed", "intake"),
+    # our own penalty withdrawn (review, court, correction): the subject is told by SMS ...
+    Subscription("disclosure", "penalty_withdrawn", "notification"),
+    # ... and the open repair cases about the record end as 无需修复
+    Subscription("disclosure", "penalty_withdrawn", "workflow"),
 )
 
 

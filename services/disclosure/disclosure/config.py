@@ -19,3 +19,5 @@ class DisclosureSettings(service_settings("disclosure", ServiceSettings)):
     #: failed manual identity checks before a pause, per applicant and per subject; the pause
     identity_max_failures: int = Field(5, ge=1, validation_alias="IDENTITY_MAX_FAILURES")
     identity_lock_s: int = Field(1800, ge=1, validation_alias="IDENTITY_LOCK_S")
+    #: the largest ruling file a penalty's withdrawal keeps (as intake's materials)
+    max_upload_bytes: int = Field(10 * 1024 * 1024, gt=0, validation_alias="MAX_UPLOAD_BYTES")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from functools import lru_cache
 
 from nameko.rpc import RpcProxy
@@ -20,14 +22,22 @@ from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
 from disclosure.domain.identity import IdentityAttempts
 from disclosure.domain.search import RecordQuery, name_terms
+from disclosure.domain.withdrawals import WithdrawingOfficer
 from disclosure.handlers import (automatic_repair, daily_jobs, identity, proof_material,
                                  publicity_terms, registry, repair_notices,
-                                 repair_outcomes, temporary_repairs)
+                                 repair_outcomes, temporary_repairs, withdrawals)
 from disclosure.views import (cure_view, history_view, identity_check, record_view,
                               sees_personal_data, subject_records, subject_view,
-                              temporary_repair_view)
+                              temporary_repair_view, withdrawal_view)
 
 log = get_logger(__name__)
+
+
+def decode_base64(content_b64) -> bytes:
+    try:
+        return base64.b64decode(str(content_b64 or ""), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationFailed("MALFORMED_FILE", "文件内容编码不正确", {"field": "file"}) from None
 
 
 @lru_cache
@@ -52,7 +62,8 @@ class DisclosureService(ServiceBase):
         uow = self._uow(read_only=True)
         subject, records = registry.lookup_subject(str(code), uow)
         return subject_records(subject, records, sees_personal_data(viewer_unit_code, subject),
-                               uow.record_documents.of_records(r.id for r in records))
+                               uow.record_documents.of_records(r.id for r in records),
+                               registry.withdrawals_of(records, uow))
 
     @rpc(expected_exceptions=EXPECTED)
     def search_records(self, query: dict, viewer_unit_code: str | None = None):
@@ -65,7 +76,9 @@ class DisclosureService(ServiceBase):
             RecordQuery(**{**search.model_dump(exclude={"cursor"}), "after": search.cursor,
                            "name": name_terms(search.name)}), uow)
         shown = uow.record_documents.of_records(record.id for record, _ in found)
-        items = [{"record": record_view(record, shown.get(record.id, [])),
+        withdrawals = registry.withdrawals_of([record for record, _ in found], uow)
+        items = [{"record": record_view(record, shown.get(record.id, []),
+                                        withdrawals.get(record.id)),
                   "subject": subject_view(subject, sees_personal_data(viewer_unit_code, subject))}
                  for record, subject in found]
         next_cursor = items[-1]["record"]["id"] if len(items) == search.limit else None
@@ -76,7 +89,11 @@ class DisclosureService(ServiceBase):
         uow = self._uow(read_only=True)
         record, subject, history = registry.record_with_history(str(record_id), uow)
         shown = uow.record_documents.of_records([record.id])
-        return {"record": record_view(record, shown.get(record.id, [])),
+        withdrawal = registry.withdrawals_of([record], uow).get(record.id)
+        return {"record": record_view(record, shown.get(record.id, []), withdrawal),
+                # who withdrew it is for officers; the public sees the ruling in ``documents``
+                "withdrawal": withdrawal_view(withdrawal) if withdrawal and viewer_unit_code
+                else None,
                 "subject": subject_view(subject, sees_personal_data(viewer_unit_code, subject)),
                 "history": history_view(history),
                 "cure": cure_view(record, uow.filings.cure_of(record.id))}
@@ -130,6 +147,35 @@ class DisclosureService(ServiceBase):
     def apply_repair_outcome(self, decision_id: str, record_id: str, outcome: str):
         return repair_outcomes.apply_repair_outcome(str(decision_id), str(record_id),
                                                     str(outcome), self._uow())
+
+    @rpc(expected_exceptions=EXPECTED)
+    def withdraw_penalty(self, record_id: str, officer: dict, ruling: dict, file_name: str,
+                         content_b64: str):
+        """An officer withdraws a penalty of ours after a review, a court's judgment or our
+        own correction (``officer``: workflow's answer about them, as the gateway read it)."""
+        try:
+            who = WithdrawingOfficer(id=str(officer["id"]), name=str(officer["name"]),
+                                     unit_code=str(officer["unit_code"]),
+                                     roles=tuple(officer.get("roles") or ()),
+                                     active=bool(officer.get("active", True)))
+        except (KeyError, TypeError):
+            raise ValidationFailed("MALFORMED_REQUEST", "请求格式不正确") from None
+        ruling = ruling if isinstance(ruling, dict) else {}
+        day = ruling.get("ruling_date")
+        withdrawal, record, created = withdrawals.withdraw_penalty(
+            who, str(record_id), ruling.get("kind"), ruling.get("number"),
+            parse_date(day, "ruling_date") if day else None, ruling.get("reason"),
+            str(file_name or ""), decode_base64(content_b64), self.settings.max_upload_bytes,
+            self._uow())
+        return {"created": created, "withdrawal": withdrawal_view(withdrawal),
+                "record": record_view(record, withdrawal=withdrawal)}
+
+    @rpc(expected_exceptions=EXPECTED)
+    def withdrawal_file(self, record_id: str, viewer_unit_code: str):
+        withdrawal = withdrawals.withdrawal_file(str(record_id), str(viewer_unit_code or ""),
+                                                 self._uow(read_only=True))
+        return {"file_name": withdrawal.file_name, "content_type": withdrawal.content_type,
+                "content_b64": base64.b64encode(withdrawal.content).decode()}
 
     @timer(interval=lambda: DisclosureSettings().jobs_interval_s)
     def daily_jobs(self):

@@ -17,6 +17,7 @@ from credit_common.reference.organisation import CITY_BUREAU_CODE, same_district
 from disclosure.domain.filings import FILING_KIND_LABELS, REMOVAL_LABELS
 from disclosure.domain.model import Record, Subject
 from disclosure.domain.temporary_repairs import TemporaryRepair
+from disclosure.domain.withdrawals import Withdrawal
 
 
 def sees_personal_data(viewer_unit_code: str | None, subject: Subject) -> bool:
@@ -69,12 +70,26 @@ def registry_subject(subject: Subject, full: bool) -> RegistrySubject:
     )
 
 
-def record_view(record: Record, documents: list[dict] = ()) -> dict:
-    return registry_record(record, documents).model_dump(mode="json")
+def record_view(record: Record, documents: list[dict] = (),
+                withdrawal: Withdrawal | None = None) -> dict:
+    return registry_record(record, documents, withdrawal).model_dump(mode="json")
 
 
-def registry_record(record: Record, documents: list[dict] = ()) -> RegistryRecord:
-    """``documents``: the official documents issued with the record (its 信用修复告知书)."""
+def withdrawal_documents(withdrawal: Withdrawal | None) -> list[RecordDocument]:
+    """The ruling that withdrew a record, as its public record shows it; its verification
+    code is the start of the stored file's SHA-256, so a copy can be checked against it."""
+    if withdrawal is None:
+        return []
+    ruling = withdrawal.ruling
+    return [RecordDocument(kind=ruling.kind, kind_label=ruling.kind_label, number=ruling.number,
+                           issued_on=ruling.ruling_date,
+                           verification_code=withdrawal.verification_code)]
+
+
+def registry_record(record: Record, documents: list[dict] = (),
+                    withdrawal: Withdrawal | None = None) -> RegistryRecord:
+    """``documents``: the official documents issued with the record (its 信用修复告知书);
+    ``withdrawal``: the ruling that withdrew it, if one did."""
     return RegistryRecord(
         id=record.id,
         subject_id=record.subject_id,
@@ -105,17 +120,32 @@ def registry_record(record: Record, documents: list[dict] = ()) -> RegistryRecor
         obligations_fulfilled_on=record.obligations_fulfilled_on,
         source_agency=record.source_agency,
         version=record.version,
-        documents=[RecordDocument(**d) for d in documents],
+        documents=[*(RecordDocument(**d) for d in documents),
+                   *withdrawal_documents(withdrawal)],
     )
 
 
 def subject_records(subject: Subject, records: list[Record], full: bool,
-                    documents: dict | None = None) -> dict:
-    """``lookup_subject``'s answer; ``documents``: each record's, by record id."""
-    documents = documents or {}
+                    documents: dict | None = None, withdrawals: dict | None = None) -> dict:
+    """``lookup_subject``'s answer; ``documents``: each record's, by record id;
+    ``withdrawals``: by record id, for the withdrawn ones."""
+    documents, withdrawals = documents or {}, withdrawals or {}
     return SubjectRecords(subject=registry_subject(subject, full),
-                          records=[registry_record(r, documents.get(r.id, []))
+                          records=[registry_record(r, documents.get(r.id, []),
+                                                   withdrawals.get(r.id))
                                    for r in records]).model_dump(mode="json")
+
+
+def withdrawal_view(withdrawal: Withdrawal) -> dict:
+    ruling = withdrawal.ruling
+    return {"id": str(withdrawal.id), "record_id": str(withdrawal.record_id),
+            "ruling_kind": ruling.kind, "ruling_kind_label": ruling.kind_label,
+            "ruling_number": ruling.number, "ruling_date": ruling.ruling_date.isoformat(),
+            "reason": ruling.reason, "officer_name": withdrawal.officer_name,
+            "unit_code": withdrawal.unit_code, "unit_name": _unit_name(withdrawal.unit_code),
+            "file_name": withdrawal.file_name, "content_type": withdrawal.content_type,
+            "sha256": withdrawal.sha256, "verification_code": withdrawal.verification_code,
+            "withdrawn_at": withdrawal.withdrawn_at.isoformat()}
 
 
 def identity_check(answer: dict) -> dict:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from credit_common.clock import now
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import (ApplicationStatusChanged, CaseDeadline,
-                                           RepairNoticeIssued)
+                                            PenaltyWithdrawn, RepairNoticeIssued)
 from credit_common.contracts.vocabulary import CaseStatus
 from credit_common.errors import NotFound, ValidationFailed
 from credit_common.identity import is_mainland_mobile
@@ -149,6 +149,21 @@ def record_repair_notice(envelope: EventEnvelope, provider: str,
                     {"subject_name": event.subject_name, "number": event.number, "when": when,
                      "url": event.document_url},
                     f"repair_notice:{event.record_id}:sms", provider, uow)
+
+
+def record_penalty_withdrawn(envelope: EventEnvelope, provider: str,
+                             uow: NotificationUnitOfWork) -> bool:
+    """One SMS to each of the subject's phones, once per event."""
+    event = PenaltyWithdrawn.model_validate(envelope.data)
+    params = {"subject_name": event.subject_name,
+              "decision_number": event.decision_number or "",
+              "ruling_kind_label": event.ruling_kind_label, "ruling_number": event.ruling_number}
+    added = False
+    for phone in event.notify_phones:
+        if is_mainland_mobile(phone):
+            added |= send_sms(phone, "penalty_withdrawn", params,
+                              f"{envelope.message_id}:sms:{phone}", provider, uow)
+    return added
 
 
 def backoff_s(attempts: int, cap_s: float) -> float:

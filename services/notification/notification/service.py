@@ -84,6 +84,11 @@ class NotificationService(ServiceBase):
     def on_repair_notice_issued(self, envelope):
         handlers.record_repair_notice(envelope, self.settings.sms_provider, self._uow())
 
+    @subscribe("disclosure", "penalty_withdrawn")
+    def on_penalty_withdrawn(self, envelope):
+        """A penalty of ours was withdrawn: the subject is told by SMS."""
+        handlers.record_penalty_withdrawn(envelope, self.settings.sms_provider, self._uow())
+
     @timer(interval=lambda: NotificationSettings().sms_send_interval_s)
     def send_pending_sms(self):
         self._deliver()

@@ -28,7 +28,7 @@ from workflow.config import WorkflowSettings
 from workflow.domain.officers import scope
 from workflow.handlers import (actions, cases, deadline_rules, deadlines, intake_events,
                                listing_removals, login, officers, repair_notices,
-                               statistics, todo, working_days)
+                               statistics, todo, withdrawn_penalties, working_days)
 from workflow.metrics import case_metrics
 from workflow.views import (action_view, case_view, document_view, officer_view,
                             removal_view, statistics_view, step_view, unit_view)
@@ -339,6 +339,12 @@ class WorkflowService(ServiceBase):
         """Run the deadline check now (operators, tests); ``today`` to check as of a day."""
         return deadlines.check_deadlines(parse_date(today, "today") if today else now().date(),
                                          self._uow())
+
+    @subscribe("disclosure", "penalty_withdrawn")
+    def on_penalty_withdrawn(self, envelope):
+        """A penalty was withdrawn: its undecided cases end as 无需修复."""
+        ended = withdrawn_penalties.end_cases_of_withdrawn_penalty(envelope, self._uow())
+        log.info("penalty withdrawn", cases_ended=ended)
 
     # -- cured listings (workflow.handlers.listing_removals) -------------------------------
 

@@ -75,7 +75,8 @@ def step_view(step: dict) -> dict:
     return {
         "action": step["action"],
         "action_label": action.label if action else {"resubmit": "补正后重新提交",
-                                                      "withdraw": "申请人撤回"}.get(
+                                                      "withdraw": "申请人撤回",
+                                                      "penalty_withdrawn": "行政处罚已撤销"}.get(
             step["action"], step["action"]),
         "from_status": step["from_status"], "to_status": step["to_status"],
         "officer_name": step["officer_name"], "unit_code": step["unit_code"],

@@ -46,7 +46,8 @@ describe('an application state as the applicant reads it', () => {
     for (const open of ['submitted', 'pending_acceptance', 'accepted', 'returned']) {
       expect(canWithdraw(open)).toBe(true)
     }
-    for (const closed of ['draft', 'not_accepted', 'repaired', 'rejected', 'withdrawn', 'repair_revoked']) {
+    for (const closed of ['draft', 'not_accepted', 'repaired', 'rejected', 'withdrawn', 'repair_revoked',
+      'no_repair_needed']) {
       expect(canWithdraw(closed)).toBe(false)
     }
     expect(canEdit('returned')).toBe(true)

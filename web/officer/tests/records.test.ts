@@ -8,6 +8,7 @@ import {
   searchRecords,
   subjectCode,
   unitOfRecord,
+  withdrawalProblems,
 } from '../src/api/records'
 import {
   changeCounterForm,
@@ -182,5 +183,22 @@ describe('paging by cursor', () => {
     fail = true
     expect(await pages.nextPage()).toBe(false)
     expect([pages.page.value, pages.items.value]).toEqual([1, [1]])
+  })
+})
+
+describe('withdrawing a penalty of ours', () => {
+  const form = { ruling_kind: 'court_judgment' as const, ruling_number: '（2026）粤0106行初55号',
+    ruling_date: '2026-12-01', reason: '判决撤销' }
+  const file = new File(['%PDF-'], '判决书.pdf', { type: 'application/pdf' })
+
+  it('sends a complete form with its file', () => {
+    expect(withdrawalProblems(form, file, '2026-12-07')).toEqual([])
+  })
+
+  it('names every missing field and a ruling dated after today', () => {
+    expect(withdrawalProblems({ ruling_kind: '', ruling_number: ' ', ruling_date: '', reason: '' }, null, '2026-12-07'))
+      .toEqual(['请选择撤销依据', '请填写决定书或判决书文号', '请选择决定或判决日期', '请填写撤销理由', '请上传依据文书'])
+    expect(withdrawalProblems({ ...form, ruling_date: '2026-12-08' }, file, '2026-12-07'))
+      .toEqual(['决定或判决日期不能晚于今天'])
   })
 })

@@ -238,3 +238,31 @@ class RepairNoticeIssued(Event):
     legal_rep_phone: str
     earliest_date: date | None = None
     issued_at: datetime
+
+
+class PenaltyWithdrawn(Event):
+    """Our own penalty decision was withdrawn (revoked on administrative review, by a court's
+    judgment, or corrected by the deciding unit itself): its publicity stopped at once.
+    Notification tells the subject; workflow ends the open repair cases about the record."""
+
+    event_type: ClassVar[str] = "penalty_withdrawn"
+    source: ClassVar[str] = "disclosure"
+
+    withdrawal_id: uuid.UUID
+    record_id: uuid.UUID
+    record_type: str
+    decision_number: str | None = None
+    deciding_unit_code: str | None = None
+    district_code: str
+    subject_code: str
+    subject_name: str
+    #: the subject's phones that are told by SMS (legal representative's, liaison's)
+    notify_phones: list[str] = []
+    #: administrative_review | court_judgment | self_correction
+    ruling_kind: str
+    ruling_kind_label: str
+    ruling_number: str
+    ruling_date: date
+    reason: str
+    officer_name: str
+    withdrawn_at: datetime

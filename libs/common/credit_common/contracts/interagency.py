@@ -6,7 +6,7 @@ property, and its body is an envelope: ``schema_version``, ``message_id``, ``sou
 ``occurred_at`` and ``payload``. The routing key names what the payload is and its version:
 inbound ``record.upserted.v1`` and ``record.withdrawn.v1`` (records), ``annual_report.filed.v1``
 and ``instant_info.published.v1`` (filings that can cure an abnormal listing), outbound
-``record.publicity_changed.v1``.
+``record.publicity_changed.v1`` and ``record.penalty_withdrawn.v1``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ WITHDRAWN = "record.withdrawn.v1"
 ANNUAL_REPORT_FILED = "annual_report.filed.v1"
 INSTANT_INFO_PUBLISHED = "instant_info.published.v1"
 PUBLICITY_CHANGED = "record.publicity_changed.v1"
+PENALTY_WITHDRAWN = "record.penalty_withdrawn.v1"
+#: what we publish: every publicity change, and the withdrawal of a penalty of ours with its ruling
+OUTBOUND_ROUTING_KEYS = (PUBLICITY_CHANGED, PENALTY_WITHDRAWN)
 #: what a partner publishes about its own records; filings are announced by the system
 #: subjects file them in (``partner_agencies.json`` says which partner may publish which)
 RECORD_ROUTING_KEYS = (UPSERTED, WITHDRAWN)
@@ -202,3 +205,30 @@ class PublicityChanged(_Envelope):
     schema_version: Literal["1.0"] = SCHEMA_VERSION
     source_agency: str = OUR_AGENCY
     payload: PublicityChange
+
+
+class PenaltyWithdrawal(_Strict):
+    """One of our penalty decisions no longer stands: the ruling that revoked it (or our own
+    correction) and the record whose publicity stopped."""
+
+    record_id: uuid.UUID
+    record_type: RecordType
+    decision_number: str | None
+    deciding_unit_code: str | None
+    subject_code: str
+    subject_name: str
+    ruling_kind: Literal["administrative_review", "court_judgment", "self_correction"]
+    ruling_kind_label: str
+    ruling_number: str
+    ruling_date: date
+    reason: str
+
+
+class PenaltyWithdrawn(_Envelope):
+    """``record.penalty_withdrawn.v1``: a penalty of ours was withdrawn after an administrative
+    review, a court's judgment or our own correction; it is no longer publicised (a
+    ``record.publicity_changed.v1`` to ``withdrawn`` goes out with it)."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    source_agency: str = OUR_AGENCY
+    payload: PenaltyWithdrawal

@@ -55,8 +55,8 @@ class RegistrySubject(Contract):
 
 
 class RecordDocument(Contract):
-    """An official document issued with a record and shown on the public record (a
-    信用修复告知书: ``repair_notice``), verifiable by its code."""
+    """A numbered document shown on a public record: an official document issued with it (a
+    信用修复告知书: ``repair_notice``, verifiable by its code) or the ruling that withdrew it."""
 
     kind: str
     kind_label: str

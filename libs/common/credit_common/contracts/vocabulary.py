@@ -47,6 +47,8 @@ class ApplicationStatus(StrEnum):
     temporarily_repaired = "temporarily_repaired"
     #: the reorganisation ended without a confirmed plan (or its term ran out): records back
     temporary_repair_ended = "temporary_repair_ended"
+    #: the penalty itself was withdrawn (review, court, correction): nothing left to repair
+    no_repair_needed = "no_repair_needed"
 
 
 APPLICATION_STATUS_LABELS = {
@@ -62,6 +64,7 @@ APPLICATION_STATUS_LABELS = {
     ApplicationStatus.repair_revoked: "修复已撤销",
     ApplicationStatus.temporarily_repaired: "临时修复",
     ApplicationStatus.temporary_repair_ended: "临时修复已终止",
+    ApplicationStatus.no_repair_needed: "无需修复",
 }
 
 #: the statuses in which the applicant may still change (and submit) the application
@@ -83,6 +86,8 @@ class CaseStatus(StrEnum):
     closed = "closed"
     withdrawn = "withdrawn"
     revoked = "revoked"
+    #: the penalty was withdrawn before a decision: the case ends without one
+    no_repair_needed = "no_repair_needed"
 
 
 CASE_STATUS_LABELS = {
@@ -98,6 +103,7 @@ CASE_STATUS_LABELS = {
     CaseStatus.closed: "已办结",
     CaseStatus.withdrawn: "申请人已撤回",
     CaseStatus.revoked: "修复决定已撤销",
+    CaseStatus.no_repair_needed: "无需修复（处罚已撤销）",
 }
 
 
@@ -234,6 +240,7 @@ class PublicityState(StrEnum):
     restored = "restored"    # 已恢复正常状态 (individual business)
     expired = "expired"      # 公示期满 / 届满移出
     temporarily_repaired = "temporarily_repaired"  # 临时修复 (bankruptcy reorganisation)
+    withdrawn = "withdrawn"  # 已撤销: our own penalty revoked on review, by a court or by us
 
 
 PUBLICITY_STATE_LABELS = {
@@ -243,6 +250,22 @@ PUBLICITY_STATE_LABELS = {
     PublicityState.restored: "已恢复正常记载状态",
     PublicityState.expired: "公示期满",
     PublicityState.temporarily_repaired: "临时修复（破产重整期间暂停公示）",
+    PublicityState.withdrawn: "已撤销",
+}
+
+
+class WithdrawalRulingKind(StrEnum):
+    """Why our own penalty decision no longer stands (DOMAIN.md: withdrawn, not repaired)."""
+
+    administrative_review = "administrative_review"  # 行政复议决定
+    court_judgment = "court_judgment"                # 法院判决
+    self_correction = "self_correction"              # 自行纠错
+
+
+WITHDRAWAL_RULING_KIND_LABELS = {
+    WithdrawalRulingKind.administrative_review: "行政复议决定",
+    WithdrawalRulingKind.court_judgment: "法院判决",
+    WithdrawalRulingKind.self_correction: "自行纠错",
 }
 
 

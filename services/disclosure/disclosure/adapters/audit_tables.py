@@ -8,4 +8,5 @@ AUDIT_TABLES = (
     "repair_outcomes",  # each repair decision applied to a record, once
     "filings",          # every filing another agency announced
     "listing_cures",    # each listing a filing cured (可移出), once
+    "record_withdrawals",  # each penalty of ours withdrawn, with its ruling, once
 )

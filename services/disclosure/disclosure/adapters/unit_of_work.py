@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import uuid
 
-from credit_common.contracts.interagency import (OUR_AGENCY, PUBLICITY_CHANGED,
-                                                 PublicityChange, PublicityChanged)
+from credit_common.contracts.interagency import (OUR_AGENCY, PENALTY_WITHDRAWN,
+                                                 PUBLICITY_CHANGED, PenaltyWithdrawal,
+                                                 PenaltyWithdrawn, PublicityChange,
+                                                 PublicityChanged)
 from credit_common.outbox import add_message_to_outbox
 from credit_common.sql import text
 from credit_common.topology import INTERAGENCY_EXCHANGE
@@ -13,7 +15,9 @@ from disclosure.adapters.publicity_terms import PublicityTermsRepository
 from disclosure.adapters.record_documents import RecordDocumentRepository
 from disclosure.adapters.repository import RecordRepository, SubjectRepository
 from disclosure.adapters.temporary_repairs import TemporaryRepairRepository
+from disclosure.adapters.withdrawals import WithdrawalRepository
 from disclosure.domain.model import Record, Subject
+from disclosure.domain.withdrawals import Withdrawal
 
 
 class DisclosureUnitOfWork(SqlUnitOfWork):
@@ -25,6 +29,7 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
         self.terms = PublicityTermsRepository(session)
         self.record_documents = RecordDocumentRepository(session)
         self.temporary_repairs = self.collect_events_of(TemporaryRepairRepository(session))
+        self.withdrawals = WithdrawalRepository(session)
 
     def collect_events(self) -> None:
         """At commit: announce every written record's pending changes (its subject is part of
@@ -52,6 +57,24 @@ class DisclosureUnitOfWork(SqlUnitOfWork):
             add_message_to_outbox(self.session, INTERAGENCY_EXCHANGE, PUBLICITY_CHANGED,
                                   message.model_dump(mode="json"), message_id, self.request_id)
         record.events = []
+
+    def announce_withdrawal(self, withdrawal: Withdrawal, record: Record,
+                            subject: Subject) -> None:
+        """Stage ``record.penalty_withdrawn.v1`` for other agencies, in the transaction of the
+        withdrawal (its ``record.publicity_changed.v1`` is staged at commit with the rest)."""
+        message_id = uuid.uuid4()
+        ruling = withdrawal.ruling
+        message = PenaltyWithdrawn(
+            message_id=message_id, occurred_at=withdrawal.withdrawn_at,
+            payload=PenaltyWithdrawal(
+                record_id=record.id, record_type=record.record_type,
+                decision_number=record.decision_number,
+                deciding_unit_code=record.deciding_unit_code, subject_code=subject.code,
+                subject_name=subject.name, ruling_kind=ruling.kind,
+                ruling_kind_label=ruling.kind_label, ruling_number=ruling.number,
+                ruling_date=ruling.ruling_date, reason=ruling.reason))
+        add_message_to_outbox(self.session, INTERAGENCY_EXCHANGE, PENALTY_WITHDRAWN,
+                              message.model_dump(mode="json"), message_id, self.request_id)
 
     def record_identity_check(self, applicant_id: str, subject_code: str, outcome: str,
                               at) -> None:

@@ -35,6 +35,8 @@ class CauseKind:
     reorganisation_plan_confirmed = "reorganisation_plan_confirmed"  # repaired for good
     reorganisation_terminated = "reorganisation_terminated"  # publicised again
     temporary_repair_expired = "temporary_repair_expired"    # publicised again (the job)
+    # our own penalty revoked on review, by a court or by ourselves (domain.withdrawals)
+    withdrawal = "withdrawal"
 
 
 #: what a repair outcome does to the record, and from which states it may
@@ -65,11 +67,14 @@ OUTCOME_RECORD_TYPES = {
 TRANSITIONS: dict[PublicityState, frozenset[PublicityState]] = {
     PublicityState.active: frozenset({PublicityState.stopped, PublicityState.removed,
                                       PublicityState.restored, PublicityState.expired,
-                                      PublicityState.temporarily_repaired}),
+                                      PublicityState.temporarily_repaired,
+                                      PublicityState.withdrawn}),
     PublicityState.stopped: frozenset({PublicityState.active}),
     PublicityState.removed: frozenset({PublicityState.active}),
     PublicityState.restored: frozenset({PublicityState.active}),
     PublicityState.expired: frozenset(),
+    # the decision no longer stands: nothing brings it back
+    PublicityState.withdrawn: frozenset(),
     # until the court rules on the plan: final as a normal repair, or publicised again
     PublicityState.temporarily_repaired: frozenset({PublicityState.active,
                                                     PublicityState.stopped,

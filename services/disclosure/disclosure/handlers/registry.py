@@ -3,6 +3,7 @@ history, the subjects of a phone."""
 
 from __future__ import annotations
 
+from credit_common.contracts.vocabulary import PublicityState
 from credit_common.errors import NotFound, ValidationFailed
 from credit_common.identity import is_mainland_mobile
 
@@ -34,3 +35,10 @@ def subjects_by_phone(phone: str, uow: DisclosureUnitOfWork) -> list[Subject]:
     if not is_mainland_mobile(phone or ""):
         raise ValidationFailed("INVALID_PHONE", "请输入 11 位手机号码", {"field": "phone"})
     return uow.subjects.by_phone(phone)
+
+
+def withdrawals_of(records: list[Record], uow: DisclosureUnitOfWork) -> dict:
+    """The withdrawals of the withdrawn ones among ``records``, by record id (no query when
+    none is: the public lookup is a hot read)."""
+    withdrawn = [r.id for r in records if r.publicity_state == PublicityState.withdrawn]
+    return uow.withdrawals.of_records(withdrawn) if withdrawn else {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from credit_common.clock import now
 from credit_common.contracts.events import CaseStatusChanged
+from credit_common.contracts.vocabulary import PublicityState
 from credit_common.errors import NotFound
 
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
@@ -28,6 +29,10 @@ def apply_repair_outcome(decision_id: str, record_id: str, outcome: str,
     if not uow.record_outcome(decision_id, record.id, outcome):
         # a concurrent call applied it while this one waited for the row lock
         return apply_repair_outcome(decision_id, record_id, outcome, uow)
+    if record.publicity_state == PublicityState.withdrawn:
+        # the penalty itself was withdrawn: no repair or revocation has anything left to change
+        return {"decision_id": decision_id, "record_id": str(record.id), "outcome": outcome,
+                "changed": False, "publicity_state": record.publicity_state}
     version = record.version
     changed = record.apply_outcome(outcome, decision_id, now())
     if changed:

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from credit_common.contracts import interagency
-from credit_common.topology import INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS
+from credit_common.topology import (INTERAGENCY_EXCHANGE, INTERAGENCY_INBOUND_BINDINGS,
+                                   INTERAGENCY_OUTBOUND_ROUTING_KEYS)
 
 DOCUMENT = yaml.safe_load((pathlib.Path(__file__).resolve().parents[2] / "asyncapi.yaml")
                           .read_text(encoding="utf-8"))
@@ -48,4 +49,5 @@ def test_channels_match_the_topology():
     inbound = {key for key, channel in channels.items() if "publish" in channel}
     assert inbound == set(INTERAGENCY_INBOUND_BINDINGS) == set(interagency.INBOUND_MESSAGES)
     outbound = {key for key, channel in channels.items() if "subscribe" in channel}
-    assert outbound == {interagency.PUBLICITY_CHANGED}
+    assert outbound == {interagency.PUBLICITY_CHANGED, interagency.PENALTY_WITHDRAWN} == set(
+        interagency.OUTBOUND_ROUTING_KEYS) == set(INTERAGENCY_OUTBOUND_ROUTING_KEYS)

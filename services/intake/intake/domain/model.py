@@ -29,7 +29,8 @@ OPEN = {ApplicationStatus.draft, ApplicationStatus.submitted,
 #: a decision has been made (or nothing can happen any more)
 FINAL = {ApplicationStatus.not_accepted, ApplicationStatus.repaired, ApplicationStatus.rejected,
          ApplicationStatus.withdrawn, ApplicationStatus.repair_revoked,
-         ApplicationStatus.temporarily_repaired, ApplicationStatus.temporary_repair_ended}
+         ApplicationStatus.temporarily_repaired, ApplicationStatus.temporary_repair_ended,
+         ApplicationStatus.no_repair_needed}
 
 #: a case's step -> what the applicant sees (DOMAIN.md's applicant-facing statuses)
 CASE_TO_APPLICANT = {
@@ -43,6 +44,7 @@ CASE_TO_APPLICANT = {
     CaseStatus.approved: ApplicationStatus.repaired,
     CaseStatus.rejected: ApplicationStatus.rejected,
     CaseStatus.revoked: ApplicationStatus.repair_revoked,
+    CaseStatus.no_repair_needed: ApplicationStatus.no_repair_needed,
 }
 
 
@@ -225,6 +227,7 @@ class Application:
                   ApplicationStatus.rejected: "不予修复", ApplicationStatus.repaired: "予以修复",
                   ApplicationStatus.accepted: "已受理，正在核实",
                   ApplicationStatus.repair_revoked: "信用修复决定已撤销",
+                  ApplicationStatus.no_repair_needed: "无需修复",
                   ApplicationStatus.temporarily_repaired: "准予破产重整期间临时信用修复"}
         was = self.status
         if reorganising and target == ApplicationStatus.temporarily_repaired:

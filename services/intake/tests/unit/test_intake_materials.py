@@ -15,13 +15,13 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (ArrayObject, DictionaryObject, NameObject, NumberObject,
                            TextStringObject)
 
+from credit_common import uploads
 from credit_common.clock import now
 from credit_common.contracts.registry import RegistryRecord
 from credit_common.errors import Conflict, ValidationFailed
 from credit_common.testing.files import minimal_jpeg, minimal_pdf, minimal_png
 from credit_common.testing.payloads import registry_record
 from intake import handlers
-from intake.domain import materials
 from intake.domain.materials import check_file_name, check_upload, safe_file_name
 from intake.domain.model import Application
 from intake.file_store import FileStore
@@ -145,7 +145,7 @@ def test_an_escaped_name_is_read_as_the_name_it_spells():
 def test_the_object_walk_finds_them_without_the_text_scan(build, code):
     """What a compressed object stream hides from a scan of the bytes, pypdf still reads."""
     with pytest.raises(ValidationFailed) as raised:
-        materials._walk_pdf(PdfReader(io.BytesIO(pdf(build))))
+        uploads._walk_pdf(PdfReader(io.BytesIO(pdf(build))))
     assert raised.value.code == code
 
 

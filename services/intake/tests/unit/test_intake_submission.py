@@ -10,7 +10,7 @@ from stdnum.cn import uscc
 from credit_common.contracts.commands import SubmitApplication
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import CaseOpened
-from credit_common.errors import NotFound, ValidationFailed
+from credit_common.errors import Conflict, NotFound, ValidationFailed
 from credit_common.testing.claims import DuplicateClaim, FakeClaims
 from credit_common.unit_of_work import StagesEvents
 from intake import handlers
@@ -180,3 +180,21 @@ def test_an_approval_arriving_after_the_closing_still_becomes_what_the_applicant
     assert [e.status for e in application.events] == ["repaired"]
     # a repeat of the approval changes nothing
     assert not application.case_status_changed("approved", 5, at, "准予信用修复")
+
+
+def test_a_case_ended_because_the_penalty_was_withdrawn_tells_the_applicant_no_repair_needed():
+    at = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
+    application = Application.submit(
+        acceptance_number="XF-440106-20261207-000001", record_type="penalty_publicity",
+        subject_uscc=make_uscc(), subject_name="广州测试科技有限公司", district_code="440106",
+        submitted_at=at, idempotency_key=None)
+    application.case_opened(uuid.uuid4(), at)
+    assert application.case_status_changed("accepted", 2, at, None)
+    application.events.clear()
+    note = "该行政处罚已依据法院判决（（2026）粤0106行初55号）撤销，停止公示，无需信用修复"
+    assert application.case_status_changed("no_repair_needed", 3, at, note)
+    assert application.status == "no_repair_needed"
+    [told] = application.events
+    assert (told.status, told.status_label, told.note) == ("no_repair_needed", "无需修复", note)
+    with pytest.raises(Conflict):  # ended: nothing left to withdraw
+        application.withdraw(at, None)

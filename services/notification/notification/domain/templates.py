@@ -14,6 +14,8 @@ SMS_TEMPLATES = {
     # 两书同达: the notice issued with an own penalty, its link and the word that it is free
     "repair_notice": "{subject_name}：本机关向你（单位）送达《信用修复告知书》（{number}）。{when}"
                      "信用修复不收取任何费用。查看告知书：{url}",
+    "penalty_withdrawn": "{subject_name}：行政处罚决定（{decision_number}）已依据{ruling_kind_label}"
+                         "（{ruling_number}）撤销，相关行政处罚信息已停止公示，无需申请信用修复。",
 }
 
 

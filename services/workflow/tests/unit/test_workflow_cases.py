@@ -41,6 +41,9 @@ class FakeCases:
     def take_early_withdrawal(self, application_id):
         return self.early_withdrawals.pop(application_id, None)
 
+    def withdrawn_penalties(self, record_ids):
+        return []
+
     def for_application(self, application_id, for_update=False):
         case = self.by_application.get(application_id)
         if case is not None:
@@ -119,3 +122,26 @@ def test_a_withdrawal_that_overtook_its_submission_withdraws_the_case_when_it_op
     assert case.status == "withdrawn"
     assert uow.cases.early_withdrawals == {}
     assert [e.event_type for e in uow.published] == ["case_opened"]
+
+
+def test_a_withdrawn_penalty_ends_only_an_undecided_case_about_it_alone():
+    at = datetime.now(UTC)
+    record, other = str(uuid.uuid4()), str(uuid.uuid4())
+    alone = Case.open_for(submitted().model_copy(update={"record_ids": [record]}), at)
+    alone.events.clear()
+    assert alone.penalty_withdrawn(other, "无关", at) is False
+    assert alone.penalty_withdrawn(record, "该行政处罚已撤销", at) is True
+    assert alone.status == "no_repair_needed" and alone.closed_at == at
+    [event] = alone.events
+    assert (event.status, event.note) == ("no_repair_needed", "该行政处罚已撤销")
+    assert alone.penalty_withdrawn(record, "该行政处罚已撤销", at) is False  # ended already
+
+    several = Case.open_for(submitted().model_copy(update={"record_ids": [record, other]}), at)
+    several.events.clear()
+    assert several.penalty_withdrawn(record, "该行政处罚已撤销", at) is True
+    assert several.status == "pending_acceptance" and several.events == []
+    assert several.steps[-1].action == "penalty_withdrawn"
+
+    decided = Case.open_for(submitted().model_copy(update={"record_ids": [record]}), at)
+    decided.status = "approved"
+    assert decided.penalty_withdrawn(record, "该行政处罚已撤销", at) is False

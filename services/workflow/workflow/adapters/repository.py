@@ -130,6 +130,29 @@ class CaseRepository:
             "DELETE FROM early_withdrawals WHERE application_id = :a RETURNING withdrawn_at"),
             {"a": application_id}).scalar()
 
+    def undecided_with_record(self, record_id: str, statuses: list[str]) -> list[Case]:
+        """The cases about this record still waiting for a decision, locked."""
+        rows = self.session.execute(text(
+            f"SELECT {_COLUMNS} FROM cases WHERE record_ids @> CAST(:r AS jsonb) "
+            "AND status = ANY(:statuses) ORDER BY id FOR UPDATE"),
+            {"r": json.dumps([str(record_id)]), "statuses": list(statuses)}).all()
+        return [self._load(row, True) for row in rows]
+
+    def remember_withdrawn_penalty(self, record_id: str, note: str, at: datetime) -> bool:
+        """A withdrawn penalty, for a case about it that opens later (the events overtake)."""
+        return self.session.execute(text(
+            "INSERT INTO withdrawn_penalties (record_id, note, withdrawn_at) VALUES (:r, :n, :at) "
+            "ON CONFLICT (record_id) DO NOTHING RETURNING 1"),
+            {"r": str(record_id), "n": note, "at": at}).first() is not None
+
+    def withdrawn_penalties(self, record_ids: list[str]) -> list[tuple[str, str, datetime]]:
+        if not record_ids:
+            return []
+        return [(str(r.record_id), r.note, r.withdrawn_at) for r in self.session.execute(text(
+            "SELECT record_id, note, withdrawn_at FROM withdrawn_penalties "
+            "WHERE record_id = ANY(CAST(:ids AS uuid[]))"),
+            {"ids": [str(i) for i in record_ids]}).all()]
+
     def claim_deadline_notices(self, kind: str, statuses: list[str], due_from: date,
                                due_to: date, limit: int = 500) -> list[Case]:
         """Cases whose due date lies in [due_from, due_to] and that were not yet noticed for

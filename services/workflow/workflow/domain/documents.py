@@ -19,6 +19,8 @@ TITLES = {
     "status_restoration_decision": "恢复正常记载状态决定书",
     # issued with an own penalty (两书同达, workflow.domain.repair_notices)
     "repair_notice": "信用修复告知书",
+    # fraud found after approval (撤销修复): the repair decision is revoked
+    "revocation_decision": "撤销信用修复决定书",
 }
 
 #: the action -> the document it issues
@@ -28,12 +30,14 @@ DOCUMENT_FOR_ACTION = {
     CaseAction.approve: "repair_decision",
     CaseAction.reject: "rejection_decision",
     CaseAction.close: "approval_form",
+    CaseAction.revoke: "revocation_decision",
 }
 #: the word in the number: 穗天市监信修〔2026〕12号
 NUMBER_CODES = {"acceptance_notice": "信受", "non_acceptance_notice": "信不受",
                 "repair_decision": "信修", "rejection_decision": "信不修",
                 "approval_form": "信审", "listing_removal_decision": "信移",
-                "status_restoration_decision": "信复", "repair_notice": "信告"}
+                "status_restoration_decision": "信复", "repair_notice": "信告",
+                "revocation_decision": "信撤"}
 OUTCOME_TEXT = {
     "penalty_publicity": "停止公示该行政处罚信息",
     "other_department_penalty": "停止公示该行政处罚信息",
@@ -78,6 +82,11 @@ def paragraphs(kind: str, case: dict, opinion: str | None, decide_days: int | No
                 f"{OUTCOME_TEXT.get(case['record_type'], '对相关记录予以修复')}。",
                 "信用修复决定作出后，如发现申请人提供虚假材料或者作出不实承诺的，本机关将撤销该决定，"
                 "恢复相关记录，并依法处理。"]
+    if kind == "revocation_decision":
+        return [f"{head}，本机关已作出准予信用修复决定。",
+                f"经查，{opinion}。根据《市场监督管理信用修复管理办法》等规定，本机关决定撤销该准予信用修复决定，"
+                "恢复相关失信记录的公示，并依法处理。",
+                REVIEW_NOTICE]
     if kind == "rejection_decision":
         return [f"{head}，经核实，不符合信用修复条件，本机关决定不予信用修复。",
                 f"理由：{opinion}。", REVIEW_NOTICE]

@@ -75,7 +75,10 @@ ROLE_STATUSES = {
 RUNNING_STATUSES = (S.pending_acceptance, S.accepted, S.under_review, S.second_review,
                     S.under_approval)
 #: cases that wait for no officer are never overdue (a returned one waits for the applicant)
-NOT_OVERDUE_STATUSES = (S.closed, S.withdrawn, S.returned)
+NOT_OVERDUE_STATUSES = (S.closed, S.withdrawn, S.returned, S.no_repair_needed)
+#: before a decision: a case that a withdrawn penalty leaves with nothing to decide
+UNDECIDED_STATUSES = frozenset({S.pending_acceptance, S.accepted, S.returned, S.under_review,
+                                S.second_review, S.under_approval})
 OPEN_STATUSES = {S.pending_acceptance, S.accepted, S.under_review, S.second_review,
                  S.under_approval, S.approved, S.rejected, S.not_accepted, S.returned}
 
@@ -168,6 +171,22 @@ class Case:
             return False
         self._record("withdraw", S.withdrawn, None, "申请人", self.unit_code or "",
                      "申请人撤回申请", at, announce=False)
+        return True
+
+    def penalty_withdrawn(self, record_id: str, note: str, at: datetime) -> bool:
+        """A record of the case was itself withdrawn before a decision: a case about that
+        record alone ends as 无需修复 and the applicant is told; a case about several keeps
+        going for the others, the withdrawal noted in its approval form (disclosure leaves a
+        withdrawn record as it is whatever is decided)."""
+        if self.status not in UNDECIDED_STATUSES or str(record_id) not in self.record_ids:
+            return False
+        if len(self.record_ids) == 1:
+            self.closed_at = at
+            self._record("penalty_withdrawn", S.no_repair_needed, None, "系统",
+                         self.unit_code or "", note, at)
+        else:
+            self._record("penalty_withdrawn", self.status, None, "系统", self.unit_code or "",
+                         note, at, announce=False)
         return True
 
     def act(self, action_name: str, officer: Officer, opinion: str | None, at: datetime,

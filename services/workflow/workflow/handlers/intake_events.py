@@ -10,6 +10,7 @@ from credit_common.contracts.events import ApplicationSubmitted, ApplicationWith
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.domain import deadlines, pauses
 from workflow.domain.model import Case
+from workflow.handlers.withdrawn_penalties import end_if_withdrawn
 from workflow.handlers.working_days import calendar
 
 
@@ -29,6 +30,8 @@ def open_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> Case | None:
         withdrawn_at = uow.cases.take_early_withdrawal(submitted.application_id)
         if withdrawn_at is not None and case.withdrawn(withdrawn_at):
             uow.cases.save(case, case.version - 1)
+        # the penalty it is about may have been withdrawn before the case opened
+        end_if_withdrawn(case, uow)
         return case
     existing = uow.cases.for_application(submitted.application_id, for_update=True)
     if existing is not None:
@@ -36,6 +39,7 @@ def open_case(envelope: EventEnvelope, uow: WorkflowUnitOfWork) -> Case | None:
         if existing.resubmitted(at, due):
             pauses.resume(existing, at, days)
             uow.cases.save(existing, version)
+            end_if_withdrawn(existing, uow)
             return existing
     return None
 

@@ -3,10 +3,10 @@
 // @credit/shared; an officer of the subject's district sees personal data in full); the search
 // is services/disclosure/disclosure/service.py `search_records`.
 import {
-  unwrap, type ListingReason, type Page, type Paths, type RecordHit, type RecordType, type RegistryRecord,
+  unwrap, uploadWithProgress, type ListingReason, type Page, type Paths, type RecordHit, type RecordType, type RegistryRecord,
   type RegistrySubject, type SubjectWithRecords,
 } from '@credit/shared'
-import { api } from './index'
+import { api, tokens } from './index'
 
 type SearchQuery = NonNullable<Paths['/api/v1/officer/records']['get']['parameters']['query']>
 
@@ -104,4 +104,49 @@ export function unitOfRecord(record: RegistryRecord, subject: Pick<RegistrySubje
 /** The code a person reads for a subject: the USCC, else the old registration number. */
 export function subjectCode(subject: Pick<RegistrySubject, 'uscc' | 'registration_number'>): string {
   return subject.uscc || subject.registration_number || ''
+}
+
+/** What the workbench asks to withdraw a penalty of ours (gateway `withdrawals.py`). */
+export interface WithdrawalForm {
+  ruling_kind: 'administrative_review' | 'court_judgment' | 'self_correction' | ''
+  ruling_number: string
+  ruling_date: string
+  reason: string
+}
+
+/** vocabulary.py WITHDRAWAL_RULING_KIND_LABELS. */
+export const RULING_KINDS: { value: Exclude<WithdrawalForm['ruling_kind'], ''>; label: string }[] = [
+  { value: 'administrative_review', label: '行政复议决定' },
+  { value: 'court_judgment', label: '法院判决' },
+  { value: 'self_correction', label: '自行纠错' },
+]
+
+/** What is missing before 撤销 is sent, as a person reads it (the API checks again). */
+export function withdrawalProblems(form: WithdrawalForm, file: File | null, today: string): string[] {
+  const problems: string[] = []
+  if (!form.ruling_kind) problems.push('请选择撤销依据')
+  if (form.ruling_number.trim().length < 2) problems.push('请填写决定书或判决书文号')
+  if (!form.ruling_date) problems.push('请选择决定或判决日期')
+  else if (form.ruling_date > today) problems.push('决定或判决日期不能晚于今天')
+  if (form.reason.trim().length < 2) problems.push('请填写撤销理由')
+  if (!file) problems.push('请上传依据文书')
+  return problems
+}
+
+/**
+ * Withdraws a penalty of ours on a review's decision, a court's judgment or our own correction:
+ * its publicity stops at once (已撤销). The same ruling twice is one withdrawal.
+ */
+export async function withdrawPenalty(recordId: string, form: WithdrawalForm, file: File): Promise<{
+  created: boolean
+  record: RegistryRecord
+}> {
+  const body = new FormData()
+  body.append('ruling_kind', form.ruling_kind)
+  body.append('ruling_number', form.ruling_number.trim())
+  body.append('ruling_date', form.ruling_date)
+  body.append('reason', form.reason.trim())
+  body.append('file', file)
+  return (await uploadWithProgress(`/api/v1/officer/records/${encodeURIComponent(recordId)}/withdrawal`, body, tokens,
+    () => undefined)) as { created: boolean; record: RegistryRecord }
 }

@@ -1096,6 +1096,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/officer/records/{record_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查看一条记录：公示状态、变更历史及撤销情况（含依据文书） */
+        get: operations["record_api_v1_officer_records__record_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer/records/{record_id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 撤销本局行政处罚信息公示（行政复议决定、法院判决或自行纠错），上传依据文书
+         * @description 行政处罚决定经行政复议撤销、被人民法院判决撤销，或作出机关自行纠错撤销的，由作出处罚的单位所在区局的
+         *     审批人撤销该行政处罚信息的公示：记录立即停止公示（`publicity_state`: `withdrawn`，已撤销），公示历史
+         *     载明依据文书，文书（PDF 或图片）留存；同时通过信息交换总线通报其他部门（`record.penalty_withdrawn.v1`
+         *     及 `record.publicity_changed.v1`），短信告知当事人，涉及该记录且尚未作出决定的信用修复案件以“无需修复”
+         *     办结并告知申请人。
+         *
+         *     同一文书重复提交只撤销一次（返回首次结果，`created`: false）。
+         *
+         *     Errors: 404 `RECORD_NOT_FOUND`; 403 `RECORD_NOT_OF_MY_DISTRICT` (the penalty was made outside
+         *     the officer's district bureau), `ROLE_REQUIRED` (approver), `OFFICER_DISABLED`; 409
+         *     `NOT_OWN_PENALTY` (a listing, or another department's penalty, which it withdraws over the
+         *     bus), `RECORD_NOT_PUBLICISED`, `RECORD_ALREADY_WITHDRAWN` (by another ruling); 422
+         *     `INVALID_WITHDRAWAL` (`details.fields` names each bad field), `VALIDATION_FAILED` (a field
+         *     missing), `EMPTY_FILE`, `UNSUPPORTED_FILE_TYPE`, `PDF_UNREADABLE`, `PDF_ACTIVE_CONTENT`,
+         *     `PDF_EMBEDDED_FILE`, `FILE_POLYGLOT`, `IMAGE_UNREADABLE`, `FILE_NAME_INVALID`,
+         *     `FILE_TOO_LARGE`.
+         */
+        post: operations["withdraw_api_v1_officer_records__record_id__withdrawal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/officer/records/{record_id}/withdrawal/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 下载撤销依据文书（作出处罚的单位所在区局及市局人员）
+         * @description Errors: 404 `WITHDRAWAL_NOT_FOUND`; 403 `RECORD_NOT_OF_MY_DISTRICT`.
+         */
+        get: operations["withdrawal_file_api_v1_officer_records__record_id__withdrawal_file_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/officer/statistics": {
         parameters: {
             query?: never;
@@ -1436,6 +1508,32 @@ export interface components {
             /** File */
             file: string;
         };
+        /** Body_withdraw_api_v1_officer_records__record_id__withdrawal_post */
+        Body_withdraw_api_v1_officer_records__record_id__withdrawal_post: {
+            /**
+             * File
+             * @description 依据文书（PDF、JPEG 或 PNG）
+             */
+            file: string;
+            /**
+             * Reason
+             * @description 撤销理由
+             */
+            reason: string;
+            /**
+             * Ruling Date
+             * Format: date
+             * @description 决定或判决日期（不得晚于今天）
+             */
+            ruling_date: string;
+            /** @description 撤销依据：administrative_review 行政复议决定、court_judgment 法院判决、self_correction 自行纠错 */
+            ruling_kind: components["schemas"]["WithdrawalRulingKind"];
+            /**
+             * Ruling Number
+             * @description 决定书或判决书文号
+             */
+            ruling_number: string;
+        };
         /** CalendarOverride */
         CalendarOverride: {
             /**
@@ -1693,7 +1791,7 @@ export interface components {
          * PublicityState
          * @enum {string}
          */
-        PublicityState: "active" | "stopped" | "removed" | "restored" | "expired" | "temporarily_repaired";
+        PublicityState: "active" | "stopped" | "removed" | "restored" | "expired" | "temporarily_repaired" | "withdrawn";
         /** PublicityTermVersion */
         PublicityTermVersion: {
             /**
@@ -1800,6 +1898,12 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
+        /**
+         * WithdrawalRulingKind
+         * @description Why our own penalty decision no longer stands (DOMAIN.md: withdrawn, not repaired).
+         * @enum {string}
+         */
+        WithdrawalRulingKind: "administrative_review" | "court_judgment" | "self_correction";
     };
     responses: never;
     parameters: never;
@@ -4034,6 +4138,104 @@ export interface operations {
                 content: {
                     "application/json": unknown;
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    record_api_v1_officer_records__record_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 记录编号 */
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    withdraw_api_v1_officer_records__record_id__withdrawal_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 记录编号 */
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_withdraw_api_v1_officer_records__record_id__withdrawal_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    withdrawal_file_api_v1_officer_records__record_id__withdrawal_file_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 记录编号 */
+                record_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

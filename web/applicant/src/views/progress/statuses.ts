@@ -15,6 +15,7 @@ export type ApplicationStatus =
   | 'rejected'
   | 'withdrawn'
   | 'repair_revoked'
+  | 'no_repair_needed'
 
 /** The labels intake sends as `status_label` (credit_common vocabulary); used only when absent. */
 export const STATUS_LABELS: Record<ApplicationStatus, string> = {
@@ -28,6 +29,7 @@ export const STATUS_LABELS: Record<ApplicationStatus, string> = {
   rejected: '不予修复',
   withdrawn: '已撤回',
   repair_revoked: '修复已撤销',
+  no_repair_needed: '无需修复',
 }
 
 /** What a tag's colour says: still waiting, needs the applicant, done well, refused, or over. */
@@ -44,10 +46,14 @@ const TONES: Record<ApplicationStatus, StatusTone> = {
   rejected: 'danger',
   withdrawn: 'closed',
   repair_revoked: 'danger',
+  // the penalty itself was withdrawn: nothing is left to repair
+  no_repair_needed: 'closed',
 }
 
 /** A decision has been made or nothing can happen any more (intake's FINAL). */
-const FINAL: ReadonlySet<string> = new Set(['not_accepted', 'repaired', 'rejected', 'withdrawn', 'repair_revoked'])
+const FINAL: ReadonlySet<string> = new Set([
+  'not_accepted', 'repaired', 'rejected', 'withdrawn', 'repair_revoked', 'no_repair_needed',
+])
 
 function known(status: string): status is ApplicationStatus {
   return Object.prototype.hasOwnProperty.call(STATUS_LABELS, status)
