@@ -337,14 +337,16 @@ def first_success_after(calls: list[Call], moment: float) -> float | None:
 
 def bad_failures(calls: list[Call], gateway_down: list[tuple[float, float]] = ()) -> list[Call]:
     """Failures a client must never see: a hang, an error that is not 503/504 with a code, or
-    no answer at all while the gateway was up (``gateway_down``: its restarts)."""
+    no answer at all to a request the gateway was up for all along (``gateway_down``: its
+    restarts; a request still in flight when the gateway went down loses its connection)."""
     def bad(call: Call) -> bool:
         if not failed(call):
             return False
         if call.hang:
             return True
         if call.status is None:
-            return not any(start <= call.sent_at <= end for start, end in gateway_down)
+            return not any(call.sent_at <= end and start <= call.sent_at + call.elapsed_s
+                           for start, end in gateway_down)
         return call.status not in (503, 504) or not call.code
 
     return [c for c in calls if bad(c)]
