@@ -66,13 +66,15 @@ def _code(response: httpx.Response) -> str | None:
 
 def prepare_approvals(urls: dict[str, str], count: int, tag: str) -> dict:
     """``count`` cases at the approval step in ``APPROVER_UNIT`` and an approver to approve
-    them (written as intake, workflow and the registry would have written them)."""
+    them (written as intake, workflow and the registry would have written them). The cases
+    name the registered subject: an approval looks it up in the registry again."""
     engines = {s: sa.create_engine(urls[s]) for s in ("intake", "workflow", "disclosure")}
     approver_phone = "137" + f"{random.randrange(10**8):08d}"
     cases = []
     try:
         with engines["disclosure"].begin() as conn:
             body = "91440106" + f"CH{random.randrange(10**7):07d}"
+            subject_code = body + uscc.calc_check_digit(body)
             subject_id = uuid.uuid4()
             conn.execute(sa.text(
                 "INSERT INTO subjects (id, uscc, name, kind, district_code, "
@@ -80,7 +82,7 @@ def prepare_approvals(urls: dict[str, str], count: int, tag: str) -> dict:
                 "legal_rep_document_number, legal_rep_phone, liaison_phone) VALUES (:id, :u, "
                 ":n, 'enterprise', '440106', '44010601', '广州市天河区天河路 1 号', '陈大文', "
                 "'passport', 'H12345678', :p, '')"),
-                {"id": subject_id, "u": body + uscc.calc_check_digit(body),
+                {"id": subject_id, "u": subject_code,
                  "n": f"广州故障{tag}科技有限公司", "p": approver_phone})
             for n in range(count):
                 record_id = uuid.uuid4()
@@ -99,19 +101,20 @@ def prepare_approvals(urls: dict[str, str], count: int, tag: str) -> dict:
                 "INSERT INTO cases (id, application_id, acceptance_number, record_type, "
                 "subject_uscc, subject_name, district_code, status, submitted_at, opened_at, "
                 "unit_code, record_ids, accept_due, version) VALUES (:case_id, :application_id, "
-                ":acceptance_number, 'abnormal_operation_list', '91440106MA59ABCD1M', :name, "
+                ":acceptance_number, 'abnormal_operation_list', :subject_code, :name, "
                 "'440106', 'under_approval', now(), now(), :unit, CAST(:records AS jsonb), "
                 "current_date + 5, 4)"),
                 [{**c, "name": f"广州故障{tag}科技有限公司", "unit": APPROVER_UNIT,
+                  "subject_code": subject_code,
                   "records": json.dumps([c["record_id"]])} for c in cases])
         with engines["intake"].begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO applications (id, acceptance_number, record_type, subject_uscc, "
                 "subject_name, district_code, status, case_id, submitted_at, updated_at, form, "
                 "case_version) VALUES (:application_id, :acceptance_number, "
-                "'abnormal_operation_list', '91440106MA59ABCD1M', :name, '440106', 'accepted', "
+                "'abnormal_operation_list', :subject_code, :name, '440106', 'accepted', "
                 ":case_id, now(), now(), CAST(:form AS jsonb), 3)"),
-                [{**c, "name": f"广州故障{tag}科技有限公司",
+                [{**c, "name": f"广州故障{tag}科技有限公司", "subject_code": subject_code,
                   "form": json.dumps({"contact_phone": c["phone"]})} for c in cases])
     finally:
         for engine in engines.values():
@@ -334,14 +337,16 @@ def first_success_after(calls: list[Call], moment: float) -> float | None:
 
 def bad_failures(calls: list[Call], gateway_down: list[tuple[float, float]] = ()) -> list[Call]:
     """Failures a client must never see: a hang, an error that is not 503/504 with a code, or
-    no answer at all while the gateway was up (``gateway_down``: its restarts)."""
+    no answer at all to a request the gateway was up for all along (``gateway_down``: its
+    restarts; a request still in flight when the gateway went down loses its connection)."""
     def bad(call: Call) -> bool:
         if not failed(call):
             return False
         if call.hang:
             return True
         if call.status is None:
-            return not any(start <= call.sent_at <= end for start, end in gateway_down)
+            return not any(call.sent_at <= end and start <= call.sent_at + call.elapsed_s
+                           for start, end in gateway_down)
         return call.status not in (503, 504) or not call.code
 
     return [c for c in calls if bad(c)]

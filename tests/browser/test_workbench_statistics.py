@@ -1,8 +1,10 @@
 """统计 on a desk screen, against the real platform: applications of a 从化 office (a district no
-other test decides in) are submitted by applicants and decided by its officers over the API —
-approved and closed, rejected, not accepted, one left waiting past its due date — then an
-officer of that office opens 统计: the tiles, every chart's data table and the filtered figures
-match what the statistics API answers, and 导出 CSV downloads a file whose rows match too."""
+other test of any suite has cases in: ``make test`` runs every suite on the same databases and
+the figures count the office's whole year; tests/unit/test_statistics_districts.py checks it)
+are submitted by applicants and decided by its officers over the API — approved and closed,
+rejected, not accepted, one left waiting past its due date — then an officer of that office
+opens 统计: the tiles, every chart's data table and the filtered figures match what the
+statistics API answers, and 导出 CSV downloads a file whose rows match too."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """统计 through the gateway: applications submitted by applicants and decided by officers
 over the API (approved and closed, rejected, not accepted, one left waiting past its due date)
-in an office of 花都 that no other end-to-end test uses; every figure an office and its
-district's credit section see is checked, the CSV and Excel exports hold the same, and bad
-filters get a code and a Chinese message."""
+in an office of 花都 that no other test of any suite has cases in (``make test`` runs every
+suite on the same databases; tests/unit/test_statistics_districts.py checks it); every figure
+an office and its district's credit section see is checked, the CSV and Excel exports hold the
+same, and bad filters get a code and a Chinese message."""
 
 from __future__ import annotations
 
