@@ -176,42 +176,57 @@ def measure_pdf_generation(calls: int) -> list[float]:
     return latencies
 
 
-def cases_awaiting_approval(workflow_url: str, disclosure_url: str,
+def cases_awaiting_approval(workflow_url: str, disclosure_url: str, intake_url: str,
                             count: int) -> list[dict]:
     """``count`` cases at the approval step in the bench office, each for a fresh active
-    record in the registry, and an approver to approve them: the cases' numbers, records and
-    versions. Only these are approved by the measurement: a case an interrupted run left
+    record in the registry and with its application in intake, and an approver to approve
+    them: the cases' numbers, records and versions. The cases name the record's registered
+    subject: an approval looks it up in the registry and has intake check its application
+    again. Only these are approved by the measurement: a case an interrupted run left
     waiting may name a record of a registry generated since."""
     disclosure = sa.create_engine(disclosure_url)
     workflow = sa.create_engine(workflow_url)
+    intake = sa.create_engine(intake_url)
     try:
         with disclosure.begin() as conn:
-            subject_id = conn.execute(sa.text(
-                "SELECT id FROM subjects WHERE district_code = '440106' LIMIT 1")).scalar_one()
+            subject = conn.execute(sa.text(
+                "SELECT id, uscc, name FROM subjects WHERE district_code = '440106' LIMIT 1"
+            )).one()
             records = [uuid.uuid4() for _ in range(count)]
             for record_id in records:
-                data_scale.add_listed_record(conn, record_id, subject_id, BENCH_UNIT,
+                data_scale.add_listed_record(conn, record_id, subject.id, BENCH_UNIT,
                                              f"bench-approve-{record_id}")
+        cases = [{"case_id": uuid.uuid4(), "application_id": uuid.uuid4(),
+                  "acceptance_number": f"XF-A{record_id.hex[:20]}", "uscc": subject.uscc,
+                  "name": subject.name, "u": BENCH_UNIT, "records": f'["{record_id}"]'}
+                 for record_id in records]
         with workflow.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO officers (id, phone, name, unit_code, roles) VALUES (:id, :p, "
                 "'基准审批', :u, ARRAY['approver']) ON CONFLICT (phone) DO NOTHING"),
                 {"id": uuid.uuid4(), "p": APPROVER_PHONE, "u": BENCH_UNIT})
-            for record_id in records:
+            if cases:
                 conn.execute(sa.text(
                     "INSERT INTO cases (id, application_id, acceptance_number, record_type, "
                     "subject_uscc, subject_name, district_code, status, submitted_at, "
                     "opened_at, unit_code, record_ids, accept_due, version) VALUES "
-                    "(gen_random_uuid(), gen_random_uuid(), :n, 'abnormal_operation_list', "
-                    "'91440106MA59ABCD1M', '广州基准审批有限公司', '440106', 'under_approval', "
-                    "now(), now(), :u, CAST(:records AS jsonb), current_date + 5, 4)"),
-                    {"n": f"XF-A{record_id.hex[:20]}", "u": BENCH_UNIT,
-                     "records": f'["{record_id}"]'})
-        return [{"acceptance_number": f"XF-A{record_id.hex[:20]}",
-                 "record_id": str(record_id), "version": 4} for record_id in records]
+                    "(:case_id, :application_id, :acceptance_number, "
+                    "'abnormal_operation_list', :uscc, :name, '440106', 'under_approval', "
+                    "now(), now(), :u, CAST(:records AS jsonb), current_date + 5, 4)"), cases)
+        with intake.begin() as conn:
+            if cases:
+                conn.execute(sa.text(
+                    "INSERT INTO applications (id, acceptance_number, record_type, "
+                    "subject_uscc, subject_name, district_code, status, case_id, "
+                    "submitted_at, updated_at, case_version) VALUES (:application_id, "
+                    ":acceptance_number, 'abnormal_operation_list', :uscc, :name, '440106', "
+                    "'accepted', :case_id, now(), now(), 3)"), cases)
+        return [{"acceptance_number": c["acceptance_number"], "record_id": str(record_id),
+                 "version": 4} for c, record_id in zip(cases, records, strict=True)]
     finally:
         disclosure.dispose()
         workflow.dispose()
+        intake.dispose()
 
 
 def measure_approve_to_public(gateway_url: str, waiting: list[dict]) -> list[float]:

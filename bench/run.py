@@ -534,7 +534,8 @@ def main(argv: list[str] | None = None) -> int:
                                          pending_in_bench_unit=2 * TRANSITIONS[mode] + 50)
     registry["open_cases"] = workload["open_cases"]
     awaiting_approval = officer.cases_awaiting_approval(
-        ADMIN_TEMPLATE.format(service="workflow"), disclosure_url, APPROVALS[mode])
+        ADMIN_TEMPLATE.format(service="workflow"), disclosure_url,
+        ADMIN_TEMPLATE.format(service="intake"), APPROVALS[mode])
     officer.mirror_applications(ADMIN_TEMPLATE.format(service="workflow"),
                                 ADMIN_TEMPLATE.format(service="intake"))
     vacuum_databases(ADMIN_TEMPLATE)
