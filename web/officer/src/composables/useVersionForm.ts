@@ -1,14 +1,22 @@
-import { computed, reactive, ref } from 'vue'
+import { computed, reactive, ref, watch, type Ref } from 'vue'
 import { todayInShanghai } from '@credit/shared'
 import { fieldProblems, isFutureDate, type VersionFields } from '../api/admin'
 import { useAction } from './useAction'
 
 /**
- * The part every new rule version's form shares: number, effective date (after Beijing's
+ * The part every new rule version's dialog shares: number, effective date (after Beijing's
  * today: versions in force are never rewritten) and source, the page's own objection, and the
  * API's refusal with each field it refused (`words` names a refused field in its own terms).
+ * Each opening starts empty (`started` fills the dialog's own fields); a stored version
+ * goes to `saved` and closes the dialog.
  */
-export function useVersionForm(words?: Parameters<typeof fieldProblems>[1]) {
+export function useVersionForm(options: {
+  open: Ref<boolean>
+  started: () => void
+  saved: (version: string) => void
+  words?: Parameters<typeof fieldProblems>[1]
+}) {
+  const { open, started, saved, words } = options
   const fields = reactive<VersionFields>({ version: '', effective_from: '', source: '' })
   const problem = ref('')
   const { busy, error, failure, run } = useAction()
@@ -18,14 +26,16 @@ export function useVersionForm(words?: Parameters<typeof fieldProblems>[1]) {
   )
   const refused = computed(() => fieldProblems(failure.value, words))
 
-  /** a dialog opened again starts empty, with today as it is now */
-  function reset() {
+  // a dialog opened again starts empty, with today as it is now
+  watch(open, (now) => {
+    if (!now) return
     today.value = todayInShanghai()
     problem.value = ''
     error.value = ''
     failure.value = null
     Object.assign(fields, { version: '', effective_from: '', source: '' })
-  }
+    started()
+  }, { immediate: true })
 
   /** the fields as sent, or null with `problem` naming the first one missing */
   function entered(): VersionFields | null {
@@ -37,5 +47,13 @@ export function useVersionForm(words?: Parameters<typeof fieldProblems>[1]) {
     return { version: fields.version.trim(), effective_from: fields.effective_from, source: fields.source.trim() }
   }
 
-  return { fields, problem, busy, error, run, dateProblem, refused, reset, entered }
+  /** stores the version; once stored, it is announced and the dialog closes */
+  async function store(add: () => Promise<{ version: string }>) {
+    const added = await run(add)
+    if (!added) return
+    saved(added.version)
+    open.value = false
+  }
+
+  return { fields, problem, busy, error, dateProblem, refused, entered, store }
 }
