@@ -164,7 +164,22 @@ class ListingRemovalDecided(Event):
     note: str
 
 
-class PenaltyRecorded(Event):
+class _OwnPenaltyEvent(Event):
+    """The penalty of ours a 信用修复告知书 is about, and whom it tells."""
+
+    record_id: uuid.UUID
+    decision_number: str
+    decision_date: date
+    deciding_unit_code: str
+    district_code: str
+    subject_code: str
+    subject_name: str
+    legal_rep_name: str
+    #: the legal representative's phone in full, for the notice's SMS (never shown publicly)
+    legal_rep_phone: str
+
+
+class PenaltyRecorded(_OwnPenaltyEvent):
     """A penalty decided by one of our own units entered the public record (created, never
     on an update): the start of 两书同达. Intake, which owns the eligibility rules, works out
     when and how the subject may apply for repair."""
@@ -172,38 +187,19 @@ class PenaltyRecorded(Event):
     event_type: ClassVar[str] = "penalty_recorded"
     source: ClassVar[str] = "disclosure"
 
-    record_id: uuid.UUID
-    decision_number: str
-    decision_date: date
-    deciding_unit_code: str
-    district_code: str
-    subject_code: str
-    subject_name: str
     subject_kind: str
-    legal_rep_name: str
-    #: the legal representative's phone in full, for the notice's SMS (never shown publicly)
-    legal_rep_phone: str
     #: the record as the registry shows it (``credit_common.contracts.registry.RegistryRecord``)
     record: dict
     recorded_at: datetime
 
 
-class RepairNoticeRequested(Event):
+class RepairNoticeRequested(_OwnPenaltyEvent):
     """Intake's answer to a ``penalty_recorded``: what the 信用修复告知书 tells the subject, by
     the eligibility rule version in force; workflow numbers and issues it."""
 
     event_type: ClassVar[str] = "repair_notice_requested"
     source: ClassVar[str] = "intake"
 
-    record_id: uuid.UUID
-    decision_number: str
-    decision_date: date
-    deciding_unit_code: str
-    district_code: str
-    subject_code: str
-    subject_name: str
-    legal_rep_name: str
-    legal_rep_phone: str
     #: False for a penalty whose publicity is never ended early, or that simply ends
     repairable: bool
     #: the first day the subject may apply (repairable only)
