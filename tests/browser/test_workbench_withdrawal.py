@@ -63,6 +63,7 @@ def test_an_approver_withdraws_a_penalty_of_ours_from_the_per_type_menu(
     dialog.get_by_label("撤销理由").fill("复议机关认定事实不清，决定撤销该行政处罚决定")
     dialog.get_by_label("上传依据文书").set_input_files(
         {"name": "复议决定书.pdf", "mimeType": "application/pdf", "buffer": PDF})
+    expect(dialog.get_by_role("alert")).to_have_count(0)  # everything filled: nothing missing
     shot(page, "01-withdrawal-dialog")
     assert_accessible(at_rest(page), "penalty withdrawal dialog")
     dialog.get_by_role("button", name="保存").click()
