@@ -60,7 +60,7 @@ kubectl: venv
 k8s-topology: venv
 	@$(PY) deploy/k8s/generate_topology.py
 
-# After changing a gateway route: the OpenAPI document and the pages' generated API types.
+# After changing a gateway route: the OpenAPI document (the pages' API types follow it at build).
 openapi: venv
 	@$(PY) -m gateway.openapi_document
 	@cd web && npm run --silent gen:api

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Build the web pages (web/applicant → /, web/officer → /workbench/) when their sources,
-# the lockfile or the OpenAPI types changed since the last build. Installs Debian's nodejs
+# the lockfile or the OpenAPI document changed since the last build. Installs Debian's nodejs
 # and npm when node is absent (as root on Debian), and the workspace from the lockfile.
 set -euo pipefail
 cd "$(dirname "$0")/../web"
@@ -25,8 +25,10 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 stamp=node_modules/.built
+# schema.d.ts is generated from openapi.json by the build itself
 sources=$(find package-lock.json tsconfig.base.json shared/src applicant officer \
-  -path '*/node_modules' -prune -o -path '*/dist' -prune -o -type f -newer "$stamp" -print \
+  -path '*/node_modules' -prune -o -path '*/dist' -prune -o -name schema.d.ts -prune \
+  -o -type f -newer "$stamp" -print \
   2>/dev/null | head -n1 || true)
 if [ -f "$stamp" ] && [ -f applicant/dist/index.html ] && [ -f officer/dist/index.html ] \
     && [ -z "$sources" ]; then

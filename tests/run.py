@@ -34,12 +34,15 @@ SUITES = [
     ("end-to-end", ["tests/e2e"], ["-p", "no:pytest_nameko", "-p", "credit_common.testing.fixtures"]),
     ("browser", ["tests/browser"], ["-p", "no:pytest_nameko", "-p", "credit_common.testing.fixtures"]),
 ]
-#: the pages' own unit tests (Vitest), run before the browser suite
+#: the pages' type check against the generated API types, then their own unit tests (Vitest),
+#: run before the browser suite
 WEB_UNIT = "web unit"
 
 
 def run_web_unit_tests() -> int:
-    return subprocess.call(["npm", "test", "--silent"], cwd=ROOT / "web")
+    web = ROOT / "web"
+    return (subprocess.call(["npm", "run", "--silent", "typecheck"], cwd=web)
+            or subprocess.call(["npm", "test", "--silent"], cwd=web))
 
 
 def parse_arguments(argv: list[str]) -> argparse.Namespace:
@@ -71,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         if WEB_UNIT in chosen:
             print(f"\n=== {WEB_UNIT} ===", flush=True)
             if run_web_unit_tests() != 0:
-                failures.append(f"{WEB_UNIT}: vitest failed")
+                failures.append(f"{WEB_UNIT}: vue-tsc or vitest failed")
         for name, paths, options in SUITES:
             if name not in chosen:
                 continue
