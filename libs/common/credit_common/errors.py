@@ -28,45 +28,41 @@ class ServiceError(Exception):
         super().__init__(self.code, self.message,
                          json.dumps(self.details, ensure_ascii=False, default=str))
 
+    def __init_subclass__(cls, code: str | None = None, message: str | None = None, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.default_code = code or cls.default_code
+        cls.default_message = message or cls.default_message
+
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
 
 
-class NotFound(ServiceError):
-    default_code = "NOT_FOUND"
-    default_message = "未找到请求的资源"
+class NotFound(ServiceError, code="NOT_FOUND", message="未找到请求的资源"):
+    """What was asked for does not exist, or is not the caller's to see."""
 
 
-class ValidationFailed(ServiceError):
-    default_code = "VALIDATION_FAILED"
-    default_message = "请求数据不符合要求"
+class ValidationFailed(ServiceError, code="VALIDATION_FAILED", message="请求数据不符合要求"):
+    """The request breaks a rule of its fields or of the regulations."""
 
 
-class Conflict(ServiceError):
-    default_code = "CONFLICT"
-    default_message = "请求与当前状态冲突"
+class Conflict(ServiceError, code="CONFLICT", message="请求与当前状态冲突"):
+    """The request does not fit where the application, case or record now stands."""
 
 
-class Forbidden(ServiceError):
-    default_code = "FORBIDDEN"
-    default_message = "无权执行此操作"
+class Forbidden(ServiceError, code="FORBIDDEN", message="无权执行此操作"):
+    """The caller is known but may not do this."""
 
 
-class Unauthenticated(ServiceError):
+class Unauthenticated(ServiceError, code="UNAUTHENTICATED", message="请先登录"):
     """Not logged in, or a login that no longer holds (expired, revoked, wrong code)."""
 
-    default_code = "UNAUTHENTICATED"
-    default_message = "请先登录"
+
+class TooManyRequests(ServiceError, code="TOO_MANY_REQUESTS", message="操作过于频繁，请稍后再试"):
+    """Over a rate limit."""
 
 
-class TooManyRequests(ServiceError):
-    default_code = "TOO_MANY_REQUESTS"
-    default_message = "操作过于频繁，请稍后再试"
-
-
-class Unavailable(ServiceError):
-    default_code = "SERVICE_UNAVAILABLE"
-    default_message = "服务暂时不可用，请稍后再试"
+class Unavailable(ServiceError, code="SERVICE_UNAVAILABLE", message="服务暂时不可用，请稍后再试"):
+    """A dependency did not answer in time."""
 
 
 #: what a Nameko ``@rpc(expected_exceptions=...)`` should list: business outcomes, not crashes
