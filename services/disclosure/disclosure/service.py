@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from functools import lru_cache
 
 from nameko.rpc import RpcProxy
 from pydantic import ValidationError
@@ -17,7 +16,6 @@ from credit_common.nameko_ext.administrators import require_administrator
 from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
 from credit_common.nameko_ext.service import ServiceBase, parse_date, validation_error
 
-from disclosure import __version__
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
 from disclosure.domain.identity import IdentityAttempts
@@ -40,22 +38,12 @@ def decode_base64(content_b64) -> bytes:
         raise ValidationFailed("MALFORMED_FILE", "文件内容编码不正确", {"field": "file"}) from None
 
 
-@lru_cache
-def _settings() -> DisclosureSettings:
-    """Read when first needed, not at import (the module is imported to build the service)."""
-    return DisclosureSettings()
-
-
 class DisclosureService(ServiceBase):
     name = "disclosure"
-    version = __version__
     unit_of_work = DisclosureUnitOfWork
     settings_class = DisclosureSettings
     #: asked whether the caller of an administrator operation is one
     workflow = RpcProxy("workflow")
-
-    def __init__(self):
-        self.settings = _settings()
 
     @rpc(expected_exceptions=EXPECTED)
     def lookup_subject(self, code: str, viewer_unit_code: str | None = None):

@@ -21,9 +21,10 @@ from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.nameko_ext.administrators import require_administrator
 from credit_common.nameko_ext.entrypoints import rpc, subscribe
 from credit_common.nameko_ext.offload import off_hub
-from credit_common.nameko_ext.service import ServiceBase, parse_date, validation_error
+from credit_common.nameko_ext.service import (ServiceBase, parse_date, process_settings,
+                                              validation_error)
 
-from intake import __version__, handlers
+from intake import handlers
 from intake.adapters import preview_pdf
 from intake.adapters.unit_of_work import IntakeUnitOfWork
 from intake.handlers import reorganisation, repair_notices
@@ -77,23 +78,22 @@ def _content(content_b64: str) -> bytes:
 _RENDERING = Semaphore(1)
 
 
-@functools.lru_cache(maxsize=1)
-def _process_settings():
-    settings = IntakeSettings()
-    return settings, settings.login_policy(), FileStore(settings.files_dir)
+@functools.cache
+def _login_policy_and_files():
+    settings = process_settings(IntakeSettings)
+    return settings.login_policy(), FileStore(settings.files_dir)
 
 
 class IntakeService(ServiceBase):
     name = "intake"
-    version = __version__
     unit_of_work = IntakeUnitOfWork
     settings_class = IntakeSettings
     #: asked whether the caller of an administrator operation is one
     workflow = RpcProxy("workflow")
 
     def __init__(self):
-        # Nameko makes a service instance per worker: read the settings once per process
-        self.settings, self.policy, self.files = _process_settings()
+        # Nameko makes a service instance per worker: built once per process
+        self.policy, self.files = _login_policy_and_files()
 
     # -- development route ----------------------------------------------------------------
 

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-
 from credit_common.errors import EXPECTED, Forbidden
 from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
 from credit_common.nameko_ext.service import ServiceBase
 
-from notification import __version__, handlers
+from notification import handlers
 from notification.adapters.in_flight import dev_sink
 from notification.adapters.sms_provider import HttpSmsProvider
 from notification.adapters.unit_of_work import NotificationUnitOfWork
 from notification.config import NotificationSettings
-
-
-@functools.lru_cache(maxsize=1)
-def _settings() -> NotificationSettings:
-    return NotificationSettings()
 
 
 def _message_view(message: dict) -> dict:
@@ -30,12 +23,8 @@ def _message_view(message: dict) -> dict:
 
 class NotificationService(ServiceBase):
     name = "notification"
-    version = __version__
     unit_of_work = NotificationUnitOfWork
     settings_class = NotificationSettings
-
-    def __init__(self):
-        self.settings = _settings()
 
     @rpc(expected_exceptions=EXPECTED)
     def send_sms(self, phone: str, template: str, params: dict, dedupe_key: str | None = None):

@@ -19,9 +19,8 @@ from credit_common.logging import get_logger
 from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
 from credit_common.nameko_ext.observability import MetricsServer
 from credit_common.nameko_ext.offload import off_hub
-from credit_common.nameko_ext.service import ServiceBase, parse_date
+from credit_common.nameko_ext.service import ServiceBase, parse_date, process_settings
 
-from workflow import __version__
 from workflow.adapters import statistics_export
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.config import WorkflowSettings
@@ -36,10 +35,9 @@ from workflow.views import (action_view, case_view, document_view, officer_view,
 log = get_logger(__name__)
 
 
-@functools.lru_cache(maxsize=1)
-def _process_settings():
-    settings = WorkflowSettings()
-    return settings, settings.login_policy()
+@functools.cache
+def _login_policy():
+    return process_settings(WorkflowSettings).login_policy()
 
 
 def _officer_cursor(cursor: str) -> tuple[str, str, str]:
@@ -59,14 +57,13 @@ def _session_view(result: login.OfficerLogin) -> dict:
 
 class WorkflowService(ServiceBase):
     name = "workflow"
-    version = __version__
     unit_of_work = WorkflowUnitOfWork
     settings_class = WorkflowSettings
     #: its own, not ServiceBase's: the open cases' gauges besides the common ones
     metrics = MetricsServer(WorkflowSettings, collect=case_metrics)
 
     def __init__(self):
-        self.settings, self.policy = _process_settings()
+        self.policy = _login_policy()
 
     @rpc(expected_exceptions=EXPECTED)
     def get_case(self, acceptance_number: str):

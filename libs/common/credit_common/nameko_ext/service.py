@@ -4,6 +4,8 @@ per call and the ``health`` answer; and the checks of entrypoint arguments that 
 
 from __future__ import annotations
 
+import functools
+import sys
 from datetime import date
 
 from nameko.dependency_providers import Config
@@ -29,11 +31,18 @@ def parse_date(value, field: str) -> date:
         raise ValidationFailed("INVALID_DATE", "日期格式应为 YYYY-MM-DD", {"field": field}) from None
 
 
+@functools.cache
+def process_settings(settings_class: type):
+    """A service's settings, read once per process when a worker first asks: not at import,
+    since the module is imported to build the service."""
+    return settings_class()
+
+
 class ServiceBase:
-    """A subclass names ``name``, ``version``, ``unit_of_work`` (its class) and
-    ``settings_class``, and sets ``self.settings`` (the process's settings) when a worker
-    makes it. Its ``db = DatabaseSession(...)`` and ``metrics = MetricsServer(...)`` read the
-    settings class; a subclass declares either itself to pass more (the metrics it collects)."""
+    """A subclass names ``name``, ``unit_of_work`` (its class) and ``settings_class``; its
+    ``version`` is its package's ``__version__`` and ``settings`` the process's settings. Its
+    ``db = DatabaseSession(...)`` and ``metrics = MetricsServer(...)`` read the settings class;
+    a subclass declares either itself to pass more (the metrics it collects)."""
 
     name: str
     version: str
@@ -45,10 +54,15 @@ class ServiceBase:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        cls.version = sys.modules[cls.__module__.partition(".")[0]].__version__
         if not hasattr(cls, "db"):
             cls.db = DatabaseSession(cls.settings_class)
         if not hasattr(cls, "metrics"):
             cls.metrics = MetricsServer(cls.settings_class)
+
+    @property
+    def settings(self):
+        return process_settings(self.settings_class)
 
     def _uow(self, read_only: bool = False):
         return self.unit_of_work(self.db, self.context.request_id, read_only)

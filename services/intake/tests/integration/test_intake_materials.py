@@ -13,6 +13,7 @@ import pytest
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from credit_common.nameko_ext.service import process_settings
 from credit_common.testing import payloads
 from credit_common.testing.files import minimal_pdf, minimal_png
 from intake import service as intake_service
@@ -26,14 +27,16 @@ def intake(container_factory, nameko_config, clean_queues, monkeypatch):
     # small quotas, read when the container's first worker reads the settings
     monkeypatch.setenv("MAX_MATERIALS_PER_APPLICATION", "3")
     monkeypatch.setenv("MAX_MATERIALS_PER_APPLICANT", "5")
-    intake_service._process_settings.cache_clear()
+    process_settings.cache_clear()
+    intake_service._login_policy_and_files.cache_clear()
     container = container_factory(IntakeService, nameko_config)
     container.start()
     try:
         with ClusterRpcProxy(nameko_config) as proxy:
             yield proxy.intake
     finally:
-        intake_service._process_settings.cache_clear()
+        process_settings.cache_clear()
+        intake_service._login_policy_and_files.cache_clear()
 
 
 def code_of(remote_error) -> str:

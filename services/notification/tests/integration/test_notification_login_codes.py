@@ -13,9 +13,9 @@ import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import text
 
+from credit_common.nameko_ext.service import process_settings
 from credit_common.clock import now
 from credit_common.testing.database_scan import columns_containing
-from notification import service as notification_service
 from notification.service import NotificationService
 
 
@@ -33,11 +33,11 @@ def notification(container_factory, nameko_config, monkeypatch):
     monkeypatch.setenv("DEV_MODE", "true")
     monkeypatch.setenv("SMS_PURGE_INTERVAL_S", "0.2")
     monkeypatch.setenv("SMS_LOGIN_RETENTION_S", "3600")
-    notification_service._settings.cache_clear()
+    process_settings.cache_clear()
     container_factory(NotificationService, nameko_config).start()
     with ClusterRpcProxy(nameko_config) as proxy:
         yield proxy.notification
-    notification_service._settings.cache_clear()
+    process_settings.cache_clear()
 
 
 def a_phone() -> str:

@@ -13,10 +13,10 @@ import pika
 import pytest
 from sqlalchemy import text
 
+from credit_common.nameko_ext.service import process_settings
 from credit_common.contracts.envelope import EventEnvelope
 from credit_common.contracts.events import RepairNoticeIssued
 from credit_common.topology import declare_subscription, find_subscription
-from notification import service as notification_service
 from notification.service import NotificationService
 
 SUBSCRIPTION = find_subscription("workflow", "repair_notice_issued", "notification")
@@ -25,10 +25,10 @@ SUBSCRIPTION = find_subscription("workflow", "repair_notice_issued", "notificati
 @pytest.fixture
 def notification(container_factory, nameko_config, monkeypatch):
     monkeypatch.setenv("SMS_PROVIDER", "dev")
-    notification_service._settings.cache_clear()
+    process_settings.cache_clear()
     container_factory(NotificationService, nameko_config).start()
     yield
-    notification_service._settings.cache_clear()
+    process_settings.cache_clear()
 
 
 def issued(phone, record_id=None, earliest=date(2027, 5, 30)) -> RepairNoticeIssued:

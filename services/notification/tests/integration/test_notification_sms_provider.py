@@ -13,8 +13,8 @@ import uuid
 import pytest
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from credit_common.nameko_ext.service import process_settings
 from credit_common.testing.database_scan import columns_containing
-from notification import service as notification_service
 from notification.adapters.in_flight import in_flight
 from notification.service import NotificationService
 
@@ -64,11 +64,11 @@ def notification(container_factory, nameko_config, provider, monkeypatch):
     monkeypatch.setenv("SMS_PROVIDER_KEY", "test-key")
     monkeypatch.setenv("SMS_PROVIDER_TIMEOUT_S", "1")
     monkeypatch.setenv("SMS_RETRY_CAP_S", "0.3")
-    notification_service._settings.cache_clear()
+    process_settings.cache_clear()
     container_factory(NotificationService, nameko_config).start()
     with ClusterRpcProxy(nameko_config) as proxy:
         yield proxy.notification
-    notification_service._settings.cache_clear()
+    process_settings.cache_clear()
 
 
 def wait_for(predicate, timeout=15):
