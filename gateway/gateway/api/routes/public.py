@@ -13,7 +13,7 @@ from credit_common.contracts.vocabulary import ListingReason, RecordType
 from gateway.api.deps import Caller, Settings
 from gateway.api.downloads import download
 from gateway.api.routing import PrefixRouter
-from gateway.core.errors import ApiError
+from gateway.api.uploads import read_upload
 
 router = PrefixRouter(prefix="/api/v1/public", tags=["信息公示查询"])
 
@@ -72,7 +72,5 @@ async def download_public_document(code: Annotated[str, Query(min_length=6, max_
 @router.post("/documents/verify", summary="核验文书文件：上传 PDF，判断是否为签发的原件（被改动的文件查不到）")
 async def verify_document_file(file: Annotated[UploadFile, File()], call: Caller,
                                settings: Settings):
-    content = await file.read(settings.max_upload_bytes + 1)
-    if len(content) > settings.max_upload_bytes:
-        raise ApiError(422, "FILE_TOO_LARGE", "文件过大", {"max_bytes": settings.max_upload_bytes})
+    content = await read_upload(file, settings.max_upload_bytes)
     return await call("workflow", "verify_document", sha256=hashlib.sha256(content).hexdigest())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from typing import Annotated
 
 from fastapi import File, Form, Path, Response, UploadFile
@@ -11,7 +10,7 @@ from gateway.api.deps import Applicant, Caller, Settings
 from gateway.api.downloads import download
 from gateway.api.routes.applicant.params import ApplicationId
 from gateway.api.routing import PrefixRouter
-from gateway.core.errors import ApiError
+from gateway.api.uploads import file_arguments
 
 router = PrefixRouter()
 
@@ -21,15 +20,9 @@ router = PrefixRouter()
 async def upload_material(application_id: ApplicationId, applicant: Applicant, call: Caller,
                           settings: Settings, kind: Annotated[str, Form(max_length=40)],
                           file: Annotated[UploadFile, File()]):
-    content = await file.read(settings.max_upload_bytes + 1)
-    if len(content) > settings.max_upload_bytes:
-        raise ApiError(422, "FILE_TOO_LARGE",
-                       f"单个文件不能超过 {settings.max_upload_bytes // (1024 * 1024)} MB",
-                       {"field": "file", "max_bytes": settings.max_upload_bytes})
     return await call("intake", "add_material", applicant_id=applicant.id,
-                      application_id=application_id, kind=kind,
-                      file_name=file.filename or "", timeout_s=30,
-                      content_b64=base64.b64encode(content).decode())
+                      application_id=application_id, kind=kind, timeout_s=30,
+                      **await file_arguments(file, settings.max_upload_bytes))
 
 
 @router.get("/applications/{application_id}/materials/{material_id}", summary="下载材料")

@@ -10,11 +10,11 @@ ruling on the plan is filed here too."""
 
 from __future__ import annotations
 
-import base64
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import File, Form, UploadFile
+from fastapi import Depends, File, Form, UploadFile
 from pydantic import Field
 
 from credit_common.contracts.vocabulary import CourtRulingKind
@@ -23,7 +23,7 @@ from gateway.api.deps import Applicant, Caller, Settings
 from gateway.api.routes.applicant.params import ApplicationId
 from gateway.api.routes.applicant.subjects import registry_records
 from gateway.api.routing import PrefixRouter
-from gateway.core.errors import ApiError
+from gateway.api.uploads import file_arguments
 
 router = PrefixRouter()
 
@@ -54,17 +54,33 @@ FollowUpKind = Literal[CourtRulingKind.plan_confirmed.value,
                        CourtRulingKind.reorganisation_terminated.value]
 
 
-async def read_ruling_file(file: UploadFile, max_bytes: int) -> str:
-    content = await file.read(max_bytes + 1)
-    if len(content) > max_bytes:
-        raise ApiError(422, "FILE_TOO_LARGE", f"单个文件不能超过 {max_bytes // (1024 * 1024)} MB",
-                       {"field": "file", "max_bytes": max_bytes})
-    return base64.b64encode(content).decode()
+@dataclass
+class FollowUpRuling:
+    """A ruling on the plan as filed: which ruling, by which court, and its PDF."""
+
+    kind: str
+    court: str
+    case_number: str
+    ruling_date: date
+    file: UploadFile
+
+    async def arguments(self, max_bytes: int) -> dict:
+        """What intake is called with: the ruling, the file's name and its content."""
+        return {"ruling": {"kind": self.kind, "court": self.court,
+                           "case_number": self.case_number,
+                           "ruling_date": self.ruling_date.isoformat()},
+                **await file_arguments(self.file, max_bytes)}
 
 
-def follow_up_ruling(kind: str, court: str, case_number: str, ruling_date: date) -> dict:
-    return {"kind": kind, "court": court, "case_number": case_number,
-            "ruling_date": ruling_date.isoformat()}
+def follow_up_ruling_form(kind: Annotated[FollowUpKind, Form()],
+                          court: Annotated[str, Form(min_length=2, max_length=100)],
+                          case_number: Annotated[str, Form(min_length=4, max_length=60)],
+                          ruling_date: Annotated[date, Form()],
+                          file: Annotated[UploadFile, File()]) -> FollowUpRuling:
+    return FollowUpRuling(kind, court, case_number, ruling_date, file)
+
+
+FollowUpRulingForm = Annotated[FollowUpRuling, Depends(follow_up_ruling_form)]
 
 
 @router.post("/reorganisations", status_code=201,
@@ -89,13 +105,7 @@ async def create_reorganisation(body: NewReorganisation, applicant: Applicant, c
              description="批准重整计划的，临时修复转为信用修复；终止重整程序的，相关记录恢复公示。"
                          "结果以办理进度和短信告知。")
 async def file_ruling(application_id: ApplicationId, applicant: Applicant, call: Caller,
-                      settings: Settings, kind: Annotated[FollowUpKind, Form()],
-                      court: Annotated[str, Form(min_length=2, max_length=100)],
-                      case_number: Annotated[str, Form(min_length=4, max_length=60)],
-                      ruling_date: Annotated[date, Form()],
-                      file: Annotated[UploadFile, File()]):
-    content = await read_ruling_file(file, settings.max_upload_bytes)
+                      settings: Settings, form: FollowUpRulingForm):
     return await call("intake", "file_reorganisation_ruling", applicant_id=applicant.id,
                       application_id=application_id,
-                      ruling=follow_up_ruling(kind, court, case_number, ruling_date),
-                      file_name=file.filename or "", content_b64=content, timeout_s=30)
+                      **await form.arguments(settings.max_upload_bytes), timeout_s=30)

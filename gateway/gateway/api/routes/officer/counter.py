@@ -3,7 +3,6 @@ district, with the applicant in front of them."""
 
 from __future__ import annotations
 
-import base64
 import uuid
 from typing import Annotated
 
@@ -16,6 +15,7 @@ from gateway.api.bodies import Body, Phone
 from gateway.api.deps import Caller, Officer, Settings
 from gateway.api.routes.applicant.subjects import subject_snapshot
 from gateway.api.routing import PrefixRouter
+from gateway.api.uploads import file_arguments
 from gateway.core.errors import ApiError
 
 router = PrefixRouter()
@@ -81,14 +81,9 @@ async def counter_material(application_id: Annotated[str, Path(max_length=36)],
                            officer: Officer, call: Caller, settings: Settings,
                            kind: Annotated[str, Form(max_length=40)],
                            file: Annotated[UploadFile, File()]):
-    content = await file.read(settings.max_upload_bytes + 1)
-    if len(content) > settings.max_upload_bytes:
-        raise ApiError(422, "FILE_TOO_LARGE",
-                       f"单个文件不能超过 {settings.max_upload_bytes // (1024 * 1024)} MB",
-                       {"max_bytes": settings.max_upload_bytes})
     return await call("intake", "add_material", applicant_id=_as_officer(officer),
-                      application_id=application_id, kind=kind, file_name=file.filename or "",
-                      content_b64=base64.b64encode(content).decode(), timeout_s=30)
+                      application_id=application_id, kind=kind, timeout_s=30,
+                      **await file_arguments(file, settings.max_upload_bytes))
 
 
 @router.post("/counter-applications/{application_id}/submit", summary="窗口代办：提交申请")

@@ -5,14 +5,12 @@ intake is asked."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
-from fastapi import File, Form, Path, UploadFile
+from fastapi import Path
 
 from gateway.api.deps import Caller, Officer, Settings
-from gateway.api.routes.applicant.reorganisation import (FollowUpKind, follow_up_ruling,
-                                                         read_ruling_file)
+from gateway.api.routes.applicant.reorganisation import FollowUpRulingForm
 from gateway.api.routes.officer.cases import Number
 from gateway.api.routing import PrefixRouter
 from gateway.core.errors import ApiError
@@ -23,21 +21,15 @@ router = PrefixRouter()
 @router.post("/cases/{acceptance_number}/reorganisation-rulings",
              summary="为本单位的破产重整临时修复案件提交人民法院批准重整计划或终止重整程序的民事裁定书（PDF）")
 async def file_ruling(acceptance_number: Number, officer: Officer, call: Caller,
-                      settings: Settings, kind: Annotated[FollowUpKind, Form()],
-                      court: Annotated[str, Form(min_length=2, max_length=100)],
-                      case_number: Annotated[str, Form(min_length=4, max_length=60)],
-                      ruling_date: Annotated[date, Form()],
-                      file: Annotated[UploadFile, File()]):
+                      settings: Settings, form: FollowUpRulingForm):
     page = await call("workflow", "case_page", officer_id=officer.id,
                       acceptance_number=acceptance_number)
     if not page["can_act"]:
         raise ApiError(403, "CASE_NOT_OF_MY_UNIT", "只能办理本单位的案件",
                        {"unit_code": page["case"].get("unit_code")})
-    content = await read_ruling_file(file, settings.max_upload_bytes)
     return await call("intake", "file_reorganisation_ruling_for_officer", officer_id=officer.id,
                       application_id=page["case"]["application_id"],
-                      ruling=follow_up_ruling(kind, court, case_number, ruling_date),
-                      file_name=file.filename or "", content_b64=content, timeout_s=30)
+                      **await form.arguments(settings.max_upload_bytes), timeout_s=30)
 
 
 @router.get("/subjects/{code}/temporary-repairs",

@@ -13,7 +13,7 @@ from fastapi import File, Form, Path, Response, UploadFile
 from credit_common.contracts.vocabulary import WithdrawalRulingKind
 from gateway.api.deps import Caller, Officer, Settings
 from gateway.api.downloads import download
-from gateway.api.routes.applicant.reorganisation import read_ruling_file
+from gateway.api.uploads import file_arguments
 from gateway.api.routing import PrefixRouter
 
 router = PrefixRouter()
@@ -59,12 +59,11 @@ async def withdraw(record_id: RecordId, officer: Officer, call: Caller, settings
                                                description="撤销理由")],
                    file: Annotated[UploadFile, File(description="依据文书（PDF、JPEG 或 PNG）")]):
     me = await call("workflow", "me", officer_id=officer.id)
-    content = await read_ruling_file(file, settings.max_upload_bytes)
     return await call("disclosure", "withdraw_penalty", record_id=record_id,
                       officer={k: me[k] for k in ("id", "name", "unit_code", "roles", "active")},
                       ruling={"kind": ruling_kind.value, "number": ruling_number,
                               "ruling_date": ruling_date.isoformat(), "reason": reason},
-                      file_name=file.filename or "", content_b64=content, timeout_s=30)
+                      **await file_arguments(file, settings.max_upload_bytes), timeout_s=30)
 
 
 @router.get("/records/{record_id}/withdrawal/file", response_class=Response,
