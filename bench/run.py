@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
 import uuid
 
 import httpx
@@ -60,29 +61,9 @@ VHOST = "credit-bench"
 ADMIN_TEMPLATE = f"{isolation.PG_BASE}/credit_bench_{{service}}"
 
 #: name: (what, figure, statistic, "max" or "min", limit)
-TARGETS = {
-    "c_over_a": ("gateway_case_read / nameko_echo median", "gateway_case_read", "ratio_to_a",
-                 "max", 2.0),
-    "search_p95": ("fuzzy name search on the registry, RPC p95 ms", "search_rpc", "p95_ms",
-                   "max", 30.0),
-    "lookup_p95": ("USCC lookup, RPC p95 ms", "lookup_rpc", "p95_ms", "max", 5.0),
-    "import_rate": ("bulk inter-agency import, records/s", "bulk_import", "records_per_s",
-                    "min", 5000),
-    "eligibility_p95": ("eligibility answer for 20 records through the gateway, p95 ms",
-                        "eligibility_http", "p95_ms", "max", 20.0),
-    "todo_p95": ("todo list with 100,000 open cases, RPC p95 ms", "todo_rpc", "p95_ms", "max",
-                 15.0),
-    "transition_p95": ("a case transition (accept) through the gateway, p95 ms",
-                       "transition_http", "p95_ms", "max", 30.0),
-    "approve_to_public_p95": ("approve at the gateway until the public query changes, p95 ms",
-                              "approve_to_public", "p95_ms", "max", 200.0),
-    "pdf_p95": ("one official document rendered, p95 ms", "pdf_generation", "p95_ms", "max",
-                100.0),
-    "submission_rate": ("submissions until their cases exist, one instance each, cases/s",
-                        "submissions_1_instance", "achieved_per_s", "min", 150),
-    "submission_p99": ("a submission until its case exists, one instance each, p99 ms",
-                       "submissions_1_instance", "until_case_p99_ms", "max", 300.0),
-}
+TARGETS = {name: (t["what"], t["figure"], t["statistic"], t["sense"], t["limit"])
+           for name, t in tomllib.loads(
+               (pathlib.Path(__file__).parent / "targets.toml").read_text()).items()}
 #: offered a tenth above the target, so that meeting it is not an artefact of rounding
 LOAD_RATE = 165
 LOAD_SECONDS = {"full": 15, "quick": 3}
