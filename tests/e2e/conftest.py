@@ -15,7 +15,6 @@ E2E_SETTINGS = {
     "HEALTH_TIMEOUT_S": "1",
     # below the gateway's wait, so a service names its failing dependency in time
     "HEALTH_CHECK_TIMEOUT_S": "0.5",
-    "EVENT_RETRY_DELAYS_MS": "[200, 500]",
     "RELAY_POLL_INTERVAL_S": "1",
     "LOG_LEVEL": "INFO",
     # small enough to test the limit without moving megabytes

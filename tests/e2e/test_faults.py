@@ -7,7 +7,6 @@ hangs. Waits are on what the databases and the broker show, each with a deadline
 from __future__ import annotations
 
 import concurrent.futures
-import json
 import shutil
 import subprocess
 import time
@@ -22,7 +21,6 @@ from credit_common import queues
 from credit_common.testing import isolation
 from credit_common.testing.platform import free_port, service_processes, wait_until
 from credit_common.testing.tcp_proxy import TcpProxy
-from tests.e2e.conftest import E2E_SETTINGS
 from tests.e2e.test_officer_journey import (act, add_officer, case_in_todo, officer_login,
                                            submitted_list_application)
 
@@ -206,8 +204,7 @@ def vhost_backlog(test_run_id: str) -> dict[str, int]:
     out = rabbitmqctl("list_queues", "-p", isolation.vhost_name(test_run_id), "name",
                       "messages")
     rows = [line.split("\t") for line in out.splitlines() if "\t" in line]
-    platform_queues = {q.name for q in queues.platform_queues()} | {
-        q.name for q in queues.platform_queues(json.loads(E2E_SETTINGS["EVENT_RETRY_DELAYS_MS"]))}
+    platform_queues = {q.name for q in queues.platform_queues(isolation.RETRY_DELAYS_MS)}
     # the platform's own queues only: another suite's probe queues share the run's vhost
     return {name: int(count) for name, count in rows
             if name in platform_queues and not name.endswith(".dlq") and int(count)}

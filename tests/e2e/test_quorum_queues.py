@@ -7,8 +7,8 @@ import subprocess
 import pika
 
 from credit_common import queues, topology
+from credit_common.testing import isolation
 
-from tests.e2e.conftest import E2E_SETTINGS
 
 
 def listed(amqp_uri: str) -> dict[str, dict]:
@@ -24,7 +24,7 @@ def listed(amqp_uri: str) -> dict[str, dict]:
 
 def test_every_durable_platform_queue_is_a_quorum_queue_as_topology_declares_it(
         platform, amqp_uri):
-    expected = queues.platform_queues(json.loads(E2E_SETTINGS["EVENT_RETRY_DELAYS_MS"]), 5)
+    expected = queues.platform_queues(isolation.RETRY_DELAYS_MS, 5)
     found = listed(amqp_uri)
     missing = [q.name for q in expected if q.name not in found]
     assert not missing, f"not declared by any process: {missing}"

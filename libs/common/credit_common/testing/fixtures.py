@@ -50,7 +50,6 @@ def run_environment(test_run_id, amqp_uri, database_urls, monkeypatch_session):
     """Point every settings class of this process at the run's broker and databases."""
     for key, value in isolation.environment(test_run_id).items():
         monkeypatch_session.setenv(key, value)
-    monkeypatch_session.setenv("EVENT_RETRY_DELAYS_MS", "[100, 200]")
     return isolation.environment(test_run_id)
 
 
@@ -64,7 +63,7 @@ def monkeypatch_session():
 @pytest.fixture
 def nameko_config(run_environment, amqp_uri):
     return {"AMQP_URI": amqp_uri, "max_workers": 10, "serializer": "json",
-            "EVENT_RETRY_DELAYS_MS": [100, 200], "EVENT_BATCH_LIMIT": 20}
+            "EVENT_RETRY_DELAYS_MS": isolation.RETRY_DELAYS_MS, "EVENT_BATCH_LIMIT": 20}
 
 
 def _purge(amqp_uri: str, queues: list[str]) -> None:

@@ -8,6 +8,7 @@ which this machine does not have, so vhosts are made with ``rabbitmqctl``.
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import tempfile
@@ -26,6 +27,10 @@ from credit_common.topology import SERVICES
 RABBIT_HOST = os.environ.get("TEST_RABBIT_HOST", "127.0.0.1:5672")
 # a superuser: it makes the roles and the run's databases (the services never connect as it)
 PG_BASE = os.environ.get("TEST_PG_BASE", "postgresql+psycopg2://postgres@127.0.0.1:5432")
+#: the one retry ladder of a test run, short so a test sees the retries: every process and the
+#: queues declared up front use it, since each delay is a quorum queue per subscription and the
+#: broker's file descriptors go to its queues
+RETRY_DELAYS_MS = [200, 500]
 
 
 def run_id() -> str:
@@ -105,7 +110,8 @@ def declare_platform_queues(vhost: str) -> None:
     """Every platform queue, as ``make queues`` declares them before any process starts."""
     from credit_common import queues
 
-    queues.migrate(f"amqp://guest:guest@{RABBIT_HOST}/{quote(vhost, safe='')}")
+    queues.migrate(f"amqp://guest:guest@{RABBIT_HOST}/{quote(vhost, safe='')}",
+                   queues.platform_queues(RETRY_DELAYS_MS))
 
 
 def delete_vhost(rid: str) -> None:
@@ -194,6 +200,7 @@ def environment(rid: str) -> dict[str, str]:
         "MIGRATION_DATABASE_URL_TEMPLATE": migration_database_url_template(rid),
         "APP_ENV": "development",
         "DEV_MODE": "true",
+        "EVENT_RETRY_DELAYS_MS": json.dumps(RETRY_DELAYS_MS),
         # this run's rate-limit counters in Redis, apart from every other run's
         "RATE_LIMIT_PREFIX": f"credit-test-{rid}",
         # uploaded files of this run, apart from every other run's

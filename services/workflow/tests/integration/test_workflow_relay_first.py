@@ -23,7 +23,6 @@ from credit_common.topology import find_subscription
 from workflow.service import WorkflowService
 
 SUBMITTED = find_subscription("intake", "application_submitted", "workflow")
-RETRY_DELAYS_MS = (100, 200)  # the run's EVENT_RETRY_DELAYS_MS (testing.fixtures)
 
 
 def forget_the_consumer(amqp_uri) -> None:
@@ -31,7 +30,7 @@ def forget_the_consumer(amqp_uri) -> None:
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     channel = connection.channel()
     for queue in (SUBMITTED.queue, SUBMITTED.dead_letter_queue,
-                  *(SUBMITTED.retry_queue(ms) for ms in RETRY_DELAYS_MS)):
+                  *(SUBMITTED.retry_queue(ms) for ms in isolation.RETRY_DELAYS_MS)):
         channel.queue_delete(queue)
     connection.close()
 
