@@ -19,7 +19,7 @@ export function useVersionForm(options: {
   const { open, started, saved, words } = options
   const fields = reactive<VersionFields>({ version: '', effective_from: '', source: '' })
   const problem = ref('')
-  const { busy, error, failure, run } = useAction()
+  const { busy, error, failure, run } = useAction({ inDialog: true })
   const today = ref(todayInShanghai())
   const dateProblem = computed(() =>
     fields.effective_from && !isFutureDate(fields.effective_from, today.value) ? `生效日期须晚于今天（${today.value}）` : '',
