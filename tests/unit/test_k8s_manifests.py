@@ -420,7 +420,7 @@ def test_every_platform_queue_is_a_quorum_queue_and_every_process_family_a_user(
     from credit_common.queues import platform_queues
 
     queues = {q["spec"]["name"]: q["spec"] for q in of_kind(overlay, "Queue").values()}
-    for queue in platform_queues():
+    for queue in platform_queues(load_generator().RETRY_DELAYS_MS):
         assert queues[queue.name]["type"] == "quorum", queue.name
     users = of_kind(overlay, "User")
     for process in PROCESSES:

@@ -93,9 +93,10 @@ def refused(code: int, action) -> str:
 
 
 def own_platform_queues(service: str) -> list[queues.PlatformQueue]:
-    """What ``make queues`` declares of ``service``'s: its consumer, retry and dead-letter
-    queues, each bound to its redelivery exchange."""
-    return [q for q in queues.platform_queues() if consumer_of_queue(q.name) == service]
+    """What ``make queues`` declares of ``service``'s (the run's retry ladder): its consumer,
+    retry and dead-letter queues, each bound to its redelivery exchange."""
+    return [q for q in queues.platform_queues(isolation.RETRY_DELAYS_MS)
+            if consumer_of_queue(q.name) == service]
 
 
 def drain_one(channel, queue: str, body: bytes, deadline_s: float = 10) -> None:
