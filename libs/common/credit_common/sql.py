@@ -1,16 +1,25 @@
-"""``text`` and ``prepared`` for repositories: SQL parsed once a process, since SQLAlchemy's
-own ``text`` parses it on every call (bench/README.md, "SQL parsed once a process")."""
+"""What the repositories share: their session, and ``text`` and ``prepared``, SQL parsed once a
+process, since SQLAlchemy's own ``text`` parses it on every call (bench/README.md, "SQL parsed
+once a process")."""
 
 from __future__ import annotations
 
 import functools
 
 import sqlalchemy
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
 from credit_common.deferred_writes import PREPARED_MARK
 
 text = functools.lru_cache(maxsize=2048)(sqlalchemy.text)
+
+
+class SqlRepository:
+    """A repository over the session of one unit of work."""
+
+    def __init__(self, session: Session):
+        self.session = session
 
 
 @functools.lru_cache(maxsize=512)

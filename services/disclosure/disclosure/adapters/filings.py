@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import uuid
 
-from sqlalchemy.orm import Session
 
-from credit_common.sql import text
+from credit_common.sql import SqlRepository, text
 from disclosure.adapters.repository import RECORD_COLUMNS, _record
 from disclosure.domain.filings import Filing
 from disclosure.domain.model import Record
@@ -15,10 +14,7 @@ from disclosure.domain.model import Record
 _CURED = "EXISTS (SELECT 1 FROM listing_cures c WHERE c.record_id = r.id)"
 
 
-class FilingRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class FilingRepository(SqlRepository):
     def add(self, filing: Filing, listings_matched: int) -> None:
         self.session.execute(text(
             "INSERT INTO filings (message_id, source_agency, subject_id, kind, filed_on, "

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.orm import Session
 
+from credit_common.sql import SqlRepository
 from credit_common import rule_versions
 from disclosure.domain.rules import PublicityTerms, TermsVersion
 
 TABLE = "publicity_term_versions"
 
 
-class PublicityTermsRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class PublicityTermsRepository(SqlRepository):
     def all(self) -> list[TermsVersion]:
         return [TermsVersion(version, effective_from, PublicityTerms.model_validate(terms))
                 for version, effective_from, terms

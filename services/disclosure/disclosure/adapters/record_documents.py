@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.orm import Session
 
-from credit_common.sql import text
+from credit_common.sql import SqlRepository, text
 
 COLUMNS = ("kind", "kind_label", "number", "issued_on", "verification_code")
 
 
-class RecordDocumentRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class RecordDocumentRepository(SqlRepository):
     def add(self, record_id: uuid.UUID, document_id: uuid.UUID, document: dict) -> bool:
         """False when the record already shows a document of this kind (a replay)."""
         return self.session.execute(text(

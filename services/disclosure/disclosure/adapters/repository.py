@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from credit_common.errors import Conflict
 from credit_common.ids import uuid_or_none
-from credit_common.sql import text
+from credit_common.sql import SqlRepository, text
 from disclosure.domain.model import HistoryEntry, Record, Subject
 from disclosure.domain.search import RecordQuery, like_pattern, tsquery_for
 
@@ -37,10 +37,7 @@ def _code_column(code: str) -> str:
     return "uscc" if len(code) == 18 else "registration_number"
 
 
-class SubjectRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class SubjectRepository(SqlRepository):
     def add(self, subject: Subject) -> None:
         self.session.execute(text(
             f"INSERT INTO subjects ({', '.join(SUBJECT_COLUMNS)}) "

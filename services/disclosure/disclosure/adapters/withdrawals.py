@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.orm import Session
 
 from credit_common.ids import uuid_or_none
-from credit_common.sql import text
+from credit_common.sql import SqlRepository, text
 from disclosure.domain.withdrawals import Ruling, Withdrawal
 
 _COLUMNS = ("id, record_id, ruling_kind, ruling_number, ruling_date, reason, officer_id, "
@@ -24,10 +23,7 @@ def _withdrawal(row) -> Withdrawal:
                       sha256=row.sha256, withdrawn_at=row.withdrawn_at)
 
 
-class WithdrawalRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class WithdrawalRepository(SqlRepository):
     def add(self, withdrawal: Withdrawal) -> None:
         self.session.execute(text(
             f"INSERT INTO record_withdrawals ({_COLUMNS}) VALUES (:id, :record_id, :kind, "

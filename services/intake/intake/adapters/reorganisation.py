@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy.orm import Session
 
+from credit_common.sql import SqlRepository
 from credit_common import rule_versions
 
 from intake.domain.reorganisation import ReorganisationRules
 
 
-class ReorganisationRuleRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class ReorganisationRuleRepository(SqlRepository):
     def all(self) -> list[ReorganisationRules]:
         return [ReorganisationRules(*row)
                 for row in rule_versions.versions(self.session, "reorganisation_rules")]

@@ -13,7 +13,7 @@ from credit_common import rule_versions
 from credit_common.deferred_writes import HeldRows, defer
 from credit_common.errors import Conflict
 from credit_common.ids import uuid_or_none
-from credit_common.sql import prepared, text
+from credit_common.sql import SqlRepository, prepared, text
 
 from intake.domain.eligibility import RuleVersion
 from intake.domain.model import OPEN, Application, TimelineEntry
@@ -183,10 +183,7 @@ def _params(application: Application) -> dict:
     return params
 
 
-class ApplicantRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class ApplicantRepository(SqlRepository):
     def by_phone_or_new(self, phone: str, at: datetime) -> uuid.UUID:
         new_id = uuid.uuid4()
         self.session.execute(text(
@@ -234,10 +231,7 @@ class ApplicantRepository:
         return [{"subject": r.subject, "method": r.method, "bound_at": r.bound_at} for r in rows]
 
 
-class GuideRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class GuideRepository(SqlRepository):
     def current(self, kind: str, record_type: str, on: date) -> dict | None:
         row = self.session.execute(text(
             "SELECT kind, record_type, version, effective_from, title, body FROM guides "
@@ -260,10 +254,7 @@ class GuideRepository:
             {"a": applicant_id, "k": kind, "t": record_type, "v": version}).first() is not None
 
 
-class RuleRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class RuleRepository(SqlRepository):
     def all(self) -> list[RuleVersion]:
         return [RuleVersion(*row) for row in rule_versions.versions(self.session, "rule_versions")]
 
@@ -276,10 +267,7 @@ class RuleRepository:
                           created_by)
 
 
-class MaterialRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class MaterialRepository(SqlRepository):
     def add(self, material: dict) -> None:
         self.session.execute(text(
             "INSERT INTO materials (id, application_id, kind, file_name, content_type, "
@@ -329,10 +317,7 @@ class MaterialRepository:
         return int(row[0]), int(row[1])
 
 
-class SignatureRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class SignatureRepository(SqlRepository):
     def add(self, signature: dict) -> None:
         self.session.execute(text(
             "INSERT INTO signatures (id, application_id, kind, content_hash, signer, token_hash, "

@@ -5,16 +5,12 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy.orm import Session
 
 from credit_common.ids import uuid_or_none
-from credit_common.sql import text
+from credit_common.sql import SqlRepository, text
 
 
-class SmsRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class SmsRepository(SqlRepository):
     def add(self, message: dict) -> bool:
         """False when a message with the same dedupe key exists (sent once)."""
         return self.session.execute(text(
@@ -77,10 +73,7 @@ class SmsRepository:
         return [dict(r._mapping) for r in rows]
 
 
-class InboxRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class InboxRepository(SqlRepository):
     def add(self, message: dict) -> bool:
         return self.session.execute(text(
             "INSERT INTO inbox_messages (id, dedupe_key, recipient_kind, recipient_id, kind, "

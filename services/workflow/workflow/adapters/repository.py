@@ -13,7 +13,7 @@ from credit_common import rule_versions
 from credit_common.deferred_writes import HeldRows, defer
 from credit_common.errors import Conflict
 from credit_common.ids import uuid_or_none
-from credit_common.sql import prepared, text
+from credit_common.sql import SqlRepository, prepared, text
 
 from workflow.domain.model import NOT_OVERDUE_STATUSES, Case, Officer
 
@@ -306,10 +306,7 @@ class CaseRepository:
             f"FROM cases WHERE {where} GROUP BY 1"), params).all())
 
 
-class OfficerRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class OfficerRepository(SqlRepository):
     @staticmethod
     def _officer(row) -> Officer:
         return Officer(id=row.id, name=row.name, unit_code=row.unit_code,
@@ -458,10 +455,7 @@ class CalendarRepository:
         return read.rules[on]
 
 
-class DocumentRepository:
-    def __init__(self, session: Session):
-        self.session = session
-
+class DocumentRepository(SqlRepository):
     def next_number(self, issuer: str, kind: str, year: int) -> int:
         """Per issuer, kind and year; concurrent issues wait on the row and never share or
         reuse a number (a rolled-back one is never seen)."""
