@@ -67,6 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     failures = []
     for abandoned in isolation.remove_abandoned_runs():
         print(f"removed the vhost and databases of killed test run {abandoned}", flush=True)
+    descriptors = isolation.broker_file_descriptors()
+    if descriptors and descriptors[1] - descriptors[0] < isolation.RUN_FILE_DESCRIPTORS:
+        # past its limit the broker stops accepting connections: tests then time out
+        print(f"warning: RabbitMQ uses {descriptors[0]} of its {descriptors[1]} file descriptors "
+              f"and a run needs about {isolation.RUN_FILE_DESCRIPTORS}: other vhosts' quorum "
+              "queues hold them (rabbitmqctl list_vhosts; make bench's and make run's), or "
+              "raise its nofile limit", flush=True)
     try:
         isolation.create_vhost(rid)
         for service, url in isolation.create_databases(rid).items():

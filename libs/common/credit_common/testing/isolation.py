@@ -88,6 +88,20 @@ def as_role(service: str, database_url: str, kind: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+#: about what one run holds at its peak (its quorum queues' files and its connections)
+RUN_FILE_DESCRIPTORS = 400
+
+
+def broker_file_descriptors() -> tuple[int, int] | None:
+    """The broker's file descriptors in use and its limit; None when it does not say."""
+    try:
+        status = json.loads(_rabbitmqctl("status", "--formatter", "json"))
+        descriptors = status["file_descriptors"]
+        return int(descriptors["total_used"]), int(descriptors["total_limit"])
+    except (subprocess.SubprocessError, OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def _rabbitmqctl(*args: str) -> str:
     ctl = shutil.which("rabbitmqctl") or "/usr/sbin/rabbitmqctl"
     return subprocess.run([ctl, "-q", *args], check=True, capture_output=True, text=True,
