@@ -371,11 +371,11 @@ def _apply(connection, batch, agency: str, file_name: str) -> tuple[int, int]:
                                    "now": now().isoformat()})
         created, updated, penalties = cursor.fetchall()[-1]
         if penalties:
-            _announce_penalties(cursor, penalties)
+            announce_penalties(cursor, penalties)
     return created, updated
 
 
-def _announce_penalties(cursor, record_ids: list[str]) -> None:
+def announce_penalties(cursor, record_ids: list[str]) -> None:
     """两书同达 for imported penalties as for those on the bus: ``penalty_recorded`` staged in
     the batch's transaction for each own penalty created (never for an update)."""
     cursor.execute(CREATED_PENALTIES_SQL, {"ids": record_ids})

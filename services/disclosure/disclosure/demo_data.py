@@ -31,6 +31,7 @@ from credit_common.contracts.vocabulary import (ListingReason, PenaltyKind, Publ
 from credit_common.reference.organisation import DISTRICTS, OFFICE_PLACES, offices_of
 from credit_common.relay import libpq_dsn
 from credit_common.settings import ServiceSettings
+from disclosure.bulk_import import announce_penalties
 
 NAMESPACE = uuid.UUID("5b0c1f7e-4f55-4d55-9b61-2f1d6a1c0a11")
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -297,6 +298,12 @@ def load(database_url: str, subjects: int, seed: int, chunk: int = 20000,
             bar.update(len(subject_batch))
         bar.close()
         with connection, connection.cursor() as cursor:
+            # 两书同达: the demo subjects' own penalty gets its 信用修复告知书 as an imported one
+            # does; new records are those without history yet, so a second load announces none
+            cursor.execute(
+                "SELECT r.id::text FROM records r WHERE r.source_record_id LIKE 'demo-subject-%' "
+                "AND NOT EXISTS (SELECT 1 FROM record_history h WHERE h.record_id = r.id)")
+            announce_penalties(cursor, [row[0] for row in cursor.fetchall()])
             cursor.execute(
                 "INSERT INTO record_history (record_id, from_state, to_state, cause_kind, "
                 "cause_ref, occurred_at) SELECT r.id, NULL, r.publicity_state, 'import', "

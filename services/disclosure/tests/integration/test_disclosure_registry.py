@@ -442,6 +442,15 @@ def test_demo_data_is_deterministic_spread_and_idempotent(engine, test_run_id):
     assert added >= 1500
     second = run_demo_data(test_run_id, "--subjects", "1500", "--seed", "99")
     assert "新增主体 0 个、记录 0 条" in second
+    # 两书同达: the demo's own penalty is announced once, the generated thousands never
+    with engine.connect() as conn:
+        announced = conn.execute(text(
+            "SELECT body->'data'->>'record_id' FROM outbox "
+            "WHERE routing_key = 'penalty_recorded'")).scalars().all()
+        demo_penalty = conn.execute(text(
+            "SELECT id::text FROM records WHERE source_record_id = 'demo-subject-0'")).scalar_one()
+    assert announced.count(demo_penalty) == 1
+    assert len(announced) == len(set(announced))
     with engine.connect() as conn:
         types = set(conn.execute(text(
             "SELECT DISTINCT record_type FROM records WHERE source_record_id LIKE 'demo-%'"
