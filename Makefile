@@ -60,7 +60,8 @@ kubectl: venv
 k8s-topology: venv
 	@$(PY) deploy/k8s/generate_topology.py
 
-# After changing a gateway route: the OpenAPI document (the pages' API types follow it at build).
+# After changing a gateway route or the vocabulary: the OpenAPI document (the pages' API types
+# follow it at build) and the vocabulary's labels the pages show.
 openapi: venv
 	@$(PY) -m gateway.openapi_document
 	@cd web && npm run --silent gen:api

@@ -2,7 +2,7 @@
 // shared vocabulary is in @credit/shared): the repair items on the home page, a record's
 // publicity states and the causes of its changes.
 import {
-  PENALTY_RECORD_TYPES, RECORD_TYPE_LABELS, RECORD_TYPES, isRecordType, type RecordType,
+  PENALTY_RECORD_TYPES, RECORD_TYPE_LABELS, RECORD_TYPES, VOCABULARY, isRecordType, type RecordType,
 } from '@credit/shared'
 
 export {
@@ -36,13 +36,7 @@ export function recordTypeLabel(code: string): string {
   return isRecordType(code) ? REPAIR_ITEM_LABELS[code] : code
 }
 
-export const PUBLICITY_STATE_LABELS: Record<string, string> = {
-  active: '公示中',
-  stopped: '已停止公示',
-  removed: '已移出',
-  restored: '已恢复正常记载状态',
-  expired: '公示期满',
-}
+export const PUBLICITY_STATE_LABELS: Readonly<Record<string, string>> = VOCABULARY.PublicityState
 
 /** What caused a change of a record's publicity state, as a citizen reads it. */
 export const HISTORY_CAUSE_LABELS: Record<string, string> = {

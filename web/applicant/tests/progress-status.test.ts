@@ -29,6 +29,16 @@ describe('an application state as the applicant reads it', () => {
     expect(statusLabel('something_new')).toBe('something_new')
   })
 
+  it('knows every state intake gives, the temporary repairs of a reorganisation included', () => {
+    expect(statusLabel('temporarily_repaired')).toBe('临时修复')
+    expect(statusTone('temporarily_repaired')).toBe('success')
+    expect(statusLabel('temporary_repair_ended')).toBe('临时修复已终止')
+    expect(statusTone('temporary_repair_ended')).toBe('closed')
+    // decided: nothing left to withdraw
+    expect(canWithdraw('temporarily_repaired')).toBe(false)
+    expect(canWithdraw('temporary_repair_ended')).toBe(false)
+  })
+
   it('colours waiting, needs-action, success, refusal and closed states apart', () => {
     expect(statusTone('pending_acceptance')).toBe('waiting')
     expect(statusTone('accepted')).toBe('waiting')

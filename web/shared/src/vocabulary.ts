@@ -1,19 +1,17 @@
-// The Chinese words for the platform's shared codes (libs/common/credit_common/contracts/
-// vocabulary.py and reference/organisation.py), for both apps: the six record types, the
-// identity documents and the districts of the demo city.
+// The Chinese words for the platform's shared codes, for both apps: every vocabulary of
+// libs/common/credit_common/contracts/vocabulary.py as `make openapi` writes it to
+// api/vocabulary.json (a gateway test keeps it current), and the districts of the demo city
+// (reference/organisation.py).
 import type { components } from './api/schema'
+import vocabulary from './api/vocabulary.json'
 
 export type RecordType = components['schemas']['RecordType']
 export type DocumentType = components['schemas']['DocumentType']
 
-export const RECORD_TYPE_LABELS: Record<RecordType, string> = {
-  serious_illegal_list: '严重违法失信名单',
-  abnormal_operation_list: '经营异常名录',
-  individual_abnormal_status: '个体工商户经营异常状态',
-  cooperative_abnormal_list: '农民专业合作社经营异常名录',
-  penalty_publicity: '行政处罚信息公示',
-  other_department_penalty: '其他部门行政处罚',
-}
+/** Every vocabulary by its Python class name: code → label, in the order Python declares them. */
+export const VOCABULARY = vocabulary
+
+export const RECORD_TYPE_LABELS: Record<RecordType, string> = vocabulary.RecordType
 
 /** A code→label table as a picker's choices, in the table's order. */
 function choices<C extends string>(labels: Record<C, string>): { value: C; label: string }[] {
@@ -31,14 +29,7 @@ export function isRecordType(value: unknown): value is RecordType {
 export const PENALTY_RECORD_TYPES: readonly RecordType[] = ['penalty_publicity', 'other_department_penalty']
 
 /** DocumentType of the vocabulary with its Chinese label (resident ID first, then non-mainland). */
-export const DOCUMENT_TYPE_LABELS: Record<DocumentType, string> = {
-  resident_id: '居民身份证',
-  passport: '护照',
-  hk_macao_permit: '港澳居民来往内地通行证',
-  taiwan_permit: '台湾居民来往大陆通行证',
-  hk_macao_taiwan_residence_permit: '港澳台居民居住证',
-  foreign_permanent_residence: '外国人永久居留身份证',
-}
+export const DOCUMENT_TYPE_LABELS: Record<DocumentType, string> = vocabulary.DocumentType
 
 /** The document types in that order, for a picker. */
 export const DOCUMENT_TYPES = choices(DOCUMENT_TYPE_LABELS)

@@ -23,6 +23,13 @@ def labels(vocabulary: type[Vocabulary]) -> dict[Vocabulary, str]:
     return {member: member.label for member in vocabulary}
 
 
+def every_label() -> dict[str, dict[str, str]]:
+    """Every vocabulary by its class name, code → label in the members' order: what the pages
+    read their labels from (web/shared/src/api/vocabulary.json)."""
+    return {vocabulary.__name__: {str(member): member.label for member in vocabulary}
+            for vocabulary in Vocabulary.__subclasses__()}
+
+
 class RecordType(Vocabulary):
     serious_illegal_list = auto(), "严重违法失信名单"
     abnormal_operation_list = auto(), "经营异常名录"

@@ -5,7 +5,7 @@
 // handlers/deadline_rules.py, services/intake/intake/service.py (`rule_versions`,
 // `reorganisation_rule_versions`) and disclosure service.py (`publicity_term_versions`).
 import {
-  MATERIAL_KIND_LABELS, RECORD_TYPE_LABELS, todayInShanghai, unwrap, type ApiFailure,
+  MATERIAL_KIND_LABELS, RECORD_TYPE_LABELS, VOCABULARY, todayInShanghai, unwrap, type ApiFailure,
   type ListingReason, type Page, type Paths, type RecordType, type RegistrySubject,
 } from '@credit/shared'
 import { api } from './index'
@@ -26,13 +26,7 @@ export interface Unit {
   name: string
 }
 
-export const ROLE_LABELS: Readonly<Record<Role, string>> = {
-  handler: '承办人',
-  reviewer: '审核人',
-  section_head: '信用监管科科长',
-  approver: '审批人',
-  administrator: '管理员',
-}
+export const ROLE_LABELS: Readonly<Record<Role, string>> = VOCABULARY.OfficerRole
 
 export const ROLES: { value: Role; label: string }[] = (Object.keys(ROLE_LABELS) as Role[]).map((value) => ({
   value,

@@ -3,7 +3,7 @@
 // transfer targets, and the materials and documents as files. Response shapes are read from
 // services/workflow/workflow/views.py + service.py and services/intake/intake/views.py.
 import {
-  fetchBlob, unwrap, type ApplicationDetail, type Eligibility, type Page, type Paths, type RecordType,
+  VOCABULARY, fetchBlob, unwrap, type ApplicationDetail, type Eligibility, type Page, type Paths, type RecordType,
 } from '@credit/shared'
 import { api, tokens } from './index'
 
@@ -12,21 +12,8 @@ type ActionBody = NonNullable<
 >['content']['application/json']
 export type CaseActionName = ActionBody['action']
 
-/** workflow CASE_STATUS_LABELS: every status a case can have, in the order it goes. */
-export const CASE_STATUS_LABELS: Readonly<Record<string, string>> = {
-  pending_acceptance: '待受理',
-  accepted: '已受理（核实中）',
-  returned: '已退回补正',
-  not_accepted: '不予受理',
-  under_review: '审核中',
-  second_review: '待复审',
-  under_approval: '审批中',
-  approved: '准予修复',
-  rejected: '不予修复',
-  closed: '已办结',
-  withdrawn: '申请人已撤回',
-  revoked: '修复决定已撤销',
-}
+/** Every status a case can have, in the order it goes. */
+export const CASE_STATUS_LABELS: Readonly<Record<string, string>> = VOCABULARY.CaseStatus
 
 /** The statuses a case waits on an officer in (what 我的待办 can hold), for the 状态 filter. */
 export const OPEN_CASE_STATUSES = [

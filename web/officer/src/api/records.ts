@@ -3,22 +3,14 @@
 // @credit/shared; an officer of the subject's district sees personal data in full); the search
 // is services/disclosure/disclosure/service.py `search_records`.
 import {
-  unwrap, uploadWithProgress, type ListingReason, type Page, type Paths, type RecordHit, type RecordType, type RegistryRecord,
+  VOCABULARY, unwrap, uploadWithProgress, type ListingReason, type Page, type Paths, type RecordHit, type RecordType, type RegistryRecord,
   type RegistrySubject, type SubjectWithRecords,
 } from '@credit/shared'
 import { api, tokens } from './index'
 
 type SearchQuery = NonNullable<Paths['/api/v1/officer/records']['get']['parameters']['query']>
 
-/** vocabulary.py LISTING_REASON_LABELS. */
-export const LISTING_REASON_LABELS: Readonly<Record<ListingReason, string>> = {
-  annual_report_overdue: '未按照规定的期限公示年度报告',
-  instant_info_not_published: '未在责令的期限内公示有关企业信息',
-  false_information: '公示企业信息隐瞒真实情况、弄虚作假',
-  unreachable_address: '通过登记的住所或者经营场所无法联系',
-  serious_violation: '实施严重违法失信行为',
-  abnormal_three_years: '被列入经营异常名录届满3年仍未履行相关义务',
-}
+export const LISTING_REASON_LABELS: Readonly<Record<ListingReason, string>> = VOCABULARY.ListingReason
 
 /** The reasons a subject is put on each list for (DOMAIN.md); penalties have none. */
 export const LISTING_REASONS_FOR_TYPE: Readonly<Partial<Record<RecordType, ListingReason[]>>> = {

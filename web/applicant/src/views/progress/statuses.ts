@@ -2,35 +2,13 @@
 // DOMAIN.md 'States', the tag colour of each, which states still allow withdrawal or editing,
 // and the small readings of API answers the pages need (the officer's reason for a return,
 // the page an inbox message points to, the file name of an official document).
-import type { TimelineEntry } from '@credit/shared'
+import { VOCABULARY, type TimelineEntry } from '@credit/shared'
 
-export type ApplicationStatus =
-  | 'draft'
-  | 'submitted'
-  | 'pending_acceptance'
-  | 'accepted'
-  | 'not_accepted'
-  | 'returned'
-  | 'repaired'
-  | 'rejected'
-  | 'withdrawn'
-  | 'repair_revoked'
-  | 'no_repair_needed'
+/** Every state intake gives an application (credit_common vocabulary). */
+export type ApplicationStatus = keyof typeof VOCABULARY.ApplicationStatus
 
 /** The labels intake sends as `status_label` (credit_common vocabulary); used only when absent. */
-export const STATUS_LABELS: Record<ApplicationStatus, string> = {
-  draft: '草稿',
-  submitted: '已提交',
-  pending_acceptance: '待受理',
-  accepted: '已受理/核实中',
-  not_accepted: '不予受理',
-  returned: '退回',
-  repaired: '予以修复',
-  rejected: '不予修复',
-  withdrawn: '已撤回',
-  repair_revoked: '修复已撤销',
-  no_repair_needed: '无需修复',
-}
+export const STATUS_LABELS: Readonly<Record<ApplicationStatus, string>> = VOCABULARY.ApplicationStatus
 
 /** What a tag's colour says: still waiting, needs the applicant, done well, refused, or over. */
 export type StatusTone = 'waiting' | 'action' | 'success' | 'danger' | 'closed'
@@ -46,13 +24,17 @@ const TONES: Record<ApplicationStatus, StatusTone> = {
   rejected: 'danger',
   withdrawn: 'closed',
   repair_revoked: 'danger',
+  // bankruptcy reorganisation: the records are hidden until the court rules on the plan
+  temporarily_repaired: 'success',
+  temporary_repair_ended: 'closed',
   // the penalty itself was withdrawn: nothing is left to repair
   no_repair_needed: 'closed',
 }
 
 /** A decision has been made or nothing can happen any more (intake's FINAL). */
-const FINAL: ReadonlySet<string> = new Set([
-  'not_accepted', 'repaired', 'rejected', 'withdrawn', 'repair_revoked', 'no_repair_needed',
+const FINAL: ReadonlySet<ApplicationStatus> = new Set<ApplicationStatus>([
+  'not_accepted', 'repaired', 'rejected', 'withdrawn', 'repair_revoked', 'temporarily_repaired',
+  'temporary_repair_ended', 'no_repair_needed',
 ])
 
 function known(status: string): status is ApplicationStatus {
@@ -71,7 +53,7 @@ export function statusTone(status: string): StatusTone {
 
 /** Intake lets the applicant withdraw until a decision (Application.withdraw). */
 export function canWithdraw(status: string): boolean {
-  return status !== 'draft' && !FINAL.has(status)
+  return status !== 'draft' && !(known(status) && FINAL.has(status))
 }
 
 /** A draft or a returned application is changed on the form page (intake's EDITABLE). */
