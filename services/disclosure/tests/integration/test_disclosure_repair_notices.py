@@ -221,7 +221,10 @@ def test_the_issued_notice_shows_on_its_record_once_in_every_public_answer(
     notice = issued(record_id)
     # twice under two message ids (and once more under the first, as a relay may)
     first, second = deliver(amqp_uri, notice, notice)
-    wait_for(lambda: claimed(engine, [first, second]), "the notices were not handled")
+    # two workers may take them at once, the second then waiting on the first's row; once a
+    # run saw that wait last until the statement timeout (15 s) and the retry settle it
+    wait_for(lambda: claimed(engine, [first, second]), "the notices were not handled",
+             timeout=60)
     assert shown(engine, record_id) == [(notice.number, notice.verification_code)]
     expected = [{"kind": "repair_notice", "kind_label": "信用修复告知书", "number": notice.number,
                  "issued_on": "2026-12-07", "verification_code": notice.verification_code}]
