@@ -11,16 +11,36 @@ from pydantic import BaseModel
 
 
 class Event(BaseModel):
+    """An event names its type and the service it comes from in its class line:
+    ``class CaseOpened(Event, event_type="case_opened", source="workflow")``."""
+
     event_type: ClassVar[str]
     source: ClassVar[str]
 
+    def __init_subclass__(cls, event_type: str | None = None, source: str | None = None,
+                          **kwargs):
+        super().__init_subclass__(**kwargs)
+        if event_type is not None:
+            cls.event_type = event_type
+        if source is not None:
+            cls.source = source
 
-class ApplicationSubmitted(Event):
-    event_type: ClassVar[str] = "application_submitted"
-    source: ClassVar[str] = "intake"
+
+class ApplicationEvent(Event):
+    """An event about one application, which people know by its acceptance number."""
 
     application_id: uuid.UUID
     acceptance_number: str
+
+
+class CaseEvent(ApplicationEvent):
+    """An event about the officers' case of one application."""
+
+    case_id: uuid.UUID
+
+
+class ApplicationSubmitted(ApplicationEvent, event_type="application_submitted",
+                           source="intake"):
     record_type: str
     subject_uscc: str
     subject_name: str
@@ -34,36 +54,20 @@ class ApplicationSubmitted(Event):
     subject_district_code: str | None = None
 
 
-class ApplicationWithdrawn(Event):
-    event_type: ClassVar[str] = "application_withdrawn"
-    source: ClassVar[str] = "intake"
-
-    application_id: uuid.UUID
-    acceptance_number: str
+class ApplicationWithdrawn(ApplicationEvent, event_type="application_withdrawn",
+                           source="intake"):
     withdrawn_at: datetime
     reason: str | None = None
 
 
-class CaseOpened(Event):
-    event_type: ClassVar[str] = "case_opened"
-    source: ClassVar[str] = "workflow"
-
-    case_id: uuid.UUID
-    application_id: uuid.UUID
-    acceptance_number: str
+class CaseOpened(CaseEvent, event_type="case_opened", source="workflow"):
     opened_at: datetime
 
 
-class CaseStatusChanged(Event):
+class CaseStatusChanged(CaseEvent, event_type="case_status_changed", source="workflow"):
     """Every step of a case the applicant should see; ``case_version`` grows with each, so a
     late or repeated event never moves an application backwards."""
 
-    event_type: ClassVar[str] = "case_status_changed"
-    source: ClassVar[str] = "workflow"
-
-    case_id: uuid.UUID
-    application_id: uuid.UUID
-    acceptance_number: str
     case_version: int
     #: accepted | not_accepted | returned | transferred | under_review | second_review |
     #: under_approval | approved | rejected | closed | revoked
@@ -79,12 +83,9 @@ class CaseStatusChanged(Event):
     unit_code: str | None = None
 
 
-class CaseDeadline(Event):
+class CaseDeadline(Event, event_type="case_deadline", source="workflow"):
     """A case's deadline is near (``reminder``: one working day left, to the unit and its
     handler) or passed (``escalation``: to the district's credit section)."""
-
-    event_type: ClassVar[str] = "case_deadline"
-    source: ClassVar[str] = "workflow"
 
     case_id: uuid.UUID
     acceptance_number: str
@@ -98,14 +99,10 @@ class CaseDeadline(Event):
     recipient_unit_code: str
 
 
-class ApplicationStatusChanged(Event):
+class ApplicationStatusChanged(ApplicationEvent, event_type="application_status_changed",
+                               source="intake"):
     """What the applicant now sees, for the notification service to tell them."""
 
-    event_type: ClassVar[str] = "application_status_changed"
-    source: ClassVar[str] = "intake"
-
-    application_id: uuid.UUID
-    acceptance_number: str
     applicant_id: uuid.UUID | None = None
     contact_phone: str | None = None
     status: str
@@ -114,14 +111,11 @@ class ApplicationStatusChanged(Event):
     occurred_at: datetime
 
 
-class ListingCured(Event):
+class ListingCured(Event, event_type="listing_cured", source="disclosure"):
     """A filing another agency announced cures the reason a record was listed for: the
     record is 可移出. ``removal`` is what the rule version in force says: ``immediate`` (a
     system decision) or ``officer_confirmation`` (one click of an officer of the listing
     unit)."""
-
-    event_type: ClassVar[str] = "listing_cured"
-    source: ClassVar[str] = "disclosure"
 
     record_id: uuid.UUID
     record_type: str
@@ -145,12 +139,9 @@ class ListingCured(Event):
     cured_at: datetime
 
 
-class ListingRemovalDecided(Event):
+class ListingRemovalDecided(Event, event_type="listing_removal_decided", source="workflow"):
     """Workflow decided (by the rule, or by an officer's click) to remove a cured listing and
     issued its numbered decision; disclosure applies it under the document's number."""
-
-    event_type: ClassVar[str] = "listing_removal_decided"
-    source: ClassVar[str] = "workflow"
 
     removal_id: uuid.UUID
     record_id: uuid.UUID
@@ -179,13 +170,10 @@ class _OwnPenaltyEvent(Event):
     legal_rep_phone: str
 
 
-class PenaltyRecorded(_OwnPenaltyEvent):
+class PenaltyRecorded(_OwnPenaltyEvent, event_type="penalty_recorded", source="disclosure"):
     """A penalty decided by one of our own units entered the public record (created, never
     on an update): the start of 两书同达. Intake, which owns the eligibility rules, works out
     when and how the subject may apply for repair."""
-
-    event_type: ClassVar[str] = "penalty_recorded"
-    source: ClassVar[str] = "disclosure"
 
     subject_kind: str
     #: the record as the registry shows it (``credit_common.contracts.registry.RegistryRecord``)
@@ -193,12 +181,10 @@ class PenaltyRecorded(_OwnPenaltyEvent):
     recorded_at: datetime
 
 
-class RepairNoticeRequested(_OwnPenaltyEvent):
+class RepairNoticeRequested(_OwnPenaltyEvent, event_type="repair_notice_requested",
+                            source="intake"):
     """Intake's answer to a ``penalty_recorded``: what the 信用修复告知书 tells the subject, by
     the eligibility rule version in force; workflow numbers and issues it."""
-
-    event_type: ClassVar[str] = "repair_notice_requested"
-    source: ClassVar[str] = "intake"
 
     #: False for a penalty whose publicity is never ended early, or that simply ends
     repairable: bool
@@ -213,12 +199,9 @@ class RepairNoticeRequested(_OwnPenaltyEvent):
     requested_at: datetime
 
 
-class RepairNoticeIssued(Event):
+class RepairNoticeIssued(Event, event_type="repair_notice_issued", source="workflow"):
     """Workflow issued the numbered 信用修复告知书 of a penalty record: notification texts the
     legal representative the link, disclosure shows it on the public record."""
-
-    event_type: ClassVar[str] = "repair_notice_issued"
-    source: ClassVar[str] = "workflow"
 
     record_id: uuid.UUID
     document_id: uuid.UUID
@@ -236,13 +219,10 @@ class RepairNoticeIssued(Event):
     issued_at: datetime
 
 
-class PenaltyWithdrawn(Event):
+class PenaltyWithdrawn(Event, event_type="penalty_withdrawn", source="disclosure"):
     """Our own penalty decision was withdrawn (revoked on administrative review, by a court's
     judgment, or corrected by the deciding unit itself): its publicity stopped at once.
     Notification tells the subject; workflow ends the open repair cases about the record."""
-
-    event_type: ClassVar[str] = "penalty_withdrawn"
-    source: ClassVar[str] = "disclosure"
 
     withdrawal_id: uuid.UUID
     record_id: uuid.UUID

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from credit_common.contracts.base import Contract
-from credit_common.contracts.events import Event
+from credit_common.contracts.events import ApplicationEvent
 from credit_common.contracts.vocabulary import CourtRulingKind, TemporaryRepairState
 
 
@@ -41,12 +41,8 @@ ReorganisationChange = Literal["granted", "plan_confirmed", "terminated", "revok
 TemporaryRepairCause = Literal["granted", "plan_confirmed", "terminated", "expired", "revoked"]
 
 
-class ReorganisationChanged(Event):
-    event_type: ClassVar[str] = "reorganisation_changed"
-    source: ClassVar[str] = "intake"
-
-    application_id: uuid.UUID
-    acceptance_number: str
+class ReorganisationChanged(ApplicationEvent, event_type="reorganisation_changed",
+                            source="intake"):
     subject_code: str
     record_ids: list[uuid.UUID]
     change: ReorganisationChange
@@ -60,12 +56,8 @@ class ReorganisationChanged(Event):
     occurred_at: datetime
 
 
-class TemporaryRepairChanged(Event):
-    event_type: ClassVar[str] = "temporary_repair_changed"
-    source: ClassVar[str] = "disclosure"
-
-    application_id: uuid.UUID
-    acceptance_number: str
+class TemporaryRepairChanged(ApplicationEvent, event_type="temporary_repair_changed",
+                             source="disclosure"):
     state: TemporaryRepairState
     cause: TemporaryRepairCause
     expires_on: date | None = None
