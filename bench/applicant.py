@@ -15,6 +15,7 @@ from stdnum.cn import ric, uscc
 
 from credit_common.testing.platform import latest_login_code
 
+from bench import database
 from bench import http as bench_http
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -29,8 +30,7 @@ def add_subject_with_records(database_url: str, records: int = 20) -> tuple[str,
     person = "44010619900101" + f"{rng.randrange(1000):03d}"
     person += ric.calc_check_digit(person + "0")
     subject_id = uuid.uuid4()
-    engine = sa.create_engine(database_url)
-    try:
+    with database.engine(database_url) as engine:
         with engine.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO subjects (id, uscc, name, kind, district_code, "
@@ -53,8 +53,6 @@ def add_subject_with_records(database_url: str, records: int = 20) -> tuple[str,
                      "kinds": rng.choice([["fine"], ["fine", "confiscation"], ["warning"]]),
                      "fine": f"{rng.randrange(1000, 200000)}.00",
                      "ref": f"bench-{uuid.uuid4()}"})
-    finally:
-        engine.dispose()
     return code, phone
 
 

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 
-from bench import timing
+from bench import database, timing
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -39,8 +39,7 @@ SEARCH_MIX = [
 
 
 def count_subjects(database_url: str) -> int:
-    engine = sa.create_engine(database_url)
-    try:
+    with database.engine(database_url) as engine:
         with engine.connect() as connection:
             # the planner's estimate is enough to decide whether to generate, and instant
             estimate = connection.execute(sa.text(
@@ -50,8 +49,6 @@ def count_subjects(database_url: str) -> int:
                 return connection.execute(sa.text(
                     "SELECT count(*) FROM subjects")).scalar_one()
             return estimate
-    finally:
-        engine.dispose()
 
 
 def add_listed_record(conn, record_id, subject_id, unit_code: str, source_record_id: str) -> None:
@@ -86,16 +83,13 @@ def sample_codes(database_url: str, n: int, seed: int = 7, percent: float = 1) -
     records are left out, so the lookups see the registry as generated. (A count per sampled
     subject, by index: with stale statistics an anti-join can choose a scan of every record
     for each subject.)"""
-    engine = sa.create_engine(database_url)
-    try:
+    with database.engine(database_url) as engine:
         with engine.connect() as connection:
             codes = connection.execute(sa.text(
                 f"SELECT uscc FROM subjects s TABLESAMPLE SYSTEM ({float(percent)}) "
                 "REPEATABLE (:seed) WHERE uscc IS NOT NULL AND (SELECT count(*) FROM records r "
                 "WHERE r.subject_id = s.id AND r.source_agency LIKE 'bench-%') = 0 "
                 "LIMIT :n"), {"seed": seed, "n": n}).scalars().all()
-    finally:
-        engine.dispose()
     return list(codes)
 
 

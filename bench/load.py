@@ -37,6 +37,7 @@ from credit_common.contracts.vocabulary import RecordType
 from credit_common.reference.organisation import DISTRICTS
 from credit_common.topology import SERVICES
 
+from bench import database
 from bench.http import Answer
 
 CLIENTS = 64
@@ -252,15 +253,12 @@ def close_submitted_cases(workflow_url: str) -> None:
     they are counted: otherwise every run adds thousands of open cases, and the todo list
     measured on 100,000 of them grows run after run. (Applications stay: their timelines are
     append-only, and nothing measured reads them.)"""
-    engine = sa.create_engine(workflow_url)
-    try:
+    with database.engine(workflow_url) as engine:
         with engine.begin() as conn:
             conn.execute(sa.text(
                 "UPDATE cases SET status = 'closed', closed_at = now() "
                 "WHERE subject_name LIKE :p AND status <> 'closed'"),
                 {"p": SUBMISSION_NAME.format(marker="%")})
-    finally:
-        engine.dispose()
 
 
 def account(intake_url: str, workflow_url: str, marker: str, submissions: list[Submission],
@@ -268,8 +266,7 @@ def account(intake_url: str, workflow_url: str, marker: str, submissions: list[S
     """Wait until every saved application has its case and intake knows it (or ``wait_s``
     passes), then count what was lost and what was duplicated."""
     name = SUBMISSION_NAME.format(marker=marker)
-    intake, workflow = sa.create_engine(intake_url), sa.create_engine(workflow_url)
-    try:
+    with database.engine(intake_url) as intake, database.engine(workflow_url) as workflow:
         # the wait polls by index (this run's idempotency keys, then their applications'
         # cases): scanning by subject name every 0.2 s cost PostgreSQL CPU that the meter
         # counted against the submissions
@@ -296,9 +293,6 @@ def account(intake_url: str, workflow_url: str, marker: str, submissions: list[S
             cases = conn.execute(sa.text(
                 "SELECT id::text, application_id::text, opened_at FROM cases "
                 "WHERE subject_name = :name"), {"name": name}).all()
-    finally:
-        intake.dispose()
-        workflow.dispose()
 
     answered = {s.key: s for s in submissions if s.status == 201}
     keys = [a.idempotency_key for a in applications]

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from credit_common.reference.organisation import DISTRICTS, offices_of
 from credit_common.testing.platform import latest_login_code
 
-from bench import data_scale
+from bench import data_scale, database
 from bench import http as bench_http
 from bench import timing
 
@@ -28,8 +28,7 @@ def ensure_open_cases(database_url: str, wanted: int = OPEN_CASES,
     mixed), and keep enough pending ones in the bench officer's office for the transition
     runs, which accept them."""
     units = [office.code for district in DISTRICTS for office in offices_of(district)]
-    engine = sa.create_engine(database_url)
-    try:
+    with database.engine(database_url) as engine:
         with engine.begin() as conn:
             have = conn.execute(sa.text(
                 "SELECT count(*) FROM cases WHERE acceptance_number LIKE 'XF-B%'")).scalar_one()
@@ -72,8 +71,6 @@ def ensure_open_cases(database_url: str, wanted: int = OPEN_CASES,
             )).scalar_one()
             officer_id = conn.execute(sa.text("SELECT id FROM officers WHERE phone = :p"),
                                       {"p": BENCH_PHONE}).scalar_one()
-    finally:
-        engine.dispose()
     return {"open_cases": total, "officer_id": str(officer_id)}
 
 
@@ -82,8 +79,7 @@ def mirror_applications(workflow_url: str, intake_url: str) -> int:
     intake, as a submission would have: the events the transitions publish then do in intake
     what they do for real cases (an event about an unknown application would be retried and
     dead-lettered, work no real case causes)."""
-    workflow, intake = sa.create_engine(workflow_url), sa.create_engine(intake_url)
-    try:
+    with database.engine(workflow_url) as workflow, database.engine(intake_url) as intake:
         with workflow.connect() as conn:
             cases = [dict(r._mapping) for r in conn.execute(sa.text(
                 "SELECT id AS case_id, application_id AS id, acceptance_number, record_type, "
@@ -98,9 +94,6 @@ def mirror_applications(workflow_url: str, intake_url: str) -> int:
                 "VALUES (:id, :acceptance_number, :record_type, :subject_uscc, :subject_name, "
                 ":district_code, 'pending_acceptance', :case_id, :submitted_at, now()) "
                 "ON CONFLICT (id) DO NOTHING"), cases).rowcount if cases else 0
-    finally:
-        workflow.dispose()
-        intake.dispose()
     return added
 
 
@@ -184,10 +177,8 @@ def cases_awaiting_approval(workflow_url: str, disclosure_url: str, intake_url: 
     subject: an approval looks it up in the registry and has intake check its application
     again. Only these are approved by the measurement: a case an interrupted run left
     waiting may name a record of a registry generated since."""
-    disclosure = sa.create_engine(disclosure_url)
-    workflow = sa.create_engine(workflow_url)
-    intake = sa.create_engine(intake_url)
-    try:
+    with (database.engine(disclosure_url) as disclosure, database.engine(workflow_url) as workflow,
+          database.engine(intake_url) as intake):
         with disclosure.begin() as conn:
             subject = conn.execute(sa.text(
                 "SELECT id, uscc, name FROM subjects WHERE district_code = '440106' LIMIT 1"
@@ -223,10 +214,6 @@ def cases_awaiting_approval(workflow_url: str, disclosure_url: str, intake_url: 
                     "'accepted', :case_id, now(), now(), 3)"), cases)
         return [{"acceptance_number": c["acceptance_number"], "record_id": str(record_id),
                  "version": 4} for c, record_id in zip(cases, records, strict=True)]
-    finally:
-        disclosure.dispose()
-        workflow.dispose()
-        intake.dispose()
 
 
 def measure_approve_to_public(gateway_url: str, waiting: list[dict]) -> list[float]:

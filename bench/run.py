@@ -51,7 +51,7 @@ from credit_common.testing.platform import Platform, free_port, service_processe
 from credit_common.topology import SERVICES
 from gateway.rpc.client import RpcClient, RpcError
 
-from bench import applicant, data_scale, load, officer
+from bench import applicant, data_scale, database, load, officer
 from bench.timing import GatewayRpcProbe, HttpGetProbe
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -146,12 +146,9 @@ def vacuum_databases(template: str) -> None:
 
 
 def _outside_transaction(database_url: str, statement: str) -> None:
-    engine = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
-    try:
+    with database.engine(database_url, isolation_level="AUTOCOMMIT") as engine:
         with engine.connect() as conn:
             conn.execute(sa.text(statement))
-    finally:
-        engine.dispose()
 
 
 def start_echo_service(env: dict[str, str], log_dir: pathlib.Path) -> subprocess.Popen:

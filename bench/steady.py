@@ -26,7 +26,7 @@ import httpx
 import sqlalchemy as sa
 from stdnum.cn import uscc
 
-from bench import data_scale, load
+from bench import data_scale, database, load
 from credit_common.testing.platform import latest_login_code
 
 APPROVER_UNIT = "44010601"
@@ -272,16 +272,13 @@ def _approval_effects(urls: dict[str, str], cases: list[dict]) -> dict[str, dict
     by_phone = {c["phone"]: c["acceptance_number"] for c in cases}
     params = {"numbers": numbers, "records": list(by_record), "phones": list(by_phone)}
     for service, listed in queries.items():
-        engine = sa.create_engine(urls[service])
-        try:
+        with database.engine(urls[service]) as engine:
             with engine.connect() as conn:
                 for effect, query, key in listed:
                     for ref, count in conn.execute(sa.text(query), {key: params[key]}):
                         number = {"records": by_record, "phones": by_phone}.get(key, {}).get(
                             ref, ref)
                         effects[number][effect] = count
-        finally:
-            engine.dispose()
     return effects
 
 

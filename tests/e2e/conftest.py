@@ -54,7 +54,7 @@ def platform(test_run_id, amqp_uri, database_urls, tmp_path_factory):
     # every line every process wrote in this run, once all have stopped (ASVS 7.1.1)
     scan = scan_logs(log_dir)
     print(scan.summary())
-    assert scan.files and scan.lines, f"no log lines under {log_dir}"
+    assert scan.places and scan.items, f"no log lines under {log_dir}"
     assert not scan.leaks, f"{scan.summary()}: {scan.leaks[:5]}"
 
 

@@ -73,5 +73,5 @@ def test_a_poison_event_quoting_personal_numbers_is_logged_and_dead_lettered_mas
 
     scan = scan_logs(platform.log_dir)
     print(scan.summary())
-    assert scan.lines > 0
+    assert scan.items > 0
     assert not scan.leaks, scan.leaks[:5]

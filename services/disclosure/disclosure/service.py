@@ -6,7 +6,6 @@ import base64
 import binascii
 
 from nameko.rpc import RpcProxy
-from pydantic import ValidationError
 
 from credit_common.clock import now
 from credit_common.contracts.queries import RecordSearch
@@ -14,7 +13,7 @@ from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.logging import get_logger
 from credit_common.nameko_ext.administrators import require_administrator
 from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
-from credit_common.nameko_ext.service import ServiceBase, parse_date, validation_error
+from credit_common.nameko_ext.service import ServiceBase, parse_contract, parse_date
 
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
@@ -55,10 +54,7 @@ class DisclosureService(ServiceBase):
 
     @rpc(expected_exceptions=EXPECTED)
     def search_records(self, query: dict, viewer_unit_code: str | None = None):
-        try:
-            search = RecordSearch.model_validate(query)
-        except ValidationError as exc:
-            raise validation_error(exc) from None
+        search = parse_contract(RecordSearch, query)
         uow = self._uow(read_only=True)
         found = registry.search_records(
             RecordQuery(**{**search.model_dump(exclude={"cursor"}), "after": search.cursor,

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from eventlet.semaphore import Semaphore
 from nameko.rpc import RpcProxy
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
 from credit_common import login
 from credit_common.contracts.commands import SubmitApplication
@@ -21,8 +21,8 @@ from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.nameko_ext.administrators import require_administrator
 from credit_common.nameko_ext.entrypoints import rpc, subscribe
 from credit_common.nameko_ext.offload import off_hub
-from credit_common.nameko_ext.service import (ServiceBase, parse_date, process_settings,
-                                              validation_error)
+from credit_common.nameko_ext.service import (ServiceBase, parse_contract, parse_date,
+                                              process_settings)
 
 from intake import handlers
 from intake.adapters import preview_pdf
@@ -39,25 +39,16 @@ _RECORDS = TypeAdapter(list[RegistryRecord])
 
 def registry_records(records) -> list[RegistryRecord]:
     """The registry's records of a subject, as disclosure answered them to the gateway."""
-    try:
-        return _RECORDS.validate_python(records or [])
-    except ValidationError as exc:
-        raise validation_error(exc) from None
+    return parse_contract(_RECORDS, records or [])
 
 
 def subject_snapshot(subject) -> dict:
     """What the application keeps of the subject, checked against its contract."""
-    try:
-        return SubjectSnapshot.model_validate(subject).model_dump(mode="json")
-    except ValidationError as exc:
-        raise validation_error(exc) from None
+    return parse_contract(SubjectSnapshot, subject).model_dump(mode="json")
 
 
 def court_ruling(ruling) -> CourtRuling:
-    try:
-        return CourtRuling.model_validate(ruling)
-    except ValidationError as exc:
-        raise validation_error(exc) from None
+    return parse_contract(CourtRuling, ruling)
 
 
 def new_rule_version(version, effective_from, source, rules) -> tuple[str, date, str, dict]:
@@ -99,10 +90,7 @@ class IntakeService(ServiceBase):
 
     @rpc(expected_exceptions=EXPECTED)
     def submit_application(self, application: dict, idempotency_key: str | None = None):
-        try:
-            command = SubmitApplication.model_validate(application)
-        except ValidationError as exc:
-            raise validation_error(exc) from None
+        command = parse_contract(SubmitApplication, application)
         return application_view(handlers.submit_application(command, self._uow(), idempotency_key))
 
     @rpc(expected_exceptions=EXPECTED)

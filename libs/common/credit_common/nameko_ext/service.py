@@ -9,7 +9,7 @@ import sys
 from datetime import date
 
 from nameko.dependency_providers import Config
-from pydantic import ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.nameko_ext.db import DatabaseSession
@@ -22,6 +22,17 @@ def validation_error(exc: ValidationError) -> ValidationFailed:
     """A contract's refusal as the caller sees it: the fields at fault, not the values."""
     fields = [".".join(str(p) for p in err["loc"]) for err in exc.errors()]
     return ValidationFailed(details={"fields": fields})
+
+
+def parse_contract(contract: type[BaseModel] | TypeAdapter, data):
+    """A caller's ``data`` as ``contract`` reads it, or ValidationFailed naming the fields at
+    fault."""
+    try:
+        if isinstance(contract, TypeAdapter):
+            return contract.validate_python(data)
+        return contract.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc) from None
 
 
 def parse_date(value, field: str) -> date:

@@ -25,50 +25,43 @@ def unmasked_personal_data(text: str) -> list[str]:
 
 
 @dataclass
-class LogScan:
-    files: int = 0
-    lines: int = 0
-    #: (file name, line number, the number found)
-    leaks: list[tuple[str, int, str]] = field(default_factory=list)
+class Scan:
+    """What one scan for unmasked personal data read, and what it found."""
+
+    #: the summary's words for where it looked and for what it read there
+    place: str
+    item: str
+    places: int = 0
+    items: int = 0
+    #: (where, which line or message, the number found)
+    leaks: list[tuple[str, int | str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"scanned {self.lines} log lines in {self.files} files: "
+        return (f"scanned {self.items} {self.item} in {self.places} {self.place}: "
                 f"{len(self.leaks)} unmasked ID or mobile numbers")
 
 
-def scan_logs(log_dir: pathlib.Path) -> LogScan:
+def scan_logs(log_dir: pathlib.Path) -> Scan:
     """Every line of every ``*.log`` under ``log_dir``."""
-    scan = LogScan()
+    scan = Scan(place="files", item="log lines")
     for path in sorted(log_dir.rglob("*.log")):
-        scan.files += 1
+        scan.places += 1
         with path.open(encoding="utf-8", errors="replace") as log:
             for number, line in enumerate(log, 1):
-                scan.lines += 1
+                scan.items += 1
                 scan.leaks.extend((path.name, number, found)
                                   for found in unmasked_personal_data(line))
     return scan
 
 
-@dataclass
-class DeadLetterScan:
-    queues: int = 0
-    messages: int = 0
-    #: (queue, message id, the number found)
-    leaks: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def summary(self) -> str:
-        return (f"scanned the headers of {self.messages} dead-lettered messages in "
-                f"{self.queues} queues: {len(self.leaks)} unmasked ID or mobile numbers")
-
-
-def scan_dead_letters(amqp_uri: str) -> DeadLetterScan:
+def scan_dead_letters(amqp_uri: str) -> Scan:
     """The headers (reason, last error) of every message in the platform's dead-letter
     queues; the messages stay where they are. A body is the event as sent, not a log."""
     import pika
 
     from credit_common.topology import INTERAGENCY_INBOUND_DEAD_LETTER_QUEUE, SUBSCRIPTIONS
 
-    scan = DeadLetterScan()
+    scan = Scan(place="queues", item="dead-lettered messages' headers")
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     try:
         for queue in [s.dead_letter_queue for s in SUBSCRIPTIONS] + [
@@ -78,12 +71,12 @@ def scan_dead_letters(amqp_uri: str) -> DeadLetterScan:
                 channel.queue_declare(queue=queue, passive=True)
             except pika.exceptions.ChannelClosedByBroker:
                 continue
-            scan.queues += 1
+            scan.places += 1
             while True:
                 method, properties, _ = channel.basic_get(queue=queue, auto_ack=False)
                 if method is None:
                     break
-                scan.messages += 1
+                scan.items += 1
                 scan.leaks.extend((queue, str(properties.message_id), found) for found in
                                   unmasked_personal_data(str(properties.headers or {})))
             channel.close()  # unacked: back in their queue

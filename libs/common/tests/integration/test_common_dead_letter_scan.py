@@ -17,7 +17,7 @@ def test_an_unmasked_mobile_in_a_dead_letter_reason_is_found_and_the_message_sta
             message_id=reason[-8:], headers={"x-dead-letter-reason": reason}))
     try:
         scan = scan_dead_letters(amqp_uri)
-        assert scan.messages >= 2
+        assert scan.items >= 2
         assert [found for _, _, found in scan.leaks] == ["13800000001"]
         assert channel.queue_declare(subscription.dead_letter_queue,
                                      passive=True).method.message_count == 2

@@ -157,6 +157,6 @@ def test_the_log_scan_finds_what_escaped_and_counts_lines(tmp_path):
     (tmp_path / "b.log").write_text(f"Traceback: {resident_id}\nphone=13800138000\n"
                                     "request 0a1b2c3d-1380-0138-0000-a13800138000\n")
     scan = scan_logs(tmp_path)
-    assert (scan.files, scan.lines) == (2, 5)
+    assert (scan.places, scan.items) == (2, 5)
     assert scan.leaks == [("b.log", 1, resident_id), ("b.log", 2, "13800138000")]
     assert "scanned 5 log lines in 2 files: 2 unmasked" in scan.summary()

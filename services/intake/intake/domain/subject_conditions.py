@@ -19,8 +19,10 @@ The subject's records are disclosure's registry records
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from credit_common.contracts.registry import RegistryRecord
@@ -62,47 +64,56 @@ class NotListedNow:
                                     "后方可申请行政处罚信息信用修复")
 
 
-class NoSameKindPenaltySince:
-    key = "no_same_kind_penalty_since"
+def _domain(record: RegistryRecord) -> str:
+    return record.penalty_domain or PenaltyDomain.other
+
+
+class _NothingSince:
+    """Switched on by ``true`` in the rule data: broken by the earliest of the subject's other
+    records that ``counts`` against the record and that ``date_of`` puts after it."""
+
+    key: str
+    date_of: Callable[[RegistryRecord], date | None]
+
+    def counts(self, other: RegistryRecord, record: RegistryRecord) -> bool:
+        raise NotImplementedError
+
+    def breach(self, first: RegistryRecord) -> Breach:
+        raise NotImplementedError
 
     def broken(self, record: RegistryRecord, subject_records: Records,
                setting: Any) -> Breach | None:
-        if not setting:
+        since = self.date_of(record) if setting else None
+        if since is None:
             return None
-        decided = record.decision_date
-        if decided is None:
-            return None
-        domain = record.penalty_domain or PenaltyDomain.other
         later = [r for r in _others(record, subject_records)
-                 if r.record_type == record.record_type
-                 and (r.penalty_domain or PenaltyDomain.other) == domain
-                 and r.publicity_state != PublicityState.removed
-                 and (r.decision_date or date.min) > decided]
-        if not later:
-            return None
-        first = min(later, key=lambda r: r.decision_date)
-        number = first.decision_number or ""
+                 if self.counts(r, record) and (self.date_of(r) or date.min) > since]
+        return self.breach(min(later, key=self.date_of)) if later else None
+
+
+class NoSameKindPenaltySince(_NothingSince):
+    key = "no_same_kind_penalty_since"
+    date_of = attrgetter("decision_date")
+
+    def counts(self, other: RegistryRecord, record: RegistryRecord) -> bool:
+        # a penalty withdrawn on review is no longer a penalty
+        return (other.record_type == record.record_type and _domain(other) == _domain(record)
+                and other.publicity_state != PublicityState.removed)
+
+    def breach(self, first: RegistryRecord) -> Breach:
         return Breach("SAME_KIND_PENALTY_SINCE",
-                      f"该处罚之后又受到同一类别的行政处罚（{number}，"
+                      f"该处罚之后又受到同一类别的行政处罚（{first.decision_number or ''}，"
                       f"{first.decision_date:%Y年%m月%d日}作出），不予信用修复")
 
 
-class NoNewListingSince:
+class NoNewListingSince(_NothingSince):
     key = "no_new_listing_since"
+    date_of = attrgetter("listing_date")
 
-    def broken(self, record: RegistryRecord, subject_records: Records,
-               setting: Any) -> Breach | None:
-        if not setting:
-            return None
-        listed = record.listing_date
-        if listed is None:
-            return None
-        later = [r for r in _others(record, subject_records)
-                 if r.record_type == RecordType.serious_illegal_list
-                 and (r.listing_date or date.min) > listed]
-        if not later:
-            return None
-        first = min(later, key=lambda r: r.listing_date)
+    def counts(self, other: RegistryRecord, record: RegistryRecord) -> bool:
+        return other.record_type == RecordType.serious_illegal_list
+
+    def breach(self, first: RegistryRecord) -> Breach:
         return Breach("LISTED_AGAIN_SINCE",
                       f"该记录列入之后又于{first.listing_date:%Y年%m月%d日}"
                       "被列入严重违法失信名单，不予信用修复")
