@@ -8,6 +8,7 @@ import binascii
 from nameko.rpc import RpcProxy
 
 from credit_common.clock import now
+from credit_common.contracts.officers import ActingOfficer
 from credit_common.contracts.queries import RecordSearch
 from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.logging import get_logger
@@ -19,7 +20,6 @@ from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.config import DisclosureSettings
 from disclosure.domain.identity import IdentityAttempts
 from disclosure.domain.search import RecordQuery, name_terms
-from disclosure.domain.withdrawals import WithdrawingOfficer
 from disclosure.handlers import (automatic_repair, daily_jobs, identity, proof_material,
                                  publicity_terms, registry, repair_notices,
                                  repair_outcomes, temporary_repairs, withdrawals)
@@ -137,13 +137,7 @@ class DisclosureService(ServiceBase):
                          content_b64: str):
         """An officer withdraws a penalty of ours after a review, a court's judgment or our
         own correction (``officer``: workflow's answer about them, as the gateway read it)."""
-        try:
-            who = WithdrawingOfficer(id=str(officer["id"]), name=str(officer["name"]),
-                                     unit_code=str(officer["unit_code"]),
-                                     roles=tuple(officer.get("roles") or ()),
-                                     active=bool(officer.get("active", True)))
-        except (KeyError, TypeError):
-            raise ValidationFailed("MALFORMED_REQUEST", "请求格式不正确") from None
+        who = parse_contract(ActingOfficer, officer)
         ruling = ruling if isinstance(ruling, dict) else {}
         day = ruling.get("ruling_date")
         withdrawal, record, created = withdrawals.withdraw_penalty(

@@ -19,7 +19,7 @@ from credit_common.contracts.registry import RegistryRecord, SubjectSnapshot
 from credit_common.contracts.reorganisation import CourtRuling
 from credit_common.errors import EXPECTED, ValidationFailed
 from credit_common.nameko_ext.administrators import require_administrator
-from credit_common.nameko_ext.entrypoints import rpc, subscribe
+from credit_common.nameko_ext.entrypoints import consume, rpc
 from credit_common.nameko_ext.offload import off_hub
 from credit_common.nameko_ext.service import (ServiceBase, parse_contract, parse_date,
                                               process_settings)
@@ -376,21 +376,13 @@ class IntakeService(ServiceBase):
         return reorganisation.add_rule_version(
             *new_rule_version(version, effective_from, source, rules), str(admin.id), self._uow())
 
-    @subscribe("disclosure", "penalty_recorded")
-    def on_penalty_recorded(self, envelope):
-        """两书同达: the 信用修复告知书's terms, for workflow to issue."""
-        repair_notices.request_repair_notice(envelope, self._uow())
+    # -- events, each handed to its use case ----------------------------------------------------
 
-    @subscribe("disclosure", "temporary_repair_changed")
-    def on_temporary_repair_changed(self, envelope):
-        reorganisation.record_temporary_repair(envelope, self._uow())
-
-    # -- events -------------------------------------------------------------------------------
-
-    @subscribe("workflow", "case_opened")
-    def on_case_opened(self, envelope):
-        handlers.record_case_opened(envelope, self._uow())
-
-    @subscribe("workflow", "case_status_changed")
-    def on_case_status_changed(self, envelope):
-        handlers.record_case_status(envelope, self._uow())
+    #: 两书同达: the 信用修复告知书's terms, for workflow to issue
+    on_penalty_recorded = consume("disclosure", "penalty_recorded",
+                                  repair_notices.request_repair_notice)
+    on_temporary_repair_changed = consume("disclosure", "temporary_repair_changed",
+                                          reorganisation.record_temporary_repair)
+    on_case_opened = consume("workflow", "case_opened", handlers.record_case_opened)
+    on_case_status_changed = consume("workflow", "case_status_changed",
+                                     handlers.record_case_status)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from credit_common.errors import EXPECTED, Forbidden
-from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
+from credit_common.nameko_ext.entrypoints import consume, rpc, subscribe, timer
 from credit_common.nameko_ext.service import ServiceBase
 
 from notification import handlers
@@ -61,9 +61,7 @@ class NotificationService(ServiceBase):
                            str(message_id), self._uow())
         return {"read": True}
 
-    @subscribe("workflow", "case_deadline")
-    def on_case_deadline(self, envelope):
-        handlers.record_case_deadline(envelope, self._uow())
+    on_case_deadline = consume("workflow", "case_deadline", handlers.record_case_deadline)
 
     @subscribe("intake", "application_status_changed")
     def on_application_status_changed(self, envelope):

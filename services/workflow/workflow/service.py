@@ -16,7 +16,7 @@ from credit_common.clock import now
 from credit_common.contracts.officers import AdministratorScope
 from credit_common.errors import EXPECTED, NotFound, ValidationFailed
 from credit_common.logging import get_logger
-from credit_common.nameko_ext.entrypoints import rpc, subscribe, timer
+from credit_common.nameko_ext.entrypoints import consume, rpc, subscribe, timer
 from credit_common.nameko_ext.observability import MetricsServer
 from credit_common.nameko_ext.offload import off_hub
 from credit_common.nameko_ext.service import ServiceBase, parse_date, process_settings
@@ -24,6 +24,7 @@ from credit_common.nameko_ext.service import ServiceBase, parse_date, process_se
 from workflow.adapters import statistics_export
 from workflow.adapters.unit_of_work import WorkflowUnitOfWork
 from workflow.config import WorkflowSettings
+from workflow.domain.model import Officer
 from workflow.domain.officers import scope
 from workflow.handlers import (actions, cases, deadline_rules, deadlines, intake_events,
                                listing_removals, login, officers, repair_notices,
@@ -64,6 +65,12 @@ class WorkflowService(ServiceBase):
 
     def __init__(self):
         self.policy = _login_policy()
+
+    def _acting(self, officer_id: str,
+                read_only: bool = False) -> tuple[Officer, WorkflowUnitOfWork]:
+        """The active officer making this call, and the call's unit of work."""
+        uow = self._uow(read_only=read_only)
+        return officers.officer(officer_id, uow), uow
 
     @rpc(expected_exceptions=EXPECTED)
     def get_case(self, acceptance_number: str):
@@ -112,7 +119,7 @@ class WorkflowService(ServiceBase):
 
     @rpc(expected_exceptions=EXPECTED)
     def me(self, officer_id: str):
-        return officer_view(officers.officer(officer_id, self._uow(read_only=True)))
+        return officer_view(self._acting(officer_id, read_only=True)[0])
 
     @rpc(expected_exceptions=EXPECTED)
     def administrator(self, officer_id: str):
@@ -125,24 +132,22 @@ class WorkflowService(ServiceBase):
 
     @rpc(expected_exceptions=EXPECTED)
     def add_officer(self, admin_id: str, phone: str, name: str, unit_code: str, roles: list):
-        uow = self._uow()
-        return officer_view(officers.add_officer(officers.officer(admin_id, uow), str(phone),
-                                                 str(name), str(unit_code), list(roles), uow))
+        admin, uow = self._acting(admin_id)
+        return officer_view(officers.add_officer(admin, str(phone), str(name), str(unit_code),
+                                                 list(roles), uow))
 
     @rpc(expected_exceptions=EXPECTED)
     def change_officer(self, admin_id: str, officer_id: str, changes: dict):
-        uow = self._uow()
+        admin, uow = self._acting(admin_id)
         allowed = {k: v for k, v in (changes or {}).items()
                    if k in ("name", "unit_code", "roles", "active")}
-        return officer_view(officers.change_officer(officers.officer(admin_id, uow),
-                                                    str(officer_id), uow, **allowed))
+        return officer_view(officers.change_officer(admin, str(officer_id), uow, **allowed))
 
     @rpc(expected_exceptions=EXPECTED)
     def officers(self, admin_id: str, search: str | None = None, limit: int = 20,
                  cursor: str | None = None):
         """The officers within the administrator's scope, by unit and name, a page at a time."""
-        uow = self._uow(read_only=True)
-        admin = officers.officer(admin_id, uow)
+        admin, uow = self._acting(admin_id, read_only=True)
         limit = max(1, min(int(limit), 100))
         found = officers.officers_in_scope(admin, str(search) if search else None, limit,
                                            _officer_cursor(cursor) if cursor else None, uow)
@@ -156,7 +161,7 @@ class WorkflowService(ServiceBase):
     @rpc(expected_exceptions=EXPECTED)
     def units_for_officers(self, admin_id: str):
         """The units the administrator may put an officer in."""
-        admin = officers.officer(admin_id, self._uow(read_only=True))
+        admin, _ = self._acting(admin_id, read_only=True)
         return {"items": [unit_view(u) for u in officers.units_in_scope(admin)],
                 "next_cursor": None}
 
@@ -165,8 +170,7 @@ class WorkflowService(ServiceBase):
     @rpc(expected_exceptions=EXPECTED)
     def todo(self, officer_id: str, filters: dict | None = None, limit: int = 20,
              cursor: str | None = None):
-        uow = self._uow(read_only=True)
-        someone = officers.officer(officer_id, uow)
+        someone, uow = self._acting(officer_id, read_only=True)
         after = None
         if cursor:
             try:
@@ -190,14 +194,13 @@ class WorkflowService(ServiceBase):
 
     @rpc(expected_exceptions=EXPECTED)
     def counts(self, officer_id: str):
-        uow = self._uow(read_only=True)
-        return todo.counts(officers.officer(officer_id, uow), uow)
+        return todo.counts(*self._acting(officer_id, read_only=True))
 
     @rpc(expected_exceptions=EXPECTED)
     def case_page(self, officer_id: str, acceptance_number: str):
-        uow = self._uow(read_only=True)
-        page = cases.case_page(officers.officer(officer_id, uow), str(acceptance_number),
-                               self.settings.approver_may_handle, uow)
+        officer, uow = self._acting(officer_id, read_only=True)
+        page = cases.case_page(officer, str(acceptance_number), self.settings.approver_may_handle,
+                               uow)
         return {"case": case_view(page.case, page.today, page.due_soon_until,
                                   page.calendar),
                 "approval_form": [step_view(s) for s in page.steps],
@@ -208,16 +211,14 @@ class WorkflowService(ServiceBase):
 
     @rpc(expected_exceptions=EXPECTED)
     def transfer_targets(self, officer_id: str, acceptance_number: str):
-        uow = self._uow(read_only=True)
-        found = cases.transfer_targets(officers.officer(officer_id, uow),
-                                       str(acceptance_number), uow)
+        officer, uow = self._acting(officer_id, read_only=True)
+        found = cases.transfer_targets(officer, str(acceptance_number), uow)
         return {"items": [unit_view(u) for u in found], "next_cursor": None}
 
     @rpc(expected_exceptions=EXPECTED)
     def act(self, officer_id: str, acceptance_number: str, action: str, version: int,
             opinion: str | None = None, target_unit_code: str | None = None):
-        uow = self._uow()
-        someone = officers.officer(officer_id, uow)
+        someone, uow = self._acting(officer_id)
         case = actions.act(someone, str(acceptance_number), str(action), int(version),
                            opinion, target_unit_code, self.settings.approver_may_handle, uow,
                            self.settings.public_base_url)
@@ -227,9 +228,8 @@ class WorkflowService(ServiceBase):
     def statistics(self, officer_id: str, filters: dict | None = None):
         """``filters``: ``from``/``to`` (YYYY-MM-DD, default this year), ``district_code``,
         ``record_type``; see ``workflow.domain.statistics`` for what each figure counts."""
-        uow = self._uow(read_only=True)
-        return statistics_view(statistics.statistics(officers.officer(officer_id, uow),
-                                                     dict(filters or {}), uow))
+        officer, uow = self._acting(officer_id, read_only=True)
+        return statistics_view(statistics.statistics(officer, dict(filters or {}), uow))
 
     @rpc(expected_exceptions=EXPECTED)
     def statistics_export(self, officer_id: str, filters: dict | None = None,
@@ -291,22 +291,21 @@ class WorkflowService(ServiceBase):
 
     @rpc(expected_exceptions=EXPECTED)
     def set_calendar_override(self, admin_id: str, day: str, is_working: bool, note: str):
-        uow = self._uow()
-        working_days.set_calendar_override(officers.officer(admin_id, uow), parse_date(day, "day"),
-                                           bool(is_working), str(note or ""), uow)
+        admin, uow = self._acting(admin_id)
+        working_days.set_calendar_override(admin, parse_date(day, "day"), bool(is_working),
+                                           str(note or ""), uow)
         return {"day": day, "is_working": bool(is_working)}
 
     @rpc(expected_exceptions=EXPECTED)
     def deadline_rule_versions(self, admin_id: str):
-        uow = self._uow(read_only=True)
-        return deadline_rules.versions(officers.officer(admin_id, uow), uow)
+        return deadline_rules.versions(*self._acting(admin_id, read_only=True))
 
     @rpc(expected_exceptions=EXPECTED)
     def add_deadline_rule_version(self, admin_id: str, version: dict):
         """``version``: ``credit_common.contracts.deadlines.DeadlineRuleVersionCreate``."""
-        uow = self._uow()
-        return deadline_rules.add_version(officers.officer(admin_id, uow),
-                                          version if isinstance(version, dict) else {}, uow)
+        admin, uow = self._acting(admin_id)
+        return deadline_rules.add_version(admin, version if isinstance(version, dict) else {},
+                                          uow)
 
     # -- events -----------------------------------------------------------------------------
 
@@ -320,9 +319,8 @@ class WorkflowService(ServiceBase):
             log.info("case opened", acceptance_number=case.acceptance_number,
                      message_id=str(envelope.message_id))
 
-    @subscribe("intake", "application_withdrawn")
-    def on_application_withdrawn(self, envelope):
-        intake_events.withdraw_case(envelope, self._uow())
+    on_application_withdrawn = consume("intake", "application_withdrawn",
+                                       intake_events.withdraw_case)
 
     @timer(interval=lambda: WorkflowSettings().deadline_check_interval_s)
     def deadlines(self):
@@ -374,8 +372,7 @@ class WorkflowService(ServiceBase):
     def listing_removals(self, officer_id: str, status: str | None = None, limit: int = 20,
                          cursor: str | None = None):
         """The cured listings the officer may see (an office its own), oldest first."""
-        uow = self._uow(read_only=True)
-        someone = officers.officer(officer_id, uow)
+        someone, uow = self._acting(officer_id, read_only=True)
         found, next_cursor = listing_removals.removals(
             someone, status, max(1, min(int(limit), 100)), cursor, uow)
         return {"items": [removal_view(r, someone) for r in found],
@@ -383,8 +380,7 @@ class WorkflowService(ServiceBase):
 
     @rpc(expected_exceptions=EXPECTED)
     def listing_removal(self, officer_id: str, removal_id: str):
-        uow = self._uow(read_only=True)
-        someone = officers.officer(officer_id, uow)
+        someone, uow = self._acting(officer_id, read_only=True)
         removal = listing_removals.visible_removal(someone, str(removal_id), uow)
         return {**removal_view(removal, someone),
                 "documents": [document_view(d)
@@ -392,8 +388,7 @@ class WorkflowService(ServiceBase):
 
     @rpc(expected_exceptions=EXPECTED)
     def remove_listing(self, officer_id: str, removal_id: str):
-        uow = self._uow()
-        someone = officers.officer(officer_id, uow)
+        someone, uow = self._acting(officer_id)
         removal = listing_removals.remove_listing(someone, str(removal_id), uow,
                                                   self.settings.public_base_url)
         return removal_view(removal, someone)
@@ -401,9 +396,8 @@ class WorkflowService(ServiceBase):
     @rpc(expected_exceptions=EXPECTED)
     def listing_removal_document_pdf(self, officer_id: str, removal_id: str,
                                      document_id: str):
-        uow = self._uow(read_only=True)
-        removal = listing_removals.visible_removal(officers.officer(officer_id, uow),
-                                                   str(removal_id), uow)
+        officer, uow = self._acting(officer_id, read_only=True)
+        removal = listing_removals.visible_removal(officer, str(removal_id), uow)
         found = uow.listing_removals.document_pdf(removal.id, str(document_id))
         if found is None:
             raise NotFound("DOCUMENT_NOT_FOUND", "未找到该文书")

@@ -19,6 +19,7 @@ import functools
 import json
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import nameko.rpc
@@ -454,6 +455,19 @@ def subscribe(source_service: str, event_type: str, **kwargs):
         return register(handling)
 
     return decorate
+
+
+def consume(source_service: str, event_type: str,
+            use_case: Callable[[EventEnvelope, object], object], **kwargs):
+    """A consumer that hands each event to its ``use_case(envelope, uow)`` with a unit of work
+    of its own: ``on_case_opened = consume("workflow", "case_opened", record_case_opened)``."""
+
+    def consumer(service, envelope):
+        use_case(envelope, service._uow())
+
+    consumer.__name__ = consumer.__qualname__ = f"on_{event_type}"
+    consumer.__doc__ = use_case.__doc__
+    return subscribe(source_service, event_type, **kwargs)(consumer)
 
 
 rpc = Rpc.decorator

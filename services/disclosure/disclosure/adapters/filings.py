@@ -75,9 +75,8 @@ class FilingRepository(SqlRepository):
         return [(_record(row), row.filing_message_id) for row in rows]
 
     def cure_of(self, record_id: uuid.UUID) -> dict | None:
-        row = self.session.execute(text(
+        return self.row(
             "SELECT c.rule_version, c.removal, c.cured_at, f.kind, f.filed_on, f.report_year, "
             "f.source_agency FROM listing_cures c JOIN filings f "
-            "ON f.message_id = c.filing_message_id WHERE c.record_id = :r"),
-            {"r": record_id}).first()
-        return dict(row._mapping) if row else None
+            "ON f.message_id = c.filing_message_id WHERE c.record_id = :r",
+            {"r": record_id})

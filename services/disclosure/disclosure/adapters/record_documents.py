@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 
-from credit_common.sql import SqlRepository, text
+from credit_common.sql import SqlRepository, insert_sql, text
 
 COLUMNS = ("kind", "kind_label", "number", "issued_on", "verification_code")
 
@@ -13,11 +13,9 @@ COLUMNS = ("kind", "kind_label", "number", "issued_on", "verification_code")
 class RecordDocumentRepository(SqlRepository):
     def add(self, record_id: uuid.UUID, document_id: uuid.UUID, document: dict) -> bool:
         """False when the record already shows a document of this kind (a replay)."""
-        return self.session.execute(text(
-            "INSERT INTO record_documents (record_id, document_id, kind, kind_label, number, "
-            "issued_on, verification_code) VALUES (:record_id, :document_id, :kind, "
-            ":kind_label, :number, :issued_on, :verification_code) "
-            "ON CONFLICT (record_id, kind) DO NOTHING RETURNING 1"),
+        return self.session.execute(text(insert_sql(
+            "record_documents", ("record_id", "document_id", *COLUMNS),
+            "ON CONFLICT (record_id, kind) DO NOTHING RETURNING 1")),
             {"record_id": record_id, "document_id": document_id,
              **{c: document[c] for c in COLUMNS}}).first() is not None
 

@@ -9,12 +9,13 @@ from sqlalchemy.orm import Session
 
 from credit_common.errors import Conflict
 from credit_common.ids import uuid_or_none
-from credit_common.sql import SqlRepository, text
+from credit_common.sql import SqlRepository, insert_sql, text
 from disclosure.domain.model import HistoryEntry, Record, Subject
 from disclosure.domain.search import RecordQuery, like_pattern, tsquery_for
 
 SUBJECT_COLUMNS = [f.name for f in fields(Subject)]
 RECORD_COLUMNS = [f.name for f in fields(Record) if f.name not in ("history", "events")]
+HISTORY_COLUMNS = [f.name for f in fields(HistoryEntry)]
 
 
 def _subject(row, prefix: str = "") -> Subject:
@@ -39,10 +40,8 @@ def _code_column(code: str) -> str:
 
 class SubjectRepository(SqlRepository):
     def add(self, subject: Subject) -> None:
-        self.session.execute(text(
-            f"INSERT INTO subjects ({', '.join(SUBJECT_COLUMNS)}) "
-            f"VALUES ({', '.join(':' + c for c in SUBJECT_COLUMNS)})"),
-            {c: getattr(subject, c) for c in SUBJECT_COLUMNS})
+        self.session.execute(text(insert_sql("subjects", SUBJECT_COLUMNS)),
+                             {c: getattr(subject, c) for c in SUBJECT_COLUMNS})
 
     def save(self, subject: Subject) -> None:
         assignments = ", ".join(f"{c} = :{c}" for c in SUBJECT_COLUMNS if c != "id")
@@ -94,17 +93,15 @@ class SubjectRepository(SqlRepository):
         return {row.id: _subject(row) for row in rows}
 
 
-class RecordRepository:
+class RecordRepository(SqlRepository):
     def __init__(self, session: Session):
-        self.session = session
+        super().__init__(session)
         #: records written in this transaction: their changes are announced at commit
         self.seen: list[Record] = []
 
     def add(self, record: Record) -> None:
-        self.session.execute(text(
-            f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) "
-            f"VALUES ({', '.join(':' + c for c in RECORD_COLUMNS)})"),
-            {c: getattr(record, c) for c in RECORD_COLUMNS})
+        self.session.execute(text(insert_sql("records", RECORD_COLUMNS)),
+                             {c: getattr(record, c) for c in RECORD_COLUMNS})
         self._write_history(record)
         self.seen.append(record)
 
@@ -125,11 +122,8 @@ class RecordRepository:
     def _write_history(self, record: Record) -> None:
         entries: list[HistoryEntry] = record.history
         if entries:
-            self.session.execute(text(
-                "INSERT INTO record_history (record_id, from_state, to_state, cause_kind, "
-                "cause_ref, note, occurred_at) VALUES (:record_id, :from_state, :to_state, "
-                ":cause_kind, :cause_ref, :note, :occurred_at)"),
-                [vars(e) for e in entries])
+            self.session.execute(text(insert_sql("record_history", HISTORY_COLUMNS)),
+                                 [{c: getattr(e, c) for c in HISTORY_COLUMNS} for e in entries])
             record.history = []
 
     def get(self, record_id: uuid.UUID | str, for_update: bool = False) -> Record | None:
@@ -191,10 +185,9 @@ class RecordRepository:
             after = str(rows[-1].id)
 
     def history(self, record_id: uuid.UUID) -> list[dict]:
-        rows = self.session.execute(text(
+        return self.rows(
             "SELECT from_state, to_state, cause_kind, cause_ref, note, occurred_at "
-            "FROM record_history WHERE record_id = :r ORDER BY id"), {"r": str(record_id)})
-        return [dict(r._mapping) for r in rows]
+            "FROM record_history WHERE record_id = :r ORDER BY id", {"r": str(record_id)})
 
     #: records walked in id order, inside the covering index, before asking the bigram index
     SEARCH_PROBE = 5000

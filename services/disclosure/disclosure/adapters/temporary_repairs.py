@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from credit_common.sql import text
+from credit_common.sql import insert_sql, text
 from disclosure.domain.temporary_repairs import TemporaryRepair
 
 COLUMNS = [f.name for f in fields(TemporaryRepair) if f.name != "events"]
@@ -63,11 +63,8 @@ class TemporaryRepairRepository:
                 if params[name] is not None else None
         assignments = ", ".join(
             f"{c} = EXCLUDED.{c}" for c in COLUMNS if c != "application_id")
-        values = ", ".join(f"CAST(:{c} AS jsonb)" if c in _JSON
-                           else "CAST(:record_ids AS uuid[])" if c == "record_ids"
-                           else f":{c}" for c in COLUMNS)
-        self.session.execute(text(
-            f"INSERT INTO temporary_repairs ({', '.join(COLUMNS)}) VALUES ({values}) "
-            f"ON CONFLICT (application_id) DO UPDATE SET {assignments}, updated_at = now()"),
-            params)
+        self.session.execute(text(insert_sql(
+            "temporary_repairs", COLUMNS,
+            f"ON CONFLICT (application_id) DO UPDATE SET {assignments}, updated_at = now()",
+            casts={**dict.fromkeys(_JSON, "jsonb"), "record_ids": "uuid[]"})), params)
         self.seen.append(repair)

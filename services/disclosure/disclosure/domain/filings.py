@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from credit_common.contracts.interagency import AnnualReportFiled, InstantInfoPublished
 from credit_common.contracts.vocabulary import ListingReason, PublicityState, RecordType
@@ -61,10 +61,15 @@ class ListingCure(BaseModel):
     listing_reason: ListingReason
     removal: Removal
 
+    @field_validator("record_type")
+    @classmethod
+    def _an_abnormal_list(cls, record_type: RecordType) -> RecordType:
+        if record_type not in ABNORMAL_LISTS:
+            raise ValueError(f"报送信息只能消除经营异常名录（状态）的列入事由，不适用于 {record_type}")
+        return record_type
+
     @model_validator(mode="after")
-    def _a_reason_of_an_abnormal_list(self) -> ListingCure:
-        if self.record_type not in ABNORMAL_LISTS:
-            raise ValueError(f"报送信息只能消除经营异常名录（状态）的列入事由，不适用于 {self.record_type}")
+    def _a_reason_of_that_list(self) -> ListingCure:
         if self.listing_reason not in LIST_REASONS[self.record_type]:
             raise ValueError(f"列入原因 {self.listing_reason} 不适用于 {self.record_type}")
         return self

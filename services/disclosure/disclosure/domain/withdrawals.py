@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from credit_common.contracts.interagency import OUR_AGENCY
+from credit_common.contracts.officers import ActingOfficer
 from credit_common.contracts.vocabulary import (WITHDRAWAL_RULING_KIND_LABELS, OfficerRole,
                                                 PublicityState, RecordType,
                                                 WithdrawalRulingKind)
@@ -23,15 +24,6 @@ from disclosure.domain.model import Record
 WITHDRAWING_ROLES = frozenset({OfficerRole.approver})
 MAX_RULING_NUMBER = 100
 MAX_REASON = 500
-
-
-@dataclass(frozen=True)
-class WithdrawingOfficer:
-    id: str
-    name: str
-    unit_code: str
-    roles: tuple[str, ...]
-    active: bool = True
 
 
 @dataclass(frozen=True)
@@ -88,7 +80,7 @@ def checked_ruling(kind: str | None, number: str | None, ruling_date: date | Non
     return Ruling(str(kind), number, ruling_date, reason)
 
 
-def require_may_withdraw(officer: WithdrawingOfficer, record: Record) -> None:
+def require_may_withdraw(officer: ActingOfficer, record: Record) -> None:
     """Only an active approver of the district bureau whose unit made the penalty, and only a
     penalty of ours (another department withdraws its own over the bus)."""
     if not officer.active:

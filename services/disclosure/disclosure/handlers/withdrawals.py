@@ -10,20 +10,20 @@ from datetime import date
 
 from credit_common.clock import now
 from credit_common.contracts.events import PenaltyWithdrawn
+from credit_common.contracts.officers import ActingOfficer
 from credit_common.errors import Conflict, NotFound
 from credit_common.identity import is_mainland_mobile
 from credit_common.uploads import check_file_name, check_upload, safe_file_name
 
 from disclosure.adapters.unit_of_work import DisclosureUnitOfWork
 from disclosure.domain.model import CauseKind, Record
-from disclosure.domain.withdrawals import (Ruling, Withdrawal, WithdrawingOfficer,
-                                           checked_ruling, fingerprint, note_of,
-                                           require_may_read_ruling, require_may_withdraw,
-                                           require_publicised,
+from disclosure.domain.withdrawals import (Ruling, Withdrawal, checked_ruling, fingerprint,
+                                           note_of, require_may_read_ruling,
+                                           require_may_withdraw, require_publicised,
                                            same_ruling)
 
 
-def withdraw_penalty(officer: WithdrawingOfficer, record_id: str, kind: str | None,
+def withdraw_penalty(officer: ActingOfficer, record_id: str, kind: str | None,
                      number: str | None, ruling_date: date | None, reason: str | None,
                      file_name: str, content: bytes, max_bytes: int,
                      uow: DisclosureUnitOfWork) -> tuple[Withdrawal, Record, bool]:
@@ -45,7 +45,7 @@ def withdraw_penalty(officer: WithdrawingOfficer, record_id: str, kind: str | No
     check_file_name(file_name)
     checked = check_upload(content, max_bytes)
     withdrawal = Withdrawal(
-        id=uuid.uuid4(), record_id=record.id, ruling=ruling, officer_id=officer.id,
+        id=uuid.uuid4(), record_id=record.id, ruling=ruling, officer_id=str(officer.id),
         officer_name=officer.name, unit_code=officer.unit_code,
         file_name=safe_file_name(file_name, checked.content_type),
         content_type=checked.content_type, content=checked.content,

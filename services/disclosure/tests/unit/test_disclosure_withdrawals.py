@@ -8,14 +8,22 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from credit_common.contracts.officers import ActingOfficer
 from credit_common.errors import Conflict, Forbidden, ValidationFailed
 from disclosure.domain.model import CauseKind, Record
-from disclosure.domain.withdrawals import (WithdrawingOfficer, checked_ruling, note_of,
+from disclosure.domain.withdrawals import (checked_ruling, note_of,
                                            require_may_read_ruling, require_may_withdraw,
                                            require_publicised)
 
 TODAY = date(2026, 12, 7)
-APPROVER = WithdrawingOfficer(id="o-1", name="王审批", unit_code="44010602", roles=("approver",))
+
+
+def acting(unit_code: str, roles: list[str], active: bool = True) -> ActingOfficer:
+    return ActingOfficer(id=uuid.uuid4(), name="王审批", unit_code=unit_code, roles=roles,
+                         active=active)
+
+
+APPROVER = acting("44010602", ["approver"])
 
 
 def penalty(**changes) -> Record:
@@ -34,11 +42,11 @@ def test_an_approver_of_the_deciding_units_district_bureau_may_withdraw():
 
 
 @pytest.mark.parametrize("officer, record, error, code", [
-    (WithdrawingOfficer("o", "x", "44011101", ("approver",)), penalty(), Forbidden,
+    (acting("44011101", ["approver"]), penalty(), Forbidden,
      "RECORD_NOT_OF_MY_DISTRICT"),
-    (WithdrawingOfficer("o", "x", "44010601", ("handler", "reviewer")), penalty(), Forbidden,
+    (acting("44010601", ["handler", "reviewer"]), penalty(), Forbidden,
      "ROLE_REQUIRED"),
-    (WithdrawingOfficer("o", "x", "44010601", ("approver",), active=False), penalty(),
+    (acting("44010601", ["approver"], active=False), penalty(),
      Forbidden, "OFFICER_DISABLED"),
     (APPROVER, penalty(record_type="other_department_penalty"), Conflict, "NOT_OWN_PENALTY"),
     (APPROVER, penalty(source_agency="gz-tax"), Conflict, "NOT_OWN_PENALTY"),

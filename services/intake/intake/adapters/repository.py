@@ -13,11 +13,15 @@ from credit_common import rule_versions
 from credit_common.deferred_writes import HeldRows, defer
 from credit_common.errors import Conflict
 from credit_common.ids import uuid_or_none
-from credit_common.sql import SqlRepository, prepared, text
+from credit_common.sql import SqlRepository, insert_sql, prepared, text
 
 from intake.domain.eligibility import RuleVersion
 from intake.domain.model import OPEN, Application, TimelineEntry
 
+MATERIAL_COLUMNS = ("id", "application_id", "kind", "file_name", "content_type", "size_bytes",
+                    "sha256", "uploaded_at")
+SIGNATURE_COLUMNS = ("id", "application_id", "kind", "content_hash", "signer", "token_hash",
+                     "expires_at", "signed_at", "created_at")
 _COLUMNS = ("id, acceptance_number, record_type, subject_uscc, subject_name, district_code, "
             "status, idempotency_key, case_id, submitted_at, updated_at, version, applicant_id, "
             "subject, records, form, rule_version, created_at, decided_at, case_version, "
@@ -233,12 +237,11 @@ class ApplicantRepository(SqlRepository):
 
 class GuideRepository(SqlRepository):
     def current(self, kind: str, record_type: str, on: date) -> dict | None:
-        row = self.session.execute(text(
+        return self.row(
             "SELECT kind, record_type, version, effective_from, title, body FROM guides "
             "WHERE kind = :k AND record_type = :t AND effective_from <= :on "
-            "ORDER BY effective_from DESC, version DESC LIMIT 1"),
-            {"k": kind, "t": record_type, "on": on}).first()
-        return dict(row._mapping) if row else None
+            "ORDER BY effective_from DESC, version DESC LIMIT 1",
+            {"k": kind, "t": record_type, "on": on})
 
     def acknowledge(self, applicant_id, kind: str, record_type: str, version: int,
                     at: datetime) -> None:
@@ -269,26 +272,21 @@ class RuleRepository(SqlRepository):
 
 class MaterialRepository(SqlRepository):
     def add(self, material: dict) -> None:
-        self.session.execute(text(
-            "INSERT INTO materials (id, application_id, kind, file_name, content_type, "
-            "size_bytes, sha256, uploaded_at) VALUES (:id, :application_id, :kind, :file_name, "
-            ":content_type, :size_bytes, :sha256, :uploaded_at)"), material)
+        self.session.execute(text(insert_sql("materials", MATERIAL_COLUMNS)), material)
 
     def of(self, application_id) -> list[dict]:
-        rows = self.session.execute(text(
+        return self.rows(
             "SELECT id, kind, file_name, content_type, size_bytes, sha256, uploaded_at "
-            "FROM materials WHERE application_id = :a AND removed_at IS NULL ORDER BY uploaded_at"),
+            "FROM materials WHERE application_id = :a AND removed_at IS NULL ORDER BY uploaded_at",
             {"a": application_id})
-        return [dict(r._mapping) for r in rows]
 
     def get(self, application_id, material_id) -> dict | None:
         if uuid_or_none(material_id) is None:
             return None
-        row = self.session.execute(text(
+        return self.row(
             "SELECT id, kind, file_name, content_type, size_bytes, sha256, uploaded_at "
-            "FROM materials WHERE application_id = :a AND id = :m AND removed_at IS NULL"),
-            {"a": application_id, "m": str(material_id)}).first()
-        return dict(row._mapping) if row else None
+            "FROM materials WHERE application_id = :a AND id = :m AND removed_at IS NULL",
+            {"a": application_id, "m": str(material_id)})
 
     def remove(self, application_id, material_id, at: datetime) -> bool:
         if uuid_or_none(material_id) is None:
@@ -319,24 +317,18 @@ class MaterialRepository(SqlRepository):
 
 class SignatureRepository(SqlRepository):
     def add(self, signature: dict) -> None:
-        self.session.execute(text(
-            "INSERT INTO signatures (id, application_id, kind, content_hash, signer, token_hash, "
-            "expires_at, signed_at, created_at) VALUES (:id, :application_id, :kind, "
-            ":content_hash, :signer, :token_hash, :expires_at, :signed_at, :created_at)"),
-            signature)
+        self.session.execute(text(insert_sql("signatures", SIGNATURE_COLUMNS)), signature)
 
     def of(self, application_id) -> list[dict]:
-        rows = self.session.execute(text(
+        return self.rows(
             "SELECT id, kind, content_hash, signer, expires_at, signed_at, created_at "
-            "FROM signatures WHERE application_id = :a ORDER BY created_at"),
+            "FROM signatures WHERE application_id = :a ORDER BY created_at",
             {"a": application_id})
-        return [dict(r._mapping) for r in rows]
 
     def by_token_hash(self, token_hash: str) -> dict | None:
-        row = self.session.execute(text(
+        return self.row(
             "SELECT id, application_id, kind, content_hash, signer, expires_at, signed_at "
-            "FROM signatures WHERE token_hash = :h FOR UPDATE"), {"h": token_hash}).first()
-        return dict(row._mapping) if row else None
+            "FROM signatures WHERE token_hash = :h FOR UPDATE", {"h": token_hash})
 
     def mark_signed(self, signature_id, signer: str, at: datetime) -> None:
         self.session.execute(text(

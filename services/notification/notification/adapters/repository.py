@@ -7,7 +7,10 @@ from datetime import datetime
 
 
 from credit_common.ids import uuid_or_none
-from credit_common.sql import SqlRepository, text
+from credit_common.sql import SqlRepository, insert_sql, text
+
+INBOX_COLUMNS = ("id", "dedupe_key", "recipient_kind", "recipient_id", "kind", "title", "body",
+                 "link", "created_at")
 
 
 class SmsRepository(SqlRepository):
@@ -26,12 +29,11 @@ class SmsRepository(SqlRepository):
     def claim_due(self, now: datetime, limit: int, holder: str) -> list[dict]:
         """Pending messages whose time has come, locked for this sender (several senders
         never send the same one); a message whose text only one process holds, for it."""
-        rows = self.session.execute(text(
+        return self.rows(
             "SELECT id, phone, body, attempts, holder FROM sms_messages "
             "WHERE status = 'pending' AND next_attempt_at <= :now "
             "AND (holder IS NULL OR holder = :holder) ORDER BY next_attempt_at LIMIT :limit "
-            "FOR UPDATE SKIP LOCKED"), {"now": now, "limit": limit, "holder": holder})
-        return [dict(r._mapping) for r in rows]
+            "FOR UPDATE SKIP LOCKED", {"now": now, "limit": limit, "holder": holder})
 
     def give_up(self, message_id, reason: str) -> None:
         self.session.execute(text(
@@ -61,25 +63,21 @@ class SmsRepository(SqlRepository):
             {"e": error[:500], "next": next_attempt_at, "id": message_id})
 
     def state(self, message_id) -> dict | None:
-        row = self.session.execute(text(
+        return self.row(
             "SELECT status, attempts, last_error, next_attempt_at FROM sms_messages "
-            "WHERE id = :id"), {"id": message_id}).first()
-        return dict(row._mapping) if row else None
+            "WHERE id = :id", {"id": message_id})
 
     def for_phone(self, phone: str, limit: int) -> list[dict]:
-        rows = self.session.execute(text(
+        return self.rows(
             "SELECT id, phone, template, body, created_at FROM sms_messages WHERE phone = :p "
-            "ORDER BY created_at DESC, id LIMIT :limit"), {"p": phone, "limit": limit})
-        return [dict(r._mapping) for r in rows]
+            "ORDER BY created_at DESC, id LIMIT :limit", {"p": phone, "limit": limit})
 
 
 class InboxRepository(SqlRepository):
     def add(self, message: dict) -> bool:
-        return self.session.execute(text(
-            "INSERT INTO inbox_messages (id, dedupe_key, recipient_kind, recipient_id, kind, "
-            "title, body, link, created_at) VALUES (:id, :dedupe_key, :recipient_kind, "
-            ":recipient_id, :kind, :title, :body, :link, :created_at) "
-            "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"), message).first() is not None
+        return self.session.execute(text(insert_sql(
+            "inbox_messages", INBOX_COLUMNS, "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id")),
+            message).first() is not None
 
     def of(self, recipients: list[tuple[str, str]], unread_only: bool, limit: int) -> list[dict]:
         if not recipients:
@@ -90,11 +88,10 @@ class InboxRepository(SqlRepository):
         for i, (kind, recipient) in enumerate(recipients):
             params[f"k{i}"], params[f"r{i}"] = kind, recipient
         unread = " AND read_at IS NULL" if unread_only else ""
-        rows = self.session.execute(text(
+        return self.rows(
             "SELECT id, recipient_kind, recipient_id, kind, title, body, link, created_at, "
             f"read_at FROM inbox_messages WHERE ({matches}){unread} "
-            "ORDER BY created_at DESC, id LIMIT :limit"), params)
-        return [dict(r._mapping) for r in rows]
+            "ORDER BY created_at DESC, id LIMIT :limit", params)
 
     def unread_count(self, recipients: list[tuple[str, str]]) -> int:
         return len(self.of(recipients, True, 1000))

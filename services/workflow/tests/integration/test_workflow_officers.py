@@ -11,7 +11,7 @@ from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import text
 
-from credit_common.contracts.officers import AdministratorScope
+from credit_common.contracts.officers import ActingOfficer, AdministratorScope
 from credit_common.reference.organisation import UNITS
 from workflow.service import WorkflowService
 
@@ -174,3 +174,14 @@ def test_the_administrator_answer_is_the_scope_intake_and_disclosure_read(
             assert (str(scope.id), scope.unit_code, scope.units, scope.districts) == (
                 admin, unit_code, units, districts)
             assert set(scope.roles) == {"administrator", "handler"}
+
+
+def test_the_me_answer_carries_the_acting_officer_disclosure_reads(workflow, nameko_config,
+                                                                     db_engine):
+    officer_id = add(db_engine["workflow"], "44010602", ["approver", "reviewer"], "撤销审批")
+    with ClusterRpcProxy(nameko_config) as proxy:
+        answer = proxy.workflow.me(officer_id)
+    acting = ActingOfficer.model_validate({k: answer[k] for k in ActingOfficer.model_fields})
+    assert (str(acting.id), acting.name, acting.unit_code, acting.active) == (
+        officer_id, "撤销审批", "44010602", True)
+    assert set(acting.roles) == {"approver", "reviewer"}

@@ -10,16 +10,16 @@ from sqlalchemy.orm import Session
 
 from credit_common.errors import Conflict
 from credit_common.ids import uuid_or_none
-from credit_common.sql import text
+from credit_common.sql import SqlRepository, text
 from workflow.adapters.repository import DocumentRepository, scope_conditions
 from workflow.domain.listing_removals import ListingRemoval
 
 COLUMNS = [f.name for f in fields(ListingRemoval) if f.name != "events"]
 
 
-class ListingRemovalRepository:
+class ListingRemovalRepository(SqlRepository):
     def __init__(self, session: Session):
-        self.session = session
+        super().__init__(session)
         #: the removals read or written, whose events the unit of work stages at commit
         self.seen: list[ListingRemoval] = []
 
@@ -82,17 +82,15 @@ class ListingRemovalRepository:
         return [self._load(r) for r in rows]
 
     def documents(self, removal_id) -> list[dict]:
-        rows = self.session.execute(text(
+        return self.rows(
             f"SELECT {DocumentRepository._META} FROM documents WHERE listing_removal_id = :r "
-            "AND pdf IS NOT NULL ORDER BY created_at"), {"r": str(removal_id)})
-        return [dict(r._mapping) for r in rows]
+            "AND pdf IS NOT NULL ORDER BY created_at", {"r": str(removal_id)})
 
     def document_pdf(self, removal_id, document_id) -> dict | None:
         document_id = uuid_or_none(document_id)
         if document_id is None:
             return None
-        row = self.session.execute(text(
+        return self.row(
             f"SELECT {DocumentRepository._META}, pdf FROM documents WHERE id = :id "
-            "AND listing_removal_id = :r AND pdf IS NOT NULL"),
-            {"id": document_id, "r": str(removal_id)}).first()
-        return dict(row._mapping) if row else None
+            "AND listing_removal_id = :r AND pdf IS NOT NULL",
+            {"id": document_id, "r": str(removal_id)})

@@ -61,9 +61,9 @@ def scope_conditions(conditions: list[str], params: dict, units: list[str] | Non
         params["districts"] = districts
 
 
-class CaseRepository:
+class CaseRepository(SqlRepository):
     def __init__(self, session: Session, request_id: str | None = None):
-        self.session = session
+        super().__init__(session)
         self.request_id = request_id
         self.seen: list[Case] = []
         self._held = HeldRows()
@@ -168,11 +168,10 @@ class CaseRepository:
         return [self._load(r) for r in rows]
 
     def steps(self, case_id: uuid.UUID) -> list[dict]:
-        rows = self.session.execute(text(
+        return self.rows(
             "SELECT action, from_status, to_status, officer_id, officer_name, unit_code, "
             "target_unit_code, opinion, request_id, occurred_at FROM case_steps "
-            "WHERE case_id = :c ORDER BY id"), {"c": case_id})
-        return [dict(r._mapping) for r in rows]
+            "WHERE case_id = :c ORDER BY id", {"c": case_id})
 
     def todo(self, units: list[str] | None, districts: list[str] | None, statuses: list[str],
              filters: dict, today: date, limit: int, after: tuple | None) -> list[Case]:
@@ -253,16 +252,15 @@ class CaseRepository:
         where, params = self._period("submitted_at", units, districts, record_type, start_at,
                                      end_at)
         due = "coalesce(decide_due, accept_due)"
-        rows = self.session.execute(text(
+        return self.rows(
             "SELECT unit_code, district_code, record_type, status, "
             "to_char(submitted_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, "
             "count(*) AS cases, count(decided_at) AS decided, "
             f"count(*) FILTER (WHERE status = ANY(:running) AND {due} < :today) AS overdue, "
             "count(*) FILTER (WHERE (decided_at AT TIME ZONE 'Asia/Shanghai')::date > "
             f"{due}) AS decided_late, count(*) FILTER (WHERE status = 'returned') AS paused "
-            f"FROM cases WHERE {where} GROUP BY 1, 2, 3, 4, 5"),
+            f"FROM cases WHERE {where} GROUP BY 1, 2, 3, 4, 5",
             {**params, "today": today, "running": running})
-        return [dict(r._mapping) for r in rows]
 
     def handling_spans(self, units, districts, record_type: str | None, start_at: datetime,
                        end_at: datetime) -> list[dict]:
@@ -291,10 +289,9 @@ class CaseRepository:
         district, type and the two columns named."""
         where, params = self._period("submitted_at", units, districts, record_type, start_at,
                                      end_at)
-        rows = self.session.execute(text(
+        return self.rows(
             f"SELECT unit_code, district_code, record_type, {two_columns}, count(*) AS cases "
-            f"FROM cases WHERE {where} AND {condition} GROUP BY 1, 2, 3, 4, 5"), params)
-        return [dict(r._mapping) for r in rows]
+            f"FROM cases WHERE {where} AND {condition} GROUP BY 1, 2, 3, 4, 5", params)
 
     def decided_by_month(self, units, districts, record_type: str | None,
                          start_at: datetime, end_at: datetime) -> dict[str, int]:
@@ -387,15 +384,12 @@ class _CalendarRead:
         self.overrides: dict[date, bool] | None = None
 
 
-class CalendarRepository:
+class CalendarRepository(SqlRepository):
     """What it read once it does not read again in the same session: a session lives for one
     worker, and a batch of events handled by one worker (one unit of work per event, one
     transaction for all) reads the calendar once."""
 
     _KEY = "workflow.calendar_read"
-
-    def __init__(self, session: Session):
-        self.session = session
 
     @property
     def _read(self) -> _CalendarRead:
@@ -426,9 +420,8 @@ class CalendarRepository:
         return dict(read.overrides)
 
     def listing(self) -> list[dict]:
-        rows = self.session.execute(text(
-            "SELECT day, is_working, note FROM calendar_overrides ORDER BY day"))
-        return [dict(r._mapping) for r in rows]
+        return self.rows(
+            "SELECT day, is_working, note FROM calendar_overrides ORDER BY day")
 
     def set_override(self, day: date, is_working: bool, note: str) -> None:
         self._read.overrides = None
@@ -479,11 +472,10 @@ class DocumentRepository(SqlRepository):
              "content": json.dumps(document["content"], ensure_ascii=False)})
 
     def claim_unrendered(self, limit: int) -> list[dict]:
-        rows = self.session.execute(text(
+        return self.rows(
             "SELECT id, kind, number, verification_code, issued_on, content FROM documents "
-            "WHERE pdf IS NULL ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED"),
+            "WHERE pdf IS NULL ORDER BY created_at LIMIT :limit FOR UPDATE SKIP LOCKED",
             {"limit": limit})
-        return [dict(r._mapping) for r in rows]
 
     def rendered(self, document_id, pdf: bytes, sha256: str) -> None:
         self.session.execute(text(
@@ -494,50 +486,43 @@ class DocumentRepository(SqlRepository):
              "subject_code, issued_on, sha256, created_at")
 
     def of_application(self, application_id) -> list[dict]:
-        rows = self.session.execute(text(
+        return self.rows(
             f"SELECT {self._META} FROM documents WHERE application_id = :a AND pdf IS NOT NULL "
-            "ORDER BY created_at"),
+            "ORDER BY created_at",
             {"a": str(application_id)})
-        return [dict(r._mapping) for r in rows]
 
     def of_case(self, case_id) -> list[dict]:
-        rows = self.session.execute(text(
+        return self.rows(
             f"SELECT {self._META} FROM documents WHERE case_id = :c AND pdf IS NOT NULL "
-            "ORDER BY created_at"),
+            "ORDER BY created_at",
             {"c": case_id})
-        return [dict(r._mapping) for r in rows]
 
     def pdf(self, document_id) -> dict | None:
         if uuid_or_none(document_id) is None:
             return None
-        row = self.session.execute(text(
-            f"SELECT {self._META}, pdf FROM documents WHERE id = :id AND pdf IS NOT NULL"),
-            {"id": str(document_id)}).first()
-        return dict(row._mapping) if row else None
+        return self.row(
+            f"SELECT {self._META}, pdf FROM documents WHERE id = :id AND pdf IS NOT NULL",
+            {"id": str(document_id)})
 
     def by_code(self, code: str) -> dict | None:
-        row = self.session.execute(text(
+        return self.row(
             f"SELECT {self._META} FROM documents WHERE verification_code = :c "
-            "AND pdf IS NOT NULL"),
-            {"c": code}).first()
-        return dict(row._mapping) if row else None
+            "AND pdf IS NOT NULL",
+            {"c": code})
 
     def of_record(self, record_id, kind: str) -> dict | None:
         """The document of ``kind`` issued with a penalty record (rendered or not yet)."""
-        row = self.session.execute(text(
-            f"SELECT {self._META} FROM documents WHERE record_id = :r AND kind = :k"),
-            {"r": str(record_id), "k": kind}).first()
-        return dict(row._mapping) if row else None
+        return self.row(
+            f"SELECT {self._META} FROM documents WHERE record_id = :r AND kind = :k",
+            {"r": str(record_id), "k": kind})
 
     def public_pdf(self, code: str, kinds: tuple[str, ...]) -> dict | None:
         """A rendered document of the kinds anyone may download, by its verification code."""
-        row = self.session.execute(text(
+        return self.row(
             f"SELECT {self._META}, pdf FROM documents WHERE verification_code = :c "
-            "AND kind = ANY(:kinds) AND pdf IS NOT NULL"),
-            {"c": code, "kinds": list(kinds)}).first()
-        return dict(row._mapping) if row else None
+            "AND kind = ANY(:kinds) AND pdf IS NOT NULL",
+            {"c": code, "kinds": list(kinds)})
 
     def by_sha256(self, sha256: str) -> dict | None:
-        row = self.session.execute(text(
-            f"SELECT {self._META} FROM documents WHERE sha256 = :h"), {"h": sha256}).first()
-        return dict(row._mapping) if row else None
+        return self.row(
+            f"SELECT {self._META} FROM documents WHERE sha256 = :h", {"h": sha256})

@@ -10,6 +10,7 @@ from typing import Annotated
 
 from fastapi import File, Form, Path, Response, UploadFile
 
+from credit_common.contracts.officers import ActingOfficer
 from credit_common.contracts.vocabulary import WithdrawalRulingKind
 from gateway.api.deps import Caller, Officer, Settings
 from gateway.api.downloads import download
@@ -60,7 +61,7 @@ async def withdraw(record_id: RecordId, officer: Officer, call: Caller, settings
                    file: Annotated[UploadFile, File(description="依据文书（PDF、JPEG 或 PNG）")]):
     me = await call("workflow", "me", officer_id=officer.id)
     return await call("disclosure", "withdraw_penalty", record_id=record_id,
-                      officer={k: me[k] for k in ("id", "name", "unit_code", "roles", "active")},
+                      officer={k: me[k] for k in ActingOfficer.model_fields},
                       ruling={"kind": ruling_kind.value, "number": ruling_number,
                               "ruling_date": ruling_date.isoformat(), "reason": reason},
                       **await file_arguments(file, settings.max_upload_bytes), timeout_s=30)
