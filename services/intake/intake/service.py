@@ -58,6 +58,25 @@ def new_rule_version(version, effective_from, source, rules) -> tuple[str, date,
     return str(version).strip(), parse_date(effective_from, "effective_from"), str(source), rules
 
 
+def versioned_rule(versions, add_version):
+    """The administrator's list and add calls of one of intake's versioned rules (eligibility,
+    reorganisation), named as the gateway's ``versioned_rule`` routes call them."""
+
+    @rpc(expected_exceptions=EXPECTED)
+    def listing(self, admin_id: str | None = None):
+        require_administrator(self.workflow, admin_id)
+        return [rule_version_view(v) for v in versions(self._uow(read_only=True))]
+
+    @rpc(expected_exceptions=EXPECTED)
+    def adding(self, version: str, effective_from: str, source: str, rules: dict,
+               admin_id: str | None = None):
+        admin = require_administrator(self.workflow, admin_id)
+        return add_version(*new_rule_version(version, effective_from, source, rules),
+                           str(admin.id), self._uow())
+
+    return listing, adding
+
+
 def _content(content_b64: str) -> bytes:
     try:
         return base64.b64decode(content_b64, validate=True)
@@ -184,18 +203,8 @@ class IntakeService(ServiceBase):
                                        registry_records(records),
                                        self._uow(read_only=True))
 
-    @rpc(expected_exceptions=EXPECTED)
-    def rule_versions(self, admin_id: str | None = None):
-        require_administrator(self.workflow, admin_id)
-        return [rule_version_view(v)
-                for v in handlers.rule_versions(self._uow(read_only=True))]
-
-    @rpc(expected_exceptions=EXPECTED)
-    def add_rule_version(self, version: str, effective_from: str, source: str, rules: dict,
-                         admin_id: str | None = None):
-        admin = require_administrator(self.workflow, admin_id)
-        return handlers.add_rule_version(*new_rule_version(version, effective_from, source, rules),
-                                         str(admin.id), self._uow())
+    rule_versions, add_rule_version = versioned_rule(handlers.rule_versions,
+                                                     handlers.add_rule_version)
 
     # -- applications -----------------------------------------------------------------------
 
@@ -363,18 +372,8 @@ class IntakeService(ServiceBase):
             offload=off_hub)
         return {**application_view(application), "reorganisation": application.reorganisation}
 
-    @rpc(expected_exceptions=EXPECTED)
-    def reorganisation_rule_versions(self, admin_id: str | None = None):
-        require_administrator(self.workflow, admin_id)
-        return [rule_version_view(v)
-                for v in reorganisation.rule_versions(self._uow(read_only=True))]
-
-    @rpc(expected_exceptions=EXPECTED)
-    def add_reorganisation_rule_version(self, version: str, effective_from: str, source: str,
-                                        rules: dict, admin_id: str | None = None):
-        admin = require_administrator(self.workflow, admin_id)
-        return reorganisation.add_rule_version(
-            *new_rule_version(version, effective_from, source, rules), str(admin.id), self._uow())
+    reorganisation_rule_versions, add_reorganisation_rule_version = versioned_rule(
+        reorganisation.rule_versions, reorganisation.add_rule_version)
 
     # -- events, each handed to its use case ----------------------------------------------------
 

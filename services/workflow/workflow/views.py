@@ -139,25 +139,25 @@ def statistics_view(figures: dict) -> dict:
 
 def removal_view(removal: ListingRemoval, someone: Officer) -> dict:
     """A cured listing's removal as the officer's list and page show it."""
-    cure = removal.cure
+    cured = removal.cured
     return {
-        "id": str(removal.id), "record_id": str(removal.record_id),
-        "record_type": removal.record_type,
-        "record_type_label": RECORD_TYPE_LABELS.get(removal.record_type, removal.record_type),
-        "listing_reason": removal.listing_reason,
-        "listing_reason_label": LISTING_REASON_LABELS.get(removal.listing_reason),
-        "listing_date": _iso(removal.listing_date),
-        "listing_unit_code": removal.listing_unit_code,
-        "listing_unit_name": _unit_name(removal.listing_unit_code),
-        "listing_document_number": removal.listing_document_number,
-        "subject_code": removal.subject_code, "subject_name": removal.subject_name,
-        "filing": {"kind": cure["filing_kind"], "filed_on": cure["filed_on"],
-                   "report_year": cure.get("report_year"),
-                   "agency": cure["filing_agency"], "agency_name": cure["filing_agency_name"]},
-        "rule_version": cure["rule_version"], "basis": cure["basis"],
-        "removal": removal.removal, "removal_label": REMOVAL_LABELS.get(removal.removal),
+        "id": str(removal.id), "record_id": str(cured.record_id),
+        "record_type": cured.record_type,
+        "record_type_label": RECORD_TYPE_LABELS.get(cured.record_type, cured.record_type),
+        "listing_reason": cured.listing_reason,
+        "listing_reason_label": LISTING_REASON_LABELS.get(cured.listing_reason),
+        "listing_date": _iso(cured.listing_date),
+        "listing_unit_code": cured.listing_unit_code,
+        "listing_unit_name": _unit_name(cured.listing_unit_code),
+        "listing_document_number": cured.listing_document_number,
+        "subject_code": cured.subject_code, "subject_name": cured.subject_name,
+        "filing": {"kind": cured.filing_kind, "filed_on": _iso(cured.filed_on),
+                   "report_year": cured.report_year,
+                   "agency": cured.filing_agency, "agency_name": cured.filing_agency_name},
+        "rule_version": cured.rule_version, "basis": cured.basis,
+        "removal": cured.removal, "removal_label": REMOVAL_LABELS.get(cured.removal),
         "status": removal.status, "status_label": STATUS_LABELS.get(removal.status),
-        "cured_at": _iso(removal.cured_at), "decided_at": _iso(removal.decided_at),
+        "cured_at": _iso(cured.cured_at), "decided_at": _iso(removal.decided_at),
         "decided_by_name": removal.decided_by_name,
         "document_number": removal.document_number, "version": removal.version,
         "can_remove": (removal.status == RemovalStatus.pending

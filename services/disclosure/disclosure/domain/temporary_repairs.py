@@ -35,20 +35,23 @@ def final_state(record: Record) -> str:
     return OUTCOME_TARGET[OUTCOME_FOR_TYPE[record.record_type]]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class TemporaryRepair:
+    """One application's temporary repair, in the order of its life: whose records, how the
+    case granted it, where it stands, how it ended."""
+
     application_id: uuid.UUID
     acceptance_number: str
     subject_code: str
     record_ids: list[uuid.UUID]
-    state: str
-    expires_on: date | None = None
-    accepting_ruling: dict | None = None
-    ending_ruling: dict | None = None
     decision_id: str | None = None
     granted_at: datetime | None = None
+    expires_on: date | None = None
+    accepting_ruling: dict | None = None
+    state: State = State.temporary
     ended_at: datetime | None = None
     end_cause: str | None = None
+    ending_ruling: dict | None = None
     events: list = field(default_factory=list, repr=False, compare=False)
 
     @property
@@ -94,9 +97,10 @@ def apply_change(repair: TemporaryRepair | None, change: ReorganisationChanged,
         return _grant(repair, change, records, at)
     if repair is None:
         # the grant is still on its way: the change decides, and the grant will find it ended
-        repair = TemporaryRepair(change.application_id, change.acceptance_number,
-                                 change.subject_code, list(change.record_ids), State.temporary,
-                                 decision_id=change.decision_id)
+        repair = TemporaryRepair(application_id=change.application_id,
+                                 acceptance_number=change.acceptance_number,
+                                 subject_code=change.subject_code,
+                                 record_ids=list(change.record_ids), decision_id=change.decision_id)
         if change.change == "plan_confirmed":
             ruling = change.ruling
             moved = _move(records, {PublicityState.active}, final_state,
@@ -135,10 +139,10 @@ def _grant(repair: TemporaryRepair | None, change: ReorganisationChanged, record
         return None  # a repeat, or the grant arriving after the repair ended
     ruling = change.ruling
     repair = TemporaryRepair(
-        change.application_id, change.acceptance_number, change.subject_code,
-        list(change.record_ids), State.temporary, expires_on=change.expires_on,
-        accepting_ruling=ruling.model_dump(mode="json") if ruling else None,
-        decision_id=change.decision_id, granted_at=at)
+        application_id=change.application_id, acceptance_number=change.acceptance_number,
+        subject_code=change.subject_code, record_ids=list(change.record_ids),
+        decision_id=change.decision_id, granted_at=at, expires_on=change.expires_on,
+        accepting_ruling=ruling.model_dump(mode="json") if ruling else None)
     moved = _move(records, {PublicityState.active},
                   lambda _: PublicityState.temporarily_repaired, CauseKind.temporary_repair,
                   change.decision_id or change.acceptance_number, at,

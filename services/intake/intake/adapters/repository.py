@@ -20,6 +20,8 @@ from intake.domain.model import OPEN, Application, TimelineEntry
 
 MATERIAL_COLUMNS = ("id", "application_id", "kind", "file_name", "content_type", "size_bytes",
                     "sha256", "uploaded_at")
+#: the fields a material is read back with
+_MATERIAL_SHOWN = "id, kind, file_name, content_type, size_bytes, sha256, uploaded_at"
 SIGNATURE_COLUMNS = ("id", "application_id", "kind", "content_hash", "signer", "token_hash",
                      "expires_at", "signed_at", "created_at")
 _COLUMNS = ("id, acceptance_number, record_type, subject_uscc, subject_name, district_code, "
@@ -275,18 +277,15 @@ class MaterialRepository(SqlRepository):
         self.session.execute(text(insert_sql("materials", MATERIAL_COLUMNS)), material)
 
     def of(self, application_id) -> list[dict]:
-        return self.rows(
-            "SELECT id, kind, file_name, content_type, size_bytes, sha256, uploaded_at "
-            "FROM materials WHERE application_id = :a AND removed_at IS NULL ORDER BY uploaded_at",
-            {"a": application_id})
+        return self.rows(f"SELECT {_MATERIAL_SHOWN} FROM materials WHERE application_id = :a "
+                         "AND removed_at IS NULL ORDER BY uploaded_at", {"a": application_id})
 
     def get(self, application_id, material_id) -> dict | None:
         if uuid_or_none(material_id) is None:
             return None
-        return self.row(
-            "SELECT id, kind, file_name, content_type, size_bytes, sha256, uploaded_at "
-            "FROM materials WHERE application_id = :a AND id = :m AND removed_at IS NULL",
-            {"a": application_id, "m": str(material_id)})
+        return self.row(f"SELECT {_MATERIAL_SHOWN} FROM materials WHERE application_id = :a "
+                        "AND id = :m AND removed_at IS NULL",
+                        {"a": application_id, "m": str(material_id)})
 
     def remove(self, application_id, material_id, at: datetime) -> bool:
         if uuid_or_none(material_id) is None:

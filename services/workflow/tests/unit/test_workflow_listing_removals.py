@@ -71,7 +71,7 @@ def test_a_removal_is_decided_once():
     assert removal.document_number == "穗天市监信移〔2026〕1号"
     [decided] = removal.events  # staged at commit by the unit of work, once
     assert (decided.record_id, decided.outcome, decided.document_number,
-            decided.officer_name) == (removal.record_id, "remove_from_list",
+            decided.officer_name) == (removal.cured.record_id, "remove_from_list",
                                       "穗天市监信移〔2026〕1号", "黄承办")
     assert "列入机关确认移出" in decided.note and "黄承办确认" in decided.note
 

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import fields
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from credit_common.contracts.events import ListingCured
 from credit_common.errors import Conflict
 from credit_common.ids import uuid_or_none
-from credit_common.sql import SqlRepository, text
+from credit_common.sql import SqlRepository, insert_sql, text
 from workflow.adapters.repository import DocumentRepository, scope_conditions
 from workflow.domain.listing_removals import ListingRemoval
 
-COLUMNS = [f.name for f in fields(ListingRemoval) if f.name != "events"]
+#: the cure's fields with a column of their own (the filing's and the rule's are in ``cure``)
+CURED_COLUMNS = ("record_id", "record_type", "listing_reason", "listing_date",
+                 "listing_unit_code", "listing_document_number", "district_code",
+                 "subject_code", "subject_name", "removal", "cured_at")
+CURE_FIELDS = {f for f in ListingCured.model_fields if f not in CURED_COLUMNS}
+DECISION_COLUMNS = [f.name for f in fields(ListingRemoval)
+                    if f.name not in ("id", "cured", "events")]
+COLUMNS = ("id", *CURED_COLUMNS, "cure", *DECISION_COLUMNS)
 
 
 class ListingRemovalRepository(SqlRepository):
@@ -24,20 +31,23 @@ class ListingRemovalRepository(SqlRepository):
         self.seen: list[ListingRemoval] = []
 
     def _load(self, row) -> ListingRemoval:
-        removal = ListingRemoval(**{c: getattr(row, c) for c in COLUMNS})
+        cured = ListingCured(**{c: getattr(row, c) for c in CURED_COLUMNS}, **row.cure)
+        removal = ListingRemoval(id=row.id, cured=cured,
+                                 **{c: getattr(row, c) for c in DECISION_COLUMNS})
         self.seen.append(removal)
         return removal
 
     def _values(self, removal: ListingRemoval) -> dict:
-        return {**{c: getattr(removal, c) for c in COLUMNS},
-                "cure": json.dumps(removal.cure, ensure_ascii=False)}
+        cured = removal.cured
+        return {"id": removal.id, **{c: getattr(cured, c) for c in CURED_COLUMNS},
+                "cure": cured.model_dump_json(include=CURE_FIELDS),
+                **{c: getattr(removal, c) for c in DECISION_COLUMNS}}
 
     def add(self, removal: ListingRemoval) -> bool:
         """False when the record already has its removal (a cure arrives once per record)."""
-        values = ", ".join("CAST(:cure AS jsonb)" if c == "cure" else f":{c}" for c in COLUMNS)
-        added = self.session.execute(text(
-            f"INSERT INTO listing_removals ({', '.join(COLUMNS)}) VALUES ({values}) "
-            "ON CONFLICT (record_id) DO NOTHING RETURNING 1"),
+        added = self.session.execute(text(insert_sql(
+            "listing_removals", COLUMNS, "ON CONFLICT (record_id) DO NOTHING RETURNING 1",
+            casts={"cure": "jsonb"})),
             self._values(removal)).first() is not None
         if added:
             self.seen.append(removal)

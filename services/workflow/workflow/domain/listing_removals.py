@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from credit_common.contracts.events import Event, ListingCured, ListingRemovalDecided
@@ -47,22 +47,14 @@ FILING_TEXT = {"annual_report": "已补报{year}年度报告并公示",
                "instant_info_correction": "已更正公示的信息"}
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ListingRemoval:
+    """A cured listing's removal: the cure disclosure announced (the listing, its subject, the
+    filing that cured it and the rule that says how it goes), then the decision."""
+
     id: uuid.UUID
-    record_id: uuid.UUID
-    record_type: str
-    listing_reason: str
-    listing_unit_code: str
-    district_code: str
-    subject_code: str
-    subject_name: str
-    cure: dict
-    removal: str
-    cured_at: datetime
-    listing_date: date | None = None
-    listing_document_number: str | None = None
-    status: str = RemovalStatus.pending
+    cured: ListingCured
+    status: RemovalStatus = RemovalStatus.pending
     decided_at: datetime | None = None
     decided_by: uuid.UUID | None = None
     decided_by_name: str | None = None
@@ -73,47 +65,34 @@ class ListingRemoval:
 
     @classmethod
     def from_cure(cls, cured: ListingCured) -> ListingRemoval:
-        return cls(id=uuid.uuid4(), record_id=cured.record_id, record_type=cured.record_type,
-                   listing_reason=cured.listing_reason,
-                   listing_unit_code=cured.listing_unit_code,
-                   district_code=cured.district_code, subject_code=cured.subject_code,
-                   subject_name=cured.subject_name, removal=cured.removal,
-                   cured_at=cured.cured_at, listing_date=cured.listing_date,
-                   listing_document_number=cured.listing_document_number,
-                   cure={"filing_kind": cured.filing_kind,
-                         "filed_on": cured.filed_on.isoformat(),
-                         "report_year": cured.report_year,
-                         "filing_agency": cured.filing_agency,
-                         "filing_agency_name": cured.filing_agency_name,
-                         "filing_message_id": str(cured.filing_message_id),
-                         "rule_version": cured.rule_version, "basis": cured.basis})
+        return cls(id=uuid.uuid4(), cured=cured)
 
     @property
     def decided_by_rule(self) -> bool:
-        return self.removal == IMMEDIATE
+        return self.cured.removal == IMMEDIATE
 
     @property
     def outcome(self) -> str:
-        return OUTCOME[self.record_type]
+        return OUTCOME[self.cured.record_type]
 
     @property
     def document_kind(self) -> str:
-        return DOCUMENT_KIND[self.record_type]
+        return DOCUMENT_KIND[self.cured.record_type]
 
     def issuer(self) -> Unit:
         """The listing unit's district bureau, as for a case's documents."""
-        return (documents.issuer(self.listing_unit_code) or documents.issuer(self.district_code)
+        return (documents.issuer(self.cured.listing_unit_code) or documents.issuer(self.cured.district_code)
                 or unit(CITY_BUREAU_CODE))
 
     def visible_to(self, officer: Officer) -> bool:
         """As for cases: the listing office, its district bureau and credit section, the city."""
-        return can_see(officer, self.listing_unit_code)
+        return can_see(officer, self.cured.listing_unit_code)
 
     def refusal(self, officer: Officer) -> Exception | None:
         """Why the officer may not confirm this removal, if they may not."""
-        if not can_act(officer, self.listing_unit_code):
+        if not can_act(officer, self.cured.listing_unit_code):
             return Forbidden("REMOVAL_NOT_OF_MY_UNIT", "只能由列入机关（本单位）确认移出",
-                             {"listing_unit_code": self.listing_unit_code})
+                             {"listing_unit_code": self.cured.listing_unit_code})
         if not DECIDING_ROLES & set(officer.roles):
             return Forbidden("ROLE_REQUIRED", "确认移出需要承办人或审批人角色",
                              {"roles": sorted(DECIDING_ROLES)})
@@ -132,11 +111,11 @@ class ListingRemoval:
         self.document_number = document_number
         self.version += 1
         self.events.append(ListingRemovalDecided(
-            removal_id=self.id, record_id=self.record_id, record_type=self.record_type,
+            removal_id=self.id, record_id=self.cured.record_id, record_type=self.cured.record_type,
             outcome=self.outcome, document_number=document_number, decided_at=at,
             officer_name=self.decided_by_name,
-            note=f"{REMOVAL_LABELS.get(self.removal, '')}：列入事由已消除"
-                 f"（规则版本 {self.cure['rule_version']}）"
+            note=f"{REMOVAL_LABELS.get(self.cured.removal, '')}：列入事由已消除"
+                 f"（规则版本 {self.cured.rule_version}）"
                  + (f"，{self.decided_by_name}确认" if self.decided_by_name else "")))
 
 
@@ -162,33 +141,33 @@ def page_after(cursor: str | None) -> tuple[datetime, str] | None:
 
 
 def cursor_of(last: ListingRemoval | None) -> str | None:
-    return f"{last.cured_at.isoformat()}|{last.id}" if last else None
+    return f"{last.cured.cured_at.isoformat()}|{last.id}" if last else None
 
 
 def paragraphs(removal: ListingRemoval) -> list[str]:
     """What the decision says; the officer's name only when one confirmed it."""
-    cure = removal.cure
-    listed = removal.listing_date.isoformat() if removal.listing_date else "—"
-    reason = LISTING_REASON_LABELS.get(removal.listing_reason, removal.listing_reason)
-    label = RECORD_TYPE_LABELS.get(removal.record_type, removal.record_type)
-    filed = FILING_TEXT.get(cure["filing_kind"], "已报送相关信息").format(
-        year=cure.get("report_year") or "")
+    cured = removal.cured
+    listed = cured.listing_date.isoformat() if cured.listing_date else "—"
+    reason = LISTING_REASON_LABELS.get(cured.listing_reason, cured.listing_reason)
+    label = RECORD_TYPE_LABELS.get(cured.record_type, cured.record_type)
+    filed = FILING_TEXT.get(cured.filing_kind, "已报送相关信息").format(
+        year=cured.report_year or "")
     how = ("本决定由信用修复平台依据上述规则自动作出。" if removal.decided_by is None
            else f"经本机关{removal.decided_by_name}确认。")
     return [
         f"你（单位）因“{reason}”，于{listed}被列入{label}"
-        + (f"（{removal.listing_document_number}）。" if removal.listing_document_number
+        + (f"（{cured.listing_document_number}）。" if cured.listing_document_number
            else "。"),
-        f"据{cure['filing_agency_name']}告知，你（单位）于{cure['filed_on']}{filed}，"
+        f"据{cured.filing_agency_name}告知，你（单位）于{cured.filed_on.isoformat()}{filed}，"
         "列入事由已消除。",
-        f"依据{cure['basis']}（规则版本：{cure['rule_version']}），本机关决定"
-        f"{OUTCOME_TEXT[removal.record_type]}。{how}",
+        f"依据{cured.basis}（规则版本：{cured.rule_version}），本机关决定"
+        f"{OUTCOME_TEXT[cured.record_type]}。{how}",
     ]
 
 
 def decision_content(removal: ListingRemoval, issuer: Unit, verify_url: str) -> dict:
     """The decision document's content, in the shape a case's documents have."""
     return {"unit_name": issuer.name,
-            "case": {"subject_name": removal.subject_name,
-                     "subject_uscc": removal.subject_code},
+            "case": {"subject_name": removal.cured.subject_name,
+                     "subject_uscc": removal.cured.subject_code},
             "paragraphs": paragraphs(removal), "steps": [], "verify_url": verify_url}

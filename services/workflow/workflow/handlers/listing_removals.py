@@ -84,7 +84,7 @@ def _decide(removal: ListingRemoval, officer: Officer | None, public_base_url: s
     code = secrets.token_hex(6).upper()
     uow.documents.add({
         "id": uuid.uuid4(), "listing_removal_id": removal.id, "kind": kind, "number": number,
-        "verification_code": code, "subject_name": removal.subject_name,
-        "subject_code": removal.subject_code, "issued_on": at.date(), "created_at": at,
+        "verification_code": code, "subject_name": removal.cured.subject_name,
+        "subject_code": removal.cured.subject_code, "issued_on": at.date(), "created_at": at,
         "content": decision_content(removal, issuer,
                                     f"{public_base_url.rstrip('/')}/verify?code={code}")})
