@@ -84,6 +84,11 @@ export async function addRuleVersion(body: NewRuleVersion): Promise<{ version: s
   }
 }
 
+export const ELIGIBILITY_RULES: VersionSource<RuleVersionEntry> = {
+  load: ruleVersions,
+  json: { key: 'rules', add: (fields, rules) => addRuleVersion({ ...fields, rules }) },
+}
+
 /** A new version must take effect after today (Beijing): rules in force are never rewritten. */
 export function isFutureDate(day: string | null | undefined, today: string = todayInShanghai()): boolean {
   return !!day && /^\d{4}-\d{2}-\d{2}$/.test(day) && day > today
@@ -121,6 +126,18 @@ export interface VersionEntry {
   source: string
   created_at: string
   created_by: string | null
+}
+
+/**
+ * Where a kind of rule versions is listed and, for rules kept as JSON, the key their content
+ * sits under and how a new version is stored (the others bring a dialog of their own).
+ */
+export interface VersionSource<V extends VersionEntry> {
+  load: () => Promise<V[]>
+  json?: {
+    key: 'rules' | 'terms'
+    add: (fields: VersionFields, content: Record<string, unknown>) => Promise<{ version: string }>
+  }
 }
 
 // -- the API's refusal of a field --------------------------------------------------------------
@@ -313,6 +330,8 @@ export async function addDeadlineRuleVersion(body: NewDeadlineRuleVersion): Prom
   return (await unwrap(api.POST('/api/v1/admin/deadline-rules', { body }))) as { version: string; effective_from: string }
 }
 
+export const DEADLINE_RULES: VersionSource<DeadlineRuleVersionEntry> = { load: deadlineRuleVersions }
+
 // -- publicity terms and bankruptcy reorganisation rules -------------------------------------
 
 export type NewPublicityTermVersion = Paths['/api/v1/admin/publicity-terms']['post']['requestBody']['content']['application/json']
@@ -379,6 +398,16 @@ export async function reorganisationRuleVersions(): Promise<ReorganisationRuleVe
 
 export async function addReorganisationRuleVersion(body: NewRuleVersion): Promise<{ version: string }> {
   return (await unwrap(api.POST('/api/v1/admin/reorganisation-rules', { body }))) as { version: string }
+}
+
+export const PUBLICITY_TERMS: VersionSource<PublicityTermVersionEntry> = {
+  load: publicityTermVersions,
+  json: { key: 'terms', add: (fields, terms) => addPublicityTermVersion({ ...fields, terms }) },
+}
+
+export const REORGANISATION_RULES: VersionSource<ReorganisationRuleVersionEntry> = {
+  load: reorganisationRuleVersions,
+  json: { key: 'rules', add: (fields, rules) => addReorganisationRuleVersion({ ...fields, rules }) },
 }
 
 // -- calendar --------------------------------------------------------------------------------
