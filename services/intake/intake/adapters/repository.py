@@ -20,8 +20,8 @@ from intake.domain.model import OPEN, Application, TimelineEntry
 
 MATERIAL_COLUMNS = ("id", "application_id", "kind", "file_name", "content_type", "size_bytes",
                     "sha256", "uploaded_at")
-#: the fields a material is read back with
-_MATERIAL_SHOWN = "id, kind, file_name, content_type, size_bytes, sha256, uploaded_at"
+#: what a material is read back with: all but the application it belongs to
+_MATERIAL_SHOWN = ", ".join(c for c in MATERIAL_COLUMNS if c != "application_id")
 SIGNATURE_COLUMNS = ("id", "application_id", "kind", "content_hash", "signer", "token_hash",
                      "expires_at", "signed_at", "created_at")
 _COLUMNS = ("id, acceptance_number, record_type, subject_uscc, subject_name, district_code, "
