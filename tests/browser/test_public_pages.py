@@ -172,7 +172,9 @@ def test_verify_a_decision_by_code_and_by_file(phone, http, db_engine, tmp_path,
     shot(phone, "01-code-authentic")
 
     phone.get_by_role("button", name="核验其他文书").click()
-    phone.get_by_label("验证码", exact=True).fill("0123456789AB")
+    typed = phone.get_by_label("验证码", exact=True)
+    typed.fill("0123 4567 89ab")
+    expect(typed).to_have_value("0123456789AB")  # the field shows what will be checked
     phone.get_by_role("button", name="核验", exact=True).click()
     expect(phone).to_have_url(re.compile(r"/verify\?code=0123456789AB$"))
     expect(phone.get_by_role("heading", name="未查询到该文书")).to_be_visible()

@@ -233,6 +233,7 @@ describe('文书核验', () => {
     expect(page.text()).toContain('请输入文书上印制的验证码')
     calls.verifyByCode.mockResolvedValue(issued)
     await page.find('#verify-code').setValue('1a2b 3c4d 5e6f')
+    expect((page.find('#verify-code').element as HTMLInputElement).value).toBe('1A2B3C4D5E6F')
     await page.find('form').trigger('submit')
     await flushPromises()
     expect(router.currentRoute.value.query).toEqual({ code: '1A2B3C4D5E6F' })

@@ -6,6 +6,7 @@ import EligibilityNote from '../src/components/EligibilityNote.vue'
 import SignatureQrCode from '../src/components/SignatureQrCode.vue'
 import MaterialUploader from '../src/components/MaterialUploader.vue'
 import * as applications from '../src/api/applications'
+import { signerProblem } from '../src/api/signing'
 
 const global = { plugins: [Vant] }
 
@@ -43,6 +44,20 @@ describe('the signing QR code', () => {
     expect(qr.find('script').exists()).toBe(false)
     expect(qr.get('a').attributes('href')).toBe('http://h/sign/t0k3n')
     expect(qr.text()).toContain('有效期至 2026-11-24 10:00')
+  })
+})
+
+describe("the signer's name", () => {
+  it('is judged once the signer has left the field, against the registered legal representative', () => {
+    expect(signerProblem('', '陈大文', false)).toBe('')
+    expect(signerProblem('陈大', '陈大文', false)).toBe('')
+    expect(signerProblem('  ', '陈大文', true)).toBe('请输入法定代表人姓名')
+    expect(signerProblem('陈大', '陈大文', true)).toBe('与登记的法定代表人姓名不一致，请核对')
+    expect(signerProblem(' 陈大文 ', '陈大文', true)).toBe('')
+  })
+
+  it('is left to the service when no name is registered', () => {
+    expect(signerProblem('陈大文', null, true)).toBe('')
   })
 })
 

@@ -19,6 +19,17 @@ export interface Signed {
   content_hash: string
 }
 
+/**
+ * The rule intake applies on signing (SIGNER_MISMATCH), said at the field once the signer has
+ * left it: the name typed is the registered legal representative's, exactly.
+ */
+export function signerProblem(typed: string, registered: string | null, left: boolean): string {
+  if (!left) return ''
+  const name = typed.trim()
+  if (!name) return '请输入法定代表人姓名'
+  return registered && name !== registered ? '与登记的法定代表人姓名不一致，请核对' : ''
+}
+
 export async function getSignatureRequest(token: string): Promise<SignatureRequest> {
   return (await unwrap(
     api.GET('/api/v1/public/signatures/{token}', { params: { path: { token } } }),
