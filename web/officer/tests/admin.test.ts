@@ -74,6 +74,8 @@ describe('rule versions', () => {
       ['something_new', 'x'],
     ])
     expect(ruleWord('unknown_code')).toBe('unknown_code')
+    // a reorganisation rule's court papers, named as the services name them
+    expect(ruleWord('plan_confirmation_ruling')).toBe('批准重整计划的民事裁定书')
   })
 })
 

@@ -14,7 +14,7 @@ export const VOCABULARY = vocabulary
 export const RECORD_TYPE_LABELS: Record<RecordType, string> = vocabulary.RecordType
 
 /** A code→label table as a picker's choices, in the table's order. */
-function choices<C extends string>(labels: Record<C, string>): { value: C; label: string }[] {
+export function choices<C extends string>(labels: Record<C, string>): { value: C; label: string }[] {
   return (Object.keys(labels) as C[]).map((value) => ({ value, label: labels[value] }))
 }
 
@@ -57,14 +57,5 @@ export function districtName(code: string | null | undefined): string {
   return DISTRICTS.find((d) => d.code === code)?.name ?? ''
 }
 
-/** intake MATERIAL_KINDS (services/intake/intake/domain/materials.py): the Chinese name of every kind of material. */
-export const MATERIAL_KIND_LABELS: Readonly<Record<string, string>> = {
-  application_form: '信用修复申请书',
-  commitment: '信用承诺书',
-  fulfilment_proof: '履行法定义务、纠正违法行为的证明材料',
-  correction_proof: '已补报年报、更正信息或住所可联系的证明材料',
-  other_department_repair_decision: '作出处罚的其他部门出具的信用修复决定',
-  legal_rep_document: '法定代表人（负责人）身份证件',
-  special_circumstances_proof: '法定代表人无法签名的特殊情况证明材料',
-  other: '其他材料',
-}
+/** The Chinese name of every kind of material an application carries. */
+export const MATERIAL_KIND_LABELS: Readonly<Record<string, string>> = vocabulary.MaterialKind

@@ -63,6 +63,8 @@ CourtRulingKind = _vocabulary(
     "The court's rulings in a bankruptcy reorganisation (《企业破产法》第七十一、八十六至八十八条).")
 TemporaryRepairState = _vocabulary("TemporaryRepairState")
 DocumentType = _vocabulary("DocumentType")
+MaterialKind = _vocabulary(
+    "MaterialKind", "The kinds of material an application carries (intake judges uploads by them).")
 
 RECORD_TYPE_LABELS = labels(RecordType)
 APPLICATION_STATUS_LABELS = labels(ApplicationStatus)

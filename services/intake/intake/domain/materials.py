@@ -1,30 +1,17 @@
-"""Uploaded materials: what kinds exist, how many fit, and which kinds must be a PDF. How a
-file is judged by its content and how its name is made safe live in ``credit_common.uploads``
-(disclosure takes files too)."""
+"""Uploaded materials: their kinds (the shared ``MaterialKind`` vocabulary), how many fit, and
+which kinds must be a PDF. How a file is judged by its content and how its name is made safe
+live in ``credit_common.uploads`` (disclosure takes files too)."""
 
 from __future__ import annotations
 
+from credit_common.contracts.vocabulary import MaterialKind
 from credit_common.errors import Conflict, ValidationFailed
 # the content checks are shared with the other services that take files
 from credit_common.uploads import (EXTENSIONS, SIGNATURES, CheckedFile,  # noqa: F401
                                    check_file_name, check_pdf, check_upload, reencode_image,
                                    safe_file_name, sniff_content_type)
 
-MATERIAL_KINDS = {
-    "application_form": "信用修复申请书",
-    "commitment": "信用承诺书",
-    "fulfilment_proof": "履行法定义务、纠正违法行为的证明材料",
-    "correction_proof": "已补报年报、更正信息或住所可联系的证明材料",
-    "other_department_repair_decision": "作出处罚的其他部门出具的信用修复决定",
-    "legal_rep_document": "法定代表人（负责人）身份证件",
-    "special_circumstances_proof": "法定代表人无法签名的特殊情况证明材料",
-    # bankruptcy reorganisation: the court's rulings and the administrator's appointment
-    "reorganisation_ruling": "受理重整申请的民事裁定书",
-    "administrator_appointment": "人民法院指定管理人的决定书",
-    "plan_confirmation_ruling": "批准重整计划的民事裁定书",
-    "termination_ruling": "终止重整程序（宣告破产）的民事裁定书",
-    "other": "其他材料",
-}
+MATERIAL_KINDS: dict[str, str] = {kind.value: kind.label for kind in MaterialKind}
 #: a court's ruling is an official document: its PDF, never a photograph of it
 PDF_ONLY_KINDS = frozenset({"reorganisation_ruling", "administrator_appointment",
                             "plan_confirmation_ruling", "termination_ruling"})

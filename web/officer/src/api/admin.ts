@@ -230,23 +230,8 @@ export const RULE_FIELD_LABELS: Readonly<Record<string, string>> = {
   term_months: '临时修复期限（月）',
 }
 
-/** vocabulary.py PENALTY_KIND_LABELS and PENALTY_DOMAIN_LABELS, as rules name them. */
-const PENALTY_WORDS: Readonly<Record<string, string>> = {
-  warning: '警告',
-  circulated_criticism: '通报批评',
-  fine: '罚款',
-  confiscation: '没收违法所得、没收非法财物',
-  suspension: '责令停产停业',
-  licence_demotion: '降低资质等级',
-  licence_revocation: '吊销许可证件',
-  business_licence_revocation: '吊销营业执照',
-  production_restriction: '限制开展生产经营活动',
-  employment_restriction: '限制从业',
-  detention: '行政拘留',
-  food: '食品',
-  drugs: '药品',
-  special_equipment: '特种设备',
-}
+/** The penalty kinds and domains rules name, from the shared vocabulary. */
+const PENALTY_WORDS: Readonly<Record<string, string>> = { ...VOCABULARY.PenaltyKind, ...VOCABULARY.PenaltyDomain }
 
 /** A code a rule names (material, listing reason, penalty kind or domain) in Chinese. */
 export function ruleWord(code: string): string {

@@ -3,7 +3,7 @@
 // @credit/shared; an officer of the subject's district sees personal data in full); the search
 // is services/disclosure/disclosure/service.py `search_records`.
 import {
-  VOCABULARY, unwrap, uploadWithProgress, type ListingReason, type Page, type Paths, type RecordHit, type RecordType, type RegistryRecord,
+  VOCABULARY, choices, unwrap, uploadWithProgress, type ListingReason, type Page, type Paths, type RecordHit, type RecordType, type RegistryRecord,
   type RegistrySubject, type SubjectWithRecords,
 } from '@credit/shared'
 import { api, tokens } from './index'
@@ -106,12 +106,8 @@ export interface WithdrawalForm {
   reason: string
 }
 
-/** vocabulary.py WITHDRAWAL_RULING_KIND_LABELS. */
-export const RULING_KINDS: { value: Exclude<WithdrawalForm['ruling_kind'], ''>; label: string }[] = [
-  { value: 'administrative_review', label: '行政复议决定' },
-  { value: 'court_judgment', label: '法院判决' },
-  { value: 'self_correction', label: '自行纠错' },
-]
+/** Why a penalty of ours no longer stands, for the 撤销 dialog's picker. */
+export const RULING_KINDS = choices(VOCABULARY.WithdrawalRulingKind)
 
 /** What is missing before 撤销 is sent, as a person reads it (the API checks again). */
 export function withdrawalProblems(form: WithdrawalForm, file: File | null, today: string): string[] {
