@@ -47,17 +47,15 @@ describe('the signing QR code', () => {
   })
 })
 
-describe("the signer's name", () => {
-  it('is judged once the signer has left the field, against the registered legal representative', () => {
-    expect(signerProblem('', '陈大文', false)).toBe('')
-    expect(signerProblem('陈大', '陈大文', false)).toBe('')
-    expect(signerProblem('  ', '陈大文', true)).toBe('请输入法定代表人姓名')
-    expect(signerProblem('陈大', '陈大文', true)).toBe('与登记的法定代表人姓名不一致，请核对')
-    expect(signerProblem(' 陈大文 ', '陈大文', true)).toBe('')
-  })
-
-  it('is left to the service when no name is registered', () => {
-    expect(signerProblem('陈大文', null, true)).toBe('')
+describe("the signer's name, judged once the signer has left the field", () => {
+  it.each<[string, string | null, boolean, string]>([
+    ['陈大', '陈大文', false, ''],
+    ['  ', '陈大文', true, '请输入法定代表人姓名'],
+    ['陈大', '陈大文', true, '与登记的法定代表人姓名不一致，请核对'],
+    [' 陈大文 ', '陈大文', true, ''],
+    ['陈大文', null, true, ''], // no registered name: the service has the last word
+  ])('“%s” against %s (left: %s)', (typed, registered, left, problem) => {
+    expect(signerProblem(typed, registered, left)).toBe(problem)
   })
 })
 
