@@ -221,7 +221,11 @@ def test_an_administrator_adds_an_officer_in_scope_and_a_past_rule_version_is_re
     expect(page.get_by_role("heading", name="修复规则版本")).to_be_visible()
     expect(page.get_by_role("row").filter(has_text="2021.1")).to_contain_text("现行")
     expect(page.get_by_role("table", name="严重违法失信名单的修复规则")).to_be_visible()
+    penalty_rules = page.get_by_role("table", name="行政处罚信息公示的修复规则")
+    expect(penalty_rules).to_contain_text("申请时不得在列的名单")  # every condition in words
+    expect(penalty_rules).not_to_contain_text("not_listed_now")
     assert_accessible(at_rest(page), "rule versions")
+    shot(page, "03-rule-versions")
     page.get_by_role("button", name="新增规则版本").click()
     dialog = page.get_by_role("dialog", name="新增规则版本")
     dialog.get_by_label("版本号").fill(f"t-{tag}")
@@ -232,7 +236,7 @@ def test_an_administrator_adds_an_officer_in_scope_and_a_past_rule_version_is_re
     refusal = dialog.get_by_role("alert").filter(has_text="新规则版本的生效日期必须晚于今天")
     expect(refusal).to_be_visible()
     expect(refusal).to_contain_text("请求编号")
-    shot(page, "03-past-rule-version-refused")
+    shot(page, "04-past-rule-version-refused")
     # said once, in the dialog: no toast repeats it over the form
     expect(page.locator(".el-message")).to_have_count(0)
     expect(page.get_by_role("alert").filter(has_text="新规则版本的生效日期必须晚于今天")).to_have_count(1)

@@ -161,8 +161,11 @@ def test_an_administrator_adds_a_reorganisation_rule_version_and_sees_it_in_forc
     menu(page, "系统管理", "破产重整临时修复规则")
     expect(page.get_by_role("heading", name="破产重整临时修复规则", exact=True)).to_be_visible()
     expect(row_of(page, baseline["version"])).to_contain_text("现行")
-    expect(page.get_by_role("table", name=f"破产重整临时修复规则 {baseline['version']}")).to_contain_text(
-        "临时修复期限（月）")
+    in_force = page.get_by_role("table", name=f"破产重整临时修复规则 {baseline['version']}")
+    expect(in_force).to_contain_text("临时修复期限（月）")
+    # the court papers and the reasons per record type, in words
+    expect(in_force).to_contain_text("受理重整申请的民事裁定书")
+    expect(in_force).to_contain_text("严重违法失信名单：被列入经营异常名录届满3年仍未履行相关义务")
     shot(page, "01-reorganisation-rules")
     assert_accessible(at_rest(page), "reorganisation rules")
 

@@ -76,6 +76,21 @@ describe('rule versions', () => {
     expect(ruleWord('unknown_code')).toBe('unknown_code')
     // a reorganisation rule's court papers, named as the services name them
     expect(ruleWord('plan_confirmation_ruling')).toBe('批准重整计划的民事裁定书')
+    // the subject's conditions of a penalty rule
+    expect(ruleRows({
+      repairable: true, obligations_fulfilled: 'proof_when_unknown',
+      not_listed_now: ['abnormal_operation_list', 'serious_illegal_list'], no_same_kind_penalty_since: true,
+    }).map((r) => [r.label, r.value])).toEqual([
+      ['可申请修复', '是'],
+      ['履行行政处罚决定规定的义务', '须已履行；登记未载明的，凭履行义务的证明材料申请'],
+      ['申请时不得在列的名单', '经营异常名录、严重违法失信名单'],
+      ['须此后未再受到同一类别的行政处罚', '是'],
+    ])
+    // the listing reasons a reorganisation rule takes, per record type
+    expect(ruleRows({ listing_reasons: { serious_illegal_list: ['abnormal_three_years'] } })).toEqual([{
+      field: 'listing_reasons', label: '适用的列入原因',
+      value: '严重违法失信名单：被列入经营异常名录届满3年仍未履行相关义务',
+    }])
   })
 })
 

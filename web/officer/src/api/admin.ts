@@ -218,6 +218,11 @@ export const RULE_FIELD_LABELS: Readonly<Record<string, string>> = {
   materials: '所需材料',
   facts_and_reasons_required: '须填写事实和理由',
   signing_required: '须电子签章和法定代表人签名',
+  repairable: '可申请修复',
+  obligations_fulfilled: '履行行政处罚决定规定的义务',
+  not_listed_now: '申请时不得在列的名单',
+  no_same_kind_penalty_since: '须此后未再受到同一类别的行政处罚',
+  no_new_listing_since: '须此后未再被列入严重违法失信名单',
   // publicity terms (disclosure/domain/rules.py)
   term_years: '公示期（年）',
   short_term_months: '短期公示期（月）',
@@ -233,10 +238,16 @@ export const RULE_FIELD_LABELS: Readonly<Record<string, string>> = {
 /** The penalty kinds and domains rules name, from the shared vocabulary. */
 const PENALTY_WORDS: Readonly<Record<string, string>> = { ...VOCABULARY.PenaltyKind, ...VOCABULARY.PenaltyDomain }
 
+/** How the obligations must be shown done (intake/domain/subject_conditions.py OBLIGATION_MODES). */
+const OBLIGATION_WORDS: Readonly<Record<string, string>> = {
+  proof_when_unknown: '须已履行；登记未载明的，凭履行义务的证明材料申请',
+  required: '须已履行，且以登记载明为准',
+}
+
 /** A code a rule names (material, listing reason, penalty kind or domain) in Chinese. */
 export function ruleWord(code: string): string {
   return MATERIAL_KIND_LABELS[code] ?? LISTING_REASON_LABELS[code as ListingReason] ?? PENALTY_WORDS[code]
-    ?? (RECORD_TYPE_LABELS as Record<string, string>)[code] ?? code
+    ?? (RECORD_TYPE_LABELS as Record<string, string>)[code] ?? OBLIGATION_WORDS[code] ?? code
 }
 
 /** One rule of a type as a row of a readable table: its name and its value in words. */
@@ -254,12 +265,14 @@ export function ruleRows(rule: Record<string, unknown>, words: (code: string) =>
   }))
 }
 
+/** A rule's value in words; a table's values are read the same way (reasons listed per type). */
 function ruleValue(value: unknown, words: (code: string) => string): string {
   if (typeof value === 'boolean') return value ? '是' : '否'
+  if (typeof value === 'string') return words(value)
   if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? words(v) : JSON.stringify(v))).join('、')
   if (value && typeof value === 'object') {
     return Object.entries(value as Record<string, unknown>)
-      .map(([k, v]) => `${words(k)}：${typeof v === 'string' ? words(v) : JSON.stringify(v)}`)
+      .map(([k, v]) => `${words(k)}：${ruleValue(v, words)}`)
       .join('；')
   }
   return String(value ?? '')
