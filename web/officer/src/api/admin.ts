@@ -244,7 +244,7 @@ const OBLIGATION_WORDS: Readonly<Record<string, string>> = {
   required: '须已履行，且以登记载明为准',
 }
 
-/** A code a rule names (material, listing reason, penalty kind or domain) in Chinese. */
+/** A code a rule names (material, listing reason, penalty kind or domain, record type, obligation mode) in Chinese. */
 export function ruleWord(code: string): string {
   return MATERIAL_KIND_LABELS[code] ?? LISTING_REASON_LABELS[code as ListingReason] ?? PENALTY_WORDS[code]
     ?? (RECORD_TYPE_LABELS as Record<string, string>)[code] ?? OBLIGATION_WORDS[code] ?? code
